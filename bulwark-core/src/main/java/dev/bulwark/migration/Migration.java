@@ -45,6 +45,11 @@ public record Migration(
         }
     }
 
+    /** Drizzle journal {@code when}; placeholder until the sources branch lands. */
+    public long journalWhen() {
+        throw new UnsupportedOperationException("not yet merged");
+    }
+
     public boolean hasDown() {
         return down != null;
     }

@@ -13,6 +13,22 @@ public final class EmbeddedServer implements AutoCloseable {
         throw new UnsupportedOperationException("not yet merged");
     }
 
+    public static EmbeddedStatus startPersistent(Path projectDir) {
+        throw new UnsupportedOperationException("not yet merged");
+    }
+
+    public static boolean stop(Path projectDir) {
+        throw new UnsupportedOperationException("not yet merged");
+    }
+
+    public static EmbeddedStatus status(Path projectDir) {
+        throw new UnsupportedOperationException("not yet merged");
+    }
+
+    public static String url(Path projectDir) {
+        throw new UnsupportedOperationException("not yet merged");
+    }
+
     /** Connection to the project database {@code bulwark} on this server. */
     public ConnectionSpec connection() {
         throw new UnsupportedOperationException("not yet merged");

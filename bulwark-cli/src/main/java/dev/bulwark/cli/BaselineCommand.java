@@ -1,0 +1,24 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.Bulwark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "baseline", mixinStandardHelpOptions = true,
+        description = {"Adopt an existing database: record that it already has every migration up to VERSION,",
+                "without running them. Refuses when Bulwark has already applied migrations here."})
+final class BaselineCommand extends DatabaseCommand {
+    @Option(names = "--version", required = true, paramLabel = "VERSION", description = "The version the database is at.")
+    String version;
+
+    @Option(names = "--description", paramLabel = "TEXT", defaultValue = "baseline", description = "Note for the history (default: baseline).")
+    String description;
+
+    @Override
+    int run(Bulwark b) {
+        b.baseline(version, description);
+        out().println("Baselined " + b.targetDescription() + " at " + version
+                + ": migrations up to it count as applied, later ones are pending.");
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.bulwark.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+@Command(name = "bulwark",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+                "Safe PostgreSQL schema migrations: find the dangerous migration before it runs, apply without",
+                "blocking the application, prove nothing was lost, roll back when something is wrong.",
+                "",
+                "With no database configured (--url, DATABASE_URL, PG* variables or bulwark.toml), commands run",
+                "against an embedded PostgreSQL whose data lives in .bulwark/pgdata under the project folder."},
+        subcommands = {
+                InitCommand.class,
+                NewCommand.class,
+                StatusCommand.class,
+                MigrateCommand.class,
+                RollbackCommand.class,
+                HistoryCommand.class,
+                BaselineCommand.class,
+                RepairCommand.class,
+                DbCommand.class,
+                picocli.CommandLine.HelpCommand.class},
+        footer = ExitCodes.HELP)
+public final class BulwarkCommand implements Runnable {
+    final Map<String, String> env;
+    final Path workingDir;
+
+    @Option(names = "--stacktrace", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean stacktrace;
+
+    @Option(names = {"-C", "--project-dir"}, scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Project folder holding bulwark.toml and .bulwark/ (default: the current folder).")
+    Path projectDir;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    BulwarkCommand(Map<String, String> env, Path workingDir) {
+        this.env = env;
+        this.workingDir = workingDir;
+    }
+
+    Path projectDir() {
+        return projectDir == null ? workingDir : workingDir.resolve(projectDir).normalize();
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

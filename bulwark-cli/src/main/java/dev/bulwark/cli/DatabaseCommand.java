@@ -1,0 +1,115 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.Bulwark;
+import dev.bulwark.BulwarkConfig;
+import dev.bulwark.Durations;
+import dev.bulwark.execute.Listener;
+import dev.bulwark.migration.MigrationFormat;
+import dev.bulwark.pg.ConnectionResolver;
+import dev.bulwark.pg.ConnectionSpec;
+import dev.bulwark.cli.options.ConnectionOptions;
+import dev.bulwark.cli.options.ProjectOptions;
+import dev.bulwark.cli.options.TimeoutOptions;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** A command that works on the migrations of a project and one database. */
+abstract class DatabaseCommand implements Callable<Integer> {
+    @ParentCommand
+    BulwarkCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProjectOptions project;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Mixin
+    TimeoutOptions timeouts;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    BulwarkConfig config() {
+        BulwarkConfig c = BulwarkConfig.load(root.projectDir());
+        if (project.dir != null) {
+            c = c.withMigrationsDir(root.workingDir.resolve(project.dir));
+        }
+        if (project.format != null) {
+            c = c.withFormat(MigrationFormat.fromId(project.format));
+        }
+        return c.withTimeouts(
+                timeouts.lockTimeout == null ? null : Durations.parse(timeouts.lockTimeout, "--lock-timeout"),
+                timeouts.statementTimeout == null ? null : Durations.parse(timeouts.statementTimeout, "--statement-timeout"),
+                timeouts.lockRetryBudget == null ? null : Durations.parse(timeouts.lockRetryBudget, "--lock-retry-budget"),
+                timeouts.lockWait == null ? null : Durations.parse(timeouts.lockWait, "--lock-wait"));
+    }
+
+    /** The configured database, or empty for the embedded default. */
+    Optional<ConnectionSpec> target(BulwarkConfig c) {
+        String home = root.env.getOrDefault("HOME", System.getProperty("user.home"));
+        Path pgpass = root.env.containsKey("PGPASSFILE") ? Path.of(root.env.get("PGPASSFILE")) : Path.of(home, ".pgpass");
+        return ConnectionResolver.resolve(connection.url, root.env, c.databaseUrl(), pgpass);
+    }
+
+    Listener listener() {
+        PrintWriter out = out();
+        PrintWriter err = err();
+        return new Listener() {
+            @Override
+            public void info(String line) {
+                out.println(line);
+                out.flush();
+            }
+
+            @Override
+            public void warn(String line) {
+                err.println(line);
+                err.flush();
+            }
+        };
+    }
+
+    @Override
+    public final Integer call() {
+        BulwarkConfig c = config();
+        try (Bulwark b = Bulwark.open(c, target(c).orElse(null), listener())) {
+            Thread hook = new Thread(b::cancel, "bulwark-cancel");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                return run(b);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // already shutting down: the hook runs
+                }
+            }
+        }
+    }
+
+    abstract int run(Bulwark b);
+
+    String rel(Path p) {
+        try {
+            return root.projectDir().relativize(p.toAbsolutePath().normalize()).toString();
+        } catch (IllegalArgumentException e) {
+            return p.toString();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.pg.EmbeddedServer;
+import dev.bulwark.pg.EmbeddedStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "db", mixinStandardHelpOptions = true,
+        description = {"Manage the project's embedded PostgreSQL (data in .bulwark/pgdata), e.g. to use psql on it:",
+                "  psql \"$(bulwark db url)\""},
+        subcommands = {DbCommand.Start.class, DbCommand.Stop.class, DbCommand.Status.class, DbCommand.Url.class})
+final class DbCommand implements Runnable {
+    @ParentCommand
+    BulwarkCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    abstract static class Sub implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        DbCommand db;
+
+        @Spec
+        CommandSpec spec;
+
+        java.nio.file.Path project() {
+            return db.root.projectDir();
+        }
+
+        java.io.PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start it and keep it running until 'bulwark db stop'.")
+    static final class Start extends Sub {
+        @Override
+        public Integer call() {
+            EmbeddedStatus s = EmbeddedServer.startPersistent(project());
+            out().println("Embedded PostgreSQL " + s.version() + " running on port " + s.port() + " (pid " + s.pid() + "), data in "
+                    + s.dataDir() + ".");
+            out().println("Connect with: psql \"" + EmbeddedServer.url(project()) + "\"");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop it (waits for other Bulwark runs using it).")
+    static final class Stop extends Sub {
+        @Override
+        public Integer call() {
+            boolean wasRunning = EmbeddedServer.stop(project());
+            out().println(wasRunning ? "Embedded PostgreSQL stopped." : "Embedded PostgreSQL was not running.");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether it runs, where, and on which port. Exits 1 when stopped.")
+    static final class Status extends Sub {
+        @Override
+        public Integer call() {
+            EmbeddedStatus s = EmbeddedServer.status(project());
+            if (s.running()) {
+                out().println("running: PostgreSQL " + s.version() + ", pid " + s.pid() + ", port " + s.port() + ", data " + s.dataDir()
+                        + (s.persistent() ? " (started with 'bulwark db start')" : ""));
+                return ExitCodes.OK;
+            }
+            out().println("stopped" + (s.dataDir() != null ? ": data in " + s.dataDir() : "") + "; commands start it when they need it");
+            return ExitCodes.FINDINGS;
+        }
+    }
+
+    @Command(name = "url", mixinStandardHelpOptions = true, description = "Print its connection URL (postgresql://…) for psql.")
+    static final class Url extends Sub {
+        @Override
+        public Integer call() {
+            out().println(EmbeddedServer.url(project()));
+            return ExitCodes.OK;
+        }
+    }
+}

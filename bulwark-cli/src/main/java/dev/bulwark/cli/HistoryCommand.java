@@ -1,0 +1,34 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.Bulwark;
+import dev.bulwark.history.HistoryEntry;
+import picocli.CommandLine.Command;
+
+import java.util.List;
+
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = "Show every row of bulwark_history: what ran, when, by whom, how long, how many lock waits.")
+final class HistoryCommand extends DatabaseCommand {
+    @Override
+    int run(Bulwark b) {
+        List<HistoryEntry> rows = b.history();
+        out().println("Database:   " + b.targetDescription());
+        out().println();
+        if (rows.isEmpty()) {
+            out().println("  no history yet: nothing was applied with Bulwark on this database");
+            return ExitCodes.OK;
+        }
+        Table t = new Table("#", "VERSION", "DESCRIPTION", "KIND", "STATUS", "STARTED", "BY", "HOST", "MS", "STMTS", "ROWS", "LOCK WAIT MS", "NOTE");
+        for (HistoryEntry e : rows) {
+            String note = e.resumeFrom() != null ? "resume at statement " + (e.resumeFrom() + 1) : "";
+            if (e.error() != null) {
+                note = (note.isEmpty() ? "" : note + "; ") + e.error().lines().findFirst().orElse("");
+            }
+            t.add(e.id(), e.version(), e.description(), e.kind().dbValue(), e.status().dbValue(),
+                    StatusCommand.WHEN.format(e.startedAt()), e.appliedBy(), e.host(), e.durationMs(), e.statements(),
+                    e.rowsAffected(), e.lockWaitMs(), note);
+        }
+        t.print(out());
+        return ExitCodes.OK;
+    }
+}

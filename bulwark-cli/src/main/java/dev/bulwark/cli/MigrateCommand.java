@@ -1,0 +1,44 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.Bulwark;
+import dev.bulwark.execute.MigrateResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = {"Apply pending migrations, each in its own transaction, under lock_timeout with retries.",
+                "Statements PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY …) run alone;",
+                "a failed non-transactional migration resumes at the failed statement next time."})
+final class MigrateCommand extends DatabaseCommand {
+    @Option(names = "--to", paramLabel = "VERSION", description = "Stop after this version.")
+    String to;
+
+    @Option(names = "--dry-run", description = "Print the exact session settings and statements, in order, and change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--out-of-order", description = "Apply pending migrations that sort before applied ones instead of refusing.")
+    boolean outOfOrder;
+
+    @Override
+    int run(Bulwark b) {
+        out().println("Database:   " + b.targetDescription());
+        MigrateResult r = b.migrate(to, dryRun, outOfOrder);
+        if (dryRun) {
+            if (r.dryRunSql().isEmpty()) {
+                out().println("Nothing to apply: the database is up to date" + (r.current() != null ? " at " + r.current() : "") + ".");
+            } else {
+                out().println("Dry run: nothing was changed. These statements would run:");
+                out().println();
+                r.dryRunSql().forEach(out()::println);
+            }
+            return ExitCodes.OK;
+        }
+        if (r.applied().isEmpty()) {
+            out().println("Nothing to apply: the database is up to date" + (r.current() != null ? " at " + r.current() : "") + ".");
+        } else {
+            out().println("Applied " + r.applied().size() + " migration" + (r.applied().size() == 1 ? "" : "s")
+                    + "; the database is at " + r.current() + ".");
+        }
+        return ExitCodes.OK;
+    }
+}

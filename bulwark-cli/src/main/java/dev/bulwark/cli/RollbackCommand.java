@@ -1,0 +1,39 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.Bulwark;
+import dev.bulwark.execute.MigrateResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+        description = {"Run down migrations in reverse order. Refuses, before touching anything, when a",
+                "migration in range has no down (or an empty one)."})
+final class RollbackCommand extends DatabaseCommand {
+    @Option(names = "--steps", paramLabel = "N", description = "How many migrations to revert (default 1).")
+    Integer steps;
+
+    @Option(names = "--to", paramLabel = "VERSION", description = "Revert every migration above this version.")
+    String to;
+
+    @Option(names = "--dry-run", description = "Print what would run and change nothing.")
+    boolean dryRun;
+
+    @Override
+    int run(Bulwark b) {
+        out().println("Database:   " + b.targetDescription());
+        MigrateResult r = b.rollback(steps, to, dryRun);
+        if (dryRun) {
+            out().println("Dry run: nothing was changed. These statements would run:");
+            out().println();
+            r.dryRunSql().forEach(out()::println);
+            return ExitCodes.OK;
+        }
+        if (r.applied().isEmpty()) {
+            out().println("Nothing to roll back.");
+        } else {
+            out().println("Rolled back " + r.applied().size() + " migration" + (r.applied().size() == 1 ? "" : "s")
+                    + "; the database is " + (r.current() == null ? "at no version." : "at " + r.current() + "."));
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.Bulwark;
+import dev.bulwark.plan.MigrationState;
+import dev.bulwark.plan.MigrationStatus;
+import picocli.CommandLine.Command;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show every migration with its state: applied, pending, failed, edited after apply,",
+                "file missing, out of order. Exits 1 when a migration is failed, edited or missing."})
+final class StatusCommand extends DatabaseCommand {
+    static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    @Override
+    int run(Bulwark b) {
+        List<MigrationStatus> states = b.status();
+        out().println("Database:   " + b.targetDescription());
+        out().println("Migrations: " + rel(b.config().migrationsDir()) + " (" + b.migrations().format().id() + ", "
+                + b.migrations().migrations().size() + " files)");
+        out().println();
+        Table t = new Table("VERSION", "DESCRIPTION", "STATE", "APPLIED AT", "NOTE");
+        for (MigrationStatus s : states) {
+            t.add(s.id(), s.description(), s.state().label(),
+                    s.last() != null && s.state().isApplied() ? WHEN.format(s.last().startedAt()) : "",
+                    note(s));
+        }
+        if (t.isEmpty()) {
+            out().println("  no migrations in " + rel(b.config().migrationsDir()) + " — create one with 'bulwark new <name>'");
+        } else {
+            t.print(out());
+        }
+        Map<MigrationState, Long> counts = states.stream()
+                .collect(Collectors.groupingBy(MigrationStatus::state, () -> new EnumMap<>(MigrationState.class), Collectors.counting()));
+        out().println();
+        out().println(counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
+                .collect(Collectors.joining(", ")) + (counts.isEmpty() ? "" : "."));
+        boolean bad = states.stream().anyMatch(s -> s.state() == MigrationState.FAILED || s.state() == MigrationState.EDITED
+                || s.state() == MigrationState.MISSING);
+        return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    private static String note(MigrationStatus s) {
+        String n = s.detail() == null ? "" : s.detail();
+        if (s.recordedBy() != null && !s.recordedBy().equals("bulwark_history")) {
+            n = (n.isEmpty() ? "" : n + "; ") + "recorded in " + s.recordedBy();
+        }
+        if (s.migration() != null && !s.migration().hasDown() && s.state() != MigrationState.MISSING) {
+            n = (n.isEmpty() ? "" : n + "; ") + "no down";
+        }
+        return n;
+    }
+}

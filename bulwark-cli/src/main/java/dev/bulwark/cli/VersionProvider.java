@@ -1,0 +1,20 @@
+package dev.bulwark.cli;
+
+import picocli.CommandLine;
+
+import java.io.InputStream;
+import java.util.Properties;
+
+final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = VersionProvider.class.getResourceAsStream("/dev/bulwark/version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        }
+        return new String[]{"bulwark " + p.getProperty("bulwark.version", "dev")
+                + " (embedded PostgreSQL " + p.getProperty("postgres.version", "?") + ", Java " + System.getProperty("java.version") + ")"};
+    }
+}

@@ -1,0 +1,135 @@
+package dev.bulwark;
+
+import dev.bulwark.execute.Listener;
+import dev.bulwark.execute.MigrateResult;
+import dev.bulwark.execute.Migrator;
+import dev.bulwark.history.HistoryEntry;
+import dev.bulwark.migration.MigrationSet;
+import dev.bulwark.migration.MigrationSources;
+import dev.bulwark.pg.ConnectionSpec;
+import dev.bulwark.pg.EmbeddedServer;
+import dev.bulwark.plan.MigrationStatus;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The library's entry point: one method per operation, on one target database. Open it with a
+ * connection, or with none to use the project's embedded PostgreSQL, and close it when done
+ * (which stops the embedded server if this process started it).
+ */
+public final class Bulwark implements AutoCloseable {
+    public static final String APPLICATION_NAME = "bulwark";
+
+    private final BulwarkConfig config;
+    private final ConnectionSpec target;
+    private final EmbeddedServer embedded;
+    private final Listener listener;
+    private MigrationSet migrations;
+    private Connection work;
+    private Connection monitor;
+    private volatile Migrator migrator;
+
+    private Bulwark(BulwarkConfig config, ConnectionSpec target, EmbeddedServer embedded, Listener listener) {
+        this.config = config;
+        this.target = target;
+        this.embedded = embedded;
+        this.listener = listener;
+    }
+
+    /**
+     * @param target the database, or null for the project's embedded PostgreSQL (started if needed)
+     */
+    public static Bulwark open(BulwarkConfig config, ConnectionSpec target, Listener listener) {
+        if (target != null) {
+            return new Bulwark(config, target, null, listener);
+        }
+        EmbeddedServer server = EmbeddedServer.open(config.projectDir());
+        return new Bulwark(config, server.connection(), server, listener);
+    }
+
+    public BulwarkConfig config() {
+        return config;
+    }
+
+    /** The target, password masked, for messages. */
+    public String targetDescription() {
+        return target.masked() + (embedded != null ? " (embedded, " + config.projectDir().relativize(
+                config.projectDir().resolve(".bulwark/pgdata")) + ")" : "");
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    /** The migrations of the configured directory, read once. */
+    public synchronized MigrationSet migrations() {
+        if (migrations == null) {
+            migrations = MigrationSources.read(config.migrationsDir(), config.format());
+        }
+        return migrations;
+    }
+
+    private synchronized Migrator migrator() {
+        if (migrator == null) {
+            MigrationSet set = migrations();
+            work = target.open(APPLICATION_NAME);
+            monitor = target.open(APPLICATION_NAME + "-lock");
+            migrator = new Migrator(config, work, monitor, set, listener);
+        }
+        return migrator;
+    }
+
+    public List<MigrationStatus> status() {
+        return migrator().status();
+    }
+
+    public List<HistoryEntry> history() {
+        return migrator().history();
+    }
+
+    public MigrateResult migrate(String to, boolean dryRun, boolean allowOutOfOrder) {
+        return migrator().migrate(to, dryRun, allowOutOfOrder);
+    }
+
+    public MigrateResult rollback(Integer steps, String to, boolean dryRun) {
+        return migrator().rollback(steps, to, dryRun);
+    }
+
+    public void baseline(String version, String description) {
+        migrator().baseline(version, description);
+    }
+
+    public List<Migrator.RepairAction> planRepair() {
+        return migrator().planRepair();
+    }
+
+    public void repair(List<Migrator.RepairAction> actions) {
+        migrator().repair(actions);
+    }
+
+    /** Cancels the statement running now (for Ctrl-C): its transaction rolls back and releases its locks. */
+    public void cancel() {
+        Migrator m = migrator;
+        if (m != null) {
+            m.cancel();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Connection c : new Connection[]{work, monitor}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // closing; the server cleans up the session
+                }
+            }
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.bulwark.execute;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * While a migration statement runs, samples {@code pg_blocking_pids} of its backend from the
+ * (otherwise idle) lock connection. A lock timeout's error says nothing about who was in the
+ * way; this remembers it, and how long the statement spent waiting for locks.
+ */
+final class BlockerWatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockerWatch.class);
+    private static final long INTERVAL_MS = 100;
+
+    private final Connection monitor;
+    private final ScheduledExecutorService timer;
+    private ScheduledFuture<?> task;
+    private volatile List<LockHolder> lastBlockers = List.of();
+    private volatile long waitedMs;
+
+    BlockerWatch(Connection monitor) {
+        this.monitor = monitor;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bulwark-blocker-watch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts watching {@code pid}; forgets what was seen for the previous statement. */
+    synchronized void watch(int pid) {
+        stop();
+        lastBlockers = List.of();
+        waitedMs = 0;
+        task = timer.scheduleAtFixedRate(() -> sample(pid), INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void stop() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+            // let a sample in flight finish before anyone else uses the monitor connection
+            try {
+                timer.submit(() -> { }).get(2, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // the watch is best effort
+            }
+        }
+    }
+
+    List<LockHolder> lastBlockers() {
+        return lastBlockers;
+    }
+
+    long waitedMs() {
+        return waitedMs;
+    }
+
+    private void sample(int pid) {
+        try (PreparedStatement ps = monitor.prepareStatement(
+                "SELECT a.pid, a.usename, a.application_name, host(a.client_addr), coalesce(a.xact_start, a.backend_start),"
+                        + " a.state, a.query FROM pg_catalog.pg_stat_activity a"
+                        + " WHERE a.pid = ANY(pg_catalog.pg_blocking_pids(?)) ORDER BY a.pid")) {
+            ps.setInt(1, pid);
+            List<LockHolder> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new LockHolder(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getString(7)));
+                }
+            }
+            if (!found.isEmpty()) {
+                lastBlockers = List.copyOf(found);
+                waitedMs += INTERVAL_MS;
+            }
+        } catch (SQLException e) {
+            LOG.debug("blocker sample failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        timer.shutdownNow();
+    }
+}

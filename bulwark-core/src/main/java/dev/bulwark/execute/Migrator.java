@@ -1,0 +1,858 @@
+package dev.bulwark.execute;
+
+import dev.bulwark.BulwarkConfig;
+import dev.bulwark.BulwarkException;
+import dev.bulwark.Durations;
+import dev.bulwark.ErrorCode;
+import dev.bulwark.history.HistoryEntry;
+import dev.bulwark.history.HistoryEntry.Kind;
+import dev.bulwark.history.HistoryEntry.Status;
+import dev.bulwark.history.HistoryTable;
+import dev.bulwark.history.ToolHistory;
+import dev.bulwark.migration.Migration;
+import dev.bulwark.migration.MigrationKind;
+import dev.bulwark.migration.MigrationSet;
+import dev.bulwark.migration.MigrationVersion;
+import dev.bulwark.migration.Script;
+import dev.bulwark.pg.Identifiers;
+import dev.bulwark.pg.SqlStates;
+import dev.bulwark.plan.MigrationState;
+import dev.bulwark.plan.MigrationStatus;
+import dev.bulwark.plan.Reconciler;
+import dev.bulwark.sql.SqlSplitter;
+import dev.bulwark.sql.Statement;
+import dev.bulwark.sql.StatementClassifier;
+import dev.bulwark.sql.Token;
+import dev.bulwark.sql.TokenKind;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies and reverts migrations on one database. Orchestrates: read history, reconcile with the
+ * files, validate everything up front, then take the migration lock and run each migration in
+ * its steps under lock_timeout with retries, recording history as it goes.
+ *
+ * <p>Two connections: {@code work} runs the migrations; {@code monitor} holds the advisory lock
+ * and, while a statement runs, samples who blocks it.
+ */
+public final class Migrator {
+    private final BulwarkConfig config;
+    private final Connection work;
+    private final Connection monitor;
+    private final MigrationSet set;
+    private final Listener out;
+    private final HistoryTable history;
+    private final ToolHistory tool;
+    private final int pgMajor;
+    private final Path projectDir;
+
+    private volatile java.sql.Statement running;
+
+    public Migrator(BulwarkConfig config, Connection work, Connection monitor, MigrationSet set, Listener out) {
+        this.config = config;
+        this.work = work;
+        this.monitor = monitor;
+        this.set = set;
+        this.out = out;
+        this.history = new HistoryTable(config.historySchema());
+        this.tool = ToolHistory.forFormat(set.format(), config.historySchema());
+        this.projectDir = config.projectDir();
+        try {
+            this.pgMajor = serverMajor(work);
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read the server version: " + e.getMessage(), null, e);
+        }
+    }
+
+    public int serverMajor() {
+        return pgMajor;
+    }
+
+    static int serverMajor(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1)) / 10000;
+        }
+    }
+
+    // ------------------------------------------------------------------ status
+
+    public List<MigrationStatus> status() {
+        try {
+            Map<String, ToolHistory.ToolState> foreign = tool == null ? Map.of() : tool.read(work, set.migrations());
+            return Reconciler.reconcile(set, history.read(work), foreign, tool);
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read history: " + e.getMessage(), null, e);
+        }
+    }
+
+    public List<HistoryEntry> history() {
+        return history.read(work);
+    }
+
+    // ------------------------------------------------------------------ migrate
+
+    /**
+     * Applies pending migrations up to {@code target} (inclusive; null = all).
+     *
+     * @param allowOutOfOrder apply migrations that sort before applied ones instead of refusing
+     */
+    public MigrateResult migrate(String target, boolean dryRun, boolean allowOutOfOrder) {
+        if (dryRun) {
+            return new MigrateResult(List.of(), dryRun(planUp(status(), target, allowOutOfOrder)), currentVersion(status()));
+        }
+        try (AdvisoryLock lock = lock(); BlockerWatch watch = new BlockerWatch(monitor)) {
+            List<MigrationStatus> states = status();
+            List<Run> plan = planUp(states, target, allowOutOfOrder);
+            if (plan.isEmpty()) {
+                return new MigrateResult(List.of(), List.of(), currentVersion(states));
+            }
+            ensureHistory();
+            List<Applied> done = new ArrayList<>();
+            for (Run r : plan) {
+                done.add(execute(r, watch, done));
+            }
+            return new MigrateResult(done, List.of(), currentVersion(status()));
+        }
+    }
+
+    /** One script to run: a migration's up or down, from a statement index. */
+    private record Run(Migration migration, boolean down, List<Statement> statements, List<Step> steps, int resumeFrom,
+                       Migration previous) {
+        String label() {
+            return (down ? "down of " : "") + migration.id() + " " + migration.description();
+        }
+    }
+
+    private List<Run> planUp(List<MigrationStatus> states, String target, boolean allowOutOfOrder) {
+        MigrationVersion to = target == null ? null : MigrationVersion.of(target);
+        if (to != null && states.stream().noneMatch(s -> s.migration() != null && s.migration().version() != null
+                && s.migration().version().equals(to))) {
+            throw BulwarkException.usage("--to " + target + ": no migration has this version", "run 'bulwark status' to see the versions");
+        }
+        List<Run> runs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (MigrationStatus s : states) {
+            Migration m = s.migration();
+            if (m == null) {
+                out.warn("warning: " + s.id() + " " + s.description() + " is recorded as applied but its file is missing");
+                continue;
+            }
+            if (to != null && m.kind() == MigrationKind.VERSIONED && m.version().compareTo(to) > 0) {
+                continue;
+            }
+            switch (s.state()) {
+                case PENDING, OUTDATED -> runs.add(run(m, false, 0));
+                case OUT_OF_ORDER -> {
+                    if (allowOutOfOrder) {
+                        runs.add(run(m, false, 0));
+                    } else {
+                        problems.add(m.id() + " is out of order (" + s.detail() + ")"
+                                + " — rename it to sort last, or pass --out-of-order");
+                    }
+                }
+                case EDITED -> problems.add(m.id() + " was edited after it was applied (" + rel(m.location()) + ")"
+                        + " — restore the file as it was, or run 'bulwark repair' to accept the edit");
+                case FAILED -> {
+                    HistoryEntry row = s.last();
+                    if (row != null && row.kind() != Kind.DOWN && row.resumeFrom() != null) {
+                        if (!m.up().sha256().equals(row.upSha256())) {
+                            // the usual fix for a failed statement is to edit it; what ran before it must not change
+                            out.warn("warning: " + m.id() + " changed since it failed; resuming at statement "
+                                    + (row.resumeFrom() + 1) + " assumes the statements before it are the ones that ran");
+                        }
+                        runs.add(run(m, false, row.resumeFrom()));
+                    } else if (row != null && row.kind() == Kind.DOWN) {
+                        problems.add(m.id() + ": its down failed part way — run 'bulwark rollback' to resume it, or"
+                                + " repair the database and run 'bulwark repair'");
+                    } else {
+                        problems.add(m.id() + " failed earlier (" + s.detail() + ")"
+                                + " — repair the database by hand, then run 'bulwark repair'");
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw BulwarkException.usage("cannot migrate: " + String.join("; ", problems), "nothing was changed");
+        }
+        return runs;
+    }
+
+    private Run run(Migration m, boolean down, int resumeFrom) {
+        Script script = down ? m.down() : m.up();
+        List<Statement> statements = SqlSplitter.split(script.sql(), rel(script.file()), script.firstLine());
+        List<Step> steps = StepPlanner.plan(statements, m.options().transactional(), pgMajor);
+        if (resumeFrom > statements.size()) {
+            throw BulwarkException.usage(m.id() + ": history says resume at statement " + (resumeFrom + 1)
+                    + " but the file has " + statements.size(), "run 'bulwark repair'");
+        }
+        return new Run(m, down, statements, steps, resumeFrom, null);
+    }
+
+    // ------------------------------------------------------------------ rollback
+
+    /** Reverts the last {@code steps} applied migrations, or all above {@code toVersion}. */
+    public MigrateResult rollback(Integer steps, String toVersion, boolean dryRun) {
+        if (dryRun) {
+            return new MigrateResult(List.of(), dryRun(planDown(status(), steps, toVersion)), currentVersion(status()));
+        }
+        try (AdvisoryLock lock = lock(); BlockerWatch watch = new BlockerWatch(monitor)) {
+            List<Run> plan = planDown(status(), steps, toVersion);
+            ensureHistory();
+            List<Applied> done = new ArrayList<>();
+            for (Run r : plan) {
+                done.add(execute(r, watch, done));
+            }
+            return new MigrateResult(done, List.of(), currentVersion(status()));
+        }
+    }
+
+    private List<Run> planDown(List<MigrationStatus> states, Integer steps, String toVersion) {
+        if (steps != null && toVersion != null) {
+            throw BulwarkException.usage("--steps and --to exclude each other", "give one of them");
+        }
+        List<MigrationStatus> applied = new ArrayList<>();
+        MigrationStatus resumable = null;
+        for (MigrationStatus s : states) {
+            if (s.migration() == null || s.migration().kind() != MigrationKind.VERSIONED) {
+                continue;
+            }
+            if (s.state() == MigrationState.APPLIED || s.state() == MigrationState.EDITED) {
+                applied.add(s);
+            } else if (s.state() == MigrationState.FAILED && s.last() != null && s.last().kind() == Kind.DOWN) {
+                resumable = s;
+            }
+        }
+        List<MigrationStatus> chosen = new ArrayList<>();
+        if (resumable != null) {
+            chosen.add(resumable);
+        }
+        java.util.Collections.reverse(applied);
+        if (toVersion != null) {
+            MigrationVersion to = MigrationVersion.of(toVersion);
+            if (states.stream().noneMatch(s -> s.migration() != null && to.equals(s.migration().version()))) {
+                throw BulwarkException.usage("--to " + toVersion + ": no migration has this version",
+                        "run 'bulwark status' to see the versions");
+            }
+            for (MigrationStatus s : applied) {
+                if (s.migration().version().compareTo(to) > 0) {
+                    chosen.add(s);
+                }
+            }
+        } else {
+            int n = steps == null ? 1 : steps;
+            if (n < 1) {
+                throw BulwarkException.usage("--steps must be at least 1, was " + n, "give a positive number");
+            }
+            for (int i = 0; i < applied.size() && chosen.size() < n + (resumable != null ? 1 : 0); i++) {
+                chosen.add(applied.get(i));
+            }
+        }
+        List<String> noDown = new ArrayList<>();
+        for (MigrationStatus s : chosen) {
+            Migration m = s.migration();
+            if (!m.hasDown() || dev.bulwark.sql.SqlText.isBlank(m.down().sql())) {
+                noDown.add(m.id() + " " + m.description() + (m.hasDown() ? " (empty down)" : " (no down)"));
+            } else if (s.state() == MigrationState.EDITED) {
+                noDown.add(m.id() + " (edited after it was applied: its down may not match what ran)");
+            }
+        }
+        if (!noDown.isEmpty()) {
+            throw BulwarkException.usage("cannot roll back: " + String.join(", ", noDown),
+                    "nothing was changed; write the down, or restore from a backup");
+        }
+        List<Run> runs = new ArrayList<>();
+        for (MigrationStatus s : chosen) {
+            Migration m = s.migration();
+            int from = s == resumable && s.last().resumeFrom() != null ? s.last().resumeFrom() : 0;
+            Run r = run(m, true, from);
+            Migration previous = applied.stream().map(MigrationStatus::migration)
+                    .filter(p -> p.version().compareTo(m.version()) < 0)
+                    .filter(p -> chosen.stream().noneMatch(c -> c.migration() == p))
+                    .findFirst().orElse(null);
+            runs.add(new Run(r.migration(), true, r.statements(), r.steps(), r.resumeFrom(), previous));
+        }
+        return runs;
+    }
+
+    // ------------------------------------------------------------------ baseline / repair
+
+    /** Records that the database already has everything up to {@code version}. */
+    public void baseline(String version, String description) {
+        MigrationVersion v = MigrationVersion.of(version);
+        try (AdvisoryLock lock = lock()) {
+            List<HistoryEntry> rows = history.read(work);
+            if (rows.stream().anyMatch(r -> r.status() == Status.SUCCESS && r.kind() != Kind.DOWN)) {
+                throw BulwarkException.usage("cannot baseline: " + history.qualifiedName() + " already records applied migrations",
+                        "baseline only adopts a database Bulwark has never migrated; see 'bulwark history'");
+            }
+            ensureHistory();
+            history.insert(work, new HistoryEntry(0, v.toString(), description, Kind.BASELINE, null, null, null, null,
+                    Instant.now(), 0L, 0, 0L, 0L, Status.SUCCESS, null, null));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "baseline failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** One change {@code repair} makes. */
+    public record RepairAction(String id, String description, long historyId, String what) {
+    }
+
+    /** What {@code repair} would change: failed entries to mark repaired, edited files to accept. */
+    public List<RepairAction> planRepair() {
+        List<RepairAction> actions = new ArrayList<>();
+        for (MigrationStatus s : status()) {
+            if (s.state() == MigrationState.FAILED && s.last() != null) {
+                actions.add(new RepairAction(s.id(), s.description(), s.last().id(),
+                        "mark the failed " + (s.last().kind() == Kind.DOWN ? "down" : "run") + " (history #" + s.last().id()
+                                + ") as repaired: " + (s.last().kind() == Kind.DOWN
+                                ? "the migration counts as rolled back" : "the next migrate runs it again from the start")));
+            } else if (s.state() == MigrationState.EDITED) {
+                actions.add(new RepairAction(s.id(), s.description(), s.last().id(),
+                        "accept the edited file: record its new SHA-256 in history #" + s.last().id()));
+            }
+        }
+        return actions;
+    }
+
+    public void repair(List<RepairAction> actions) {
+        try (AdvisoryLock lock = lock()) {
+            for (RepairAction a : actions) {
+                MigrationStatus s = status().stream().filter(x -> x.id().equals(a.id())).findFirst().orElseThrow();
+                if (s.state() == MigrationState.EDITED) {
+                    Migration m = s.migration();
+                    history.realign(work, a.historyId(), m.up().sha256(), m.hasDown() ? m.down().sha256() : null);
+                } else {
+                    history.update(work, a.historyId(), Status.REPAIRED, null, s.last().durationMs(), s.last().statements(),
+                            s.last().rowsAffected(), s.last().lockWaitMs(), s.last().error());
+                }
+            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "repair failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ execution
+
+    private AdvisoryLock lock() {
+        long key = AdvisoryLock.keyFor(history.qualifiedName());
+        return AdvisoryLock.acquire(monitor, key, config.lockWait(),
+                h -> out.warn("waiting for the migration lock, held by " + h.describe()
+                        + " (up to " + Durations.human(config.lockWait()) + ", --lock-wait)"));
+    }
+
+    private void ensureHistory() {
+        try {
+            history.ensure(work);
+            if (tool != null) {
+                tool.ensure(work);
+            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot create " + history.qualifiedName() + ": " + e.getMessage(),
+                    "the user needs CREATE on schema " + config.historySchema(), e);
+        }
+    }
+
+    private Applied execute(Run r, BlockerWatch watch, List<Applied> doneSoFar) {
+        Migration m = r.migration();
+        Duration lockTimeout = m.options().lockTimeout() != null ? m.options().lockTimeout() : config.lockTimeout();
+        Duration statementTimeout = m.options().statementTimeout() != null ? m.options().statementTimeout() : config.statementTimeout();
+        out.info((r.down() ? "Reverting " : "Applying ") + m.id() + " " + m.description()
+                + (r.resumeFrom() > 0 ? " (resuming at statement " + (r.resumeFrom() + 1) + " of " + r.statements().size() + ")" : "")
+                + (r.steps().size() == 1 && r.steps().get(0).transactional() ? "" : " [" + describeSteps(r) + "]"));
+        try {
+            work.setAutoCommit(true);
+            for (String s : sessionSettings(lockTimeout, statementTimeout)) {
+                exec(s);
+            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot prepare the session: " + e.getMessage(), null, e);
+        }
+        boolean atomic = r.steps().size() == 1 && r.steps().get(0).transactional() && r.resumeFrom() == 0;
+        return atomic ? executeAtomic(r, watch, doneSoFar) : executeSteps(r, watch, doneSoFar);
+    }
+
+    private List<String> sessionSettings(Duration lockTimeout, Duration statementTimeout) {
+        List<String> s = new ArrayList<>();
+        s.add("SET lock_timeout = '" + Durations.toSetting(lockTimeout) + "'");
+        s.add("SET statement_timeout = '" + Durations.toSetting(statementTimeout) + "'");
+        if (pgMajor >= 14) {
+            // a killed runner's statement is cancelled within a second instead of holding its locks to the end
+            s.add("SET client_connection_check_interval = '1s'");
+        }
+        return s;
+    }
+
+    /** The whole migration, and its history rows, in one transaction: all or nothing. */
+    private Applied executeAtomic(Run r, BlockerWatch watch, List<Applied> doneSoFar) {
+        Migration m = r.migration();
+        Backoff backoff = new Backoff(config.lockRetryBudget());
+        long lockWait = 0;
+        while (true) {
+            long t0 = System.nanoTime();
+            Instant started = Instant.now();
+            long rows = 0;
+            int index = 0;
+            try {
+                work.setAutoCommit(false);
+                if (tool != null && !r.down()) {
+                    tool.started(work, m);
+                }
+                for (Statement s : r.statements()) {
+                    rows += runStatement(s, watch);
+                    lockWait += watch.waitedMs();
+                    index++;
+                }
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                history.insert(work, entry(r, started, ms, rows, lockWait, Status.SUCCESS, null, null));
+                recordTool(r, ms);
+                work.commit();
+                work.setAutoCommit(true);
+                Applied a = new Applied(m.id(), m.description(), r.down(), ms, r.statements().size(), rows, lockWait,
+                        backoff.attempts(), 0);
+                out.info("  done in " + Durations.human(Duration.ofMillis(ms)) + summary(a));
+                return a;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                lockWait += watch.waitedMs();
+                Statement failing = index < r.statements().size() ? r.statements().get(index) : null;
+                if (isLockFailure(e)) {
+                    long sleep = backoff.nextSleepMs();
+                    if (sleep >= 0) {
+                        out.warn("  lock timeout on " + where(failing) + blockedBy(watch) + "; rolled back, retry "
+                                + backoff.attempts() + " in " + Durations.human(Duration.ofMillis(sleep)));
+                        lockWait += sleep;
+                        sleepQuietly(sleep);
+                        continue;
+                    }
+                    throw lockBudgetExhausted(r, failing, watch, backoff, ErrorCode.FAILED_ROLLED_BACK, doneSoFar);
+                }
+                throw new BulwarkException(ErrorCode.FAILED_ROLLED_BACK,
+                        r.label() + " failed at " + where(failing) + ": " + serverMessage(e)
+                                + "; rolled back, the database is " + atVersion(doneSoFar, r),
+                        "fix the migration and run the command again", e);
+            }
+        }
+    }
+
+    /** Step by step, recording after each step where a later run resumes. */
+    private Applied executeSteps(Run r, BlockerWatch watch, List<Applied> doneSoFar) {
+        Migration m = r.migration();
+        long t0 = System.nanoTime();
+        Instant started = Instant.now();
+        long rows = 0;
+        long lockWait = 0;
+        int retries = 0;
+        long rowId;
+        try {
+            work.setAutoCommit(true);
+            rowId = history.insert(work, entry(r, started, null, null, null, Status.RUNNING, r.resumeFrom(), null));
+            if (tool != null && !r.down() && r.resumeFrom() == 0) {
+                tool.started(work, m);
+            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot record the start of " + r.label() + ": " + e.getMessage(), null, e);
+        }
+        boolean anyApplied = r.resumeFrom() > 0;
+        for (Step step : r.steps()) {
+            if (step.end() <= r.resumeFrom()) {
+                continue;
+            }
+            List<Statement> todo = step.statements().subList(Math.max(0, r.resumeFrom() - step.first()), step.statements().size());
+            int firstIndex = Math.max(step.first(), r.resumeFrom());
+            Backoff backoff = new Backoff(config.lockRetryBudget());
+            while (true) {
+                int index = firstIndex;
+                Set<Long> invalidBefore = Set.of();
+                try {
+                    if (step.transactional()) {
+                        work.setAutoCommit(false);
+                    } else if (StatementClassifier.buildsIndexConcurrently(todo.get(0))) {
+                        dropLeftoverInvalidIndex(todo.get(0));
+                        invalidBefore = invalidIndexes();
+                    }
+                    long stepRows = 0;
+                    for (Statement s : todo) {
+                        stepRows += runStatement(s, watch);
+                        lockWait += watch.waitedMs();
+                        index++;
+                    }
+                    if (step.transactional()) {
+                        history.update(work, rowId, Status.RUNNING, step.end(), null, r.statements().size(), rows + stepRows, lockWait, null);
+                        work.commit();
+                        work.setAutoCommit(true);
+                    } else {
+                        history.update(work, rowId, Status.RUNNING, step.end(), null, r.statements().size(), rows + stepRows, lockWait, null);
+                    }
+                    rows += stepRows;
+                    anyApplied = true;
+                    break;
+                } catch (SQLException e) {
+                    if (step.transactional()) {
+                        rollbackQuietly();
+                    } else {
+                        dropNewInvalidIndexes(invalidBefore);
+                    }
+                    lockWait += watch.waitedMs();
+                    Statement failing = r.statements().get(Math.min(index, r.statements().size() - 1));
+                    long sleep = isLockFailure(e) ? backoff.nextSleepMs() : -1;
+                    if (sleep >= 0) {
+                        retries++;
+                        out.warn("  lock timeout on " + where(failing) + blockedBy(watch) + "; retry " + backoff.attempts()
+                                + " in " + Durations.human(Duration.ofMillis(sleep)));
+                        lockWait += sleep;
+                        sleepQuietly(sleep);
+                        continue;
+                    }
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    String problem = isLockFailure(e)
+                            ? "gave up after " + backoff.attempts() + " lock timeouts within the retry budget of "
+                            + Durations.human(config.lockRetryBudget()) + blockedBy(watch)
+                            : serverMessage(e);
+                    return failSteps(r, rowId, index, anyApplied, ms, rows, lockWait, failing, problem, e, doneSoFar);
+                }
+            }
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        try {
+            history.update(work, rowId, Status.SUCCESS, null, ms, r.statements().size(), rows, lockWait, null);
+            recordTool(r, ms);
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, r.label() + " ran completely but recording it failed: "
+                    + e.getMessage(), "check " + history.qualifiedName() + " and run 'bulwark repair'", e);
+        }
+        Applied a = new Applied(m.id(), m.description(), r.down(), ms, r.statements().size(), rows, lockWait, retries, r.resumeFrom());
+        out.info("  done in " + Durations.human(Duration.ofMillis(ms)) + summary(a));
+        return a;
+    }
+
+    private Applied failSteps(Run r, long rowId, int index, boolean anyApplied, long ms, long rows, long lockWait,
+                              Statement failing, String problem, SQLException cause, List<Applied> doneSoFar) {
+        try {
+            work.setAutoCommit(true);
+            if (!anyApplied) {
+                // nothing of this migration stayed applied: forget the attempt, the database is as it was
+                history.deleteRunning(work, rowId);
+                if (tool != null && !r.down()) {
+                    tool.rolledBack(work, r.migration(), previousApplied(r.migration()));
+                }
+                throw new BulwarkException(ErrorCode.FAILED_ROLLED_BACK,
+                        r.label() + " failed at " + where(failing) + ": " + problem
+                                + "; nothing of it was applied, the database is " + atVersion(doneSoFar, r),
+                        "fix the migration and run the command again", cause);
+            }
+            history.update(work, rowId, Status.FAILED, index, ms, r.statements().size(), rows, lockWait, problem);
+            if (tool != null && !r.down()) {
+                tool.failed(work, r.migration(), ms, problem);
+            }
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+        throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK,
+                r.label() + " failed at " + where(failing) + " (statement " + (index + 1) + " of " + r.statements().size()
+                        + "): " + problem + "; statements before it stay applied (they ran outside a transaction)",
+                "fix the cause and run '" + (r.down() ? "bulwark rollback" : "bulwark migrate")
+                        + "' again to resume at statement " + (index + 1)
+                        + ", or repair the database by hand and run 'bulwark repair'", cause);
+    }
+
+    private Migration previousApplied(Migration m) {
+        return status().stream()
+                .filter(s -> s.state().isApplied() && s.migration() != null && s.migration().kind() == MigrationKind.VERSIONED)
+                .map(MigrationStatus::migration)
+                .filter(p -> p.version().compareTo(m.version()) < 0)
+                .reduce((a, b) -> b).orElse(null);
+    }
+
+    private long runStatement(Statement s, BlockerWatch watch) throws SQLException {
+        try (java.sql.Statement st = work.createStatement()) {
+            st.setEscapeProcessing(false);
+            running = st;
+            watch.watch(backendPid());
+            try {
+                boolean hasResult = st.execute(s.sql());
+                return hasResult ? 0 : Math.max(0, st.getUpdateCount());
+            } finally {
+                watch.stop();
+                running = null;
+            }
+        }
+    }
+
+    private Integer pid;
+
+    private int backendPid() throws SQLException {
+        if (pid == null) {
+            try (java.sql.Statement st = work.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+        }
+        return pid;
+    }
+
+    /** Cancels the running statement (Ctrl-C): its transaction rolls back and its locks go. */
+    public void cancel() {
+        java.sql.Statement st = running;
+        if (st != null) {
+            try {
+                st.cancel();
+            } catch (SQLException ignored) {
+                // nothing more we can do from here
+            }
+        }
+    }
+
+    private void recordTool(Run r, long ms) throws SQLException {
+        if (tool == null) {
+            return;
+        }
+        if (r.down()) {
+            tool.rolledBack(work, r.migration(), r.previous());
+        } else {
+            tool.succeeded(work, r.migration(), ms);
+        }
+    }
+
+    private HistoryEntry entry(Run r, Instant started, Long ms, Long rows, Long lockWait, Status status, Integer resumeFrom,
+                               String error) {
+        Migration m = r.migration();
+        Kind kind = r.down() ? Kind.DOWN : m.kind() == MigrationKind.REPEATABLE ? Kind.REPEATABLE : Kind.VERSIONED;
+        return new HistoryEntry(0, m.id(), m.description(), kind, m.up().sha256(), m.hasDown() ? m.down().sha256() : null,
+                null, null, started, ms, r.statements().size(), rows, lockWait, status, resumeFrom, error);
+    }
+
+    // ------------------------------------------------------------------ concurrent index builds
+
+    /**
+     * A run killed during CREATE INDEX CONCURRENTLY leaves the index behind INVALID; with
+     * IF NOT EXISTS the rerun would then silently keep a useless index. Drop it first.
+     */
+    private void dropLeftoverInvalidIndex(Statement s) throws SQLException {
+        String name = indexName(s);
+        if (name == null) {
+            return;
+        }
+        try (PreparedStatement ps = work.prepareStatement(
+                "SELECT n.nspname, c.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+                        + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE NOT i.indisvalid AND c.relname = ? AND n.nspname = ANY(pg_catalog.current_schemas(false))")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String q = Identifiers.qualified(rs.getString(1), rs.getString(2));
+                    out.warn("  dropping INVALID index " + q + " left by an earlier interrupted build");
+                    exec("DROP INDEX CONCURRENTLY IF EXISTS " + q);
+                }
+            }
+        }
+    }
+
+    private Set<Long> invalidIndexes() throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        try (java.sql.Statement st = work.createStatement();
+             ResultSet rs = st.executeQuery("SELECT indexrelid::bigint FROM pg_catalog.pg_index WHERE NOT indisvalid")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /** A failed concurrent build leaves its index INVALID (it still slows every write): drop what this step left. */
+    private void dropNewInvalidIndexes(Set<Long> before) {
+        try {
+            work.setAutoCommit(true);
+            try (java.sql.Statement st = work.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT i.indexrelid::bigint, n.nspname, c.relname FROM pg_catalog.pg_index i "
+                         + "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                         + "WHERE NOT i.indisvalid")) {
+                List<String> drop = new ArrayList<>();
+                while (rs.next()) {
+                    if (!before.contains(rs.getLong(1))) {
+                        drop.add(Identifiers.qualified(rs.getString(2), rs.getString(3)));
+                    }
+                }
+                for (String q : drop) {
+                    out.warn("  dropping INVALID index " + q + " left by the failed build");
+                    exec("DROP INDEX CONCURRENTLY IF EXISTS " + q);
+                }
+            }
+        } catch (SQLException e) {
+            out.warn("  could not check for INVALID indexes after the failure: " + e.getMessage());
+        }
+    }
+
+    /** The index name of CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON …, or null. */
+    static String indexName(Statement s) {
+        List<Token> t = s.tokens();
+        int i = 0;
+        while (i < t.size() && !t.get(i).isWord("concurrently")) {
+            i++;
+        }
+        i++;
+        if (i + 2 < t.size() && t.get(i).isWord("if") && t.get(i + 1).isWord("not") && t.get(i + 2).isWord("exists")) {
+            i += 3;
+        }
+        if (i >= t.size() || t.get(i).isWord("on")) {
+            return null;
+        }
+        Token name = t.get(i);
+        return name.kind() == TokenKind.WORD || name.kind() == TokenKind.QUOTED_IDENTIFIER ? name.value() : null;
+    }
+
+    // ------------------------------------------------------------------ dry run
+
+    private List<String> dryRun(List<Run> runs) {
+        List<String> sql = new ArrayList<>();
+        for (Run r : runs) {
+            Migration m = r.migration();
+            Duration lt = m.options().lockTimeout() != null ? m.options().lockTimeout() : config.lockTimeout();
+            Duration st = m.options().statementTimeout() != null ? m.options().statementTimeout() : config.statementTimeout();
+            sql.add("-- " + r.label() + " (" + rel((r.down() ? m.down() : m.up()).file()) + ")"
+                    + (r.resumeFrom() > 0 ? ", resuming at statement " + (r.resumeFrom() + 1) : ""));
+            for (String s : sessionSettings(lt, st)) {
+                sql.add(s + ";");
+            }
+            boolean atomic = r.steps().size() == 1 && r.steps().get(0).transactional() && r.resumeFrom() == 0;
+            if (!atomic) {
+                sql.add("-- not one transaction: " + describeSteps(r) + "; progress is recorded after each step");
+            }
+            for (Step step : r.steps()) {
+                if (step.end() <= r.resumeFrom()) {
+                    continue;
+                }
+                if (step.transactional()) {
+                    sql.add("BEGIN;");
+                }
+                for (int i = Math.max(0, r.resumeFrom() - step.first()); i < step.statements().size(); i++) {
+                    sql.add(step.statements().get(i).sql() + ";");
+                }
+                if (step.transactional()) {
+                    if (atomic) {
+                        sql.add("-- record " + m.id() + " in " + history.qualifiedName() + (tool != null ? " and " + tool.table() : ""));
+                    }
+                    sql.add("COMMIT;");
+                }
+            }
+            sql.add("");
+        }
+        return sql;
+    }
+
+    private String describeSteps(Run r) {
+        long tx = r.steps().stream().filter(Step::transactional).count();
+        long auto = r.steps().size() - tx;
+        return (r.migration().options().transactional() ? "" : "no-transaction, ")
+                + auto + " statement" + (auto == 1 ? "" : "s") + " outside a transaction"
+                + (tx > 0 ? ", " + tx + " transaction" + (tx == 1 ? "" : "s") : "");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private String currentVersion(List<MigrationStatus> states) {
+        return states.stream()
+                .filter(s -> s.state().isApplied() && s.migration() != null && s.migration().kind() == MigrationKind.VERSIONED)
+                .map(MigrationStatus::id).reduce((a, b) -> b).orElse(null);
+    }
+
+    private String atVersion(List<Applied> doneSoFar, Run r) {
+        String v = currentVersion(status());
+        return v == null ? "at no version (nothing applied)" : "at " + v;
+    }
+
+    private static boolean isLockFailure(SQLException e) {
+        String state = e.getSQLState();
+        return SqlStates.LOCK_NOT_AVAILABLE.equals(state) || SqlStates.DEADLOCK_DETECTED.equals(state);
+    }
+
+    private BulwarkException lockBudgetExhausted(Run r, Statement failing, BlockerWatch watch, Backoff backoff, ErrorCode code,
+                                                 List<Applied> doneSoFar) {
+        return new BulwarkException(code, r.label() + ": gave up at " + where(failing) + " after " + backoff.attempts()
+                + " lock timeouts in " + Durations.human(Duration.ofMillis(backoff.elapsedMs()))
+                + " (retry budget " + Durations.human(config.lockRetryBudget()) + ")" + blockedBy(watch)
+                + "; rolled back, the database is " + atVersion(doneSoFar, r),
+                "end the blocking session or run again when it is done; raise --lock-retry-budget to wait longer");
+    }
+
+    private static String blockedBy(BlockerWatch watch) {
+        List<LockHolder> b = watch.lastBlockers();
+        if (b.isEmpty()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder(", blocked by ");
+        for (int i = 0; i < b.size(); i++) {
+            if (i > 0) s.append(", ");
+            s.append(b.get(i).describe());
+        }
+        return s.toString();
+    }
+
+    private String where(Statement s) {
+        if (s == null) {
+            return "commit";
+        }
+        String text = s.sql().replaceAll("\\s+", " ").trim();
+        return s.position() + " (" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + ")";
+    }
+
+    private static String serverMessage(SQLException e) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        return msg + (e.getSQLState() != null ? " (SQLSTATE " + e.getSQLState() + ")" : "");
+    }
+
+    private static String summary(Applied a) {
+        return " (" + a.statements() + " statement" + (a.statements() == 1 ? "" : "s")
+                + (a.rowsAffected() > 0 ? ", " + a.rowsAffected() + " rows" : "")
+                + (a.lockRetries() > 0 ? ", " + a.lockRetries() + " lock retries" : "") + ")";
+    }
+
+    private void exec(String sql) throws SQLException {
+        try (java.sql.Statement st = work.createStatement()) {
+            st.setEscapeProcessing(false);
+            st.execute(sql);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (!work.getAutoCommit()) {
+                work.rollback();
+                work.setAutoCommit(true);
+            }
+        } catch (SQLException ignored) {
+            // the connection may be gone; the server rolls back with it
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BulwarkException(ErrorCode.FAILED_ROLLED_BACK, "interrupted while waiting to retry", null, e);
+        }
+    }
+
+    private String rel(Path p) {
+        try {
+            return projectDir.relativize(p.toAbsolutePath().normalize()).toString();
+        } catch (IllegalArgumentException e) {
+            return p.toString();
+        }
+    }
+
+}

@@ -1,0 +1,115 @@
+package dev.bulwark.history;
+
+import dev.bulwark.BulwarkException;
+import dev.bulwark.ErrorCode;
+import dev.bulwark.migration.Migration;
+import dev.bulwark.pg.Identifiers;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * golang-migrate's {@code schema_migrations(version bigint, dirty boolean)}: a single row holding
+ * the current version. Everything at or below it counts as applied. While a migration runs the
+ * row is {@code dirty = true}, as golang-migrate does; a failure that leaves part of a migration
+ * applied leaves it dirty, so {@code migrate} refuses to go on until someone runs {@code force}.
+ */
+final class GolangMigrateHistory implements ToolHistory {
+    static final String TABLE = "schema_migrations";
+    private final String schema;
+    private final String qualified;
+
+    GolangMigrateHistory(String schema) {
+        this.schema = schema;
+        this.qualified = Identifiers.qualified(schema, TABLE);
+    }
+
+    @Override
+    public String table() {
+        return schema + "." + TABLE;
+    }
+
+    @Override
+    public void ensure(Connection c) throws SQLException {
+        if (Sql.tableExists(c, schema, TABLE)) {
+            if (!Sql.columns(c, schema, TABLE).equals(Set.of("version", "dirty"))) {
+                throw new BulwarkException(ErrorCode.DATABASE, table() + " exists but is not golang-migrate's (columns "
+                        + Sql.columns(c, schema, TABLE) + ")", "is this project managed by dbmate? pass --format dbmate");
+            }
+            return;
+        }
+        Sql.exec(c, "CREATE TABLE IF NOT EXISTS " + qualified + " (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
+    }
+
+    @Override
+    public String key(Migration m) {
+        return m.version().toString();
+    }
+
+    @Override
+    public Map<String, ToolState> read(Connection c, Iterable<Migration> known) throws SQLException {
+        Map<String, ToolState> out = new HashMap<>();
+        if (!Sql.tableExists(c, schema, TABLE) || !Sql.columns(c, schema, TABLE).contains("dirty")) {
+            return out;
+        }
+        BigInteger current;
+        boolean dirty;
+        try (PreparedStatement ps = c.prepareStatement("SELECT version, dirty FROM " + qualified + " LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return out;
+            }
+            current = BigInteger.valueOf(rs.getLong(1));
+            dirty = rs.getBoolean(2);
+        }
+        for (Migration m : known) {
+            BigInteger v = new BigInteger(m.version().toString());
+            int cmp = v.compareTo(current);
+            if (cmp < 0 || (cmp == 0 && !dirty)) {
+                out.put(key(m), ToolState.APPLIED);
+            } else if (cmp == 0) {
+                out.put(key(m), ToolState.FAILED);
+            }
+        }
+        return out;
+    }
+
+    private void set(Connection c, String version, boolean dirty) throws SQLException {
+        ensure(c);
+        Sql.exec(c, "DELETE FROM " + qualified);
+        if (version == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + qualified + " (version, dirty) VALUES (?, ?)")) {
+            ps.setLong(1, Long.parseLong(version));
+            ps.setBoolean(2, dirty);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public void started(Connection c, Migration m) throws SQLException {
+        set(c, m.version().toString(), true);
+    }
+
+    @Override
+    public void succeeded(Connection c, Migration m, long durationMs) throws SQLException {
+        set(c, m.version().toString(), false);
+    }
+
+    @Override
+    public void failed(Connection c, Migration m, long durationMs, String error) throws SQLException {
+        set(c, m.version().toString(), true);
+    }
+
+    @Override
+    public void rolledBack(Connection c, Migration m, Migration previous) throws SQLException {
+        set(c, previous == null ? null : previous.version().toString(), false);
+    }
+}
