@@ -17,6 +17,11 @@ public record Token(TokenKind kind, String text, String value, int offset, int l
         return kind == TokenKind.WORD && value.equals(word);
     }
 
+    /** 0-based offset just after the token: {@code offset() + text().length()}. */
+    public int endOffset() {
+        return offset + text.length();
+    }
+
     public boolean isPunctuation(char c) {
         return kind == TokenKind.PUNCTUATION && text.length() == 1 && text.charAt(0) == c;
     }

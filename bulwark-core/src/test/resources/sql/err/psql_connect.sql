@@ -1,0 +1,3 @@
+CREATE DATABASE app;
+\connect app
+CREATE TABLE t (a int);

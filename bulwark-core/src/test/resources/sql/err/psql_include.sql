@@ -1,0 +1,2 @@
+-- load the shared functions
+   \i functions.sql

@@ -1,0 +1,5 @@
+SELECT 1;
+  /* outer
+     /* inner */
+  still inside the outer comment;
+SELECT 2;

@@ -1,0 +1,3 @@
+SELECT 1;
+SELECT E'C:\dir\';
+SELECT 2;

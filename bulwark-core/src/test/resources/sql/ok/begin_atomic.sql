@@ -1,0 +1,14 @@
+CREATE FUNCTION sign_of(x int) RETURNS int
+    LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+    SELECT CASE WHEN x > 0 THEN 1 WHEN x < 0 THEN -1 ELSE 0 END;
+END;
+
+CREATE OR REPLACE PROCEDURE log_it(msg text)
+LANGUAGE sql
+BEGIN ATOMIC
+    INSERT INTO log (msg) VALUES (msg);
+    INSERT INTO log (msg) VALUES (CASE WHEN msg IS NULL THEN 'null;' ELSE msg END);
+END;
+
+CALL log_it('hello');

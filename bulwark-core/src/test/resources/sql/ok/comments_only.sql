@@ -1,0 +1,6 @@
+-- This migration intentionally does nothing.
+/*
+   Nested /* block */ comments are fine;
+*/
+;
+;
