@@ -20,7 +20,7 @@ public final class DbmateReader implements MigrationReader {
     /** {@code "false"} when the down marker says {@code transaction:false}; absent otherwise. */
     public static final String DOWN_TRANSACTION = "dbmate.down.transaction";
 
-    private static final Pattern FILE = Pattern.compile("^(\\d+)(.*)\\.sql$");
+    static final Pattern FILE = Pattern.compile("^(\\d+)(.*)\\.sql$");
     static final String EXPECTED = "<version>_<name>.sql, the version in digits";
     private static final Pattern MARKER = Pattern.compile("^--\\s*migrate:(up|down)(?:\\s+(.*?))?\\s*$");
     private static final Pattern UP_MARKER = Pattern.compile("(?m)^--\\s*migrate:up(?:\\s|$)");

@@ -32,7 +32,7 @@ public final class DrizzleReader implements MigrationReader {
     public static final String BREAKPOINTS = "drizzle.breakpoints";
 
     static final String JOURNAL = "meta/_journal.json";
-    private static final Pattern TAG_PREFIX = Pattern.compile("^(\\d+)_(.*)$");
+    static final Pattern TAG_PREFIX = Pattern.compile("^(\\d+)_(.*)$");
     private static final Set<String> POSTGRES = Set.of("postgresql", "pg", "postgres");
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * migrations and are skipped.
  */
 public final class FlywayReader implements MigrationReader {
-    private static final Pattern VERSIONED = Pattern.compile("^([VU])(\\d+(?:[._]\\d+)*)__(.*)\\.sql$");
+    static final Pattern VERSIONED = Pattern.compile("^([VU])(\\d+(?:[._]\\d+)*)__(.*)\\.sql$");
     private static final Pattern REPEATABLE = Pattern.compile("^R__(.*)\\.sql$");
     /** Flyway's callback events all start with before/after, except createSchema. */
     private static final Pattern CALLBACK =
@@ -122,7 +122,7 @@ public final class FlywayReader implements MigrationReader {
         return dir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
     }
 
-    private static List<Path> sqlFiles(Path dir) {
+    static List<Path> sqlFiles(Path dir) {
         List<Path> files = new ArrayList<>();
         try {
             // links followed as Files.isRegularFile does for the other layouts; loops end in visitFileFailed

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * {@code <version>_<name>.down.sql}, the version an unsigned integer.
  */
 public final class GolangMigrateReader implements MigrationReader {
-    private static final Pattern FILE = Pattern.compile("^(\\d+)_(.*)\\.(up|down)\\.sql$");
+    static final Pattern FILE = Pattern.compile("^(\\d+)_(.*)\\.(up|down)\\.sql$");
     static final String EXPECTED = "<version>_<name>.up.sql and <version>_<name>.down.sql, the version in digits";
     /** golang-migrate's PostgreSQL driver keeps the version in a bigint column. */
     private static final BigInteger MAX_VERSION = BigInteger.valueOf(Long.MAX_VALUE);

@@ -29,7 +29,7 @@ public final class PrismaReader implements MigrationReader {
     static final String LOCK_FILE = "migration_lock.toml";
     static final String UP_FILE = "migration.sql";
     static final String DOWN_FILE = "down.sql";
-    private static final Pattern FOLDER = Pattern.compile("^(\\d+)_(.+)$");
+    static final Pattern FOLDER = Pattern.compile("^(\\d+)_(.+)$");
     static final String EXPECTED = "<timestamp>_<name>/migration.sql, the timestamp in digits such as 20260101120000";
     private static final Set<String> POSTGRES = Set.of("postgresql", "postgres");
 
