@@ -1,14 +1,15 @@
 package dev.bulwark;
 
+import dev.bulwark.migration.PgDurations;
+
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Durations written the way PostgreSQL settings are: {@code 500ms}, {@code 2s}, {@code 5min}, {@code 1h}, {@code 0}. */
+/**
+ * Durations in settings and messages. Parsing and the setting form are PostgreSQL's own syntax
+ * ({@link PgDurations}); this adds messages naming the setting, and a short human form.
+ */
 public final class Durations {
-    private static final Pattern FORMAT = Pattern.compile("(\\d+)\\s*(ms|s|min|m|h|d)?");
-
     private Durations() {
     }
 
@@ -18,27 +19,16 @@ public final class Durations {
      * @param what names the setting in the error message ("execution.lock_timeout")
      */
     public static Duration parse(String text, String what) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        Matcher m = FORMAT.matcher(t);
-        if (!m.matches()) {
-            throw BulwarkException.usage(what + " must be a duration like 500ms, 2s, 5min or 1h, was '" + text + "'",
-                    "write a number followed by ms, s, min or h");
+        try {
+            return PgDurations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw BulwarkException.usage(what + ": " + e.getMessage(), "write " + PgDurations.EXPECTED);
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "min", "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> throw new IllegalStateException(unit);
-        };
     }
 
-    /** The PostgreSQL setting value for a duration: {@code 2000ms}, or {@code 0} for none. */
+    /** The PostgreSQL setting value for a duration: {@code 2s}, {@code 300ms}, or {@code 0} for none. */
     public static String toSetting(Duration d) {
-        return d == null || d.isZero() ? "0" : d.toMillis() + "ms";
+        return d == null ? "0" : PgDurations.format(d);
     }
 
     /** Short human form: 1.2s, 250ms, 3min 5s. */

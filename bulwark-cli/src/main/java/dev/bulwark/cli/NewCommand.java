@@ -2,7 +2,6 @@ package dev.bulwark.cli;
 
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.migration.MigrationFormat;
-import dev.bulwark.migration.MigrationSources;
 import dev.bulwark.migration.ProjectScaffold;
 import dev.bulwark.cli.options.ProjectOptions;
 import picocli.CommandLine.Command;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 @Command(name = "new", mixinStandardHelpOptions = true,
         description = "Write a new migration with both an up and a down section, in the folder's format.")
@@ -39,25 +37,13 @@ final class NewCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         BulwarkConfig c = BulwarkConfig.load(root.projectDir());
         Path dir = project.dir != null ? root.workingDir.resolve(project.dir) : c.migrationsDir();
-        MigrationFormat format = project.format != null ? MigrationFormat.fromId(project.format)
-                : c.format() != null ? c.format() : detectOrDefault(dir);
+        // null: the folder's own format, or Bulwark's for an empty folder
+        MigrationFormat format = project.format != null ? MigrationFormat.fromId(project.format) : c.format();
         Files.createDirectories(dir);
         List<Path> written = ProjectScaffold.newMigration(dir, name, format, Clock.systemUTC());
         for (Path p : written) {
             spec.commandLine().getOut().println("Wrote " + root.projectDir().relativize(p.toAbsolutePath().normalize()));
         }
         return ExitCodes.OK;
-    }
-
-    private static MigrationFormat detectOrDefault(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return MigrationFormat.BULWARK;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            if (s.findAny().isEmpty()) {
-                return MigrationFormat.BULWARK;
-            }
-        }
-        return MigrationSources.detect(dir);
     }
 }

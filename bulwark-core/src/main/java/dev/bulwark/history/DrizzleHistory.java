@@ -1,6 +1,7 @@
 package dev.bulwark.history;
 
 import dev.bulwark.migration.Checksums;
+import dev.bulwark.migration.DrizzleReader;
 import dev.bulwark.migration.Migration;
 
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,12 @@ final class DrizzleHistory implements ToolHistory {
     }
 
     static long folderMillis(Migration m) {
-        return m.journalWhen();
+        String when = m.toolData().get(DrizzleReader.WHEN);
+        if (when == null) {
+            throw new dev.bulwark.BulwarkException(dev.bulwark.ErrorCode.USAGE, m.location() + ": its meta/_journal.json entry has no 'when'",
+                    "regenerate the journal with drizzle-kit");
+        }
+        return Long.parseLong(when);
     }
 
     @Override

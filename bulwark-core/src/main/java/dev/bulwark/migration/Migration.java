@@ -1,6 +1,7 @@
 package dev.bulwark.migration;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,9 @@ import java.util.Objects;
  *                    tools' checksums (Flyway CRC32, Prisma and Drizzle SHA-256) are computed over
  * @param toolName    the name the migration's own tool records in its history table
  *                    (Prisma: folder name; Drizzle: tag; Flyway: script file name; others: version)
+ * @param toolData    facts the migration's own tool needs that the fields above do not carry, keyed
+ *                    {@code <format>.<name>} (Drizzle's journal {@code when}, for instance); see the
+ *                    constants of each reader. Never null; empty for most formats.
  */
 public record Migration(
         MigrationVersion version,
@@ -29,7 +33,8 @@ public record Migration(
         Script down,
         MigrationOptions options,
         String rawFile,
-        String toolName) {
+        String toolName,
+        Map<String, String> toolData) {
 
     public Migration {
         Objects.requireNonNull(description, "description");
@@ -40,14 +45,25 @@ public record Migration(
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(rawFile, "rawFile");
         Objects.requireNonNull(toolName, "toolName");
+        toolData = toolData == null ? Map.of() : Map.copyOf(toolData);
         if (kind == MigrationKind.VERSIONED && version == null) {
             throw new IllegalArgumentException("a versioned migration needs a version: " + location);
         }
     }
 
-    /** Drizzle journal {@code when}; placeholder until the sources branch lands. */
-    public long journalWhen() {
-        throw new UnsupportedOperationException("not yet merged");
+    /** A migration without tool data: what every format but Drizzle, Prisma and dbmate needs. */
+    public Migration(
+            MigrationVersion version,
+            String description,
+            MigrationKind kind,
+            MigrationFormat format,
+            Path location,
+            Script up,
+            Script down,
+            MigrationOptions options,
+            String rawFile,
+            String toolName) {
+        this(version, description, kind, format, location, up, down, options, rawFile, toolName, Map.of());
     }
 
     public boolean hasDown() {

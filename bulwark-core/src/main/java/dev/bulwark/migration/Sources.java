@@ -1,0 +1,162 @@
+package dev.bulwark.migration;
+
+import dev.bulwark.BulwarkException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** What every reader does the same way: listing a directory, naming rules, duplicate checks. */
+final class Sources {
+    private Sources() {
+    }
+
+    static void requireDirectory(Path dir) {
+        if (!Files.exists(dir)) {
+            throw BulwarkException.usage("migration directory " + dir + " does not exist",
+                    "run `bulwark init` to create it, or point --dir at the folder that holds your migrations");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw BulwarkException.usage(dir + " is a file, not a migration directory",
+                    "point --dir at the folder that holds the migration files");
+        }
+    }
+
+    /**
+     * The entries of a directory, sorted by name so errors and order are the same on every file
+     * system; hidden entries (editor swap files, {@code .DS_Store}, {@code .git}) are skipped.
+     */
+    static List<Path> list(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw BulwarkException.usage("cannot list " + dir + ": " + e.getMessage(),
+                    "check that the directory is readable");
+        }
+    }
+
+    static boolean isSqlFile(Path p) {
+        return p.getFileName().toString().endsWith(".sql") && Files.isRegularFile(p);
+    }
+
+    static String name(Path p) {
+        return p.getFileName().toString();
+    }
+
+    /** A migration's human name from the name part of its file: underscores become spaces. */
+    static String description(String name) {
+        return name.replace('_', ' ');
+    }
+
+    /** The error for an {@code .sql} file that is not named as the layout requires. */
+    static BulwarkException misnamed(Path file, MigrationFormat format, String expected) {
+        return BulwarkException.usage(
+                file + " is not named as a " + format.id() + " migration: expected " + expected,
+                "rename it, or move it out of the migration directory if it is not a migration");
+    }
+
+    /**
+     * Where a file's section markers are, validated: exactly one up marker, at most one down
+     * marker, the up before the down. Shared by the layouts that keep both directions in one file.
+     *
+     * @param ups   1-based lines of the up markers found
+     * @param downs 1-based lines of the down markers found
+     * @return {up line, down line or 0}
+     */
+    static int[] sections(Path file, List<Integer> ups, List<Integer> downs, String upMarker, String downMarker,
+                          String tool) {
+        if (ups.isEmpty()) {
+            throw BulwarkException.usage(file + " has no " + upMarker + " line",
+                    "put " + upMarker + " on the line above the SQL that applies the migration (and " + downMarker
+                            + " above the SQL that reverts it)" + tool);
+        }
+        if (ups.size() > 1) {
+            throw BulwarkException.usage(file + ":" + ups.get(1) + ": a second " + upMarker + " (the first is on line "
+                    + ups.get(0) + ")", "keep one " + upMarker + "; a file holds one migration");
+        }
+        if (downs.size() > 1) {
+            throw BulwarkException.usage(file + ":" + downs.get(1) + ": a second " + downMarker
+                    + " (the first is on line " + downs.get(0) + ")", "keep one " + downMarker + "; a file holds one migration");
+        }
+        int up = ups.get(0);
+        int down = downs.isEmpty() ? 0 : downs.get(0);
+        if (down != 0 && down < up) {
+            throw BulwarkException.usage(file + ":" + down + ": " + downMarker + " comes before " + upMarker
+                    + " (line " + up + ")", "put the up section first, then the down section" + tool);
+        }
+        return new int[] {up, down};
+    }
+
+    /** Rejects two versioned migrations with one version, or two repeatables with one description. */
+    static List<Migration> checkUnique(List<Migration> migrations) {
+        Map<MigrationVersion, Migration> versions = new HashMap<>();
+        Map<String, Migration> repeatables = new HashMap<>();
+        for (Migration m : migrations) {
+            if (m.kind() == MigrationKind.VERSIONED) {
+                Migration other = versions.putIfAbsent(m.version(), m);
+                if (other != null) {
+                    throw duplicate("version " + m.version(), other.location(), m.location(),
+                            "give one of them another version; if one is already applied, renumber the other");
+                }
+            } else {
+                Migration other = repeatables.putIfAbsent(m.description(), m);
+                if (other != null) {
+                    throw duplicate("description '" + m.description() + "'", other.location(), m.location(),
+                            "rename one of them: a repeatable migration is known by its description");
+                }
+            }
+        }
+        return migrations;
+    }
+
+    static BulwarkException duplicate(String what, Path first, Path second, String fix) {
+        Path[] both = Stream.of(first, second).sorted().toArray(Path[]::new);
+        return BulwarkException.usage("two migrations have " + what + ": " + both[0] + " and " + both[1], fix);
+    }
+
+    /**
+     * Rejects SQL above a file's first section marker: it belongs to neither direction, so it
+     * would silently never run. Blank lines and comments (line and block) are fine there.
+     */
+    static void checkNothingBefore(SourceFile file, int markerLine, String marker) {
+        boolean inBlockComment = false;
+        for (int n = 1; n < markerLine; n++) {
+            String line = file.line(n).strip();
+            if (inBlockComment) {
+                inBlockComment = !line.contains("*/");
+                continue;
+            }
+            if (line.isEmpty() || line.startsWith("--")) {
+                continue;
+            }
+            if (line.startsWith("/*")) {
+                inBlockComment = !line.substring(2).contains("*/");
+                continue;
+            }
+            throw BulwarkException.usage(
+                    file.path() + ":" + n + ": SQL above '" + marker + "' belongs to neither up nor down and would never run",
+                    "move it below '" + marker + "', or delete it");
+        }
+    }
+
+    /** Reads a file leniently, for detection only: any byte sequence decodes, nothing throws. */
+    static String peek(Path file) {
+        try {
+            return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** A library's message made fit for a one-line error. */
+    static String oneLine(String message) {
+        return message == null ? "unreadable" : message.strip().replaceAll("\\s+", " ");
+    }
+}

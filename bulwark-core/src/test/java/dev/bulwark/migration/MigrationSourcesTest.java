@@ -1,0 +1,122 @@
+package dev.bulwark.migration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.bulwark.migration.Fixtures.dir;
+import static dev.bulwark.migration.Fixtures.usageError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MigrationSourcesTest {
+    @ParameterizedTest
+    @CsvSource({
+            "bulwark/ok, BULWARK",
+            "flyway/ok, FLYWAY",
+            "golang-migrate/ok, GOLANG_MIGRATE",
+            "dbmate/ok, DBMATE",
+            "prisma/ok, PRISMA",
+            "drizzle/ok, DRIZZLE",
+    })
+    void detectsEachLayoutFromItsFiles(String fixture, MigrationFormat expected) {
+        assertThat(MigrationSources.detect(dir(fixture))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "bulwark/ok, 4",
+            "flyway/ok, 5",
+            "golang-migrate/ok, 2",
+            "dbmate/ok, 3",
+            "prisma/ok, 2",
+            "drizzle/ok, 2",
+    })
+    void readWithoutFormatDetectsAndReadsEveryLayout(String fixture, int count) {
+        MigrationSet set = MigrationSources.read(dir(fixture), null);
+
+        assertThat(set.format()).isEqualTo(MigrationSources.detect(dir(fixture)));
+        assertThat(set.directory()).isEqualTo(dir(fixture));
+        assertThat(set.migrations()).hasSize(count).allSatisfy(m -> assertThat(m.format()).isEqualTo(set.format()));
+    }
+
+    @Test
+    void explicitFormatSkipsDetectionAndJudgesEveryFileByThatLayout() {
+        // auto-detection calls this directory ambiguous; told it is Flyway, the bulwark file is misnamed
+        var e = usageError(() -> MigrationSources.read(dir("detect/ambiguous"), MigrationFormat.FLYWAY));
+
+        assertThat(e.getMessage()).contains("0002_add_email.sql is not named as a flyway migration");
+    }
+
+    @Test
+    void everyFormatButAlembicHasAReader() {
+        assertThat(MigrationSources.readers()).extracting(MigrationReader::format).containsExactlyInAnyOrder(
+                MigrationFormat.BULWARK, MigrationFormat.FLYWAY, MigrationFormat.GOLANG_MIGRATE,
+                MigrationFormat.DBMATE, MigrationFormat.PRISMA, MigrationFormat.DRIZZLE);
+    }
+
+    @Test
+    void directoryThatLooksLikeTwoLayoutsIsRejectedNamingWhatWasFoundAndTheFix() {
+        var e = usageError(() -> MigrationSources.detect(dir("detect/ambiguous")));
+
+        assertThat(e.getMessage()).contains("looks like more than one migration layout")
+                .contains("flyway (V1__create_users.sql)")
+                .contains("bulwark (0002_add_email.sql has -- bulwark:up)");
+        assertThat(e.fix()).contains("--format flyway").contains("--format bulwark");
+    }
+
+    @Test
+    void directoryWithNoKnownLayoutIsRejectedNamingTheFilesAndTheFix() {
+        var e = usageError(() -> MigrationSources.detect(dir("detect/unrecognized")));
+
+        assertThat(e.getMessage()).contains("no migrations recognized").contains("1 .sql file (schema.sql)");
+        assertThat(e.fix()).contains("--format");
+    }
+
+    @Test
+    void alembicDirectoryIsNamedAsSuchAndRefused() {
+        var e = usageError(() -> MigrationSources.detect(dir("detect/alembic")));
+
+        assertThat(e.getMessage()).contains("alembic");
+    }
+
+    @Test
+    void alembicFormatIsRefusedUntilItHasAReader() {
+        var e = usageError(() -> MigrationSources.read(dir("detect/alembic"), MigrationFormat.ALEMBIC));
+
+        assertThat(e.getMessage()).contains("alembic").contains("not supported");
+    }
+
+    @Test
+    void emptyDirectoryIsRejectedSayingHowToStart(@TempDir Path dir) {
+        var e = usageError(() -> MigrationSources.detect(dir));
+
+        assertThat(e.getMessage()).contains("empty");
+        assertThat(e.fix()).contains("bulwark new").contains("--format");
+    }
+
+    @Test
+    void emptyDirectoryHasNoFormatToDetect(@TempDir Path dir) {
+        assertThat(MigrationSources.detectIfAny(dir)).isEmpty();
+    }
+
+    @Test
+    void missingDirectoryIsRejectedSuggestingInitOrDir(@TempDir Path dir) {
+        var e = usageError(() -> MigrationSources.read(dir.resolve("migrations"), null));
+
+        assertThat(e.getMessage()).contains("migrations").contains("does not exist");
+        assertThat(e.fix()).contains("bulwark init").contains("--dir");
+    }
+
+    @Test
+    void fileInsteadOfDirectoryIsRejected(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("migrations"), "");
+
+        var e = usageError(() -> MigrationSources.read(file, MigrationFormat.BULWARK));
+
+        assertThat(e.getMessage()).contains("not a migration directory");
+    }
+}

@@ -1,0 +1,4 @@
+-- bulwark:down
+DROP TABLE t;
+-- bulwark:up
+CREATE TABLE t (id int);

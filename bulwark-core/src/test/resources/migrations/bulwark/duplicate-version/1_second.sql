@@ -1,0 +1,2 @@
+-- bulwark:up
+SELECT 2;

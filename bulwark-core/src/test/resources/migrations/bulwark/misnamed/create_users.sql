@@ -1,0 +1,2 @@
+-- bulwark:up
+CREATE TABLE users (id int);

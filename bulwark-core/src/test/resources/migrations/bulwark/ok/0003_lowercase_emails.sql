@@ -1,0 +1,2 @@
+-- bulwark:up
+UPDATE users SET email = lower(email);

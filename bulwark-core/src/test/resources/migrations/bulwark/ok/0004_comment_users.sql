@@ -1,0 +1,3 @@
+-- bulwark:up
+COMMENT ON TABLE users IS 'people who buy';
+-- bulwark:down

@@ -1,0 +1,4 @@
+-- migrate:down
+DROP TABLE users;
+-- migrate:up
+CREATE TABLE users (id bigint PRIMARY KEY);

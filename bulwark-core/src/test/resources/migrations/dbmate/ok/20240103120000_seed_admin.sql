@@ -1,0 +1,2 @@
+-- migrate:up
+INSERT INTO users (id) VALUES (1);

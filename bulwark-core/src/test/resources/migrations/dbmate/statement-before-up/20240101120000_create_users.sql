@@ -1,0 +1,5 @@
+CREATE EXTENSION IF NOT EXISTS citext;
+-- migrate:up
+CREATE TABLE users (id bigint PRIMARY KEY);
+-- migrate:down
+DROP TABLE users;

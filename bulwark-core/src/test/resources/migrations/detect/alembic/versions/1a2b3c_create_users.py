@@ -1,0 +1,2 @@
+revision = "1a2b3c"
+down_revision = None

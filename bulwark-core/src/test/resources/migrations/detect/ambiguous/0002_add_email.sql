@@ -1,0 +1,2 @@
+-- bulwark:up
+ALTER TABLE users ADD COLUMN email text;

@@ -1,0 +1,3 @@
+CREATE TABLE t (id int);
+-- bulwark:down
+DROP TABLE t;
