@@ -19,15 +19,20 @@ public final class Masking {
     private static final Pattern URI_USERINFO = Pattern.compile(
             "(?<prefix>\\b[A-Za-z][A-Za-z0-9+.\\-]*://[^\\s:/?#@'\"<>]*):(?<password>[^\\s'\"<>]*)@");
 
+    private static final String KEY = "(?<key>\\b(?:pg|ssl)?(?:password|passwd|pwd)\\b[\"']?)";
+
+    /** {@code ?password=secret&…} in a URL query: the value runs to the next {@code &}, which a value cannot hold unencoded. */
+    private static final Pattern QUERY_PARAMETER = Pattern.compile("(?i)(?<=[?&;])" + KEY + "(?<sep>=)(?<value>[^&\\s]*)");
+
     /**
-     * {@code password=secret}, {@code PGPASSWORD=secret}, {@code sslpassword=…} in JDBC query strings,
-     * libpq conninfo strings ({@code password='s e c'}), environment dumps and properties files, and
-     * {@code "password": "secret"} in JSON. An unquoted value runs to whitespace or {@code &}:
-     * hiding a trailing comma or brace costs less than showing half a password.
+     * {@code password=secret}, {@code PGPASSWORD=secret}, {@code sslpassword=…} in libpq conninfo
+     * strings ({@code password='s e c'}), environment dumps and properties files, and
+     * {@code "password": "secret"} in JSON. An unquoted value runs to whitespace: hiding a
+     * trailing comma or brace costs less than showing half a password.
      */
     private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)(?<key>\\b(?:pg|ssl)?(?:password|passwd|pwd)\\b[\"']?)(?<sep>\\s*[=:]\\s*)"
-                    + "(?<value>'(?:[^'\\\\]|\\\\.)*'?|\"(?:[^\"\\\\]|\\\\.)*\"?|[^\\s&]*)");
+            "(?i)(?<![?&;])" + KEY + "(?<sep>[ \\t]*[=:][ \\t]*)"
+                    + "(?<value>'(?:[^'\\\\]|\\\\.)*'?|\"(?:[^\"\\\\]|\\\\.)*\"?|\\S*)");
 
     private Masking() {
     }
@@ -38,6 +43,7 @@ public final class Masking {
             return text;
         }
         String result = replace(URI_USERINFO, text, m -> m.group("prefix") + ":" + MASK + "@");
+        result = replace(QUERY_PARAMETER, result, m -> m.group("key") + m.group("sep") + MASK);
         return replace(KEY_VALUE, result, m -> {
             String value = m.group("value");
             if (value.isEmpty() || value.equals(MASK) || value.equals("'" + MASK + "'") || value.equals("\"" + MASK + "\"")) {
