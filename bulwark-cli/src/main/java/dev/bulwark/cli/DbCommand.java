@@ -55,8 +55,10 @@ final class DbCommand implements Runnable {
     static final class Stop extends Sub {
         @Override
         public Integer call() {
-            boolean wasRunning = EmbeddedServer.stop(project());
-            out().println(wasRunning ? "Embedded PostgreSQL stopped." : "Embedded PostgreSQL was not running.");
+            EmbeddedStatus before = EmbeddedServer.status(project());
+            EmbeddedStatus after = EmbeddedServer.stop(project());
+            out().println(after.running() ? "Embedded PostgreSQL is in use by another Bulwark run; it stops when that run ends."
+                    : before.running() ? "Embedded PostgreSQL stopped." : "Embedded PostgreSQL was not running.");
             return ExitCodes.OK;
         }
     }

@@ -1,11 +1,67 @@
 package dev.bulwark.pg;
 
-/** Temporary until the pg branch lands. */
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Hides passwords in any text before it reaches a message, a log or a report. Every message built
+ * from a connection string goes through {@link #mask(String)}; it errs on the side of hiding too
+ * much (the rest of a token after {@code user:}) rather than leaking a character.
+ */
 public final class Masking {
+    /** What a password is replaced with. */
+    public static final String MASK = "***";
+
+    /**
+     * {@code scheme://user:password@host}: the password runs to the last {@code @} of the token,
+     * because an unencoded {@code @} inside it is a common mistake that must not leak its tail.
+     */
+    private static final Pattern URI_USERINFO = Pattern.compile(
+            "(?<prefix>\\b[A-Za-z][A-Za-z0-9+.\\-]*://[^\\s:/?#@'\"<>]*):(?<password>[^\\s'\"<>]*)@");
+
+    private static final String KEY = "(?<key>\\b(?:pg|ssl)?(?:password|passwd|pwd)\\b[\"']?)";
+
+    /** {@code ?password=secret&…} in a URL query: the value runs to the next {@code &}, which a value cannot hold unencoded. */
+    private static final Pattern QUERY_PARAMETER = Pattern.compile("(?i)(?<=[?&;])" + KEY + "(?<sep>=)(?<value>[^&\\s]*)");
+
+    /**
+     * {@code password=secret}, {@code PGPASSWORD=secret}, {@code sslpassword=…} in libpq conninfo
+     * strings ({@code password='s e c'}), environment dumps and properties files, and
+     * {@code "password": "secret"} in JSON. An unquoted value runs to whitespace: hiding a
+     * trailing comma or brace costs less than showing half a password.
+     */
+    private static final Pattern KEY_VALUE = Pattern.compile(
+            "(?i)(?<![?&;])" + KEY + "(?<sep>[ \\t]*[=:][ \\t]*)"
+                    + "(?<value>'(?:[^'\\\\]|\\\\.)*'?|\"(?:[^\"\\\\]|\\\\.)*\"?|\\S*)");
+
     private Masking() {
     }
 
+    /** The text with every password replaced by {@value #MASK}; null stays null. */
     public static String mask(String text) {
-        throw new UnsupportedOperationException("not yet merged");
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String result = replace(URI_USERINFO, text, m -> m.group("prefix") + ":" + MASK + "@");
+        result = replace(QUERY_PARAMETER, result, m -> m.group("key") + m.group("sep") + MASK);
+        return replace(KEY_VALUE, result, m -> {
+            String value = m.group("value");
+            if (value.isEmpty() || value.equals(MASK) || value.equals("'" + MASK + "'") || value.equals("\"" + MASK + "\"")) {
+                return m.group();
+            }
+            char quote = value.charAt(0);
+            String masked = quote == '\'' || quote == '"' ? quote + MASK + quote : MASK;
+            return m.group("key") + m.group("sep") + masked;
+        });
+    }
+
+    private static String replace(Pattern pattern, String text, java.util.function.Function<Matcher, String> replacement) {
+        Matcher matcher = pattern.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (matcher.find()) {
+            matcher.appendReplacement(out, Matcher.quoteReplacement(replacement.apply(matcher)));
+        }
+        matcher.appendTail(out);
+        return out.toString();
     }
 }
