@@ -1,8 +1,8 @@
 package dev.bulwark.cli;
 
 import dev.bulwark.testing.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,18 +14,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line end to end, against a real server. */
 class CliIT {
-    static TestDatabase db;
+    TestDatabase db;
 
     @TempDir
     Path project;
 
-    @BeforeAll
-    static void database() {
+    @BeforeEach
+    void database() {
         db = TestDatabase.create("cli");
     }
 
-    @AfterAll
-    static void drop() {
+    @AfterEach
+    void drop() {
         db.close();
     }
 

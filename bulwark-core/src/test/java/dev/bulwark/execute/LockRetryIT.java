@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 
@@ -50,11 +49,9 @@ class LockRetryIT {
         return c;
     }
 
-    private static int pid(Connection c) throws Exception {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+    /** Looked up from another session, so the blocker's last query stays the SELECT on accounts. */
+    private int pid(Connection blocker) {
+        return Integer.parseInt(Sql.value(db.spec(), "SELECT pid FROM pg_stat_activity WHERE application_name = 'long-report'"));
     }
 
     @Test
