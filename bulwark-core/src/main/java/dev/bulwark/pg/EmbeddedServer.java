@@ -284,7 +284,8 @@ public final class EmbeddedServer implements AutoCloseable {
                 sleep(1000);
                 continue;
             }
-            String reason = tail.isBlank() ? result.lastLine() : tail;
+            // pg_ctl's own last line is only "Examine the log output."; the lines before it say more.
+            String reason = tail.isBlank() ? result.lastLines(3) : tail;
             throw new BulwarkException(ErrorCode.DATABASE,
                     "the embedded PostgreSQL in " + layout.dataDir() + " did not start: " + reason,
                     "see " + layout.logFile() + "; if the data directory is damaged, delete " + layout.dataDir()
@@ -338,7 +339,7 @@ public final class EmbeddedServer implements AutoCloseable {
             if (!result.ok()) {
                 PostgresBinaries.deleteTree(temp);
                 throw new BulwarkException(ErrorCode.DATABASE,
-                        "initdb failed for " + layout.dataDir() + ": " + result.lastLine(),
+                        "initdb failed for " + layout.dataDir() + ": " + result.lastLines(3),
                         "check that " + layout.bulwarkDir() + " is writable and the disk is not full");
             }
             // Only TCP on 127.0.0.1 (unix sockets are off), trusted: the server is private to this machine.

@@ -189,6 +189,16 @@ class EmbeddedServerIT {
     }
 
     @Test
+    void aProjectPathWithSpacesAndQuotesWorks() throws SQLException, IOException {
+        Path odd = Files.createDirectories(project.resolve("it's my \"project\" $HOME"));
+        try (EmbeddedServer server = EmbeddedServer.open(odd);
+             Connection c = server.connection().open("embedded-it")) {
+            assertThat(queryString(c, "SHOW data_directory")).isEqualTo(odd.resolve(".bulwark/pgdata").toString());
+        }
+        assertThat(EmbeddedServer.status(odd).running()).isFalse();
+    }
+
+    @Test
     void statusOfAFreshProjectSaysNotRunningAndCreatesNothing() {
         EmbeddedStatus status = EmbeddedServer.status(project);
         assertThat(status.running()).isFalse();
