@@ -27,7 +27,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +67,8 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** One lock per project per JVM: file locks belong to the process, so threads need their own. */
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
-    /** This JVM's shared lock on {@code server.users} per project, guarded by the project's JVM lock. */
-    private static final Map<Path, Users> USERS = new HashMap<>();
+    /** This JVM's shared lock on {@code server.users} per project; each entry guarded by its project's JVM lock. */
+    private static final Map<Path, Users> USERS = new ConcurrentHashMap<>();
 
     private final Layout layout;
     private final long pid;
@@ -129,9 +128,7 @@ public final class EmbeddedServer implements AutoCloseable {
                         layout.dataDir());
                 return describe(layout);
             }
-            if (probe(layout).kind() != Kind.NOT_RUNNING) {
-                stopServer(layout, PgCtl.forCurrentUser(PostgresBinaries.get()));
-            }
+            stopIfOurs(layout);
             return describe(layout);
         });
     }
@@ -176,8 +173,8 @@ public final class EmbeddedServer implements AutoCloseable {
         try {
             layout.locked(() -> {
                 boolean last = Users.release(layout);
-                if (last && !Files.exists(layout.keepRunningMarker()) && probe(layout).kind() != Kind.NOT_RUNNING) {
-                    stopServer(layout, PgCtl.forCurrentUser(PostgresBinaries.get()));
+                if (last && !Files.exists(layout.keepRunningMarker())) {
+                    stopIfOurs(layout);
                 }
                 return null;
             });
@@ -290,6 +287,26 @@ public final class EmbeddedServer implements AutoCloseable {
                     "the embedded PostgreSQL in " + layout.dataDir() + " did not start: " + reason,
                     "see " + layout.logFile() + "; if the data directory is damaged, delete " + layout.dataDir()
                             + " to start over (it holds only the embedded database)");
+        }
+    }
+
+    /**
+     * pg_ctl stop signals whatever pid postmaster.pid names, so it runs only when that pid is a
+     * live postgres; a stale file naming another program is removed instead.
+     */
+    private static void stopIfOurs(Layout layout) {
+        State state = probe(layout);
+        switch (state.kind()) {
+            case RUNNING -> stopServer(layout, PgCtl.forCurrentUser(PostgresBinaries.get()));
+            case SETTLING -> {
+                if (state.pid() != 0) {
+                    stopServer(layout, PgCtl.forCurrentUser(PostgresBinaries.get()));
+                }
+            }
+            case FOREIGN_PID -> deleteQuietly(layout.pidFile());
+            case NOT_RUNNING -> {
+                // nothing to stop; PostgreSQL starts over a stale postmaster.pid itself
+            }
         }
     }
 
