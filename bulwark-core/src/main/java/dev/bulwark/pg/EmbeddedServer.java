@@ -27,7 +27,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +67,8 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** One lock per project per JVM: file locks belong to the process, so threads need their own. */
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
-    /** This JVM's shared lock on {@code server.users} per project, guarded by the project's JVM lock. */
-    private static final Map<Path, Users> USERS = new HashMap<>();
+    /** This JVM's shared lock on {@code server.users} per project; each entry guarded by its project's JVM lock. */
+    private static final Map<Path, Users> USERS = new ConcurrentHashMap<>();
 
     private final Layout layout;
     private final long pid;
@@ -129,9 +128,7 @@ public final class EmbeddedServer implements AutoCloseable {
                         layout.dataDir());
                 return describe(layout);
             }
-            if (probe(layout).kind() != Kind.NOT_RUNNING) {
-                stopServer(layout, PgCtl.forCurrentUser(PostgresBinaries.get()));
-            }
+            stopIfOurs(layout);
             return describe(layout);
         });
     }
@@ -189,8 +186,8 @@ public final class EmbeddedServer implements AutoCloseable {
         try {
             layout.locked(() -> {
                 boolean last = Users.release(layout);
-                if (last && !Files.exists(layout.keepRunningMarker()) && probe(layout).kind() != Kind.NOT_RUNNING) {
-                    stopServer(layout, PgCtl.forCurrentUser(PostgresBinaries.get()));
+                if (last && !Files.exists(layout.keepRunningMarker())) {
+                    stopIfOurs(layout);
                 }
                 return null;
             });
@@ -297,11 +294,32 @@ public final class EmbeddedServer implements AutoCloseable {
                 sleep(1000);
                 continue;
             }
-            String reason = tail.isBlank() ? result.lastLine() : tail;
+            // pg_ctl's own last line is only "Examine the log output."; the lines before it say more.
+            String reason = tail.isBlank() ? result.lastLines(3) : tail;
             throw new BulwarkException(ErrorCode.DATABASE,
                     "the embedded PostgreSQL in " + layout.dataDir() + " did not start: " + reason,
                     "see " + layout.logFile() + "; if the data directory is damaged, delete " + layout.dataDir()
                             + " to start over (it holds only the embedded database)");
+        }
+    }
+
+    /**
+     * pg_ctl stop signals whatever pid postmaster.pid names, so it runs only when that pid is a
+     * live postgres; a stale file naming another program is removed instead.
+     */
+    private static void stopIfOurs(Layout layout) {
+        State state = probe(layout);
+        switch (state.kind()) {
+            case RUNNING -> stopServer(layout, PgCtl.forCurrentUser(PostgresBinaries.get()));
+            case SETTLING -> {
+                if (state.pid() != 0) {
+                    stopServer(layout, PgCtl.forCurrentUser(PostgresBinaries.get()));
+                }
+            }
+            case FOREIGN_PID -> deleteQuietly(layout.pidFile());
+            case NOT_RUNNING -> {
+                // nothing to stop; PostgreSQL starts over a stale postmaster.pid itself
+            }
         }
     }
 
@@ -351,7 +369,7 @@ public final class EmbeddedServer implements AutoCloseable {
             if (!result.ok()) {
                 PostgresBinaries.deleteTree(temp);
                 throw new BulwarkException(ErrorCode.DATABASE,
-                        "initdb failed for " + layout.dataDir() + ": " + result.lastLine(),
+                        "initdb failed for " + layout.dataDir() + ": " + result.lastLines(3),
                         "check that " + layout.bulwarkDir() + " is writable and the disk is not full");
             }
             // Only TCP on 127.0.0.1 (unix sockets are off), trusted: the server is private to this machine.

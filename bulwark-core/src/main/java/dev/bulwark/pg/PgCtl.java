@@ -45,8 +45,8 @@ final class PgCtl {
     }
 
     Result initdb(Path dataDir) {
-        return run(List.of(binaries.bin("initdb").toString(),
-                "-D", dataDir.toString(),
+        return run(dataDir.getParent(), List.of(binaries.bin("initdb").toString(),
+                "-D", dataDir.getFileName().toString(),
                 "-U", "postgres",
                 "-A", "trust",
                 "-E", "UTF8",
@@ -57,9 +57,9 @@ final class PgCtl {
     Result start(Path dataDir, int port, Path logFile) {
         // pg_ctl hands -o to /bin/sh, so '' reaches postgres as an empty value.
         String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''";
-        return run(List.of(binaries.bin("pg_ctl").toString(),
-                "-D", dataDir.toString(),
-                "-l", logFile.toString(),
+        return run(dataDir.getParent(), List.of(binaries.bin("pg_ctl").toString(),
+                "-D", dataDir.getFileName().toString(),
+                "-l", dataDir.getParent().relativize(logFile).toString(),
                 "-w", "-t", String.valueOf(PG_CTL_WAIT_SECONDS),
                 "-o", options,
                 "start"), Duration.ofSeconds(PG_CTL_WAIT_SECONDS + 30));
@@ -67,8 +67,8 @@ final class PgCtl {
 
     /** Fast shutdown: open sessions are disconnected, transactions rolled back. */
     Result stop(Path dataDir) {
-        return run(List.of(binaries.bin("pg_ctl").toString(),
-                "-D", dataDir.toString(),
+        return run(dataDir.getParent(), List.of(binaries.bin("pg_ctl").toString(),
+                "-D", dataDir.getFileName().toString(),
                 "-w", "-t", String.valueOf(PG_CTL_WAIT_SECONDS),
                 "-m", "fast",
                 "stop"), Duration.ofSeconds(PG_CTL_WAIT_SECONDS + 30));
@@ -81,19 +81,36 @@ final class PgCtl {
 
         /** The last non-blank line of the output, for one-line messages. */
         String lastLine() {
-            String[] lines = output.strip().split("\\R");
-            return lines.length == 0 ? "" : lines[lines.length - 1].strip();
+            return lastLines(1);
+        }
+
+        /** The last {@code count} non-blank lines of the output joined into one line. */
+        String lastLines(int count) {
+            List<String> lines = output.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - count), lines.size()));
         }
     }
 
-    private Result run(List<String> command, Duration timeout) {
+    /**
+     * Runs in the data directory's parent with relative paths: pg_ctl pastes the data directory
+     * and log paths into a /bin/sh command line inside double quotes, so a project path with
+     * {@code "}, {@code $} or a backtick would break it (or run something).
+     */
+    private Result run(Path workingDir, List<String> command, Duration timeout) {
         List<String> full = new ArrayList<>(prefix);
         full.addAll(command);
-        return exec(full, timeout);
+        return exec(workingDir, full, timeout);
     }
 
     static Result exec(List<String> command, Duration timeout) {
+        return exec(null, command, timeout);
+    }
+
+    static Result exec(Path workingDir, List<String> command, Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workingDir != null) {
+            builder.directory(workingDir.toFile());
+        }
         // libpq and the server read PG* variables (PGDATA, PGPORT, PGOPTIONS…); ours are explicit.
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("PG"));
@@ -111,7 +128,11 @@ final class PgCtl {
         } catch (IOException e) {
             // the process already exited
         }
-        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        // A thread of our own: the common pool may be busy, and this also runs in shutdown hooks.
+        CompletableFuture<String> output = new CompletableFuture<>();
+        Thread reader = new Thread(() -> output.complete(readAll(process.getInputStream())), "bulwark-pg-output");
+        reader.setDaemon(true);
+        reader.start();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

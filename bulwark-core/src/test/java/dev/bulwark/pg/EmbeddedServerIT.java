@@ -154,7 +154,7 @@ class EmbeddedServerIT {
     }
 
     @Test
-    void aStalePidFileNamingAnotherLiveProgramDoesNotBlockTheStart() throws Exception {
+    void aStalePidFileNamingAnotherLiveProgramIsNeitherSignalledNorBlocking() throws Exception {
         try (EmbeddedServer server = EmbeddedServer.open(project)) {
             // warm up: create the cluster
         }
@@ -162,9 +162,12 @@ class EmbeddedServerIT {
         try {
             Path pidFile = project.resolve(".bulwark/pgdata/postmaster.pid");
             Files.writeString(pidFile, sleeper.pid() + "\n" + project + "\n0\n5432\n\n127.0.0.1\n0 0\nready\n");
+            EmbeddedServer.stop(project);
+            assertThat(sleeper.isAlive()).as("stop must not signal a pid that is not a postgres").isTrue();
             try (EmbeddedServer server = EmbeddedServer.open(project)) {
                 assertThat(server.pid()).isNotEqualTo(sleeper.pid());
             }
+            assertThat(sleeper.isAlive()).isTrue();
         } finally {
             sleeper.destroyForcibly();
         }
@@ -186,6 +189,16 @@ class EmbeddedServerIT {
         try (EmbeddedServer server = EmbeddedServer.open(project)) {
             assertThat(server.port()).as("the new port is kept").isEqualTo(second);
         }
+    }
+
+    @Test
+    void aProjectPathWithSpacesAndQuotesWorks() throws SQLException, IOException {
+        Path odd = Files.createDirectories(project.resolve("it's my \"project\" $HOME"));
+        try (EmbeddedServer server = EmbeddedServer.open(odd);
+             Connection c = server.connection().open("embedded-it")) {
+            assertThat(queryString(c, "SHOW data_directory")).isEqualTo(odd.resolve(".bulwark/pgdata").toString());
+        }
+        assertThat(EmbeddedServer.status(odd).running()).isFalse();
     }
 
     @Test
