@@ -101,6 +101,7 @@ public record BulwarkConfig(
         checkKeys(file, execution, "execution.", Set.of("lock_timeout", "statement_timeout", "lock_retry_budget", "lock_wait"));
         JsonNode history = root.path("history");
         checkKeys(file, history, "history.", Set.of("schema"));
+        checkKeys(file, root.path("lint"), "lint.", Set.of("fail_on", "pg_version", "rules", "protected_tables"));
 
         Path dir = migrations.has("dir") ? c.projectDir.resolve(text(file, migrations, "dir")).normalize() : c.migrationsDir;
         MigrationFormat format = migrations.has("format") ? MigrationFormat.fromId(text(file, migrations, "format")) : null;

@@ -1,0 +1,94 @@
+package dev.bulwark.lint;
+
+import dev.bulwark.lint.model.SchemaModel;
+import dev.bulwark.lint.recognize.Name;
+import dev.bulwark.lint.recognize.Recognized;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Which table-level locks a statement takes, as PostgreSQL's documentation lists them. */
+public final class Locks {
+    public enum Mode {
+        ROW_EXCLUSIVE("ROW EXCLUSIVE"), SHARE_UPDATE_EXCLUSIVE("SHARE UPDATE EXCLUSIVE"), SHARE("SHARE"),
+        SHARE_ROW_EXCLUSIVE("SHARE ROW EXCLUSIVE"), EXCLUSIVE("EXCLUSIVE"), ACCESS_EXCLUSIVE("ACCESS EXCLUSIVE");
+
+        private final String sql;
+
+        Mode(String sql) {
+            this.sql = sql;
+        }
+
+        public String sql() {
+            return sql;
+        }
+
+        /** Blocks the application's writes (SHARE and above) or reads too (ACCESS EXCLUSIVE). */
+        public boolean blocks() {
+            return compareTo(SHARE) >= 0;
+        }
+    }
+
+    public record Lock(String table, Mode mode) {
+    }
+
+    private Locks() {
+    }
+
+    public static List<Lock> of(Recognized r, SchemaModel model) {
+        List<Lock> out = new ArrayList<>();
+        if (r instanceof Recognized.AlterTable at) {
+            Mode strongest = null;
+            for (Recognized.Action a : at.actions()) {
+                Mode m = Mode.ACCESS_EXCLUSIVE;
+                if (a instanceof Recognized.ValidateConstraint) {
+                    m = Mode.SHARE_UPDATE_EXCLUSIVE;
+                } else if (a instanceof Recognized.DetachPartition dp && dp.concurrently()) {
+                    m = Mode.SHARE_UPDATE_EXCLUSIVE;
+                } else if (a instanceof Recognized.AttachPartition ap) {
+                    m = Mode.SHARE_UPDATE_EXCLUSIVE;
+                    if (ap.partition() != null) {
+                        out.add(new Lock(ap.partition().name(), Mode.ACCESS_EXCLUSIVE));
+                    }
+                } else if (a instanceof Recognized.AddConstraint ac
+                        && ac.constraint().kind() == Recognized.ConstraintKind.FOREIGN_KEY) {
+                    m = Mode.SHARE_ROW_EXCLUSIVE;
+                    if (ac.constraint().refTable() != null) {
+                        out.add(new Lock(ac.constraint().refTable(), Mode.SHARE_ROW_EXCLUSIVE));
+                    }
+                }
+                if (strongest == null || m.compareTo(strongest) > 0) {
+                    strongest = m;
+                }
+            }
+            out.add(0, new Lock(at.table().name(), strongest == null ? Mode.ACCESS_EXCLUSIVE : strongest));
+        } else if (r instanceof Recognized.CreateIndex ci && ci.table() != null) {
+            out.add(new Lock(ci.table().name(), ci.concurrently() ? Mode.SHARE_UPDATE_EXCLUSIVE : Mode.SHARE));
+        } else if (r instanceof Recognized.DropIndex di) {
+            for (Name n : di.names()) {
+                String t = model.tableOfIndex(n.name());
+                if (t != null) {
+                    out.add(new Lock(t, di.concurrently() ? Mode.SHARE_UPDATE_EXCLUSIVE : Mode.ACCESS_EXCLUSIVE));
+                }
+            }
+        } else if (r instanceof Recognized.Drop d && (d.objectKind().equals("table") || d.objectKind().endsWith("view"))) {
+            d.names().forEach(n -> out.add(new Lock(n.name(), Mode.ACCESS_EXCLUSIVE)));
+        } else if (r instanceof Recognized.Truncate t) {
+            t.tables().forEach(n -> out.add(new Lock(n.name(), Mode.ACCESS_EXCLUSIVE)));
+        } else if (r instanceof Recognized.Maintenance m && m.full()) {
+            m.tables().forEach(n -> out.add(new Lock(n.name(), Mode.ACCESS_EXCLUSIVE)));
+        } else if (r instanceof Recognized.RefreshMaterializedView rm && rm.name() != null) {
+            out.add(new Lock(rm.name().name(), rm.concurrently() ? Mode.EXCLUSIVE : Mode.ACCESS_EXCLUSIVE));
+        } else if (r instanceof Recognized.CreateTrigger ct && ct.table() != null) {
+            out.add(new Lock(ct.table().name(), Mode.SHARE_ROW_EXCLUSIVE));
+        } else if (r instanceof Recognized.RenameObject ro && ro.from() != null) {
+            out.add(new Lock(ro.from().name(), Mode.ACCESS_EXCLUSIVE));
+        } else if (r instanceof Recognized.Reindex ri && ri.name() != null && !ri.concurrently()) {
+            out.add(new Lock(ri.target().equals("index") ? String.valueOf(model.tableOfIndex(ri.name().name()))
+                    : ri.name().name(), Mode.SHARE));
+        } else if (r instanceof Recognized.Dml d && d.table() != null) {
+            out.add(new Lock(d.table().name(), Mode.ROW_EXCLUSIVE));
+        }
+        return out;
+    }
+}

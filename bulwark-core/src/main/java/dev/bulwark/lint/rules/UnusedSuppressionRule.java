@@ -1,0 +1,35 @@
+package dev.bulwark.lint.rules;
+
+import dev.bulwark.lint.Analyzed;
+import dev.bulwark.lint.MigrationContext;
+import dev.bulwark.lint.Rule;
+import dev.bulwark.lint.Severity;
+import dev.bulwark.lint.StatementRule;
+import dev.bulwark.lint.recognize.Recognized;
+
+
+/** A bulwark:ignore that silences nothing. See docs/rules/unused-suppression.md. */
+public final class UnusedSuppressionRule extends Rule {
+    @Override
+    public String id() {
+        return "unused-suppression";
+    }
+
+    @Override
+    public Severity defaultSeverity() {
+        return Severity.WARNING;
+    }
+
+    @Override
+    public String summary() {
+        return "a bulwark:ignore that silences nothing";
+    }
+
+    @Override
+    public String help() {
+        return "remove the directive, or fix the rule id it names";
+    }
+
+    /* Reported by the Linter while it applies suppressions; the class carries id, docs and severity. */
+
+}
