@@ -20,6 +20,7 @@ import java.util.Map;
                 InitCommand.class,
                 NewCommand.class,
                 StatusCommand.class,
+                LintCommand.class,
                 MigrateCommand.class,
                 RollbackCommand.class,
                 HistoryCommand.class,

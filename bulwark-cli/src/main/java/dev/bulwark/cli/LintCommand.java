@@ -1,0 +1,130 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.BulwarkConfig;
+import dev.bulwark.BulwarkException;
+import dev.bulwark.lint.LintConfig;
+import dev.bulwark.lint.LintOptions;
+import dev.bulwark.lint.LintResult;
+import dev.bulwark.lint.Linter;
+import dev.bulwark.lint.Rule;
+import dev.bulwark.lint.RuleRegistry;
+import dev.bulwark.lint.Severity;
+import dev.bulwark.lint.report.GithubRenderer;
+import dev.bulwark.lint.report.JsonRenderer;
+import dev.bulwark.lint.report.JunitRenderer;
+import dev.bulwark.lint.report.SarifRenderer;
+import dev.bulwark.lint.report.TextRenderer;
+import dev.bulwark.migration.MigrationFormat;
+import dev.bulwark.migration.MigrationSet;
+import dev.bulwark.migration.MigrationSources;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "lint", mixinStandardHelpOptions = true,
+        description = {"Find the dangerous migration before it runs: locks, rewrites, data loss, cascades, broken",
+                "revision graphs, committed passwords. Needs no database. Exits 1 when a finding is at or above",
+                "--fail-on."})
+final class LintCommand implements Callable<Integer> {
+    @ParentCommand
+    BulwarkCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "PATH", arity = "0..*",
+            description = "Migration folders to lint (default: [migrations] dir in bulwark.toml, else ./migrations).")
+    List<Path> paths;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output: text, json, sarif, junit, github (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--migration-format", paramLabel = "LAYOUT",
+            description = "Migration layout: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic (default: detected).")
+    String migrationFormat;
+
+    @Option(names = "--fail-on", paramLabel = "SEVERITY",
+            description = "Exit 1 when a finding is at or above this: error, warning, info (default: [lint] fail_on, else error).")
+    String failOn;
+
+    @Option(names = "--pg-version", paramLabel = "MAJOR",
+            description = "PostgreSQL major version the migrations run on (default: [lint] pg_version, else 15).")
+    Integer pgVersion;
+
+    @Option(names = "--list-rules", description = "List the rules with their default severity and exit.")
+    boolean listRules;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (listRules) {
+            for (Rule r : RuleRegistry.all()) {
+                out.printf("%-34s %-8s %s%n", r.id(), r.defaultSeverity().label(), r.summary());
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+        Path projectDir = root.projectDir();
+        BulwarkConfig config = BulwarkConfig.load(projectDir);
+        LintConfig lintConfig = LintConfig.load(projectDir);
+        LintOptions options = lintConfig.options();
+        if (pgVersion != null) {
+            if (pgVersion < 9 || pgVersion > 30) {
+                throw BulwarkException.usage("--pg-version " + pgVersion + " is not a PostgreSQL major version", "use e.g. 15");
+            }
+            options = options.withPgVersion(pgVersion);
+        }
+        Severity threshold = failOn == null ? lintConfig.failOn() : Severity.parse(failOn, "--fail-on");
+        MigrationFormat layout = migrationFormat != null ? MigrationFormat.fromId(migrationFormat) : config.format();
+        List<Path> dirs = paths == null || paths.isEmpty() ? List.of(config.migrationsDir())
+                : paths.stream().map(p -> root.workingDir.resolve(p).normalize()).toList();
+        Linter linter = Linter.standard(options);
+        boolean failed = false;
+        for (Path dir : dirs) {
+            MigrationSet set = MigrationSources.read(dir, layout);
+            // Config files (alembic.ini, .env, schema.prisma) live next to the migrations when a folder is named.
+            Path project = paths == null || paths.isEmpty() ? projectDir : projectFor(dir);
+            LintResult result = linter.lint(set, project);
+            render(result, threshold, out);
+            failed |= result.failsAt(threshold);
+        }
+        return failed ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    private static Path projectFor(Path dir) {
+        Path parent = dir.toAbsolutePath().getParent();
+        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        return parent != null && (name.equals("migrations") || name.equals("versions") || name.equals("alembic"))
+                ? parent : dir;
+    }
+
+    private void render(LintResult result, Severity threshold, PrintWriter out) {
+        Path base = root.workingDir;
+        switch (format.toLowerCase(Locale.ROOT)) {
+            // Color only on a terminal: CI logs and files get plain text.
+            case "text" -> new TextRenderer(base, System.console() != null && !root.env.containsKey("NO_COLOR")
+                    && !"dumb".equals(root.env.get("TERM"))).render(result, out);
+            case "json" -> new JsonRenderer(base).render(result, out);
+            case "sarif" -> new SarifRenderer(base, version()).render(result, out);
+            case "junit" -> new JunitRenderer(base, threshold).render(result, out);
+            case "github" -> new GithubRenderer(base).render(result, out);
+            default -> throw BulwarkException.usage("unknown output format '" + format + "'",
+                    "use one of: text, json, sarif, junit, github");
+        }
+    }
+
+    private static String version() {
+        String v = LintCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+}
