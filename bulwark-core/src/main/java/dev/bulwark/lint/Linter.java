@@ -50,6 +50,8 @@ public final class Linter {
         for (Migration m : set.migrations()) {
             contexts.add(analyze(m, model));
         }
+        SchemaModel end = model.snapshot();
+        contexts.forEach(c -> c.atSetEnd = end);
         List<Finding> findings = new ArrayList<>();
         List<Rule> active = new ArrayList<>();
         for (Rule rule : rules) {

@@ -25,6 +25,7 @@ public final class MigrationContext {
     final List<Finding> findings = new ArrayList<>();
     Rule rule;
     Severity severity;
+    SchemaModel atSetEnd;
 
     MigrationContext(Migration migration, List<Analyzed> statements, List<Analyzed> down, SchemaModel atStart,
                      SchemaModel atEnd, Set<String> createdHere, LintOptions options, SqlSyntaxException parseError) {
@@ -62,6 +63,11 @@ public final class MigrationContext {
 
     public SchemaModel atEnd() {
         return atEnd;
+    }
+
+    /** The schema after every migration of the set (so a later migration's index counts). */
+    public SchemaModel atSetEnd() {
+        return atSetEnd == null ? atEnd : atSetEnd;
     }
 
     public LintOptions options() {

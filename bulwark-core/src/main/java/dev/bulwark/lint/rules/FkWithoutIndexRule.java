@@ -33,7 +33,8 @@ public final class FkWithoutIndexRule extends StatementRule {
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
         for (Fks.Added fk : Fks.added(s)) {
-            TableModel child = ctx.atEnd().table(fk.child());
+            // An index added by a later migration of the set counts: the FK's table is new and empty until then.
+            TableModel child = ctx.atSetEnd().table(fk.child());
             if (child == null || fk.columns().isEmpty() || child.hasIndexLeadingWith(fk.columns())) {
                 continue;
             }
