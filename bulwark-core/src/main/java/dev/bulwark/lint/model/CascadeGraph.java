@@ -58,6 +58,24 @@ public final class CascadeGraph {
     private CascadeGraph() {
     }
 
+    /** {@code table} and every table whose row deletes cascade down to deleting rows of {@code table}. */
+    public static java.util.Set<String> reachingDeletesOf(SchemaModel model, String table) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        Deque<String> queue = new ArrayDeque<>();
+        out.add(table);
+        queue.add(table);
+        List<ForeignKey> fks = model.foreignKeys();
+        while (!queue.isEmpty()) {
+            String t = queue.poll();
+            for (ForeignKey fk : fks) {
+                if (fk.child().equals(t) && fk.onDelete() == FkAction.CASCADE && out.add(fk.parent())) {
+                    queue.add(fk.parent());
+                }
+            }
+        }
+        return out;
+    }
+
     public static Chain from(SchemaModel model, String root) {
         Map<String, Reach> seen = new LinkedHashMap<>();
         Deque<String> queue = new ArrayDeque<>();
@@ -65,11 +83,11 @@ public final class CascadeGraph {
         boolean cycle = false;
         Map<String, Integer> depth = new LinkedHashMap<>();
         depth.put(root, 0);
-        List<ForeignKey> fks = model.foreignKeys();
+        Map<String, List<ForeignKey>> byParent = model.foreignKeysByParent();
         while (!queue.isEmpty()) {
             String table = queue.poll();
-            for (ForeignKey fk : fks) {
-                if (!fk.parent().equals(table) || fk.onDelete() == FkAction.NO_ACTION || fk.onDelete() == FkAction.RESTRICT) {
+            for (ForeignKey fk : byParent.getOrDefault(table, List.of())) {
+                if (fk.onDelete() == FkAction.NO_ACTION || fk.onDelete() == FkAction.RESTRICT) {
                     continue;
                 }
                 boolean deletes = fk.onDelete() == FkAction.CASCADE;

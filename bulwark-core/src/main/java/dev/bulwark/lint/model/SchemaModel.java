@@ -26,6 +26,9 @@ public final class SchemaModel {
     private final Map<String, TableModel> tables;
     private final Set<String> owned;
     private final Set<String> enums;
+    /** foreignKeys() of this state; cleared by every change (cascade rules ask for it many times). */
+    private List<ForeignKey> fkCache;
+    private Map<String, List<ForeignKey>> byParentCache;
 
     public SchemaModel() {
         this(new HashMap<>(), new HashSet<>(), new HashSet<>());
@@ -61,6 +64,9 @@ public final class SchemaModel {
 
     /** Every foreign key, in table then declaration order. */
     public List<ForeignKey> foreignKeys() {
+        if (fkCache != null) {
+            return fkCache;
+        }
         List<ForeignKey> out = new ArrayList<>();
         for (TableModel t : tables.values()) {
             for (Constraint c : t.constraints) {
@@ -70,7 +76,20 @@ public final class SchemaModel {
             }
         }
         out.sort((a, b) -> (a.child() + a.name()).compareTo(b.child() + b.name()));
-        return out;
+        fkCache = List.copyOf(out);
+        return fkCache;
+    }
+
+    /** Foreign keys grouped by parent table, for walks down the graph. */
+    public Map<String, List<ForeignKey>> foreignKeysByParent() {
+        if (byParentCache == null) {
+            Map<String, List<ForeignKey>> m = new HashMap<>();
+            for (ForeignKey fk : foreignKeys()) {
+                m.computeIfAbsent(fk.parent(), k -> new ArrayList<>()).add(fk);
+            }
+            byParentCache = m;
+        }
+        return byParentCache;
     }
 
     /** The table an index belongs to, or null. */
@@ -100,6 +119,8 @@ public final class SchemaModel {
 
     /** Applies what one statement of migration {@code migrationId} does to the schema. */
     public void apply(Recognized r, String migrationId) {
+        fkCache = null;
+        byParentCache = null;
         if (r instanceof Recognized.CreateTable ct) {
             String name = ct.table().name();
             if (tables.containsKey(name) && ct.ifNotExists()) {

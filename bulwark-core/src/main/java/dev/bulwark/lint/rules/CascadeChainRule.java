@@ -9,6 +9,8 @@ import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.model.CascadeGraph;
 import dev.bulwark.lint.model.TableModel;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Deleting one row now cascades through several tables, reaches a protected table, or cycles. See docs/rules/cascade-chain.md. */
 public final class CascadeChainRule extends StatementRule {
@@ -40,9 +42,16 @@ public final class CascadeChainRule extends StatementRule {
         }
         CascadeGraph.Chain worst = null;
         String protectedHit = null;
-        for (TableModel t : s.after().tables()) {
-            CascadeGraph.Chain after = CascadeGraph.from(s.after(), t.name());
-            CascadeGraph.Chain before = CascadeGraph.from(s.before(), t.name());
+        // Only tables whose deletes reach a table this statement hangs a new cascading FK under can change.
+        Set<String> roots = new TreeSet<>();
+        for (Fks.Added fk : Fks.added(s)) {
+            if (fk.def().refTable() != null) {
+                roots.addAll(CascadeGraph.reachingDeletesOf(s.after(), fk.def().refTable()));
+            }
+        }
+        for (String root : roots) {
+            CascadeGraph.Chain after = CascadeGraph.from(s.after(), root);
+            CascadeGraph.Chain before = CascadeGraph.from(s.before(), root);
             if (after.reached().size() <= before.reached().size() && after.cycle() == before.cycle()) {
                 continue;
             }
