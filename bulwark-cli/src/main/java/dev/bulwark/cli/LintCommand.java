@@ -28,6 +28,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "lint", mixinStandardHelpOptions = true,
@@ -102,10 +103,13 @@ final class LintCommand implements Callable<Integer> {
     }
 
     private static Path projectFor(Path dir) {
-        Path parent = dir.toAbsolutePath().getParent();
-        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-        return parent != null && (name.equals("migrations") || name.equals("versions") || name.equals("alembic"))
-                ? parent : dir;
+        Path p = dir.toAbsolutePath().normalize();
+        // Walk up out of the tools' own folders: prisma/migrations, alembic/versions, db/migrations.
+        while (p.getParent() != null && p.getFileName() != null && Set.of("migrations", "versions", "alembic", "prisma", "db",
+                "sql").contains(p.getFileName().toString())) {
+            p = p.getParent();
+        }
+        return p;
     }
 
     private void render(LintResult result, Severity threshold, PrintWriter out) {

@@ -108,6 +108,12 @@ public final class MigrationContext {
     /** Reports a finding at {@code at}, marking the rest of that line of the statement. */
     public void report(Analyzed s, Token at, String message, String help) {
         Token token = at == null ? s.statement().tokens().get(0) : at;
+        if (migration.format() == MigrationFormat.ALEMBIC) {
+            // Alembic statements are generated from op.* calls: point at the call, not into the generated SQL.
+            token = s.statement().tokens().get(0);
+            reportAt(token.line(), token.column(), 3, message, help);
+            return;
+        }
         int length = 0;
         for (Token t : s.statement().tokens()) {
             if (t.offset() >= token.offset() && t.line() == token.line()) {

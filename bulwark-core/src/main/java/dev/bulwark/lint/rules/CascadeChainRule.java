@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Deleting one row now cascades through several tables, reaches a protected table, or cycles. See docs/rules/cascade-chain.md. */
-public final class CascadeChainRule extends StatementRule {
+public final class CascadeChainRule extends Rule {
     @Override
     public String id() {
         return "cascade-chain";
@@ -34,11 +34,23 @@ public final class CascadeChainRule extends StatementRule {
         return "break the chain with ON DELETE RESTRICT at user-data boundaries";
     }
 
+    /** One finding per migration, at the statement that last grew the chain: the final shape is what matters. */
     @Override
-    protected void visit(MigrationContext ctx, Analyzed s) {
+    public void check(MigrationContext ctx) {
+        Runnable last = null;
+        for (Analyzed s : ctx.statements()) {
+            Runnable r = evaluate(ctx, s);
+            last = r != null ? r : last;
+        }
+        if (last != null) {
+            last.run();
+        }
+    }
+
+    private Runnable evaluate(MigrationContext ctx, Analyzed s) {
         if (Fks.added(s).stream().noneMatch(f -> f.def().onDelete() != Recognized.FkAction.NO_ACTION
                 && f.def().onDelete() != Recognized.FkAction.RESTRICT)) {
-            return;
+            return null;
         }
         CascadeGraph.Chain worst = null;
         String protectedHit = null;
@@ -65,7 +77,7 @@ public final class CascadeChainRule extends StatementRule {
             }
         }
         if (worst == null) {
-            return;
+            return null;
         }
         List<String> tables = worst.deleted().stream().map(CascadeGraph.Reach::table).toList();
         List<String> updated = worst.reached().stream().filter(r -> !r.deletes()).map(CascadeGraph.Reach::table).toList();
@@ -81,8 +93,8 @@ public final class CascadeChainRule extends StatementRule {
         if (worst.cycle()) {
             m.append("; the cascade forms a cycle");
         }
-        ctx.report(s, m.toString(), "use ON DELETE RESTRICT where the chain enters " + (protectedHit != null ? protectedHit
-                : tables.get(tables.size() - 1)) + ", and delete those rows explicitly");
+        String chainEntry = protectedHit != null ? protectedHit : tables.get(tables.size() - 1);
+        return () -> ctx.report(s, m.toString(), "use ON DELETE RESTRICT where the chain enters " + chainEntry + ", and delete those rows explicitly");
     }
 
 }

@@ -16,7 +16,7 @@ final class Credentials {
     private static final Pattern URL = Pattern.compile(
             "\\b(postgres(?:ql)?|mysql|mariadb|sqlserver|mongodb)(\\+\\w+)?://([^:/@\\s\"']+):([^@\\s\"']+)@");
     private static final Pattern PASSWORD_SETTING = Pattern.compile(
-            "(?i)\\b(POSTGRES_PASSWORD|PGPASSWORD|DB_PASSWORD|DATABASE_PASSWORD|MYSQL_PASSWORD)\\b\\s*[:=]\\s*[\"']?([^\\s\"'#]+)");
+            "(?i)(?<![\\w.])(POSTGRES_PASSWORD|PGPASSWORD|DB_PASSWORD|DATABASE_PASSWORD|MYSQL_PASSWORD|flyway\\.password|password(?==[^&\\s]))\\s*[:=]\\s*[\"']?([^\\s\"'#&]+)");
 
     private Credentials() {
     }
@@ -62,7 +62,8 @@ final class Credentials {
     /** Config files in the project folder, its config/ folder, the migrations folder and its parent (alembic.ini, prisma/). */
     private static List<Path> candidates(SetContext ctx) {
         List<Path> dirs = new ArrayList<>();
-        for (Path d : List.of(ctx.projectDir(), ctx.projectDir().resolve("config"), ctx.set().directory(),
+        for (Path d : List.of(ctx.projectDir(), ctx.projectDir().resolve("config"), ctx.projectDir().resolve("prisma"),
+                ctx.projectDir().resolve("alembic"), ctx.set().directory(),
                 ctx.set().directory().toAbsolutePath().getParent())) {
             if (d != null && Files.isDirectory(d) && dirs.stream().noneMatch(x -> sameDir(x, d))) {
                 dirs.add(d);

@@ -35,7 +35,7 @@ public final class PreferBigintRule extends StatementRule {
     protected void visit(MigrationContext ctx, Analyzed s) {
         for (Map.Entry<String, ColumnDef> e : Columns.defined(s).entrySet()) {
             ColumnDef c = e.getValue();
-            if ((c.type().equals("int") || c.type().equals("smallint") || c.type().equals("serial") || c.type().equals("smallserial")) && (c.name().equals("id") || c.name().endsWith("_id") || c.identity())) {
+            if ((c.type().equals("int") || c.type().equals("smallint")) && (c.name().equals("id") || c.name().endsWith("_id") || c.name().endsWith("Id") || c.identity())) {
                 ctx.report(s, c.typeToken(), "column " + e.getKey() + " is " + c.type() + ", which overflows at " + (c.type().startsWith("small") ? "32767" : "2147483647") + "; use bigint", null);
             }
         }

@@ -36,7 +36,7 @@ public final class PreferIdentityRule extends StatementRule {
         for (Map.Entry<String, ColumnDef> e : Columns.defined(s).entrySet()) {
             ColumnDef c = e.getValue();
             if (c.type().endsWith("serial")) {
-                ctx.report(s, c.typeToken(), "column " + e.getKey() + " is " + c.type() + "; use bigint GENERATED ALWAYS AS IDENTITY", null);
+                ctx.report(s, c.typeToken(), "column " + e.getKey() + " is " + c.type() + (c.type().equals("bigserial") ? "" : ", a 32-bit counter that overflows at " + (c.type().equals("smallserial") ? "32767" : "2147483647")) + "; use bigint GENERATED ALWAYS AS IDENTITY", null);
             }
         }
     }

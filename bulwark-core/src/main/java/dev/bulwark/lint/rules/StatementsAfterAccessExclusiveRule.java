@@ -73,7 +73,13 @@ public final class StatementsAfterAccessExclusiveRule extends Rule {
         }
         if (s.what() instanceof Recognized.AlterTable at) {
             for (Recognized.Action a : at.actions()) {
-                if (a instanceof Recognized.ValidateConstraint || a instanceof Recognized.AlterColumnType
+                if (a instanceof Recognized.ValidateConstraint v) {
+                    // Validating a constraint this migration added is validate-in-same-transaction's finding.
+                    var before = ctx.atStart().table(at.table().name());
+                    if (before != null && before.constraint(v.name()) != null) {
+                        return true;
+                    }
+                } else if (a instanceof Recognized.AlterColumnType
                         || (a instanceof Recognized.AddConstraint ac && !ac.constraint().notValid())) {
                     return true;
                 }
