@@ -42,6 +42,9 @@ final class AlembicOps {
                 while (j < lines.length && (lines[j].isBlank() || indent(lines[j]) > indent)) {
                     j++;
                 }
+                while (j > i + 1 && lines[j - 1].isBlank()) {
+                    j--;
+                }
                 autocommit.add((i + 2 + lineOffset) + "-" + (j + lineOffset));
             }
         }
