@@ -9,6 +9,7 @@ import dev.bulwark.lint.Linter;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.RuleRegistry;
 import dev.bulwark.lint.Severity;
+import dev.bulwark.lint.fix.Fixer;
 import dev.bulwark.lint.report.GithubRenderer;
 import dev.bulwark.lint.report.JsonRenderer;
 import dev.bulwark.lint.report.JunitRenderer;
@@ -62,6 +63,10 @@ final class LintCommand implements Callable<Integer> {
             description = "PostgreSQL major version the migrations run on (default: [lint] pg_version, else 15).")
     Integer pgVersion;
 
+    @Option(names = "--fix", description = {"Rewrite the mechanical cases in place (CONCURRENTLY, NOT VALID + VALIDATE,",
+            "the CHECK sequence for SET NOT NULL), then lint again."})
+    boolean fix;
+
     @Option(names = "--list-rules", description = "List the rules with their default severity and exit.")
     boolean listRules;
 
@@ -96,10 +101,26 @@ final class LintCommand implements Callable<Integer> {
             // Config files (alembic.ini, .env, schema.prisma) live next to the migrations when a folder is named.
             Path project = paths == null || paths.isEmpty() ? projectDir : projectFor(dir);
             LintResult result = linter.lint(set, project);
+            if (fix) {
+                Fixer.Fixed fixed = new Fixer().fix(result, linter, project);
+                PrintWriter err = spec.commandLine().getErr();
+                fixed.changed().forEach(f -> err.println("fixed:   " + rel(f)));
+                fixed.created().forEach(f -> err.println("created: " + rel(f)));
+                fixed.skipped().forEach(f -> err.println("not fixed: " + f));
+                err.flush();
+                set = MigrationSources.read(dir, layout);
+                result = linter.lint(set, project);
+            }
             render(result, threshold, out);
             failed |= result.failsAt(threshold);
         }
         return failed ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    private String rel(String file) {
+        Path p = Path.of(file).toAbsolutePath().normalize();
+        Path base = root.workingDir.toAbsolutePath().normalize();
+        return p.startsWith(base) ? base.relativize(p).toString() : p.toString();
     }
 
     private static Path projectFor(Path dir) {

@@ -103,4 +103,16 @@ class LintCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("unknown output format 'xml'");
     }
+
+    @Test
+    void fixRewritesTheFileReportsWhatItDidAndLintsAgain() throws Exception {
+        Path m = Files.createDirectories(dir.resolve("migrations"));
+        Files.writeString(m.resolve("20260101000000_init.sql"), "-- bulwark:up\nCREATE TABLE users (id bigint, email text);\n");
+        Files.writeString(m.resolve("20260102000000_idx.sql"), "-- bulwark:up\nCREATE INDEX users_email_idx ON users (email);\n");
+        Cli r = Cli.run(dir, "lint", "--fix");
+        assertThat(r.err()).contains("fixed:   migrations/20260102000000_idx.sql");
+        assertThat(r.out()).doesNotContain("require-concurrent-index");
+        assertThat(r.exit()).isEqualTo(0);
+        assertThat(Files.readString(m.resolve("20260102000000_idx.sql"))).contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx");
+    }
 }

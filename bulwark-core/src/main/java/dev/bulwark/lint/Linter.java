@@ -78,6 +78,23 @@ public final class Linter {
         return new LintResult(set, kept, active);
     }
 
+    /** The analyzed statements of every migration, for tools that work on them (--fix). */
+    public Analysis analyze(MigrationSet set) {
+        SchemaModel model = new SchemaModel();
+        java.util.Map<String, List<Analyzed>> out = new java.util.HashMap<>();
+        for (Migration m : set.migrations()) {
+            out.put(m.id(), analyze(m, model).statements());
+        }
+        return new Analysis(out);
+    }
+
+    /** Statements per migration id. */
+    public record Analysis(java.util.Map<String, List<Analyzed>> byMigration) {
+        public List<Analyzed> statements(Migration m) {
+            return byMigration.getOrDefault(m.id(), List.of());
+        }
+    }
+
     private Set<String> ruleIds() {
         Set<String> ids = new HashSet<>();
         rules.forEach(r -> ids.add(r.id()));
