@@ -74,6 +74,11 @@ public final class Bulwark implements AutoCloseable {
     private synchronized Migrator migrator() {
         if (migrator == null) {
             MigrationSet set = migrations();
+            if (set.format() == dev.bulwark.migration.MigrationFormat.ALEMBIC) {
+                // The statements read from versions/*.py are a static approximation for lint, not what alembic runs.
+                throw BulwarkException.usage("Bulwark reads Alembic migrations to lint them, but does not apply them",
+                        "apply them with `alembic upgrade head`; lint them with `bulwark lint`");
+            }
             work = target.open(APPLICATION_NAME);
             monitor = target.open(APPLICATION_NAME + "-lock");
             migrator = new Migrator(config, work, monitor, set, listener);
