@@ -816,7 +816,7 @@ public final class Migrator {
 
     private static String summary(Applied a) {
         return " (" + a.statements() + " statement" + (a.statements() == 1 ? "" : "s")
-                + (a.rowsAffected() > 0 ? ", " + a.rowsAffected() + " rows" : "")
+                + (a.rowsAffected() > 0 ? ", " + a.rowsAffected() + " row" + (a.rowsAffected() == 1 ? "" : "s") : "")
                 + (a.lockRetries() > 0 ? ", " + a.lockRetries() + " lock retries" : "") + ")";
     }
 
