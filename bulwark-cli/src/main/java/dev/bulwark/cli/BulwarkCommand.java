@@ -25,6 +25,7 @@ import java.util.Map;
                 HistoryCommand.class,
                 BaselineCommand.class,
                 RepairCommand.class,
+                TestCommand.class,
                 DbCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)

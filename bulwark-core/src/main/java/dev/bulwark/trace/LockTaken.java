@@ -24,6 +24,21 @@ public record LockTaken(String relation, String kind, String mode) {
         return mode.equals("AccessExclusiveLock");
     }
 
+    /** Position in PostgreSQL's lock table, weakest (ACCESS SHARE, 1) to strongest (ACCESS EXCLUSIVE, 8). */
+    public int strength() {
+        return switch (mode) {
+            case "AccessShareLock" -> 1;
+            case "RowShareLock" -> 2;
+            case "RowExclusiveLock" -> 3;
+            case "ShareUpdateExclusiveLock" -> 4;
+            case "ShareLock" -> 5;
+            case "ShareRowExclusiveLock" -> 6;
+            case "ExclusiveLock" -> 7;
+            case "AccessExclusiveLock" -> 8;
+            default -> 0;
+        };
+    }
+
     /** {@code ACCESS EXCLUSIVE} for {@code AccessExclusiveLock}: the name used in the docs and in LOCK TABLE. */
     public String modeName() {
         String m = mode.endsWith("Lock") ? mode.substring(0, mode.length() - 4) : mode;
