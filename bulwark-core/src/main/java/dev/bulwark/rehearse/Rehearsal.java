@@ -69,6 +69,7 @@ public final class Rehearsal {
 
     public RehearsalResult run() {
         long t0 = System.nanoTime();
+        current = null;
         // parse everything first: a syntax error is reported before anything is created
         Map<Migration, List<Statement>> ups = new HashMap<>();
         Map<Migration, List<Statement>> downs = new HashMap<>();
@@ -97,7 +98,8 @@ public final class Rehearsal {
                     MigrationRehearsal r = rehearse(c, tracer, m, ups.get(m), downs.get(m), major);
                     results.add(r);
                     report(r);
-                    stopped = r.failure() != null || (r.roundTrip() != null && r.roundTrip().outcome() == Outcome.REAPPLY_FAILED);
+                    // without a known state (the up failed, or the round trip could not restore the up) later results would mislead
+                    stopped = r.failure() != null || current == null;
                 }
                 return new RehearsalResult(name, version, results, (System.nanoTime() - t0) / 1_000_000);
             }
@@ -110,9 +112,13 @@ public final class Rehearsal {
         return SqlSplitter.split(s.sql(), rel(s.file()), s.firstLine());
     }
 
+    /** The catalog as it is now, when known without reading it: the state the last migration left. */
+    private CatalogSnapshot current;
+
     private MigrationRehearsal rehearse(Connection c, StatementTracer tracer, Migration m, List<Statement> up, List<Statement> down,
                                         int major) throws SQLException {
-        CatalogSnapshot before = catalog(c);
+        CatalogSnapshot before = current != null ? current : catalog(c);
+        current = null;
         List<StatementTrace> upTrace = apply(c, tracer, up, m.options().transactional(), major);
         StatementTrace failure = upTrace.stream().filter(StatementTrace::failed).findFirst().orElse(null);
         String file = rel(m.up().file());
@@ -127,15 +133,22 @@ public final class Rehearsal {
         return new MigrationRehearsal(m.id(), m.description(), file, upTrace, null, upDiff, rt, TraceFinding.of(upTrace), null);
     }
 
+    /**
+     * up → down → up. Leaves the database as the up left it whenever the second up succeeds (so
+     * later migrations are rehearsed on the right schema) and records that state in {@link #current}.
+     */
     private RoundTrip roundTrip(Connection c, StatementTracer tracer, Migration m, List<Statement> up, List<Statement> down, int major,
                                 CatalogSnapshot before, CatalogSnapshot afterUp) throws SQLException {
         if (down == null || down.isEmpty()) {
+            current = afterUp;
             return new RoundTrip(Outcome.NO_DOWN, m.hasDown() ? "its down section is empty" : "it has no down", List.of(), null, null);
         }
         Map<TableRef, Long> rowsBeforeDown = rowCounts(c, before);
         List<StatementTrace> downTrace = apply(c, tracer, down, m.options().transactional(), major);
         StatementTrace failed = downTrace.stream().filter(StatementTrace::failed).findFirst().orElse(null);
         if (failed != null) {
+            // a transactional down rolled back: the database is as the up left it
+            current = failed.transactional() && downTrace.stream().allMatch(StatementTrace::transactional) ? afterUp : null;
             return new RoundTrip(Outcome.DOWN_FAILED, failed.statement().position() + ": " + failed.error(), downTrace, null, null);
         }
         CatalogSnapshot afterDown = catalog(c);
@@ -155,20 +168,22 @@ public final class Rehearsal {
                 lost.add("deletes all " + e.getValue() + " rows of " + e.getKey() + ", which the up did not create");
             }
         }
-        if (!lost.isEmpty()) {
-            return new RoundTrip(Outcome.DATA_LOSS, String.join("; ", lost), downTrace, CatalogDiff.between(before, afterDown), null);
-        }
         CatalogDiff notReversed = CatalogDiff.between(before, afterDown);
+        List<StatementTrace> again = apply(c, tracer, up, m.options().transactional(), major);
+        StatementTrace againFailed = again.stream().filter(StatementTrace::failed).findFirst().orElse(null);
+        CatalogSnapshot afterAgain = againFailed == null ? catalog(c) : null;
+        current = afterAgain;
+        if (!lost.isEmpty()) {
+            return new RoundTrip(Outcome.DATA_LOSS, String.join("; ", lost), downTrace, notReversed, null);
+        }
         if (!notReversed.isEmpty()) {
             return new RoundTrip(Outcome.NOT_REVERSED, notReversed.changes().size() + " difference"
                     + (notReversed.changes().size() == 1 ? "" : "s") + " from before the up: " + first(notReversed), downTrace, notReversed, null);
         }
-        List<StatementTrace> again = apply(c, tracer, up, m.options().transactional(), major);
-        StatementTrace againFailed = again.stream().filter(StatementTrace::failed).findFirst().orElse(null);
         if (againFailed != null) {
             return new RoundTrip(Outcome.REAPPLY_FAILED, againFailed.statement().position() + ": " + againFailed.error(), downTrace, null, null);
         }
-        CatalogDiff reapply = CatalogDiff.between(afterUp, catalog(c));
+        CatalogDiff reapply = CatalogDiff.between(afterUp, afterAgain);
         if (!reapply.isEmpty()) {
             return new RoundTrip(Outcome.REAPPLY_DIFFERS, first(reapply), downTrace, null, reapply);
         }

@@ -35,12 +35,12 @@ public final class RehearsalReport {
 
     static String text(RehearsalResult r) {
         StringBuilder b = new StringBuilder();
+        List<MigrationRehearsal> skipped = r.migrations().stream().filter(m -> m.skipped() != null).toList();
         for (MigrationRehearsal m : r.migrations()) {
-            b.append('\n').append(m.id()).append(' ').append(m.description()).append("  (").append(m.file()).append(")\n");
             if (m.skipped() != null) {
-                b.append("  skipped: ").append(m.skipped()).append('\n');
                 continue;
             }
+            b.append('\n').append(m.id()).append(' ').append(m.description()).append("  (").append(m.file()).append(")\n");
             for (StatementTrace t : m.up()) {
                 b.append("  ").append(t.statement().line()).append(": ").append(shorten(t.statement().sql(), 70)).append('\n');
                 if (t.failed()) {
@@ -61,6 +61,11 @@ public final class RehearsalReport {
                 b.append("  round trip: ").append(rt.outcome().isFailure() ? "FAILED — " : "").append(rt.outcome().meaning())
                         .append(rt.detail() != null ? ": " + rt.detail() : "").append('\n');
             }
+        }
+        if (!skipped.isEmpty()) {
+            b.append('\n').append(skipped.size()).append(" later migration").append(skipped.size() == 1 ? " was" : "s were")
+                    .append(" not rehearsed (").append(skipped.get(0).id()).append(skipped.size() > 1 ? " to " + skipped.get(skipped.size() - 1).id() : "")
+                    .append("): ").append(skipped.get(0).skipped().replace("not rehearsed: ", "")).append(".\n");
         }
         long failed = r.migrations().stream().filter(MigrationRehearsal::failed).count();
         b.append('\n').append(r.migrations().size()).append(" migrations, ").append(r.statements()).append(" statements rehearsed on PostgreSQL ")
