@@ -1,0 +1,5 @@
+package dev.bulwark.fingerprint;
+
+/** Placeholder replaced by the comparison model. */
+public record DataComparison() {
+}
