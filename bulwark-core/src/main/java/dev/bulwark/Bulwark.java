@@ -116,7 +116,14 @@ public final class Bulwark implements AutoCloseable {
      * @param sampleRows rows to insert into each table a migration creates (0: none)
      */
     public dev.bulwark.rehearse.RehearsalResult rehearse(int sampleRows) {
-        return new dev.bulwark.rehearse.Rehearsal(migrations(), target, config.projectDir(), sampleRows, listener).run();
+        return rehearse(sampleRows, null);
+    }
+
+    /** @param live the real target, read only for its table sizes, or null */
+    public dev.bulwark.rehearse.RehearsalResult rehearse(int sampleRows, ConnectionSpec live) {
+        return new dev.bulwark.rehearse.Rehearsal(migrations(), target, config.projectDir(), sampleRows, listener)
+                .withLiveSizes(live == null ? dev.bulwark.rehearse.LiveSizes.NONE : dev.bulwark.rehearse.LiveSizes.read(live))
+                .run();
     }
 
     /** Cancels the statement running now (for Ctrl-C): its transaction rolls back and releases its locks. */

@@ -51,6 +51,7 @@ public final class Rehearsal {
     private final Path projectDir;
     private final int sampleRows;
     private final Listener out;
+    private LiveSizes live = LiveSizes.NONE;
 
     /**
      * @param server     any database on the server to rehearse on; the scratch database is created beside it
@@ -65,6 +66,12 @@ public final class Rehearsal {
         this.projectDir = projectDir;
         this.sampleRows = sampleRows;
         this.out = out;
+    }
+
+    /** Joins the traced locks with the real target's sizes in the report. */
+    public Rehearsal withLiveSizes(LiveSizes sizes) {
+        this.live = sizes;
+        return this;
     }
 
     public RehearsalResult run() {
@@ -101,7 +108,7 @@ public final class Rehearsal {
                     // without a known state (the up failed, or the round trip could not restore the up) later results would mislead
                     stopped = r.failure() != null || current == null;
                 }
-                return new RehearsalResult(name, version, results, (System.nanoTime() - t0) / 1_000_000);
+                return new RehearsalResult(name, version, results, (System.nanoTime() - t0) / 1_000_000, live);
             }
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "rehearsal failed on the scratch database: " + e.getMessage(), null, e);

@@ -11,9 +11,10 @@ import java.util.List;
  *
  * @param scratchDatabase the throwaway database it ran in (dropped afterwards)
  * @param serverVersion   the server's version, e.g. {@code 15.15}
+ * @param live            the real target's table sizes (with {@code --url}), or {@link LiveSizes#NONE}
  */
 public record RehearsalResult(String scratchDatabase, String serverVersion, List<MigrationRehearsal> migrations,
-                              long durationMs) {
+                              long durationMs, LiveSizes live) {
 
     /** True when anything must stop a deploy: a failed statement, a failed round trip, an error-level finding. */
     public boolean failed() {
