@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  *       for each statement, in PostgreSQL's duration syntax ({@link PgDurations});</li>
  *   <li>{@code -- bulwark:ignore <rule-id> <reason>}: silence one lint rule (lint reads these
  *       through {@link #ignores(Script)});</li>
+ *   <li>{@code -- bulwark:expect-change <table>}: the migration changes that table's data on purpose,
+ *       so {@code verify --compare} reports the change as expected (read through {@link #expectedChanges(Script)});</li>
  *   <li>{@code -- bulwark:up} / {@code -- bulwark:down}: section markers, only in bulwark-format files.</li>
  * </ul>
  * Anything else after {@code bulwark:} is rejected: a misspelt {@code no-transacton} silently
@@ -33,9 +35,10 @@ public final class Directives {
     public static final String LOCK_TIMEOUT = "lock-timeout";
     public static final String STATEMENT_TIMEOUT = "statement-timeout";
     public static final String IGNORE = "ignore";
+    public static final String EXPECT_CHANGE = "expect-change";
 
     private static final String KNOWN = "write one of -- bulwark:no-transaction, -- bulwark:lock-timeout <duration>, "
-            + "-- bulwark:statement-timeout <duration>, -- bulwark:ignore <rule-id> <reason>";
+            + "-- bulwark:statement-timeout <duration>, -- bulwark:ignore <rule-id> <reason>, -- bulwark:expect-change <table>";
 
     private static final Pattern DIRECTIVE = Pattern.compile("^\\s*--\\s*bulwark:(\\S*)\\s*(.*?)\\s*$");
 
@@ -47,6 +50,15 @@ public final class Directives {
      * @param line   1-based line in {@code file}
      */
     public record Ignore(String ruleId, String reason, Path file, int line) {
+    }
+
+    /**
+     * One {@code -- bulwark:expect-change <table>} line.
+     *
+     * @param schema the schema when the name is qualified, else null (then it matches the table in any schema)
+     * @param table  the table name as PostgreSQL reads it: unquoted names folded to lower case
+     */
+    public record ExpectChange(String schema, String table, Path file, int line) {
     }
 
     /** A directive line: its name (text right after {@code bulwark:}) and the rest of the line. */
@@ -79,6 +91,55 @@ public final class Directives {
         return out;
     }
 
+    /** The {@code expect-change} directives of a script (validated when the migration was read). */
+    public static List<ExpectChange> expectedChanges(Script script) {
+        List<ExpectChange> out = new ArrayList<>();
+        String[] lines = script.sql().split("\\r\\n|\\r|\\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Optional<Directive> d = parse(lines[i]);
+            if (d.isPresent() && d.get().name().equals(EXPECT_CHANGE)) {
+                List<String> name = tableName(d.get().argument());
+                if (name != null) {
+                    out.add(new ExpectChange(name.size() == 2 ? name.get(0) : null, name.get(name.size() - 1),
+                            script.file(), script.firstLine() + i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code [schema, table]} or {@code [table]} as PostgreSQL would read the name, or null when it is not one. */
+    static List<String> tableName(String text) {
+        List<dev.bulwark.sql.Token> tokens;
+        try {
+            tokens = dev.bulwark.sql.SqlLexer.tokenize(text, "directive", 1);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            dev.bulwark.sql.Token t = tokens.get(i);
+            if (i % 2 == 1) {
+                if (!t.isPunctuation('.')) {
+                    return null;
+                }
+            } else if (t.kind() == dev.bulwark.sql.TokenKind.WORD || t.kind() == dev.bulwark.sql.TokenKind.QUOTED_IDENTIFIER) {
+                parts.add(t.value());
+            } else {
+                return null;
+            }
+        }
+        return tokens.size() % 2 == 1 && parts.size() <= 2 ? parts : null;
+    }
+
+    private static void checkExpectChange(Directive d, String where) {
+        if (tableName(d.argument()) == null) {
+            String found = d.argument().isEmpty() ? "nothing" : "'" + d.argument() + "'";
+            throw BulwarkException.usage(where + ": -- bulwark:expect-change needs one table name, found " + found,
+                    "write -- bulwark:expect-change orders, or public.\"Order Items\"; one line per table");
+        }
+    }
+
     /**
      * The options set by the directives in lines {@code [fromLine, toLineExclusive)} of a file: the
      * lines before and in the up script. Every directive there is validated.
@@ -102,6 +163,7 @@ public final class Directives {
                 case IGNORE -> {
                     // tolerant on purpose: lint reports malformed ignores with its own context
                 }
+                case EXPECT_CHANGE -> checkExpectChange(d, where);
                 case NO_TRANSACTION -> {
                     once(seen, d, n, where);
                     if (!d.argument().isEmpty()) {
@@ -142,6 +204,7 @@ public final class Directives {
                 case UP, DOWN -> checkSectionMarker(d, where, format);
                 case IGNORE -> {
                 }
+                case EXPECT_CHANGE -> checkExpectChange(d, where);
                 case NO_TRANSACTION, LOCK_TIMEOUT, STATEMENT_TIMEOUT -> throw BulwarkException.usage(
                         where + ": -- bulwark:" + d.name() + " is in the down script, but options apply to the whole"
                                 + " migration, up and down",

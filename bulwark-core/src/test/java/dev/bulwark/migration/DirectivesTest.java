@@ -110,4 +110,24 @@ class DirectivesTest {
         var e = usageError(() -> Directives.checkDown(bad, 1, 3, MigrationFormat.FLYWAY));
         assertThat(e.getMessage()).contains(FILE + ":2").contains("down script");
     }
+
+    @Test
+    void expectChangeNamesATableAndIsReadWithItsLine() {
+        Script script = new Script("-- bulwark:expect-change Public.\"Order Items\"\nDELETE FROM x;\n-- bulwark:expect-change users\n",
+                FILE, 4);
+        assertThat(Directives.expectedChanges(script)).containsExactly(
+                new Directives.ExpectChange("public", "Order Items", FILE, 4),
+                new Directives.ExpectChange(null, "users", FILE, 6));
+        assertThat(options("-- bulwark:expect-change a\n-- bulwark:expect-change b\n", MigrationFormat.FLYWAY))
+                .isEqualTo(MigrationOptions.DEFAULT);
+    }
+
+    @Test
+    void expectChangeWithoutATableNameIsRejected() {
+        var e = usageError(() -> options("SELECT 1;\n-- bulwark:expect-change orders and users\n", MigrationFormat.FLYWAY));
+
+        assertThat(e.getMessage()).contains(FILE + ":2").contains("'orders and users'");
+        assertThat(usageError(() -> options("-- bulwark:expect-change\n", MigrationFormat.FLYWAY)).getMessage())
+                .contains("found nothing");
+    }
 }

@@ -1,0 +1,121 @@
+package dev.bulwark.fingerprint;
+
+import dev.bulwark.BulwarkException;
+import dev.bulwark.catalog.CatalogSnapshot;
+import dev.bulwark.catalog.CatalogSnapshot.Column;
+import dev.bulwark.catalog.CatalogSnapshot.Table;
+import dev.bulwark.catalog.TableRef;
+import dev.bulwark.fingerprint.DataComparison.ChunkChange;
+import dev.bulwark.fingerprint.DataComparison.TableComparison;
+import dev.bulwark.fingerprint.DataComparison.TableComparison.Status;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Compares a database with a {@link DataSnapshot}: each table is fingerprinted again over the
+ * snapshot's columns and chunk ranges, and the chunks compared one by one.
+ */
+public final class DataComparer {
+    private final Fingerprinter fingerprinter;
+
+    public DataComparer(Fingerprinter fingerprinter) {
+        this.fingerprinter = fingerprinter;
+    }
+
+    /**
+     * @param expected for a table, what declared that it changes (a migration file, an option), or null
+     */
+    public DataComparison compare(DataSnapshot before, CatalogSnapshot now, Function<TableRef, String> expected)
+            throws SQLException {
+        fingerprinter.pinSettings();
+        String answer = fingerprinter.knownAnswer();
+        if (!answer.equals(before.knownAnswer())) {
+            throw BulwarkException.usage("the snapshot was taken on PostgreSQL " + before.serverVersion()
+                            + " whose row hash differs from this server's (" + now.serverVersion()
+                            + "): every row would compare as changed",
+                    "take the snapshot and compare on servers of the same major version and architecture");
+        }
+        List<TableComparison> out = new ArrayList<>();
+        Set<TableRef> seen = new HashSet<>();
+        for (TableFingerprint old : before.tables()) {
+            seen.add(old.table());
+            String declared = expected.apply(old.table());
+            Table table = now.table(old.table()).orElse(null);
+            if (table == null) {
+                out.add(new TableComparison(old.table(), declared != null ? Status.DROPPED_AS_EXPECTED : Status.DROPPED,
+                        old.rows(), 0, 0, old.rows(), List.of(), declared, "the table no longer exists"));
+                continue;
+            }
+            out.add(compareTable(old, table, declared));
+        }
+        for (Table t : now.tables()) {
+            if (t.partitionOf() == null && !seen.contains(t.ref())) {
+                out.add(new TableComparison(t.ref(), Status.NEW, 0, t.rowEstimate() == null ? 0 : t.rowEstimate(), 0, 0,
+                        List.of(), expected.apply(t.ref()), "created after the snapshot (row count estimated)"));
+            }
+        }
+        return new DataComparison(before.takenAt(), out);
+    }
+
+    private TableComparison compareTable(TableFingerprint old, Table table, String declared) throws SQLException {
+        List<String> present = table.columns().stream().map(Column::name).toList();
+        List<String> dropped = old.columns().stream().filter(c -> !present.contains(c)).toList();
+        List<String> columns = old.columns().stream().filter(present::contains).toList();
+        boolean chunked = old.chunkColumn() != null && old.chunkOrigin() != null && present.contains(old.chunkColumn());
+        TableFingerprint now = fingerprinter.fingerprint(old.table(), columns, chunked ? old.chunkColumn() : null,
+                chunked ? old.chunkOrigin() : null, chunked ? old.chunkWidth() : null, table.isPartitioned(), null);
+
+        List<ChunkChange> changes = new ArrayList<>();
+        String note = dropped.isEmpty() ? null : "columns dropped since the snapshot: " + String.join(", ",
+                dropped.stream().map(TableRef::display).toList());
+        if (!dropped.isEmpty()) {
+            // the old hash covered columns that are gone: only the row counts can still be compared
+            if (old.rows() != now.rows()) {
+                changes.add(new ChunkChange(null, null, null, old.rows(), now.rows(),
+                        old.rows() < now.rows() ? ChunkChange.Kind.ROWS_ADDED : ChunkChange.Kind.ROWS_REMOVED));
+            } else {
+                changes.add(new ChunkChange(null, null, null, old.rows(), now.rows(), ChunkChange.Kind.ROWS_CHANGED));
+            }
+        } else if (chunked) {
+            Map<Long, TableFingerprint.Chunk> a = new TreeMap<>();
+            old.chunks().forEach(c -> a.put(c.index(), c));
+            Map<Long, TableFingerprint.Chunk> b = new TreeMap<>();
+            now.chunks().forEach(c -> b.put(c.index(), c));
+            Set<Long> all = new java.util.TreeSet<>(a.keySet());
+            all.addAll(b.keySet());
+            for (Long i : all) {
+                TableFingerprint.Chunk x = a.get(i);
+                TableFingerprint.Chunk y = b.get(i);
+                long rb = x == null ? 0 : x.rows();
+                long ra = y == null ? 0 : y.rows();
+                if (x != null && y != null && rb == ra && x.hash().equals(y.hash())) {
+                    continue;
+                }
+                TableFingerprint.Chunk any = x != null ? x : y;
+                changes.add(new ChunkChange(i, any.low(), any.high(), rb, ra, kind(rb, ra)));
+            }
+        } else if (old.rows() != now.rows() || !old.hash().equals(now.hash())) {
+            changes.add(new ChunkChange(null, null, null, old.rows(), now.rows(), kind(old.rows(), now.rows())));
+            if (old.chunkColumn() == null) {
+                note = "no single integer primary key: the table is compared whole";
+            }
+        }
+        long added = changes.stream().mapToLong(c -> Math.max(0, c.rowsAfter() - c.rowsBefore())).sum();
+        long removed = changes.stream().mapToLong(c -> Math.max(0, c.rowsBefore() - c.rowsAfter())).sum();
+        Status status = changes.isEmpty() ? Status.IDENTICAL : declared != null ? Status.CHANGED_AS_EXPECTED : Status.CHANGED;
+        return new TableComparison(old.table(), status, old.rows(), now.rows(), added, removed, changes,
+                changes.isEmpty() ? null : declared, note);
+    }
+
+    private static ChunkChange.Kind kind(long before, long after) {
+        return after > before ? ChunkChange.Kind.ROWS_ADDED : after < before ? ChunkChange.Kind.ROWS_REMOVED
+                : ChunkChange.Kind.ROWS_CHANGED;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.bulwark.fingerprint;
+
+import dev.bulwark.BulwarkException;
+import dev.bulwark.catalog.CatalogJson;
+import dev.bulwark.catalog.CatalogReader;
+import dev.bulwark.catalog.TableRef;
+import dev.bulwark.fingerprint.DataComparison.TableComparison;
+import dev.bulwark.fingerprint.DataComparison.TableComparison.Status;
+import dev.bulwark.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FingerprintIT {
+    static final String DATA = """
+            CREATE TABLE users (id bigint PRIMARY KEY, email text, created timestamptz, score float8, avatar bytea, took interval);
+            INSERT INTO users SELECT g, 'u' || g || '@x', '2026-01-01'::timestamptz + g * interval '1 minute', g / 7.0,
+                                     decode(md5(g::text), 'hex'), g * interval '1.5 second' FROM generate_series(1, 10000) g;
+            CREATE TABLE "Order Items" ("Order ID" int PRIMARY KEY, qty int NOT NULL, note text);
+            INSERT INTO "Order Items" SELECT g, g % 5, NULL FROM generate_series(1, 5000) g;
+            CREATE TABLE log (line text);
+            INSERT INTO log VALUES ('same'), ('same'), ('other');
+            CREATE TABLE tags (name text PRIMARY KEY);
+            INSERT INTO tags VALUES ('a'), ('b');
+            ANALYZE;
+            """;
+
+    TestDatabase db;
+
+    @BeforeEach
+    void create() throws SQLException {
+        db = TestDatabase.create("fingerprint");
+        sql(DATA);
+    }
+
+    @AfterEach
+    void drop() {
+        db.close();
+    }
+
+    void sql(String sql) throws SQLException {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Chunks of 1000 rows, so the small tables above still have several. */
+    DataSnapshot snapshot() throws SQLException {
+        try (Connection c = db.open()) {
+            c.setAutoCommit(false);
+            DataSnapshot s = new Fingerprinter(c, 1000).snapshot(new CatalogReader(c).read());
+            c.rollback();
+            // what --snapshot writes and --compare reads
+            return CatalogJson.read(CatalogJson.write(s), DataSnapshot.class);
+        }
+    }
+
+    DataComparison compare(DataSnapshot before, Function<TableRef, String> expected) throws SQLException {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("SET TimeZone = 'Pacific/Auckland'; SET IntervalStyle = 'iso_8601'; SET bytea_output = 'escape'; SET extra_float_digits = 0");
+            c.setAutoCommit(false);
+            DataComparison r = new DataComparer(new Fingerprinter(c, 1000)).compare(before, new CatalogReader(c).read(), expected);
+            c.rollback();
+            return r;
+        }
+    }
+
+    static TableComparison table(DataComparison c, String name) {
+        return c.tables().stream().filter(t -> t.table().name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void untouchedDatabaseComparesIdenticalWhateverTheSessionSettings() throws SQLException {
+        DataSnapshot before = snapshot();
+        assertThat(before.tables()).extracting(t -> t.table().name()).containsExactly("Order Items", "log", "tags", "users");
+        TableFingerprint users = before.tables().get(3);
+        assertThat(users.rows()).isEqualTo(10000);
+        assertThat(users.chunkColumn()).isEqualTo("id");
+        assertThat(users.chunks()).hasSize(10);
+        DataComparison c = compare(before, t -> null);
+        assertThat(c.verdict()).isEqualTo(DataComparison.Verdict.IDENTICAL);
+        assertThat(c.tables()).allSatisfy(t -> assertThat(t.status()).isEqualTo(Status.IDENTICAL));
+    }
+
+    @Test
+    void deleteUpdateAndInsertAreNamedByTableChunkAndKind() throws SQLException {
+        DataSnapshot before = snapshot();
+        sql("""
+                DELETE FROM users WHERE id = 4321;
+                UPDATE "Order Items" SET note = 'gift' WHERE "Order ID" = 2500;
+                INSERT INTO tags VALUES ('c');
+                """);
+        DataComparison c = compare(before, t -> null);
+        assertThat(c.verdict()).isEqualTo(DataComparison.Verdict.DATA_LOST_OR_CHANGED);
+
+        TableComparison users = table(c, "users");
+        assertThat(users.status()).isEqualTo(Status.CHANGED);
+        assertThat(users.rowsRemoved()).isEqualTo(1);
+        assertThat(users.chunks()).singleElement().satisfies(ch ->
+                assertThat(ch.describe("id")).isEqualTo("chunk 4 (id 4001..5000): 1 row removed"));
+
+        TableComparison items = table(c, "Order Items");
+        assertThat(items.status()).isEqualTo(Status.CHANGED);
+        assertThat(items.rowsBefore()).isEqualTo(items.rowsAfter());
+        assertThat(items.chunks()).singleElement().satisfies(ch ->
+                assertThat(ch.describe("Order ID")).isEqualTo("chunk 2 (Order ID 2001..3000): same 1000 rows, content changed"));
+
+        TableComparison tags = table(c, "tags");
+        assertThat(tags.rowsAdded()).isEqualTo(1);
+        assertThat(tags.chunks()).singleElement().satisfies(ch -> assertThat(ch.describe(null)).isEqualTo("whole table: 1 row added"));
+        assertThat(tags.note()).contains("no single integer primary key");
+
+        assertThat(table(c, "log").status()).isEqualTo(Status.IDENTICAL);
+    }
+
+    @Test
+    void declaredChangesAreReportedAsExpected() throws SQLException {
+        DataSnapshot before = snapshot();
+        sql("DELETE FROM users WHERE id > 9000; DROP TABLE tags;");
+        DataComparison c = compare(before, t -> t.name().equals("users") || t.name().equals("tags") ? "V2__prune.sql" : null);
+        assertThat(c.verdict()).isEqualTo(DataComparison.Verdict.CHANGED_AS_EXPECTED);
+        assertThat(table(c, "users").status()).isEqualTo(Status.CHANGED_AS_EXPECTED);
+        assertThat(table(c, "users").rowsRemoved()).isEqualTo(1000);
+        assertThat(table(c, "users").expectedBy()).isEqualTo("V2__prune.sql");
+        assertThat(table(c, "tags").status()).isEqualTo(Status.DROPPED_AS_EXPECTED);
+    }
+
+    @Test
+    void droppedTableUndeclaredIsDataLost() throws SQLException {
+        DataSnapshot before = snapshot();
+        sql("DROP TABLE log");
+        DataComparison c = compare(before, t -> null);
+        assertThat(table(c, "log").status()).isEqualTo(Status.DROPPED);
+        assertThat(table(c, "log").rowsRemoved()).isEqualTo(3);
+        assertThat(c.verdict()).isEqualTo(DataComparison.Verdict.DATA_LOST_OR_CHANGED);
+    }
+
+    @Test
+    void oneOfTwoIdenticalRowsDeletedIsDetectedBecauseHashesAreSummedNotXored() throws SQLException {
+        DataSnapshot before = snapshot();
+        sql("DELETE FROM log WHERE ctid = (SELECT min(ctid) FROM log WHERE line = 'same'); INSERT INTO log VALUES ('other')");
+        TableComparison log = table(compare(before, t -> null), "log");
+        assertThat(log.status()).isEqualTo(Status.CHANGED);
+        assertThat(log.rowsBefore()).isEqualTo(log.rowsAfter());
+    }
+
+    @Test
+    void addedColumnLeavesTheFingerprintAloneAndDroppedColumnIsNamed() throws SQLException {
+        DataSnapshot before = snapshot();
+        sql("ALTER TABLE users ADD COLUMN nickname text DEFAULT 'x'; ALTER TABLE \"Order Items\" DROP COLUMN note;");
+        DataComparison c = compare(before, t -> null);
+        assertThat(table(c, "users").status()).isEqualTo(Status.IDENTICAL);
+        TableComparison items = table(c, "Order Items");
+        assertThat(items.status()).isEqualTo(Status.CHANGED);
+        assertThat(items.note()).isEqualTo("columns dropped since the snapshot: note");
+    }
+
+    @Test
+    void rowsInsertedBelowTheFirstKeyLandInNegativeChunks() throws SQLException {
+        DataSnapshot before = snapshot();
+        sql("INSERT INTO users (id) VALUES (0), (-1000), (-1001)");
+        TableComparison users = table(compare(before, t -> null), "users");
+        assertThat(users.chunks()).extracting(ch -> ch.describe("id")).containsExactly(
+                "chunk -2 (id -1999..-1000): 2 rows added",
+                "chunk -1 (id -999..0): 1 row added");
+        assertThat(users.rowsAdded()).isEqualTo(3);
+    }
+
+    @Test
+    void newTablesAreListedAndDoNotCountAsLoss() throws SQLException {
+        DataSnapshot before = snapshot();
+        sql("CREATE TABLE extra (id int PRIMARY KEY)");
+        DataComparison c = compare(before, t -> null);
+        assertThat(table(c, "extra").status()).isEqualTo(Status.NEW);
+        assertThat(c.verdict()).isEqualTo(DataComparison.Verdict.IDENTICAL);
+    }
+
+    @Test
+    void snapshotFromAServerWithAnotherHashIsRefused() throws SQLException {
+        DataSnapshot real = snapshot();
+        DataSnapshot foreign = new DataSnapshot(real.format(), "99.0", real.takenAt(), "0000000000000000", real.algorithm(), real.tables());
+        assertThatThrownBy(() -> compare(foreign, t -> null)).isInstanceOf(BulwarkException.class)
+                .hasMessageContaining("PostgreSQL 99.0").hasMessageContaining("every row would compare as changed");
+    }
+
+    @Test
+    void partitionedTablesAreFingerprintedThroughTheirParent() throws SQLException {
+        sql("""
+                CREATE TABLE events (id bigint, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+                CREATE TABLE events_a PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2026-07-01');
+                CREATE TABLE events_b PARTITION OF events FOR VALUES FROM ('2026-07-01') TO ('2027-01-01');
+                INSERT INTO events SELECT g, '2026-01-01'::date + g FROM generate_series(1, 300) g;
+                """);
+        DataSnapshot before = snapshot();
+        assertThat(before.tables()).extracting(t -> t.table().name()).contains("events").doesNotContain("events_a", "events_b");
+        assertThat(before.tables().stream().filter(t -> t.table().name().equals("events")).findFirst().orElseThrow().rows())
+                .isEqualTo(300);
+        sql("DELETE FROM events_b WHERE id = 250");
+        assertThat(table(compare(before, t -> null), "events").rowsRemoved()).isEqualTo(1);
+    }
+}
