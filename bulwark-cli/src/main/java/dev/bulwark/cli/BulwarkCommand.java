@@ -26,6 +26,7 @@ import java.util.Map;
                 BaselineCommand.class,
                 RepairCommand.class,
                 DbCommand.class,
+                VerifyCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class BulwarkCommand implements Runnable {
