@@ -221,6 +221,23 @@ public final class Bulwark implements AutoCloseable {
         }
     }
 
+    /**
+     * Rehearses every migration on a throwaway database created on this target's server
+     * (for the embedded default: the embedded server), then drops it.
+     *
+     * @param sampleRows rows to insert into each table a migration creates (0: none)
+     */
+    public dev.bulwark.rehearse.RehearsalResult rehearse(int sampleRows) {
+        return rehearse(sampleRows, null);
+    }
+
+    /** @param live the real target, read only for its table sizes, or null */
+    public dev.bulwark.rehearse.RehearsalResult rehearse(int sampleRows, ConnectionSpec live) {
+        return new dev.bulwark.rehearse.Rehearsal(migrations(), target, config.projectDir(), sampleRows, listener)
+                .withLiveSizes(live == null ? dev.bulwark.rehearse.LiveSizes.NONE : dev.bulwark.rehearse.LiveSizes.read(live))
+                .run();
+    }
+
     /** Cancels the statement running now (for Ctrl-C): its transaction rolls back and releases its locks. */
     public void cancel() {
         Migrator m = migrator;

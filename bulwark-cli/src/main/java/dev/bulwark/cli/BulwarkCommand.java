@@ -25,6 +25,7 @@ import java.util.Map;
                 HistoryCommand.class,
                 BaselineCommand.class,
                 RepairCommand.class,
+                TestCommand.class,
                 DbCommand.class,
                 VerifyCommand.class,
                 picocli.CommandLine.HelpCommand.class},
@@ -35,6 +36,13 @@ public final class BulwarkCommand implements Runnable {
 
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean stacktrace;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Also print what the library logs (embedded server start and stop, retries).")
+    void verbose(boolean on) {
+        // read by slf4j-simple when the first logger is created, which is after option parsing
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", on ? "info" : "warn");
+    }
 
     @Option(names = {"-C", "--project-dir"}, scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Project folder holding bulwark.toml and .bulwark/ (default: the current folder).")

@@ -62,13 +62,22 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     /** The configured database, or empty for the embedded default. */
     Optional<ConnectionSpec> target(BulwarkConfig c) {
+        return configuredTarget(c);
+    }
+
+    final Optional<ConnectionSpec> configuredTarget(BulwarkConfig c) {
         String home = root.env.getOrDefault("HOME", System.getProperty("user.home"));
         Path pgpass = root.env.containsKey("PGPASSFILE") ? Path.of(root.env.get("PGPASSFILE")) : Path.of(home, ".pgpass");
         return ConnectionResolver.resolve(connection.url, root.env, c.databaseUrl(), pgpass);
     }
 
+    /** Progress lines go to stderr when stdout carries a machine-readable report. */
+    boolean progressToStderr() {
+        return false;
+    }
+
     Listener listener() {
-        PrintWriter out = out();
+        PrintWriter out = progressToStderr() ? err() : out();
         PrintWriter err = err();
         return new Listener() {
             @Override

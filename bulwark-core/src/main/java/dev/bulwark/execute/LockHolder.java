@@ -12,7 +12,7 @@ public record LockHolder(int pid, String user, String applicationName, String cl
         b.append("application_name ").append(applicationName == null || applicationName.isEmpty() ? "-" : applicationName);
         if (user != null) b.append(", user ").append(user);
         b.append(", client ").append(clientAddress == null ? "local" : clientAddress);
-        if (since != null) b.append(", since ").append(since);
+        if (since != null) b.append(", since ").append(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         if (state != null) b.append(", ").append(state);
         if (query != null && !query.isBlank()) {
             String q = query.replaceAll("\\s+", " ").trim();

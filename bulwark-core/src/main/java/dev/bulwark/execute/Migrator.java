@@ -58,6 +58,7 @@ public final class Migrator {
     private final Path projectDir;
 
     private volatile java.sql.Statement running;
+    private Integer pid;
 
     public Migrator(BulwarkConfig config, Connection work, Connection monitor, MigrationSet set, Listener out) {
         this.config = config;
@@ -121,7 +122,7 @@ public final class Migrator {
             ensureHistory();
             List<Applied> done = new ArrayList<>();
             for (Run r : plan) {
-                done.add(execute(r, watch, done));
+                done.add(execute(r, watch));
             }
             return new MigrateResult(done, List.of(), currentVersion(status()));
         }
@@ -214,7 +215,7 @@ public final class Migrator {
             ensureHistory();
             List<Applied> done = new ArrayList<>();
             for (Run r : plan) {
-                done.add(execute(r, watch, done));
+                done.add(execute(r, watch));
             }
             return new MigrateResult(done, List.of(), currentVersion(status()));
         }
@@ -366,7 +367,7 @@ public final class Migrator {
         }
     }
 
-    private Applied execute(Run r, BlockerWatch watch, List<Applied> doneSoFar) {
+    private Applied execute(Run r, BlockerWatch watch) {
         Migration m = r.migration();
         Duration lockTimeout = m.options().lockTimeout() != null ? m.options().lockTimeout() : config.lockTimeout();
         Duration statementTimeout = m.options().statementTimeout() != null ? m.options().statementTimeout() : config.statementTimeout();
@@ -382,7 +383,7 @@ public final class Migrator {
             throw new BulwarkException(ErrorCode.DATABASE, "cannot prepare the session: " + e.getMessage(), null, e);
         }
         boolean atomic = r.steps().size() == 1 && r.steps().get(0).transactional() && r.resumeFrom() == 0;
-        return atomic ? executeAtomic(r, watch, doneSoFar) : executeSteps(r, watch, doneSoFar);
+        return atomic ? executeAtomic(r, watch) : executeSteps(r, watch);
     }
 
     private List<String> sessionSettings(Duration lockTimeout, Duration statementTimeout) {
@@ -397,7 +398,7 @@ public final class Migrator {
     }
 
     /** The whole migration, and its history rows, in one transaction: all or nothing. */
-    private Applied executeAtomic(Run r, BlockerWatch watch, List<Applied> doneSoFar) {
+    private Applied executeAtomic(Run r, BlockerWatch watch) {
         Migration m = r.migration();
         Backoff backoff = new Backoff(config.lockRetryBudget());
         long lockWait = 0;
@@ -438,18 +439,18 @@ public final class Migrator {
                         sleepQuietly(sleep);
                         continue;
                     }
-                    throw lockBudgetExhausted(r, failing, watch, backoff, ErrorCode.FAILED_ROLLED_BACK, doneSoFar);
+                    throw lockBudgetExhausted(r, failing, watch, backoff);
                 }
                 throw new BulwarkException(ErrorCode.FAILED_ROLLED_BACK,
                         r.label() + " failed at " + where(failing) + ": " + serverMessage(e)
-                                + "; rolled back, the database is " + atVersion(doneSoFar, r),
+                                + "; rolled back, the database is " + atVersion(),
                         "fix the migration and run the command again", e);
             }
         }
     }
 
     /** Step by step, recording after each step where a later run resumes. */
-    private Applied executeSteps(Run r, BlockerWatch watch, List<Applied> doneSoFar) {
+    private Applied executeSteps(Run r, BlockerWatch watch) {
         Migration m = r.migration();
         long t0 = System.nanoTime();
         Instant started = Instant.now();
@@ -490,12 +491,11 @@ public final class Migrator {
                         lockWait += watch.waitedMs();
                         index++;
                     }
+                    // in a transactional step, the step and its resume point commit together
+                    history.update(work, rowId, Status.RUNNING, step.end(), null, r.statements().size(), rows + stepRows, lockWait, null);
                     if (step.transactional()) {
-                        history.update(work, rowId, Status.RUNNING, step.end(), null, r.statements().size(), rows + stepRows, lockWait, null);
                         work.commit();
                         work.setAutoCommit(true);
-                    } else {
-                        history.update(work, rowId, Status.RUNNING, step.end(), null, r.statements().size(), rows + stepRows, lockWait, null);
                     }
                     rows += stepRows;
                     anyApplied = true;
@@ -522,7 +522,7 @@ public final class Migrator {
                             ? "gave up after " + backoff.attempts() + " lock timeouts within the retry budget of "
                             + Durations.human(config.lockRetryBudget()) + blockedBy(watch)
                             : serverMessage(e);
-                    return failSteps(r, rowId, index, anyApplied, ms, rows, lockWait, failing, problem, e, doneSoFar);
+                    return failSteps(r, rowId, index, anyApplied, ms, rows, lockWait, failing, problem, e);
                 }
             }
         }
@@ -540,7 +540,7 @@ public final class Migrator {
     }
 
     private Applied failSteps(Run r, long rowId, int index, boolean anyApplied, long ms, long rows, long lockWait,
-                              Statement failing, String problem, SQLException cause, List<Applied> doneSoFar) {
+                              Statement failing, String problem, SQLException cause) {
         try {
             work.setAutoCommit(true);
             if (!anyApplied) {
@@ -551,7 +551,7 @@ public final class Migrator {
                 }
                 throw new BulwarkException(ErrorCode.FAILED_ROLLED_BACK,
                         r.label() + " failed at " + where(failing) + ": " + problem
-                                + "; nothing of it was applied, the database is " + atVersion(doneSoFar, r),
+                                + "; nothing of it was applied, the database is " + atVersion(),
                         "fix the migration and run the command again", cause);
             }
             history.update(work, rowId, Status.FAILED, index, ms, r.statements().size(), rows, lockWait, problem);
@@ -591,8 +591,6 @@ public final class Migrator {
             }
         }
     }
-
-    private Integer pid;
 
     private int backendPid() throws SQLException {
         if (pid == null) {
@@ -769,7 +767,7 @@ public final class Migrator {
                 .map(MigrationStatus::id).reduce((a, b) -> b).orElse(null);
     }
 
-    private String atVersion(List<Applied> doneSoFar, Run r) {
+    private String atVersion() {
         String v = currentVersion(status());
         return v == null ? "at no version (nothing applied)" : "at " + v;
     }
@@ -779,12 +777,11 @@ public final class Migrator {
         return SqlStates.LOCK_NOT_AVAILABLE.equals(state) || SqlStates.DEADLOCK_DETECTED.equals(state);
     }
 
-    private BulwarkException lockBudgetExhausted(Run r, Statement failing, BlockerWatch watch, Backoff backoff, ErrorCode code,
-                                                 List<Applied> doneSoFar) {
-        return new BulwarkException(code, r.label() + ": gave up at " + where(failing) + " after " + backoff.attempts()
+    private BulwarkException lockBudgetExhausted(Run r, Statement failing, BlockerWatch watch, Backoff backoff) {
+        return new BulwarkException(ErrorCode.FAILED_ROLLED_BACK, r.label() + ": gave up at " + where(failing) + " after " + backoff.attempts()
                 + " lock timeouts in " + Durations.human(Duration.ofMillis(backoff.elapsedMs()))
                 + " (retry budget " + Durations.human(config.lockRetryBudget()) + ")" + blockedBy(watch)
-                + "; rolled back, the database is " + atVersion(doneSoFar, r),
+                + "; rolled back, the database is " + atVersion(),
                 "end the blocking session or run again when it is done; raise --lock-retry-budget to wait longer");
     }
 
@@ -816,7 +813,7 @@ public final class Migrator {
 
     private static String summary(Applied a) {
         return " (" + a.statements() + " statement" + (a.statements() == 1 ? "" : "s")
-                + (a.rowsAffected() > 0 ? ", " + a.rowsAffected() + " rows" : "")
+                + (a.rowsAffected() > 0 ? ", " + a.rowsAffected() + " row" + (a.rowsAffected() == 1 ? "" : "s") : "")
                 + (a.lockRetries() > 0 ? ", " + a.lockRetries() + " lock retries" : "") + ")";
     }
 

@@ -1,0 +1,355 @@
+package dev.bulwark.rehearse;
+
+import dev.bulwark.BulwarkException;
+import dev.bulwark.ErrorCode;
+import dev.bulwark.catalog.CatalogDiff;
+import dev.bulwark.catalog.CatalogReader;
+import dev.bulwark.catalog.CatalogSnapshot;
+import dev.bulwark.catalog.TableRef;
+import dev.bulwark.execute.Listener;
+import dev.bulwark.execute.Step;
+import dev.bulwark.execute.StepPlanner;
+import dev.bulwark.migration.Migration;
+import dev.bulwark.migration.MigrationSet;
+import dev.bulwark.migration.Script;
+import dev.bulwark.pg.ConnectionSpec;
+import dev.bulwark.pg.Identifiers;
+import dev.bulwark.rehearse.RehearsalResult.MigrationRehearsal;
+import dev.bulwark.rehearse.RehearsalResult.RoundTrip;
+import dev.bulwark.rehearse.RehearsalResult.RoundTrip.Outcome;
+import dev.bulwark.sql.SqlSplitter;
+import dev.bulwark.sql.Statement;
+import dev.bulwark.trace.StatementTrace;
+import dev.bulwark.trace.StatementTracer;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code bulwark test}: replays every migration on a throwaway database, statement by statement,
+ * recording what PostgreSQL really does (locks, rewrites, scans), then checks each migration's
+ * round trip: up → down must restore the catalog, up again must reproduce it, and the down must
+ * not destroy what the up did not create. The scratch database is always dropped, also when the
+ * run fails or the JVM is interrupted.
+ */
+public final class Rehearsal {
+    private final MigrationSet set;
+    private final ConnectionSpec server;
+    private final Path projectDir;
+    private final int sampleRows;
+    private final Listener out;
+    private LiveSizes live = LiveSizes.NONE;
+
+    /**
+     * @param server     any database on the server to rehearse on; the scratch database is created beside it
+     * @param sampleRows rows to insert into each table a migration creates, so downs that delete data show
+     */
+    public Rehearsal(MigrationSet set, ConnectionSpec server, Path projectDir, int sampleRows, Listener out) {
+        if (sampleRows < 0) {
+            throw BulwarkException.usage("--sample-rows must be 0 or more, was " + sampleRows, "give a count such as 10");
+        }
+        this.set = set;
+        this.server = server;
+        this.projectDir = projectDir;
+        this.sampleRows = sampleRows;
+        this.out = out;
+    }
+
+    /** Joins the traced locks with the real target's sizes in the report. */
+    public Rehearsal withLiveSizes(LiveSizes sizes) {
+        this.live = sizes;
+        return this;
+    }
+
+    public RehearsalResult run() {
+        long t0 = System.nanoTime();
+        current = null;
+        // parse everything first: a syntax error is reported before anything is created
+        Map<Migration, List<Statement>> ups = new HashMap<>();
+        Map<Migration, List<Statement>> downs = new HashMap<>();
+        for (Migration m : set.migrations()) {
+            ups.put(m, split(m.up()));
+            if (m.hasDown()) {
+                downs.put(m, split(m.down()));
+            }
+        }
+        String name = "bulwark_rehearsal_" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))
+                + "_" + Integer.toHexString(new SecureRandom().nextInt(0x10000));
+        try (Scratch scratch = Scratch.create(server, name)) {
+            out.info("Rehearsing " + set.migrations().size() + " migrations in scratch database " + name);
+            try (Connection c = scratch.spec().open("bulwark-test")) {
+                StatementTracer tracer = new StatementTracer(c);
+                String version = serverVersion(c);
+                int major = Integer.parseInt(version.split("\\.")[0]);
+                List<MigrationRehearsal> results = new ArrayList<>();
+                boolean stopped = false;
+                for (Migration m : set.migrations()) {
+                    if (stopped) {
+                        results.add(new MigrationRehearsal(m.id(), m.description(), rel(m.up().file()), List.of(), null, null, null,
+                                List.of(), "not rehearsed: an earlier migration failed"));
+                        continue;
+                    }
+                    MigrationRehearsal r = rehearse(c, tracer, m, ups.get(m), downs.get(m), major);
+                    results.add(r);
+                    report(r);
+                    // without a known state (the up failed, or the round trip could not restore the up) later results would mislead
+                    stopped = r.failure() != null || current == null;
+                }
+                return new RehearsalResult(name, version, results, (System.nanoTime() - t0) / 1_000_000, live);
+            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "rehearsal failed on the scratch database: " + e.getMessage(), null, e);
+        }
+    }
+
+    private List<Statement> split(Script s) {
+        return SqlSplitter.split(s.sql(), rel(s.file()), s.firstLine());
+    }
+
+    /** The catalog as it is now, when known without reading it: the state the last migration left. */
+    private CatalogSnapshot current;
+
+    private MigrationRehearsal rehearse(Connection c, StatementTracer tracer, Migration m, List<Statement> up, List<Statement> down,
+                                        int major) throws SQLException {
+        CatalogSnapshot before = current != null ? current : catalog(c);
+        current = null;
+        List<StatementTrace> upTrace = apply(c, tracer, up, m.options().transactional(), major);
+        StatementTrace failure = upTrace.stream().filter(StatementTrace::failed).findFirst().orElse(null);
+        String file = rel(m.up().file());
+        if (failure != null) {
+            return new MigrationRehearsal(m.id(), m.description(), file, upTrace, failure, null, null, TraceFinding.of(upTrace), null);
+        }
+        CatalogSnapshot afterUp = catalog(c);
+        CatalogDiff upDiff = CatalogDiff.between(before, afterUp);
+        RoundTrip rt = roundTrip(c, tracer, m, up, down, major, before, afterUp);
+        // after the round trip, which re-created this migration's tables empty
+        seed(c, before, afterUp);
+        return new MigrationRehearsal(m.id(), m.description(), file, upTrace, null, upDiff, rt, TraceFinding.of(upTrace), null);
+    }
+
+    /**
+     * up → down → up. Leaves the database as the up left it whenever the second up succeeds (so
+     * later migrations are rehearsed on the right schema) and records that state in {@link #current}.
+     */
+    private RoundTrip roundTrip(Connection c, StatementTracer tracer, Migration m, List<Statement> up, List<Statement> down, int major,
+                                CatalogSnapshot before, CatalogSnapshot afterUp) throws SQLException {
+        if (down == null || down.isEmpty()) {
+            current = afterUp;
+            return new RoundTrip(Outcome.NO_DOWN, m.hasDown() ? "its down section is empty" : "it has no down", List.of(), null, null);
+        }
+        Map<TableRef, Long> rowsBeforeDown = rowCounts(c, before);
+        List<StatementTrace> downTrace = apply(c, tracer, down, m.options().transactional(), major);
+        StatementTrace failed = downTrace.stream().filter(StatementTrace::failed).findFirst().orElse(null);
+        if (failed != null) {
+            // a transactional down rolled back: the database is as the up left it
+            current = failed.transactional() && downTrace.stream().allMatch(StatementTrace::transactional) ? afterUp : null;
+            return new RoundTrip(Outcome.DOWN_FAILED, failed.statement().position() + ": " + failed.error(), downTrace, null, null);
+        }
+        CatalogSnapshot afterDown = catalog(c);
+        // a down must not destroy what existed before the up
+        List<String> lost = new ArrayList<>();
+        Set<TableRef> nowThere = new HashSet<>();
+        afterDown.tables().forEach(t -> nowThere.add(t.ref()));
+        for (var t : before.tables()) {
+            if (!nowThere.contains(t.ref())) {
+                lost.add("drops table " + t.ref() + ", which the up did not create");
+            }
+        }
+        Map<TableRef, Long> rowsAfterDown = rowCounts(c, before);
+        for (var e : rowsBeforeDown.entrySet()) {
+            Long after = rowsAfterDown.get(e.getKey());
+            if (e.getValue() > 0 && after != null && after == 0) {
+                lost.add("deletes all " + e.getValue() + " rows of " + e.getKey() + ", which the up did not create");
+            }
+        }
+        CatalogDiff notReversed = CatalogDiff.between(before, afterDown);
+        List<StatementTrace> again = apply(c, tracer, up, m.options().transactional(), major);
+        StatementTrace againFailed = again.stream().filter(StatementTrace::failed).findFirst().orElse(null);
+        CatalogSnapshot afterAgain = againFailed == null ? catalog(c) : null;
+        current = afterAgain;
+        if (!lost.isEmpty()) {
+            return new RoundTrip(Outcome.DATA_LOSS, String.join("; ", lost), downTrace, notReversed, null);
+        }
+        if (!notReversed.isEmpty()) {
+            return new RoundTrip(Outcome.NOT_REVERSED, notReversed.changes().size() + " difference"
+                    + (notReversed.changes().size() == 1 ? "" : "s") + " from before the up: " + first(notReversed), downTrace, notReversed, null);
+        }
+        if (againFailed != null) {
+            return new RoundTrip(Outcome.REAPPLY_FAILED, againFailed.statement().position() + ": " + againFailed.error(), downTrace, null, null);
+        }
+        CatalogDiff reapply = CatalogDiff.between(afterUp, afterAgain);
+        if (!reapply.isEmpty()) {
+            return new RoundTrip(Outcome.REAPPLY_DIFFERS, first(reapply), downTrace, null, reapply);
+        }
+        return new RoundTrip(Outcome.PASSED, null, downTrace, null, null);
+    }
+
+    private static String first(CatalogDiff d) {
+        return d.changes().get(0).toString() + (d.changes().size() > 1 ? " …" : "");
+    }
+
+    /**
+     * Runs a script the way {@code migrate} would (transactional steps in a transaction, the
+     * rest alone), tracing each statement. Stops at the first failure.
+     */
+    private List<StatementTrace> apply(Connection c, StatementTracer tracer, List<Statement> statements, boolean transactional,
+                                       int major) throws SQLException {
+        tracer.startMigration();
+        List<StatementTrace> traces = new ArrayList<>();
+        for (Step step : StepPlanner.plan(statements, transactional, major)) {
+            if (step.transactional()) {
+                c.setAutoCommit(false);
+            }
+            int i = step.first();
+            for (Statement s : step.statements()) {
+                StatementTrace t = step.transactional() ? tracer.traceInTransaction(s, i) : tracer.traceAutocommit(s, i);
+                traces.add(t);
+                i++;
+                if (t.failed()) {
+                    if (step.transactional()) {
+                        c.rollback();
+                        c.setAutoCommit(true);
+                    }
+                    return traces;
+                }
+            }
+            if (step.transactional()) {
+                c.commit();
+                c.setAutoCommit(true);
+            }
+        }
+        return traces;
+    }
+
+    /** Puts sample rows into the tables this migration created, so a down that deletes data shows it. */
+    private void seed(Connection c, CatalogSnapshot before, CatalogSnapshot after) {
+        if (sampleRows == 0) {
+            return;
+        }
+        Set<TableRef> existed = new HashSet<>();
+        before.tables().forEach(t -> existed.add(t.ref()));
+        for (var t : after.tables()) {
+            if (existed.contains(t.ref()) || t.isPartitioned()) {
+                continue;
+            }
+            String sql = SampleRows.insert(after, t, sampleRows);
+            if (sql == null) {
+                continue;
+            }
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute(sql);
+            } catch (SQLException e) {
+                out.warn("  could not insert sample rows into " + t.ref().sql() + ": " + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    private static Map<TableRef, Long> rowCounts(Connection c, CatalogSnapshot snapshot) throws SQLException {
+        Map<TableRef, Long> out = new HashMap<>();
+        for (var t : snapshot.tables()) {
+            try (java.sql.Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Identifiers.qualified(t.schema(), t.name()))) {
+                rs.next();
+                out.put(t.ref(), rs.getLong(1));
+            } catch (SQLException e) {
+                // the table may be gone; the catalog comparison reports that
+            }
+        }
+        return out;
+    }
+
+    private static CatalogSnapshot catalog(Connection c) {
+        return new CatalogReader(c).read();
+    }
+
+    private static String serverVersion(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1).split(" ")[0];
+        }
+    }
+
+    private void report(MigrationRehearsal r) {
+        StringBuilder b = new StringBuilder("  ").append(r.id()).append(' ').append(r.description()).append(": ");
+        if (r.failure() != null) {
+            b.append("FAILED at ").append(r.failure().statement().position());
+        } else {
+            b.append(r.up().size()).append(" statement").append(r.up().size() == 1 ? "" : "s");
+            if (r.roundTrip() != null) {
+                b.append(", round trip ").append(r.roundTrip().outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            }
+            if (!r.findings().isEmpty()) {
+                b.append(", ").append(r.findings().size()).append(" finding").append(r.findings().size() == 1 ? "" : "s");
+            }
+        }
+        out.info(b.toString());
+    }
+
+    private String rel(Path p) {
+        try {
+            return projectDir.relativize(p.toAbsolutePath().normalize()).toString();
+        } catch (IllegalArgumentException e) {
+            return p.toString();
+        }
+    }
+
+    /** The throwaway database: dropped on close, and by a shutdown hook if the JVM is interrupted first. */
+    private static final class Scratch implements AutoCloseable {
+        private final ConnectionSpec server;
+        private final String name;
+        private final Thread hook;
+
+        private Scratch(ConnectionSpec server, String name) {
+            this.server = server;
+            this.name = name;
+            this.hook = new Thread(this::drop, "bulwark-drop-scratch");
+        }
+
+        static Scratch create(ConnectionSpec server, String name) {
+            try (Connection c = server.open("bulwark-test"); java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + Identifiers.quote(name));
+            } catch (SQLException e) {
+                throw new BulwarkException(ErrorCode.DATABASE, "cannot create the scratch database " + name + " on "
+                        + server.masked() + ": " + e.getMessage(), "the user needs CREATEDB; or pass --scratch-url", e);
+            }
+            Scratch s = new Scratch(server, name);
+            Runtime.getRuntime().addShutdownHook(s.hook);
+            return s;
+        }
+
+        ConnectionSpec spec() {
+            return server.withDatabase(name);
+        }
+
+        private void drop() {
+            try (Connection c = server.open("bulwark-test"); java.sql.Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
+            } catch (SQLException | BulwarkException e) {
+                System.err.println("warning: could not drop scratch database " + name + ": " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() {
+            drop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway; dropping twice is harmless
+            }
+        }
+    }
+}

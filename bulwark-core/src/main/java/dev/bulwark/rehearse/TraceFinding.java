@@ -1,0 +1,163 @@
+package dev.bulwark.rehearse;
+
+import dev.bulwark.sql.Statement;
+import dev.bulwark.trace.LockTaken;
+import dev.bulwark.trace.StatementTrace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A finding drawn from what the server really did (depth T in RULES.md), not from the text.
+ *
+ * @param rule stable kebab-case id
+ */
+public record TraceFinding(String rule, Severity severity, String position, String message, String help) {
+
+    public enum Severity { ERROR, WARNING, INFO }
+
+    public static final String REWRITE_UNDER_LOCK = "rewrite-under-lock";
+    public static final String STATEMENTS_AFTER_ACCESS_EXCLUSIVE = "statements-after-access-exclusive";
+    public static final String SCAN_UNDER_LOCK = "scan-under-lock";
+    public static final String LOCKS_OTHER_TABLE = "locks-other-table";
+
+    private static final Set<String> SCAN_BLOCKING = Set.of("AccessExclusiveLock", "ShareRowExclusiveLock", "ShareLock");
+
+    /** The trace rules over one migration's statements, in order; {@code transactional} steps share their locks until commit. */
+    static List<TraceFinding> of(List<StatementTrace> traces) {
+        List<TraceFinding> out = new ArrayList<>();
+        StatementTrace firstExclusive = null;
+        int after = 0;
+        for (StatementTrace t : traces) {
+            if (t.failed()) {
+                break;
+            }
+            Statement s = t.statement();
+            List<String> rewrittenUnderLock = t.rewritten().stream()
+                    .filter(rel -> t.locks().stream().anyMatch(l -> l.relation().equals(rel.replace(" (index)", "")) && l.blocksReads()))
+                    .toList();
+            if (!rewrittenUnderLock.isEmpty()) {
+                out.add(new TraceFinding(REWRITE_UNDER_LOCK, Severity.ERROR, s.position(),
+                        "rewrites " + String.join(", ", rewrittenUnderLock)
+                                + " while holding ACCESS EXCLUSIVE: reads and writes wait for the whole rewrite",
+                        "expand/contract: add a new column, backfill it in batches, swap; or confirm the table is small"));
+            }
+            for (var scan : t.scans()) {
+                if (rewrittenUnderLock.contains(scan.table())) {
+                    continue; // the rewrite is the bigger story, reported above
+                }
+                List<LockTaken> held = t.locks().stream()
+                        .filter(l -> l.relation().equals(scan.table()) && SCAN_BLOCKING.contains(l.mode())).toList();
+                if (!held.isEmpty()) {
+                    LockTaken strongest = held.stream().max(java.util.Comparator.comparingInt(LockTaken::strength)).orElseThrow();
+                    out.add(new TraceFinding(SCAN_UNDER_LOCK, Severity.WARNING, s.position(),
+                            "scans " + scan.table() + " while holding " + strongest.modeName() + ": "
+                                    + (strongest.blocksReads() ? "reads and writes" : "writes") + " wait for the whole scan",
+                            scanHelp(s)));
+                }
+            }
+            String target = target(s);
+            if (target != null) {
+                List<LockTaken> others = t.locks().stream()
+                        .filter(l -> l.blocksWrites() && "table".equals(l.kind()))
+                        .filter(l -> !bareName(l.relation()).equals(target)).toList();
+                if (!others.isEmpty()) {
+                    out.add(new TraceFinding(LOCKS_OTHER_TABLE, Severity.INFO, s.position(),
+                            "also locks " + others.stream().map(l -> l.relation() + " (" + l.modeName() + ")")
+                                    .collect(Collectors.joining(", ")) + ", not only " + target,
+                            "expect writes to those tables to wait too; keep such statements short and alone"));
+                }
+            }
+            if (firstExclusive != null && t.transactional()) {
+                after++;
+            }
+            if (firstExclusive == null && t.transactional() && t.holdsAccessExclusive()) {
+                firstExclusive = t;
+            }
+            if (!t.transactional()) {
+                // a commit happened: the transaction's locks are gone
+                if (firstExclusive != null && after > 0) {
+                    out.add(afterExclusive(firstExclusive, after));
+                }
+                firstExclusive = null;
+                after = 0;
+            }
+        }
+        if (firstExclusive != null && after > 0) {
+            out.add(afterExclusive(firstExclusive, after));
+        }
+        return out;
+    }
+
+    private static TraceFinding afterExclusive(StatementTrace first, int after) {
+        String rel = first.locks().stream().filter(LockTaken::blocksReads).map(LockTaken::relation).findFirst().orElse("?");
+        return new TraceFinding(STATEMENTS_AFTER_ACCESS_EXCLUSIVE, Severity.WARNING, first.statement().position(),
+                after + " more statement" + (after == 1 ? " runs" : "s run") + " after ACCESS EXCLUSIVE on " + rel
+                        + " is taken here; it is held, blocking reads and writes, until the transaction commits",
+                "move this statement last in its migration, or into a migration of its own");
+    }
+
+    /** The safe form for the statement that scanned under a lock. */
+    private static String scanHelp(Statement s) {
+        String d = dev.bulwark.sql.StatementClassifier.describe(s);
+        String text = s.sql().toLowerCase(Locale.ROOT);
+        if (d.startsWith("create") && d.contains("index")) {
+            return "CREATE INDEX CONCURRENTLY, in a migration of its own (Bulwark runs it outside the transaction)";
+        }
+        if (text.contains("set not null")) {
+            return "first ADD CHECK (col IS NOT NULL) NOT VALID, then VALIDATE it in another migration; SET NOT NULL then skips the scan";
+        }
+        if (text.contains("foreign key") || text.contains("references") || text.contains("check")) {
+            return "add the constraint NOT VALID, then VALIDATE CONSTRAINT in another migration (it only takes SHARE UPDATE EXCLUSIVE)";
+        }
+        return "split the work so the scan runs without a lock that blocks writes";
+    }
+
+    /** The table an ALTER TABLE or CREATE INDEX names as its target (bare, lower-cased unless quoted), or null. */
+    static String target(Statement s) {
+        var t = s.tokens();
+        int i;
+        if (t.size() > 2 && t.get(0).isWord("alter") && t.get(1).isWord("table")) {
+            i = 2;
+        } else {
+            i = -1;
+            for (int k = 0; k + 1 < t.size(); k++) {
+                if (t.get(0).isWord("create") && t.get(k).isWord("on")) {
+                    i = k + 1;
+                    break;
+                }
+            }
+            if (i < 0) {
+                return null;
+            }
+        }
+        while (i < t.size() && (t.get(i).isWord("if") || t.get(i).isWord("exists") || t.get(i).isWord("only"))) {
+            i++;
+        }
+        String name = null;
+        while (i < t.size()) {
+            var tok = t.get(i);
+            if (tok.kind() == dev.bulwark.sql.TokenKind.WORD || tok.kind() == dev.bulwark.sql.TokenKind.QUOTED_IDENTIFIER) {
+                name = tok.value();
+                if (i + 1 < t.size() && t.get(i + 1).isPunctuation('.')) {
+                    i += 2;
+                    continue;
+                }
+            }
+            break;
+        }
+        return name;
+    }
+
+    private static String bareName(String qualified) {
+        int dot = qualified.indexOf('.');
+        return dot < 0 ? qualified : qualified.substring(dot + 1);
+    }
+
+    public String severityLabel() {
+        return severity.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.bulwark.history;
+
+import dev.bulwark.Bulwark;
+import dev.bulwark.BulwarkConfig;
+import dev.bulwark.BulwarkException;
+import dev.bulwark.ErrorCode;
+import dev.bulwark.execute.Listener;
+import dev.bulwark.migration.Checksums;
+import dev.bulwark.migration.FlywayChecksum;
+import dev.bulwark.pg.ConnectionSpec;
+import dev.bulwark.plan.MigrationState;
+import dev.bulwark.plan.MigrationStatus;
+import dev.bulwark.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Bulwark writes each tool's own history table the way that tool does, so the tool sees the
+ * right state afterwards: checksums, Flyway's success flag, golang-migrate's dirty flag,
+ * Prisma's finished_at / rolled_back_at, Drizzle's created_at = journal "when".
+ */
+class ForeignHistoryIT {
+    @TempDir
+    Path project;
+    TestDatabase db;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create("foreign");
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private Path write(String relative, String content) throws IOException {
+        Path p = project.resolve("migrations").resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        return p;
+    }
+
+    private Bulwark open() {
+        BulwarkConfig c = BulwarkConfig.defaults(project).withTimeouts(Duration.ofSeconds(2), null, Duration.ofSeconds(5), null);
+        return Bulwark.open(c, db.spec(), Listener.SILENT);
+    }
+
+    private List<List<String>> rows(String sql) {
+        return rows(db.spec(), sql);
+    }
+
+    static List<List<String>> rows(ConnectionSpec spec, String sql) {
+        try (Connection c = spec.open("bulwark-test"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<List<String>> out = new ArrayList<>();
+            while (rs.next()) {
+                List<String> r = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    r.add(rs.getString(i));
+                }
+                out.add(r);
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void exec(String sql) {
+        try (Connection c = db.spec().open("bulwark-test"); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void flywayRowsCarryFlywaysChecksumAndSuccessAndRollbackRemovesTheRow() throws IOException {
+        String v1 = "CREATE TABLE a (id int);\n";
+        String v11 = "-- second\r\nCREATE TABLE b (id int);\r\n";
+        write("V1__create_a.sql", v1);
+        write("V1_1__create_b.sql", v11);
+        write("U1_1__create_b.sql", "DROP TABLE b;\n");
+        try (Bulwark b = open()) {
+            b.migrate(null, false, false);
+        }
+        assertThat(rows("SELECT installed_rank, version, description, type, script, checksum, installed_by, success FROM flyway_schema_history ORDER BY installed_rank"))
+                .containsExactly(
+                        List.of("1", "1", "create a", "SQL", "V1__create_a.sql", String.valueOf(FlywayChecksum.of(v1)), "postgres", "t"),
+                        List.of("2", "1.1", "create b", "SQL", "V1_1__create_b.sql", String.valueOf(FlywayChecksum.of(v11)), "postgres", "t"));
+        try (Bulwark b = open()) {
+            b.rollback(1, null, false);
+        }
+        assertThat(rows("SELECT version FROM flyway_schema_history")).containsExactly(List.of("1"));
+    }
+
+    @Test
+    void flywayFailureThatStaysPartlyAppliedIsRecordedUnsuccessful() throws IOException {
+        write("V1__steps.sql", "-- bulwark:no-transaction\nCREATE TABLE a (id int);\nCREATE TABLE a (id int);\n");
+        try (Bulwark b = open()) {
+            assertThatThrownBy(() -> b.migrate(null, false, false))
+                    .satisfies(e -> assertThat(((BulwarkException) e).code()).isEqualTo(ErrorCode.FAILED_NOT_ROLLED_BACK));
+        }
+        assertThat(rows("SELECT version, success FROM flyway_schema_history")).containsExactly(List.of("1", "f"));
+    }
+
+    @Test
+    void flywayHistoryWrittenByFlywayItselfCountsAsApplied() throws IOException {
+        String v1 = "CREATE TABLE a (id int);\n";
+        write("V1__create_a.sql", v1);
+        write("V2__create_b.sql", "CREATE TABLE b (id int);\n");
+        exec(v1);
+        try (Bulwark b = open()) {
+            b.migrate("1", true, false); // dry run creates nothing
+        }
+        exec("CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50), description varchar(200) NOT NULL,"
+                + " type varchar(20) NOT NULL, script varchar(1000) NOT NULL, checksum int, installed_by varchar(100) NOT NULL,"
+                + " installed_on timestamp NOT NULL DEFAULT now(), execution_time int NOT NULL, success boolean NOT NULL)");
+        exec("INSERT INTO flyway_schema_history VALUES (1, '1', 'create a', 'SQL', 'V1__create_a.sql', " + FlywayChecksum.of(v1)
+                + ", 'flyway', now(), 5, true)");
+        try (Bulwark b = open()) {
+            List<MigrationStatus> s = b.status();
+            assertThat(s.get(0).state()).isEqualTo(MigrationState.APPLIED);
+            assertThat(s.get(0).recordedBy()).isEqualTo("public.flyway_schema_history");
+            assertThat(b.migrate(null, false, false).applied()).hasSize(1);
+        }
+        assertThat(rows("SELECT installed_rank, version FROM flyway_schema_history ORDER BY 1"))
+                .containsExactly(List.of("1", "1"), List.of("2", "2"));
+    }
+
+    @Test
+    void golangMigrateKeepsOneRowWithTheCurrentVersionAndTheDirtyFlag() throws IOException {
+        write("000001_a.up.sql", "CREATE TABLE a (id int);");
+        write("000001_a.down.sql", "DROP TABLE a;");
+        write("000002_b.up.sql", "CREATE TABLE b (id int);");
+        write("000002_b.down.sql", "DROP TABLE b;");
+        try (Bulwark b = open()) {
+            b.migrate(null, false, false);
+        }
+        assertThat(rows("SELECT version, dirty FROM schema_migrations")).containsExactly(List.of("2", "f"));
+        try (Bulwark b = open()) {
+            b.rollback(1, null, false);
+        }
+        assertThat(rows("SELECT version, dirty FROM schema_migrations")).containsExactly(List.of("1", "f"));
+        write("000003_c.up.sql", "-- bulwark:no-transaction\nCREATE TABLE c (id int);\nCREATE TABLE c (id int);");
+        write("000003_c.down.sql", "DROP TABLE c;");
+        try (Bulwark b = open()) {
+            assertThatThrownBy(() -> b.migrate(null, false, false)).isInstanceOf(BulwarkException.class);
+        }
+        // golang-migrate refuses to go on from a dirty version until someone forces it: exactly the state here
+        assertThat(rows("SELECT version, dirty FROM schema_migrations")).containsExactly(List.of("3", "t"));
+    }
+
+    @Test
+    void dbmateRecordsOneRowPerAppliedVersion() throws IOException {
+        write("20240101000000_a.sql", "-- migrate:up\nCREATE TABLE a (id int);\n-- migrate:down\nDROP TABLE a;\n");
+        write("20240102000000_b.sql", "-- migrate:up\nCREATE TABLE b (id int);\n-- migrate:down\nDROP TABLE b;\n");
+        try (Bulwark b = open()) {
+            b.migrate(null, false, false);
+            assertThat(rows("SELECT version FROM schema_migrations ORDER BY 1"))
+                    .containsExactly(List.of("20240101000000"), List.of("20240102000000"));
+            b.rollback(1, null, false);
+        }
+        assertThat(rows("SELECT version FROM schema_migrations")).containsExactly(List.of("20240101000000"));
+    }
+
+    @Test
+    void prismaRowsHaveTheFileChecksumFinishedAtAndRolledBackAt() throws IOException {
+        String sql = "-- CreateTable\nCREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n";
+        write("migration_lock.toml", "provider = \"postgresql\"\n");
+        write("20240101000000_init/migration.sql", sql);
+        write("20240101000000_init/down.sql", "DROP TABLE \"User\";\n");
+        try (Bulwark b = open()) {
+            b.migrate(null, false, false);
+        }
+        assertThat(rows("SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NULL, applied_steps_count FROM _prisma_migrations"))
+                .containsExactly(List.of("20240101000000_init", Checksums.sha256Hex(sql), "t", "t", "1"));
+        try (Bulwark b = open()) {
+            b.rollback(1, null, false);
+        }
+        assertThat(rows("SELECT rolled_back_at IS NOT NULL FROM _prisma_migrations")).containsExactly(List.of("t"));
+    }
+
+    @Test
+    void prismaFailureLeavesAnUnfinishedRowWithTheErrorInLogs() throws IOException {
+        write("migration_lock.toml", "provider = \"postgresql\"\n");
+        write("20240101000000_init/migration.sql", "-- bulwark:no-transaction\nCREATE TABLE a (id int);\nCREATE TABLE a (id int);\n");
+        try (Bulwark b = open()) {
+            assertThatThrownBy(() -> b.migrate(null, false, false)).isInstanceOf(BulwarkException.class);
+        }
+        List<List<String>> r = rows("SELECT finished_at IS NULL, rolled_back_at IS NULL, logs FROM _prisma_migrations");
+        assertThat(r).hasSize(1);
+        assertThat(r.get(0).subList(0, 2)).containsExactly("t", "t"); // Prisma's P3009: a failed migration blocks deploy
+        assertThat(r.get(0).get(2)).contains("already exists");
+    }
+
+    @Test
+    void drizzleRowsUseTheJournalsWhenAndTheFileHash() throws IOException {
+        String first = "CREATE TABLE \"users\" (\"id\" serial PRIMARY KEY);\n--> statement-breakpoint\nCREATE INDEX \"users_id\" ON \"users\" (\"id\");\n";
+        String second = "ALTER TABLE \"users\" ADD COLUMN \"email\" text;\n";
+        write("0000_init.sql", first);
+        write("0001_email.sql", second);
+        write("meta/_journal.json", "{\"version\":\"7\",\"dialect\":\"postgresql\",\"entries\":["
+                + "{\"idx\":0,\"version\":\"7\",\"when\":1714000000000,\"tag\":\"0000_init\",\"breakpoints\":true},"
+                + "{\"idx\":1,\"version\":\"7\",\"when\":1714100000000,\"tag\":\"0001_email\",\"breakpoints\":true}]}");
+        try (Bulwark b = open()) {
+            b.migrate(null, false, false);
+        }
+        assertThat(rows("SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id")).containsExactly(
+                List.of(Checksums.sha256Hex(first), "1714000000000"),
+                List.of(Checksums.sha256Hex(second), "1714100000000"));
+    }
+}

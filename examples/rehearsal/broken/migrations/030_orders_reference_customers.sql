@@ -1,0 +1,6 @@
+-- bulwark:up
+ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey
+    FOREIGN KEY (customer_id) REFERENCES customers (id);
+
+-- bulwark:down
+ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;

@@ -1,0 +1,6 @@
+-- bulwark:up
+ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_not_null;
+
+-- bulwark:down
+ALTER TABLE orders DROP CONSTRAINT orders_amount_not_null;
+ALTER TABLE orders ADD CONSTRAINT orders_amount_not_null CHECK (amount IS NOT NULL) NOT VALID;
