@@ -155,9 +155,11 @@ public final class Bulwark implements AutoCloseable {
                 if (t.status().unexpected()) {
                     lost.add(new Finding(Check.DATA_CHANGED, t.table().toString(), "table " + t.table() + " "
                             + (t.status() == DataComparison.TableComparison.Status.DROPPED ? "was dropped" : "changed")
-                            + " since the snapshot of " + comparison.takenAt() + ": " + t.rowsBefore() + " rows before, "
+                            + " since the snapshot of "
+                            + comparison.takenAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": " + t.rowsBefore() + " rows before, "
                             + t.rowsAfter() + " now (" + t.rowsAdded() + " added, " + t.rowsRemoved() + " removed, "
-                            + t.chunks().size() + " key ranges differ), and no migration declared it",
+                            + t.chunks().size() + (t.chunks().size() == 1 ? " key range differs" : " key ranges differ")
+                            + "), and no migration declared it",
                             "if the change is intended, say so in the migration with -- bulwark:expect-change "
                                     + t.table() + " (or --expect-change); otherwise restore the data from the backup",
                             t.rowsAdded() + t.rowsRemoved(), List.of()));

@@ -145,7 +145,7 @@ public final class VerifyReport {
     }
 
     private static void comparisonText(DataComparison c, StringBuilder out) {
-        out.append("  compared with the snapshot of ").append(c.takenAt()).append(": ").append(c.verdict().label()).append('\n');
+        out.append("  compared with the snapshot of ").append(c.takenAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(": ").append(c.verdict().label()).append('\n');
         for (TableComparison t : c.tables()) {
             if (t.status() == TableComparison.Status.IDENTICAL) {
                 continue;
@@ -195,7 +195,7 @@ public final class VerifyReport {
         }
         if (r.comparison() != null) {
             DataComparison c = r.comparison();
-            out.append("\n### Data compared with the snapshot of ").append(c.takenAt()).append(": **")
+            out.append("\n### Data compared with the snapshot of ").append(c.takenAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(": **")
                     .append(c.verdict().label()).append("**\n\n| table | status | rows before | rows now | changed ranges | declared by |\n|---|---|---:|---:|---|---|\n");
             for (TableComparison t : c.tables()) {
                 List<String> ranges = new ArrayList<>();
