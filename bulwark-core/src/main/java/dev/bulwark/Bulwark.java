@@ -216,6 +216,8 @@ public final class Bulwark implements AutoCloseable {
         c.setAutoCommit(false);
         try (java.sql.Statement s = c.createStatement()) {
             s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            // never queue indefinitely behind a migration's exclusive lock (and stall what queues behind us)
+            s.execute("SET LOCAL lock_timeout = '" + VerifyOptions.DEFAULT_LOCK_WAIT.toMillis() + "ms'");
             return work.run();
         } finally {
             c.rollback();

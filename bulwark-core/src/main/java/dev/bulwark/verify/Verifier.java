@@ -14,6 +14,7 @@ import dev.bulwark.catalog.ForeignKeyEdge;
 import dev.bulwark.catalog.ForeignKeyGraph;
 import dev.bulwark.catalog.TableRef;
 import dev.bulwark.pg.Identifiers;
+import dev.bulwark.pg.SqlStates;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -62,7 +63,7 @@ public final class Verifier {
             try (Statement s = connection.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 // a verify must never queue forever behind a migration's exclusive lock
-                s.execute("SET LOCAL lock_timeout = '10s'");
+                s.execute("SET LOCAL lock_timeout = '" + options.lockWait().toMillis() + "ms'");
                 catalog = new CatalogReader(connection).read(options.schemas());
                 ForeignKeyGraph graph = ForeignKeyGraph.of(catalog);
                 schemaChecks(graph);
@@ -80,7 +81,15 @@ public final class Verifier {
                 connection.rollback();
                 connection.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | BulwarkException e) {
+            if (SqlStates.is(e, SqlStates.LOCK_NOT_AVAILABLE)) {
+                throw new BulwarkException(ErrorCode.DATABASE, "verify waited more than " + options.lockWait().toMillis()
+                        + " ms for a lock on " + database + ": another session (a migration?) holds a table exclusively",
+                        "run verify again when that session is done; pg_stat_activity shows who it is", e);
+            }
+            if (e instanceof BulwarkException be) {
+                throw be;
+            }
             throw new BulwarkException(ErrorCode.DATABASE, "verify failed on " + database + ": " + e.getMessage(),
                     "check the connection and that the user may read every table verified", e);
         }
