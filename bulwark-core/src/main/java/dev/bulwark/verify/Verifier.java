@@ -13,6 +13,7 @@ import dev.bulwark.catalog.ConstraintKind;
 import dev.bulwark.catalog.ForeignKeyEdge;
 import dev.bulwark.catalog.ForeignKeyGraph;
 import dev.bulwark.catalog.TableRef;
+import dev.bulwark.fingerprint.DataComparison;
 import dev.bulwark.pg.Identifiers;
 import dev.bulwark.pg.SqlStates;
 
@@ -93,6 +94,27 @@ public final class Verifier {
             throw new BulwarkException(ErrorCode.DATABASE, "verify failed on " + database + ": " + e.getMessage(),
                     "check the connection and that the user may read every table verified", e);
         }
+    }
+
+    /** One {@link Check#DATA_CHANGED} finding per table that changed or vanished and nothing declared it. */
+    public static List<Finding> findings(DataComparison comparison) {
+        List<Finding> out = new ArrayList<>();
+        String since = comparison.takenAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        for (DataComparison.TableComparison t : comparison.tables()) {
+            if (!t.status().unexpected()) {
+                continue;
+            }
+            int ranges = t.chunks().size();
+            out.add(new Finding(Check.DATA_CHANGED, t.table().toString(), "table " + t.table() + " "
+                    + (t.status() == DataComparison.TableComparison.Status.DROPPED ? "was dropped" : "changed")
+                    + " since the snapshot of " + since + ": " + t.rowsBefore() + " rows before, " + t.rowsAfter()
+                    + " now (" + t.rowsAdded() + " added, " + t.rowsRemoved() + " removed, " + ranges
+                    + (ranges == 1 ? " key range differs" : " key ranges differ") + "), and no migration declared it",
+                    "if the change is intended, say so in the migration with -- bulwark:expect-change " + t.table()
+                            + " (or --expect-change); otherwise restore the data from the backup",
+                    t.rowsAdded() + t.rowsRemoved(), List.of()));
+        }
+        return out;
     }
 
     /** The catalog read by the last {@link #run}. */
