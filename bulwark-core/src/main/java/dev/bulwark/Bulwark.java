@@ -1,23 +1,21 @@
 package dev.bulwark;
 
+import dev.bulwark.catalog.CatalogReader;
+import dev.bulwark.catalog.CatalogSnapshot;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.execute.MigrateResult;
 import dev.bulwark.execute.Migrator;
+import dev.bulwark.fingerprint.DataComparer;
+import dev.bulwark.fingerprint.DataComparison;
+import dev.bulwark.fingerprint.DataSnapshot;
+import dev.bulwark.fingerprint.Fingerprinter;
 import dev.bulwark.history.HistoryEntry;
+import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationSet;
 import dev.bulwark.migration.MigrationSources;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.EmbeddedServer;
 import dev.bulwark.plan.MigrationStatus;
-
-import dev.bulwark.catalog.CatalogReader;
-import dev.bulwark.catalog.CatalogSnapshot;
-import dev.bulwark.fingerprint.DataComparer;
-import dev.bulwark.fingerprint.DataComparison;
-import dev.bulwark.fingerprint.DataSnapshot;
-import dev.bulwark.fingerprint.Fingerprinter;
-import dev.bulwark.migration.Migration;
-import dev.bulwark.verify.Check;
 import dev.bulwark.verify.ExpectedChanges;
 import dev.bulwark.verify.Finding;
 import dev.bulwark.verify.VerifyOptions;
@@ -155,21 +153,7 @@ public final class Bulwark implements AutoCloseable {
             }
             DataComparison comparison = readOnly(c, () -> new DataComparer(new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS))
                     .compare(compareWith, new CatalogReader(c).read(options.schemas()), expected::why));
-            List<Finding> lost = new ArrayList<>();
-            for (DataComparison.TableComparison t : comparison.tables()) {
-                if (t.status().unexpected()) {
-                    lost.add(new Finding(Check.DATA_CHANGED, t.table().toString(), "table " + t.table() + " "
-                            + (t.status() == DataComparison.TableComparison.Status.DROPPED ? "was dropped" : "changed")
-                            + " since the snapshot of "
-                            + comparison.takenAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": " + t.rowsBefore() + " rows before, "
-                            + t.rowsAfter() + " now (" + t.rowsAdded() + " added, " + t.rowsRemoved() + " removed, "
-                            + t.chunks().size() + (t.chunks().size() == 1 ? " key range differs" : " key ranges differ")
-                            + "), and no migration declared it",
-                            "if the change is intended, say so in the migration with -- bulwark:expect-change "
-                                    + t.table() + " (or --expect-change); otherwise restore the data from the backup",
-                            t.rowsAdded() + t.rowsRemoved(), List.of()));
-                }
-            }
+            List<Finding> lost = dev.bulwark.verify.Verifier.findings(comparison);
             return result.withComparison(comparison, lost);
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "verify on " + target.masked() + " failed: " + e.getMessage(), null, e);
@@ -221,6 +205,8 @@ public final class Bulwark implements AutoCloseable {
         c.setAutoCommit(false);
         try (java.sql.Statement s = c.createStatement()) {
             s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            // never queue indefinitely behind a migration's exclusive lock (and stall what queues behind us)
+            s.execute("SET LOCAL lock_timeout = '" + VerifyOptions.DEFAULT_LOCK_WAIT.toMillis() + "ms'");
             return work.run();
         } finally {
             c.rollback();

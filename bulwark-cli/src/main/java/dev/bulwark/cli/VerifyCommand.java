@@ -22,13 +22,15 @@ import java.util.List;
 import java.util.Set;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Prove the database intact, read-only: tables without a primary key, NOT VALID constraints,",
-                "invalid and duplicate indexes, sequences behind their column, unindexed foreign keys; orphan rows of",
-                "every foreign key, rows violating NOT VALID checks, duplicates under invalid unique indexes; every",
-                "query in checks/*.sql must return no rows; and what a one-row delete cascades to.",
-                "With --snapshot FILE, also record row counts and content fingerprints per primary-key range; with",
-                "--compare FILE, report per table the rows added, removed and the key ranges changed since then.",
-                "Exits 1 when anything is found or data changed that no migration declared."})
+        description = {
+                "Prove the database intact, read-only. Schema: tables without a primary key, NOT VALID",
+                "constraints, invalid and duplicate indexes, sequences behind their column, foreign keys",
+                "without an index. Data: orphan rows of every foreign key, rows a NOT VALID check rejects,",
+                "duplicates under an invalid unique index. Invariants: each checks/*.sql must return no rows.",
+                "Also reports what a one-row delete cascades to.",
+                "--snapshot FILE records row counts and fingerprints per primary-key range; --compare FILE",
+                "then names per table the rows added and removed and the key ranges that changed.",
+                "Exits 1 when anything is found, or data changed that no migration declared."})
 final class VerifyCommand extends DatabaseCommand {
     @Option(names = "--snapshot", paramLabel = "FILE",
             description = "Also write row counts and fingerprints of every table to FILE, for a later --compare.")

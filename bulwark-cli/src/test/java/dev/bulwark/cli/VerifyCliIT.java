@@ -136,4 +136,16 @@ class VerifyCliIT {
         assertThat(badSkip.exit()).isEqualTo(2);
         assertThat(badSkip.err()).contains("unknown check 'orphans'").contains("orphan-rows");
     }
+
+    @Test
+    void jsonOutputStaysParseableWhenASnapshotIsWritten() throws IOException {
+        Cli c = Cli.run(project, "verify", "--url", url(), "--snapshot", "s.json", "-o", "json");
+        assertThat(c.exit()).as(c.all()).isEqualTo(0);
+        assertThat(c.err()).contains("Snapshot of 2 tables");
+        JsonNode root = new ObjectMapper().readTree(c.out());
+        assertThat(root.get("clean").asBoolean()).isTrue();
+        assertThat(root.get("cascades").get(0).get("deletes").get(0).get("path").get(0).asText())
+                .isEqualTo("public.orders(customer_id) -> public.customers(id) ON DELETE CASCADE");
+        assertThat(project.resolve("s.json")).exists();
+    }
 }
