@@ -3,7 +3,6 @@ package dev.bulwark.lint;
 import dev.bulwark.lint.model.SchemaModel;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Recognizers;
-import dev.bulwark.migration.Directives;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationFormat;
 import dev.bulwark.migration.MigrationSet;
@@ -222,17 +221,6 @@ public final class Linter {
         for (String part : spec.split(",")) {
             String[] ends = part.split("-");
             out.add(new int[]{Integer.parseInt(ends[0].trim()), Integer.parseInt(ends[ends.length - 1].trim())});
-        }
-        return out;
-    }
-
-    /** The ignore directives of a migration, for {@link Suppressions}. */
-    static List<Directives.Ignore> ignores(Migration m) {
-        List<Directives.Ignore> out = new ArrayList<>(Directives.ignores(m.up()));
-        if (m.down() != null && !m.down().file().equals(m.up().file()) ) {
-            out.addAll(Directives.ignores(m.down()));
-        } else if (m.down() != null) {
-            out.addAll(Directives.ignores(m.down()));
         }
         return out;
     }

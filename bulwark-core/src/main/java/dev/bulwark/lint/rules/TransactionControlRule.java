@@ -4,9 +4,7 @@ import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
-import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
-
 
 /** Explicit BEGIN/COMMIT in a file the runner wraps; nesting; a missing COMMIT. See docs/rules/transaction-control.md. */
 public final class TransactionControlRule extends Rule {
