@@ -67,6 +67,11 @@ final class LintCommand implements Callable<Integer> {
             "the CHECK sequence for SET NOT NULL), then lint again."})
     boolean fix;
 
+    @Option(names = "--render-cmd", paramLabel = "COMMAND",
+            description = {"Lint exactly the SQL this command prints, e.g. \"alembic upgrade head --sql\" or",
+                    "\"npx prisma migrate diff --from-migrations prisma/migrations --to-schema-datamodel prisma/schema.prisma --script\"."})
+    String renderCmd;
+
     @Option(names = "--list-rules", description = "List the rules with their default severity and exit.")
     boolean listRules;
 
@@ -95,6 +100,13 @@ final class LintCommand implements Callable<Integer> {
         List<Path> dirs = paths == null || paths.isEmpty() ? List.of(config.migrationsDir())
                 : paths.stream().map(p -> root.workingDir.resolve(p).normalize()).toList();
         Linter linter = Linter.standard(options);
+        if (renderCmd != null) {
+            Path file = projectDir.resolve(".bulwark").resolve("lint").resolve("rendered.sql");
+            String sql = RenderCommand.run(renderCmd, root.workingDir, root.env, file);
+            LintResult result = linter.lintRendered(file, sql, layout != null ? layout : MigrationFormat.FLYWAY, projectDir);
+            render(result, threshold, out);
+            return result.failsAt(threshold) ? ExitCodes.FINDINGS : ExitCodes.OK;
+        }
         boolean failed = false;
         for (Path dir : dirs) {
             MigrationSet set = MigrationSources.read(dir, layout);

@@ -30,7 +30,7 @@ public final class TransactionControlRule extends Rule {
 
     @Override
     public void check(MigrationContext ctx) {
-        boolean wrapped = switch (ctx.format()) {
+        boolean wrapped = !ctx.migration().toolData().containsKey(dev.bulwark.lint.Linter.RENDERED) && switch (ctx.format()) {
             case BULWARK, DBMATE, FLYWAY, DRIZZLE, ALEMBIC -> ctx.migration().options().transactional();
             default -> false;
         };
