@@ -10,8 +10,23 @@ import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.EmbeddedServer;
 import dev.bulwark.plan.MigrationStatus;
 
+import dev.bulwark.catalog.CatalogReader;
+import dev.bulwark.catalog.CatalogSnapshot;
+import dev.bulwark.fingerprint.DataComparer;
+import dev.bulwark.fingerprint.DataComparison;
+import dev.bulwark.fingerprint.DataSnapshot;
+import dev.bulwark.fingerprint.Fingerprinter;
+import dev.bulwark.migration.Migration;
+import dev.bulwark.verify.Check;
+import dev.bulwark.verify.ExpectedChanges;
+import dev.bulwark.verify.Finding;
+import dev.bulwark.verify.VerifyOptions;
+import dev.bulwark.verify.VerifyResult;
+
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -112,6 +127,105 @@ public final class Bulwark implements AutoCloseable {
 
     public void repair(List<Migrator.RepairAction> actions) {
         migrator().repair(actions);
+    }
+
+    /** The schema of the target, read in one read-only transaction. */
+    public CatalogSnapshot catalog(List<String> schemas) {
+        try (Connection c = target.open(APPLICATION_NAME + "-verify")) {
+            return readOnly(c, () -> new CatalogReader(c).read(schemas));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "reading the catalog of " + target.masked() + " failed: "
+                    + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * Schema and data integrity, invariants and the cascade report; with {@code compareWith}, also
+     * the data compared with that snapshot, where tables changed by migrations applied since the
+     * snapshot (their statements and {@code -- bulwark:expect-change} lines) or named in
+     * {@code expectChange} count as expected.
+     */
+    public VerifyResult verify(VerifyOptions options, DataSnapshot compareWith, List<String> expectChange) {
+        ExpectedChanges expected = compareWith == null ? ExpectedChanges.none()
+                : ExpectedChanges.of(migrationsAppliedSince(compareWith.takenAt()), expectChange);
+        try (Connection c = target.open(APPLICATION_NAME + "-verify")) {
+            VerifyResult result = new dev.bulwark.verify.Verifier(c, options).run(target.masked());
+            if (compareWith == null) {
+                return result;
+            }
+            DataComparison comparison = readOnly(c, () -> new DataComparer(new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS))
+                    .compare(compareWith, new CatalogReader(c).read(options.schemas()), expected::why));
+            List<Finding> lost = new ArrayList<>();
+            for (DataComparison.TableComparison t : comparison.tables()) {
+                if (t.status().unexpected()) {
+                    lost.add(new Finding(Check.DATA_CHANGED, t.table().toString(), "table " + t.table() + " "
+                            + (t.status() == DataComparison.TableComparison.Status.DROPPED ? "was dropped" : "changed")
+                            + " since the snapshot of "
+                            + comparison.takenAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": " + t.rowsBefore() + " rows before, "
+                            + t.rowsAfter() + " now (" + t.rowsAdded() + " added, " + t.rowsRemoved() + " removed, "
+                            + t.chunks().size() + (t.chunks().size() == 1 ? " key range differs" : " key ranges differ")
+                            + "), and no migration declared it",
+                            "if the change is intended, say so in the migration with -- bulwark:expect-change "
+                                    + t.table() + " (or --expect-change); otherwise restore the data from the backup",
+                            t.rowsAdded() + t.rowsRemoved(), List.of()));
+                }
+            }
+            return result.withComparison(comparison, lost);
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "verify on " + target.masked() + " failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Row counts and fingerprints of every table, for a later {@link #verify} comparison. */
+    public DataSnapshot snapshotData(List<String> schemas, long chunkRows) {
+        try (Connection c = target.open(APPLICATION_NAME + "-verify")) {
+            return readOnly(c, () -> new Fingerprinter(c, chunkRows).snapshot(new CatalogReader(c).read(schemas)));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "snapshot of " + target.masked() + " failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Migrations whose latest successful apply started at or after {@code since}; none when there is no history. */
+    private List<Migration> migrationsAppliedSince(java.time.Instant since) {
+        if (!Files.isDirectory(config.migrationsDir())) {
+            return List.of();
+        }
+        List<Migration> out = new ArrayList<>();
+        try {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (HistoryEntry h : history()) {
+                if (h.status() == HistoryEntry.Status.SUCCESS && h.startedAt() != null && !h.startedAt().isBefore(since)
+                        && (h.kind() == HistoryEntry.Kind.VERSIONED || h.kind() == HistoryEntry.Kind.REPEATABLE)) {
+                    ids.add(h.version());
+                }
+            }
+            for (Migration m : migrations().migrations()) {
+                if (ids.contains(m.id())) {
+                    out.add(m);
+                }
+            }
+        } catch (BulwarkException e) {
+            listener.warn("warning: cannot tell which migrations ran since the snapshot (" + e.getMessage()
+                    + "); only --expect-change tables count as expected");
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one REPEATABLE READ, READ ONLY transaction, rolled back afterwards. */
+    private static <T> T readOnly(Connection c, SqlWork<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            return work.run();
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
     }
 
     /**

@@ -28,6 +28,7 @@ import java.util.Map;
                 RepairCommand.class,
                 TestCommand.class,
                 DbCommand.class,
+                VerifyCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class BulwarkCommand implements Runnable {

@@ -50,7 +50,7 @@ public final class DataComparer {
             Table table = now.table(old.table()).orElse(null);
             if (table == null) {
                 out.add(new TableComparison(old.table(), declared != null ? Status.DROPPED_AS_EXPECTED : Status.DROPPED,
-                        old.rows(), 0, 0, old.rows(), List.of(), declared, "the table no longer exists"));
+                        old.rows(), 0, 0, old.rows(), List.of(), null, declared, "the table no longer exists"));
                 continue;
             }
             out.add(compareTable(old, table, declared));
@@ -58,7 +58,7 @@ public final class DataComparer {
         for (Table t : now.tables()) {
             if (t.partitionOf() == null && !seen.contains(t.ref())) {
                 out.add(new TableComparison(t.ref(), Status.NEW, 0, t.rowEstimate() == null ? 0 : t.rowEstimate(), 0, 0,
-                        List.of(), expected.apply(t.ref()), "created after the snapshot (row count estimated)"));
+                        List.of(), null, expected.apply(t.ref()), "created after the snapshot (row count estimated)"));
             }
         }
         return new DataComparison(before.takenAt(), out);
@@ -111,7 +111,7 @@ public final class DataComparer {
         long removed = changes.stream().mapToLong(c -> Math.max(0, c.rowsBefore() - c.rowsAfter())).sum();
         Status status = changes.isEmpty() ? Status.IDENTICAL : declared != null ? Status.CHANGED_AS_EXPECTED : Status.CHANGED;
         return new TableComparison(old.table(), status, old.rows(), now.rows(), added, removed, changes,
-                changes.isEmpty() ? null : declared, note);
+                chunked && dropped.isEmpty() ? old.chunkColumn() : null, changes.isEmpty() ? null : declared, note);
     }
 
     private static ChunkChange.Kind kind(long before, long after) {

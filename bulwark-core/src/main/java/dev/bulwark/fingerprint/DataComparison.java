@@ -48,11 +48,13 @@ public record DataComparison(java.time.Instant takenAt, List<TableComparison> ta
      * @param rowsAdded    rows added, summed over chunks that grew (a lower bound when a chunk both gained and lost rows)
      * @param rowsRemoved  rows removed, summed over chunks that shrank
      * @param chunks       the chunks whose content differs
+     * @param keyColumn    the primary-key column the chunks are ranges of, or null when compared whole
      * @param expectedBy   what declared the change (a migration, {@code --expect-change}), or null
      * @param note         what else to know (dropped columns, no primary key to chunk by…), or null
      */
     public record TableComparison(TableRef table, Status status, long rowsBefore, long rowsAfter, long rowsAdded,
-                                  long rowsRemoved, List<ChunkChange> chunks, String expectedBy, String note) {
+                                  long rowsRemoved, List<ChunkChange> chunks, String keyColumn, String expectedBy,
+                                  String note) {
         public TableComparison {
             chunks = List.copyOf(chunks);
         }

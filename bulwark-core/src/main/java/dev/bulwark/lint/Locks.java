@@ -1,6 +1,7 @@
 package dev.bulwark.lint;
 
 import dev.bulwark.lint.model.SchemaModel;
+import dev.bulwark.lint.model.TableModel;
 import dev.bulwark.lint.recognize.Name;
 import dev.bulwark.lint.recognize.Recognized;
 
@@ -45,6 +46,9 @@ public final class Locks {
                     m = Mode.SHARE_UPDATE_EXCLUSIVE;
                 } else if (a instanceof Recognized.DetachPartition dp && dp.concurrently()) {
                     m = Mode.SHARE_UPDATE_EXCLUSIVE;
+                } else if (a instanceof Recognized.DetachPartition dp && dp.partition() != null) {
+                    // seen on PostgreSQL 15: the partition is locked ACCESS EXCLUSIVE too
+                    out.add(new Lock(dp.partition().name(), Mode.ACCESS_EXCLUSIVE));
                 } else if (a instanceof Recognized.AttachPartition ap) {
                     m = Mode.SHARE_UPDATE_EXCLUSIVE;
                     if (ap.partition() != null) {
@@ -63,7 +67,12 @@ public final class Locks {
             }
             out.add(0, new Lock(at.table().name(), strongest == null ? Mode.ACCESS_EXCLUSIVE : strongest));
         } else if (r instanceof Recognized.CreateIndex ci && ci.table() != null) {
-            out.add(new Lock(ci.table().name(), ci.concurrently() ? Mode.SHARE_UPDATE_EXCLUSIVE : Mode.SHARE));
+            Mode m = ci.concurrently() ? Mode.SHARE_UPDATE_EXCLUSIVE : Mode.SHARE;
+            out.add(new Lock(ci.table().name(), m));
+            // an index on a partitioned parent is built on every partition, each under the same lock
+            if (!ci.only()) {
+                model.partitionsOf(ci.table().name()).forEach(p -> out.add(new Lock(p, m)));
+            }
         } else if (r instanceof Recognized.DropIndex di) {
             for (Name n : di.names()) {
                 String t = model.tableOfIndex(n.name());
@@ -73,6 +82,17 @@ public final class Locks {
             }
         } else if (r instanceof Recognized.Drop d && (d.objectKind().equals("table") || d.objectKind().endsWith("view"))) {
             d.names().forEach(n -> out.add(new Lock(n.name(), Mode.ACCESS_EXCLUSIVE)));
+            if (d.objectKind().equals("table")) {
+                // dropping a table drops its foreign keys' triggers on the referenced tables: ACCESS EXCLUSIVE there too
+                for (Name n : d.names()) {
+                    TableModel t = model.table(n.name());
+                    if (t != null) {
+                        t.constraints().stream().map(TableModel.Constraint::refTable)
+                                .filter(ref -> ref != null && !ref.equals(n.name()) && model.hasTable(ref)).distinct()
+                                .forEach(ref -> out.add(new Lock(ref, Mode.ACCESS_EXCLUSIVE)));
+                    }
+                }
+            }
         } else if (r instanceof Recognized.Truncate t) {
             t.tables().forEach(n -> out.add(new Lock(n.name(), Mode.ACCESS_EXCLUSIVE)));
         } else if (r instanceof Recognized.Maintenance m && m.full()) {

@@ -52,6 +52,9 @@ public final class RehearsalReport {
                     b.append("      ").append(facts).append('\n');
                 }
             }
+            for (StaticCheck sc : m.staticChecks()) {
+                b.append("  lint [").append(sc.rule()).append("] ").append(sc.verdict().label()).append(": ").append(sc.evidence()).append('\n');
+            }
             for (TraceFinding f : m.findings()) {
                 b.append("  ").append(f.severityLabel()).append(" [").append(f.rule()).append("] ").append(f.position()).append(": ")
                         .append(f.message()).append("\n      help: ").append(f.help()).append('\n');
@@ -168,6 +171,11 @@ public final class RehearsalReport {
             for (TraceFinding f : m.findings()) {
                 fs.addObject().put("rule", f.rule()).put("severity", f.severityLabel()).put("position", f.position())
                         .put("message", f.message()).put("help", f.help());
+            }
+            ArrayNode sc = n.putArray("staticFindings");
+            for (StaticCheck c : m.staticChecks()) {
+                sc.addObject().put("rule", c.rule()).put("position", c.position()).put("message", c.message())
+                        .put("verdict", c.verdict().name().toLowerCase(Locale.ROOT)).put("evidence", c.evidence());
             }
             if (m.upDiff() != null) {
                 ArrayNode d = n.putArray("catalogChanges");

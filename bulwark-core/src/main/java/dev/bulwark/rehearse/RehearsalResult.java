@@ -31,14 +31,16 @@ public record RehearsalResult(String scratchDatabase, String serverVersion, List
      * @param failure   the first statement that failed (with the server's message), or null
      * @param upDiff    what the up changed in the catalog
      * @param roundTrip up → down → up, or null when the rehearsal stopped before it
+     * @param staticChecks lint's lock and rewrite predictions for this migration, held against the trace
      * @param skipped   why it was not rehearsed (an earlier migration failed), or null
      */
     public record MigrationRehearsal(String id, String description, String file, List<StatementTrace> up,
                                      StatementTrace failure, CatalogDiff upDiff, RoundTrip roundTrip,
-                                     List<TraceFinding> findings, String skipped) {
+                                     List<TraceFinding> findings, List<StaticCheck> staticChecks, String skipped) {
         public MigrationRehearsal {
             up = List.copyOf(up);
             findings = List.copyOf(findings);
+            staticChecks = List.copyOf(staticChecks);
         }
 
         public boolean failed() {

@@ -206,4 +206,16 @@ class FingerprintIT {
         sql("DELETE FROM events_b WHERE id = 250");
         assertThat(table(compare(before, t -> null), "events").rowsRemoved()).isEqualTo(1);
     }
+
+    @Test
+    void negativeKeysAreChunkedByExactFloorDivision() throws SQLException {
+        sql("CREATE TABLE ledger (id int PRIMARY KEY, v int); INSERT INTO ledger SELECT g, g FROM generate_series(-5000, -1) g; ANALYZE ledger");
+        DataSnapshot before = snapshot();
+        TableFingerprint ledger = before.tables().stream().filter(t -> t.table().name().equals("ledger")).findFirst().orElseThrow();
+        assertThat(ledger.chunks()).hasSize(5);
+        sql("UPDATE ledger SET v = 0 WHERE id = -2500; INSERT INTO ledger VALUES (7, 7)");
+        assertThat(table(compare(before, t -> null), "ledger").chunks()).extracting(ch -> ch.describe("id")).containsExactly(
+                "chunk 2 (id -3000..-2001): same 1000 rows, content changed",
+                "chunk 5 (id 0..999): 1 row added");
+    }
 }

@@ -26,24 +26,39 @@ public final class SchemaModel {
     private final Map<String, TableModel> tables;
     private final Set<String> owned;
     private final Set<String> enums;
+    /** partition → its partitioned parent: an index built on the parent locks every partition */
+    private final Map<String, String> partitionParent;
     /** foreignKeys() of this state; cleared by every change (cascade rules ask for it many times). */
     private List<ForeignKey> fkCache;
     private Map<String, List<ForeignKey>> byParentCache;
 
     public SchemaModel() {
-        this(new HashMap<>(), new HashSet<>(), new HashSet<>());
+        this(new HashMap<>(), new HashSet<>(), new HashSet<>(), new HashMap<>());
     }
 
-    private SchemaModel(Map<String, TableModel> tables, Set<String> owned, Set<String> enums) {
+    private SchemaModel(Map<String, TableModel> tables, Set<String> owned, Set<String> enums, Map<String, String> partitionParent) {
         this.tables = tables;
         this.owned = owned;
         this.enums = enums;
+        this.partitionParent = partitionParent;
     }
 
     /** An independent copy; this model can keep changing. */
     public SchemaModel snapshot() {
         owned.clear();
-        return new SchemaModel(new HashMap<>(tables), new HashSet<>(), new HashSet<>(enums));
+        return new SchemaModel(new HashMap<>(tables), new HashSet<>(), new HashSet<>(enums), new HashMap<>(partitionParent));
+    }
+
+    /** The partitions of a partitioned table, and theirs, in no particular order. */
+    public List<String> partitionsOf(String parent) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> e : partitionParent.entrySet()) {
+            if (e.getValue().equals(parent)) {
+                out.add(e.getKey());
+                out.addAll(partitionsOf(e.getKey()));
+            }
+        }
+        return out;
     }
 
     public TableModel table(String name) {
@@ -132,6 +147,7 @@ public final class SchemaModel {
             if (ct.partitionOf() != null && tables.containsKey(ct.partitionOf().name())) {
                 TableModel parent = tables.get(ct.partitionOf().name());
                 t.columns.putAll(parent.columns);
+                partitionParent.put(name, ct.partitionOf().name());
             }
             for (ColumnDef c : ct.columns()) {
                 addColumn(t, c);
@@ -164,6 +180,7 @@ public final class SchemaModel {
             for (Name n : d.names()) {
                 tables.remove(n.name());
                 owned.remove(n.name());
+                partitionParent.remove(n.name());
                 for (String other : List.copyOf(tables.keySet())) {
                     if (tables.get(other).constraints.stream().anyMatch(c -> n.name().equals(c.refTable()))) {
                         edit(other).constraints.removeIf(c -> n.name().equals(c.refTable()));
@@ -187,6 +204,11 @@ public final class SchemaModel {
     }
 
     private void alter(String tableName, Recognized.Action a) {
+        if (a instanceof Recognized.AttachPartition ap && ap.partition() != null) {
+            partitionParent.put(ap.partition().name(), tableName);
+        } else if (a instanceof Recognized.DetachPartition dp && dp.partition() != null) {
+            partitionParent.remove(dp.partition().name());
+        }
         if (a instanceof Recognized.RenameAction ra && ra.what().equals("table")) {
             TableModel t = tables.remove(tableName);
             owned.remove(tableName);
