@@ -1,6 +1,11 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
+import dev.bulwark.ErrorCode;
+import dev.bulwark.execute.Listener;
+import dev.bulwark.pg.ConnectionResolver;
+import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.lint.LintConfig;
 import dev.bulwark.lint.LintOptions;
@@ -26,6 +31,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +76,16 @@ final class LintCommand implements Callable<Integer> {
             "the CHECK sequence for SET NOT NULL), then lint again."})
     boolean fix;
 
+    @Option(names = "--render-cmd", paramLabel = "COMMAND",
+            description = {"Lint exactly the SQL this command prints, e.g. \"alembic upgrade head --sql\" or",
+                    "\"npx prisma migrate diff --from-migrations prisma/migrations --to-schema-datamodel prisma/schema.prisma --script\"."})
+    String renderCmd;
+
+    @Option(names = "--url", paramLabel = "URL",
+            description = {"Also read the target database (read only): which migrations it applied (out-of-order,",
+                    "edited-after-apply) and its PostgreSQL version. Without it lint needs no database."})
+    String url;
+
     @Option(names = "--list-rules", description = "List the rules with their default severity and exit.")
     boolean listRules;
 
@@ -95,9 +114,19 @@ final class LintCommand implements Callable<Integer> {
         List<Path> dirs = paths == null || paths.isEmpty() ? List.of(config.migrationsDir())
                 : paths.stream().map(p -> root.workingDir.resolve(p).normalize()).toList();
         Linter linter = Linter.standard(options);
+        if (renderCmd != null) {
+            Path file = projectDir.resolve(".bulwark").resolve("lint").resolve("rendered.sql");
+            String sql = RenderCommand.run(renderCmd, root.workingDir, root.env, file);
+            LintResult result = linter.lintRendered(file, sql, layout != null ? layout : MigrationFormat.FLYWAY, projectDir);
+            render(result, threshold, out);
+            return result.failsAt(threshold) ? ExitCodes.FINDINGS : ExitCodes.OK;
+        }
         boolean failed = false;
         for (Path dir : dirs) {
             MigrationSet set = MigrationSources.read(dir, layout);
+            if (url != null) {
+                linter = Linter.standard(withTarget(options, config, set, dir));
+            }
             // Config files (alembic.ini, .env, schema.prisma) live next to the migrations when a folder is named.
             Path project = paths == null || paths.isEmpty() ? projectDir : projectFor(dir);
             LintResult result = linter.lint(set, project);
@@ -115,6 +144,31 @@ final class LintCommand implements Callable<Integer> {
             failed |= result.failsAt(threshold);
         }
         return failed ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    /** The target's migration states and, unless --pg-version says otherwise, its server version. */
+    private LintOptions withTarget(LintOptions options, BulwarkConfig config, MigrationSet set, Path dir) {
+        ConnectionSpec spec = ConnectionResolver.resolve(url, root.env, null, ConnectionResolver.defaultPgpassFile(root.env))
+                .orElseThrow();
+        LintOptions o = options;
+        if (pgVersion == null) {
+            try (Connection c = spec.open(Bulwark.APPLICATION_NAME + "-lint");
+                 Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
+                rs.next();
+                o = o.withPgVersion(rs.getInt(1));
+            } catch (SQLException e) {
+                throw new BulwarkException(ErrorCode.DATABASE, "cannot read the server version of " + spec.masked() + ": "
+                        + e.getMessage(), "check --url", e);
+            }
+        }
+        if (set.format() != MigrationFormat.ALEMBIC) {
+            BulwarkConfig c = config.withMigrationsDir(dir).withFormat(set.format());
+            try (Bulwark b = Bulwark.open(c, spec, Listener.SILENT)) {
+                o = o.withHistory(b.status());
+            }
+        }
+        return o;
     }
 
     private String rel(String file) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,10 +59,8 @@ class LintCommandTest {
     }
 
     @Test
-    void sarifHasTheStructureTheSchemaRequires() throws Exception {
-        // No copy of the SARIF 2.1.0 JSON schema is available offline here, so this checks the
-        // properties the schema marks required (version, runs, tool.driver.name, result message,
-        // rule ids) and that every rule has a helpUri.
+    void sarifRulesCarryHelpUrisAndResultsPointIntoTheRuleTable() throws Exception {
+        // Schema validity is SarifSchemaTest's; this checks what the schema cannot: links and indexes.
         project("CREATE INDEX users_email_idx ON users (email);\n");
         Cli r = Cli.run(dir, "lint", "--format", "sarif");
         JsonNode root = new ObjectMapper().readTree(r.out());
@@ -114,5 +113,24 @@ class LintCommandTest {
         assertThat(r.out()).doesNotContain("require-concurrent-index");
         assertThat(r.exit()).isEqualTo(0);
         assertThat(Files.readString(m.resolve("20260102000000_idx.sql"))).contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx");
+    }
+
+    @Test
+    void renderCmdLintsExactlyTheSqlTheToolPrintsAsAPsqlScript() throws Exception {
+        // What `alembic upgrade head --sql` prints: its own BEGIN/COMMIT around the migration.
+        Files.writeString(dir.resolve("printed.sql"), "BEGIN;\nCREATE TABLE users (id bigint, email text);\n"
+                + "CREATE INDEX CONCURRENTLY users_email ON users (email);\nUPDATE alembic_version SET version_num='b1';\nCOMMIT;\n");
+        Cli r = Cli.run(dir, Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString()), "lint", "--render-cmd", "cat printed.sql");
+        assertThat(r.out()).contains(".bulwark/lint/rendered.sql:3:1: error[concurrently-in-transaction]")
+                .contains("it is between BEGIN and COMMIT")
+                .doesNotContain("transaction-control").doesNotContain("missing-down");
+        assertThat(r.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void renderCmdThatFailsIsAUsageErrorWithItsMessage() {
+        Cli r = Cli.run(dir, Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString()), "lint", "--render-cmd", "echo no such revision >&2; exit 3");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--render-cmd failed with exit code 3").contains("no such revision");
     }
 }

@@ -89,10 +89,12 @@ class LintExamplesTest {
     }
 
     @Test
-    void shopSampleHasNoErrors() throws Exception {
-        // VALIDATE in the same transaction as its ADD CONSTRAINT is a real (warning-level) finding.
-        assertThat(findings("examples/shop/migrations"))
-                .containsExactly("migrations/20260104090000_add_order_status.sql:7 validate-in-same-transaction");
+    void shopSampleTheReadmeStartsWithHasNoErrors() throws Exception {
+        // Today it has one warning: VALIDATE CONSTRAINT in the transaction that added the constraint.
+        Cli r = Cli.run(REPO, "lint", "examples/shop/migrations", "--format", "json");
+        for (JsonNode f : new ObjectMapper().readTree(r.out()).get("findings")) {
+            assertThat(f.get("severity").asText()).as(f.toString()).isNotEqualTo("error");
+        }
         assertThat(Cli.run(REPO, "lint", "examples/shop/migrations").exit()).isEqualTo(0);
     }
 }

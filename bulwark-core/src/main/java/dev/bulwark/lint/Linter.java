@@ -3,7 +3,6 @@ package dev.bulwark.lint;
 import dev.bulwark.lint.model.SchemaModel;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Recognizers;
-import dev.bulwark.migration.Directives;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationFormat;
 import dev.bulwark.migration.MigrationSet;
@@ -27,6 +26,11 @@ import java.util.Set;
 public final class Linter {
     /** Lines of an Alembic migration inside {@code op.get_context().autocommit_block()}: "12-15,30-31". */
     public static final String ALEMBIC_AUTOCOMMIT_LINES = "alembic.autocommit";
+    /**
+     * Tool data of a migration made from SQL a tool printed (--render-cmd): it runs as psql runs a
+     * script, each statement on its own unless the script says BEGIN, and it has no down of its own.
+     */
+    public static final String RENDERED = "lint.rendered";
 
     private final List<Rule> rules;
     private final LintOptions options;
@@ -76,6 +80,19 @@ public final class Linter {
         findings.addAll(setContext.findings);
         List<Finding> kept = Suppressions.apply(findings, contexts, options, ruleIds());
         return new LintResult(set, kept, active);
+    }
+
+    /**
+     * Lints SQL a migration tool printed ({@code alembic upgrade head --sql}, {@code prisma migrate
+     * diff --script}): one script, run as psql runs it.
+     *
+     * @param file where the SQL was saved, so findings can point into it
+     */
+    public LintResult lintRendered(Path file, String sql, MigrationFormat tool, Path projectDir) {
+        Migration m = new Migration(dev.bulwark.migration.MigrationVersion.of("1"), "rendered",
+                dev.bulwark.migration.MigrationKind.VERSIONED, tool, file, new Script(sql, file, 1), null,
+                dev.bulwark.migration.MigrationOptions.DEFAULT, sql, "rendered", java.util.Map.of(RENDERED, "true"));
+        return lint(new MigrationSet(file.getParent(), tool, List.of(m)), projectDir);
     }
 
     /** The analyzed statements of every migration, for tools that work on them (--fix). */
@@ -188,6 +205,9 @@ public final class Linter {
      * transaction when it holds more than one statement.
      */
     static boolean wrapped(Migration m, List<Statement> statements, int pgVersion) {
+        if (m.toolData().containsKey(RENDERED)) {
+            return false;
+        }
         return switch (m.format()) {
             case BULWARK, DBMATE, DRIZZLE, ALEMBIC -> m.options().transactional();
             // Flyway runs a migration whose statements all need autocommit outside a transaction.
@@ -222,17 +242,6 @@ public final class Linter {
         for (String part : spec.split(",")) {
             String[] ends = part.split("-");
             out.add(new int[]{Integer.parseInt(ends[0].trim()), Integer.parseInt(ends[ends.length - 1].trim())});
-        }
-        return out;
-    }
-
-    /** The ignore directives of a migration, for {@link Suppressions}. */
-    static List<Directives.Ignore> ignores(Migration m) {
-        List<Directives.Ignore> out = new ArrayList<>(Directives.ignores(m.up()));
-        if (m.down() != null && !m.down().file().equals(m.up().file()) ) {
-            out.addAll(Directives.ignores(m.down()));
-        } else if (m.down() != null) {
-            out.addAll(Directives.ignores(m.down()));
         }
         return out;
     }

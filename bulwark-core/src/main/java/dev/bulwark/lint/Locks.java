@@ -104,8 +104,10 @@ public final class Locks {
         } else if (r instanceof Recognized.RenameObject ro && ro.from() != null) {
             out.add(new Lock(ro.from().name(), Mode.ACCESS_EXCLUSIVE));
         } else if (r instanceof Recognized.Reindex ri && ri.name() != null && !ri.concurrently()) {
-            out.add(new Lock(ri.target().equals("index") ? String.valueOf(model.tableOfIndex(ri.name().name()))
-                    : ri.name().name(), Mode.SHARE));
+            String table = ri.target().equals("index") ? model.tableOfIndex(ri.name().name()) : ri.name().name();
+            if (table != null) {
+                out.add(new Lock(table, Mode.SHARE));
+            }
         } else if (r instanceof Recognized.Dml d && d.table() != null) {
             out.add(new Lock(d.table().name(), Mode.ROW_EXCLUSIVE));
         }

@@ -22,7 +22,7 @@ public final class RuleRegistry {
             new CascadeDeleteRule(), new CascadeChainRule(), new FkWithoutIndexRule(), new DropCascadeRule(),
             new UpdateCascadeRule(),
             new EmptyMigrationRule(), new MultipleHeadsRule(), new MissingParentRule(), new DuplicateVersionRule(),
-            new VersionTooLongRule(), new MissingDownRule(), new IrreversibleDownRule(), new DialectMismatchRule(),
+            new VersionTooLongRule(), new OutOfOrderRule(), new MissingDownRule(), new IrreversibleDownRule(), new EditedAfterApplyRule(), new DialectMismatchRule(),
             new HardcodedCredentialsRule(),
             new UnusedSuppressionRule(), new SuppressionWithoutReasonRule());
 

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -268,13 +266,5 @@ public final class AlembicReader implements MigrationReader {
     static String ignoreComment(String pythonLine) {
         Matcher m = IGNORE_RE.matcher(pythonLine);
         return m.find() ? "-- bulwark:ignore" + m.group(1) : null;
-    }
-
-    static String collect(List<String> parts) {
-        return parts.stream().collect(Collectors.joining(", "));
-    }
-
-    static Comparator<Path> byName() {
-        return Comparator.comparing(p -> p.getFileName().toString());
     }
 }

@@ -51,6 +51,33 @@ final class LintFixtures {
         return Linter.standard(options).lint(MigrationSources.read(migrations, null), project);
     }
 
+    /**
+     * Options for a fixture: defaults, plus the target's state of each migration when the fixture
+     * has a {@code history.txt} of {@code <version> <STATE>} lines (what --url reads from a database).
+     */
+    static LintOptions options(Path project) {
+        Path history = project.resolve("history.txt");
+        if (!Files.exists(history)) {
+            return LintOptions.defaults();
+        }
+        try {
+            java.util.Map<String, dev.bulwark.migration.Migration> byId = new java.util.HashMap<>();
+            MigrationSources.read(project.resolve("migrations"), null).migrations().forEach(m -> byId.put(m.id(), m));
+            List<dev.bulwark.plan.MigrationStatus> statuses = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(history)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] p = line.trim().split("\\s+");
+                statuses.add(new dev.bulwark.plan.MigrationStatus(p[0], p[0], dev.bulwark.plan.MigrationState.valueOf(p[1]),
+                        byId.get(p[0]), null, "bulwark_history", null));
+            }
+            return LintOptions.defaults().withHistory(statuses);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Findings rendered one per line, paths relative to the project: the snapshot format. */
     static String render(List<Finding> findings, Path project) {
         return findings.stream()

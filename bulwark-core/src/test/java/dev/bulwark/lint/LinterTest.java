@@ -118,4 +118,43 @@ class LinterTest {
                 + "-- file: migrations/V3__i.sql\nSET lock_timeout = '2s';\nCREATE INDEX m_email ON members (email);\n"))
                 .contains("V3__i.sql:2 error require-concurrent-index");
     }
+
+    @Test
+    void alembicDowngradeThatDropsWhatUpgradeDidNotCreateAndASingleParentMergeAreReported() {
+        List<String> f = lint("""
+                -- file: migrations/versions/a.py
+                revision = "a"
+                down_revision = None
+
+                def upgrade():
+                    op.create_table("users", sa.Column("id", sa.BigInteger(), primary_key=True))
+
+                def downgrade():
+                    op.drop_table("users")
+                -- file: migrations/versions/b.py
+                revision = "b"
+                down_revision = ("a",)
+
+                def upgrade():
+                    op.add_column("users", sa.Column("bio", sa.Text()))
+
+                def downgrade():
+                    op.drop_table("users")
+                """);
+        assertThat(f).contains("b.py:8 warning irreversible-down", "b.py:1 error multiple-heads");
+    }
+
+    @Test
+    void concurrentIndexInAlembicNeedsAnAutocommitBlock() {
+        String head = "-- file: migrations/versions/a.py\nrevision = 'a'\ndown_revision = None\n\ndef upgrade():\n"
+                + "    op.create_table('users', sa.Column('id', sa.BigInteger(), primary_key=True), sa.Column('email', sa.Text()))\n"
+                + "\ndef downgrade():\n    op.drop_table('users')\n"
+                + "-- file: migrations/versions/b.py\nrevision = 'b'\ndown_revision = 'a'\n\ndef upgrade():\n";
+        String tail = "\ndef downgrade():\n    op.drop_index('ix', postgresql_concurrently=True)\n";
+        assertThat(lint(head + "    op.create_index('ix', 'users', ['email'], postgresql_concurrently=True)\n" + tail))
+                .contains("b.py:5 error concurrently-in-transaction");
+        assertThat(lint(head + "    with op.get_context().autocommit_block():\n"
+                + "        op.create_index('ix', 'users', ['email'], postgresql_concurrently=True)\n" + tail))
+                .noneMatch(x -> x.contains("concurrently-in-transaction"));
+    }
 }

@@ -32,7 +32,7 @@ class RuleFixturesTest {
             tests.add(DynamicTest.dynamicTest(rule.id() + " fires", () -> {
                 Path project = Files.createTempDirectory(tmp, rule.id() + "-fire");
                 LintFixtures.write(Files.readString(dir.resolve("fire.txt")), project);
-                List<Finding> mine = LintFixtures.lint(project, LintOptions.defaults()).findings().stream()
+                List<Finding> mine = LintFixtures.lint(project, LintFixtures.options(project)).findings().stream()
                         .filter(f -> f.ruleId().equals(rule.id())).toList();
                 String actual = LintFixtures.render(mine, project);
                 Path expected = dir.resolve("fire.expected");
@@ -45,7 +45,7 @@ class RuleFixturesTest {
             tests.add(DynamicTest.dynamicTest(rule.id() + " stays quiet", () -> {
                 Path project = Files.createTempDirectory(tmp, rule.id() + "-ok");
                 LintFixtures.write(Files.readString(dir.resolve("ok.txt")), project);
-                List<Finding> mine = LintFixtures.lint(project, LintOptions.defaults()).findings().stream()
+                List<Finding> mine = LintFixtures.lint(project, LintFixtures.options(project)).findings().stream()
                         .filter(f -> f.ruleId().equals(rule.id())).toList();
                 assertThat(LintFixtures.render(mine, project)).isEqualTo("\n");
             }));

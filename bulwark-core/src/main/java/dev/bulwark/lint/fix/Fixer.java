@@ -11,7 +11,6 @@ import dev.bulwark.migration.MigrationVersion;
 import dev.bulwark.sql.SqlSplitter;
 import dev.bulwark.sql.SqlSyntaxException;
 import dev.bulwark.sql.Statement;
-import dev.bulwark.sql.StatementClassifier;
 import dev.bulwark.sql.Token;
 
 import java.io.IOException;
@@ -227,9 +226,5 @@ public final class Fixer {
         } catch (IOException e) {
             throw BulwarkException.usage("cannot write " + p + ": " + e.getMessage(), "check the folder's permissions");
         }
-    }
-
-    static boolean requiresAutocommit(Statement s) {
-        return StatementClassifier.requiresAutocommit(s, 15);
     }
 }

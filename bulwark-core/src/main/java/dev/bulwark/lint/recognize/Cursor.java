@@ -185,13 +185,9 @@ final class Cursor {
             if (prev != null && !tight) {
                 b.append(' ');
             }
-            if (t.isPunctuation(',') ) {
-                b.append(',');
-            } else {
-                b.append(t.kind() == TokenKind.WORD ? t.value() : t.text());
-            }
+            b.append(t.kind() == TokenKind.WORD ? t.value() : t.text());
             prev = t;
         }
-        return b.toString().replace(",", ", ").replace(",  ", ", ");
+        return b.toString();
     }
 }

@@ -23,8 +23,7 @@ final class Definitions {
     }
 
     static boolean startsTableConstraint(Cursor c) {
-        return c.peek() != null && c.peek().kind() == TokenKind.WORD && TABLE_CONSTRAINT_START.contains(c.peek().value())
-                && !(c.peek().isWord("check") && false);
+        return c.peek() != null && c.peek().kind() == TokenKind.WORD && TABLE_CONSTRAINT_START.contains(c.peek().value());
     }
 
     /** {@code name type [constraints…]}; the cursor covers exactly one definition. */

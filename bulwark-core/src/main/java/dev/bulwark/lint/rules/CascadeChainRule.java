@@ -4,10 +4,9 @@ import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
-import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.model.CascadeGraph;
-import dev.bulwark.lint.model.TableModel;
+
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;

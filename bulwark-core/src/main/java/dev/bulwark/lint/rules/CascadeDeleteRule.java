@@ -2,11 +2,9 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
-
 
 /** A foreign key created or changed to ON DELETE CASCADE. See docs/rules/cascade-delete.md. */
 public final class CascadeDeleteRule extends StatementRule {

@@ -2,11 +2,9 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
-
 
 /** DETACH PARTITION without CONCURRENTLY (PostgreSQL 14+). See docs/rules/detach-partition.md. */
 public final class DetachPartitionRule extends StatementRule {

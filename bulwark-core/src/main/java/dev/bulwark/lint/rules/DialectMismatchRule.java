@@ -4,6 +4,7 @@ import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.SetContext;
 import dev.bulwark.lint.Severity;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

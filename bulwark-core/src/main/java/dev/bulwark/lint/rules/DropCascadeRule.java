@@ -2,11 +2,11 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Name;
+
 import java.util.List;
 
 /** DROP … CASCADE silently drops dependent objects. See docs/rules/drop-cascade.md. */

@@ -7,6 +7,7 @@ import dev.bulwark.lint.Severity;
 import dev.bulwark.migration.AlembicReader;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationFormat;
+
 import java.util.HashMap;
 import java.util.Map;
 

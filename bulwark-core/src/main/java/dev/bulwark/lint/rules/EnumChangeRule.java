@@ -2,11 +2,9 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
-
 
 /** ALTER TYPE … ADD VALUE in a transaction before PG12; RENAME VALUE. See docs/rules/enum-change.md. */
 public final class EnumChangeRule extends StatementRule {

@@ -1,10 +1,8 @@
 package dev.bulwark.lint.rules;
 
-import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.SetContext;
 import dev.bulwark.lint.Severity;
-
 
 /** A database password committed in a config file. See docs/rules/hardcoded-credentials.md. */
 public final class HardcodedCredentialsRule extends Rule {

@@ -8,6 +8,7 @@ import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.recognize.Name;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.sql.Token;
+
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.bulwark.lint.rules;
 
+import dev.bulwark.lint.Linter;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.SetContext;
@@ -37,6 +38,7 @@ public final class MissingDownRule extends Rule {
         for (MigrationContext c : ctx.migrations()) {
             Migration m = c.migration();
             if (m.kind() != MigrationKind.VERSIONED || m.toolData().containsKey(AlembicReader.ERROR)
+                    || m.toolData().containsKey(Linter.RENDERED)
                     || m.up().isBlank() && m.format() != MigrationFormat.ALEMBIC) {
                 continue;
             }

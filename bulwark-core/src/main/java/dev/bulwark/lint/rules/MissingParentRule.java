@@ -1,11 +1,11 @@
 package dev.bulwark.lint.rules;
 
-import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.SetContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.migration.AlembicReader;
 import dev.bulwark.migration.Migration;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -2,11 +2,9 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
-
 
 /** CREATE INDEX on a partitioned table locks every partition. See docs/rules/partitioned-index.md. */
 public final class PartitionedIndexRule extends StatementRule {

@@ -2,11 +2,10 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
-import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Recognized.ColumnDef;
+
 import java.util.Map;
 
 /** Serial columns. See docs/rules/prefer-identity.md. */

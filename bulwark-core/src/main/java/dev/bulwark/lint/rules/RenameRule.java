@@ -2,11 +2,9 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
-
 
 /** RENAME of a table, column, sequence, view or schema. See docs/rules/rename.md. */
 public final class RenameRule extends StatementRule {

@@ -2,11 +2,9 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
-
 
 /** REINDEX without CONCURRENTLY (PostgreSQL 12+). See docs/rules/require-concurrent-reindex.md. */
 public final class RequireConcurrentReindexRule extends StatementRule {

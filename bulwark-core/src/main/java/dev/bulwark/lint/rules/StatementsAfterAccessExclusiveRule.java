@@ -4,9 +4,9 @@ import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
-import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.Locks;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

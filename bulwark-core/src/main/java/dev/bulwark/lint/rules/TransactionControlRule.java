@@ -4,9 +4,7 @@ import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
-import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
-
 
 /** Explicit BEGIN/COMMIT in a file the runner wraps; nesting; a missing COMMIT. See docs/rules/transaction-control.md. */
 public final class TransactionControlRule extends Rule {
@@ -32,7 +30,7 @@ public final class TransactionControlRule extends Rule {
 
     @Override
     public void check(MigrationContext ctx) {
-        boolean wrapped = switch (ctx.format()) {
+        boolean wrapped = !ctx.migration().toolData().containsKey(dev.bulwark.lint.Linter.RENDERED) && switch (ctx.format()) {
             case BULWARK, DBMATE, FLYWAY, DRIZZLE, ALEMBIC -> ctx.migration().options().transactional();
             default -> false;
         };

@@ -2,11 +2,11 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Name;
+
 import java.util.List;
 
 /** TRUNCATE (and TRUNCATE … CASCADE). See docs/rules/truncate.md. */

@@ -2,10 +2,10 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
+
 import java.util.List;
 
 /** A unique index or constraint on an existing table whose rows may hold duplicates. See docs/rules/unique-may-fail.md. */

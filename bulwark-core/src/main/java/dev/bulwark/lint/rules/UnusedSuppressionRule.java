@@ -1,12 +1,7 @@
 package dev.bulwark.lint.rules;
 
-import dev.bulwark.lint.Analyzed;
-import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
-import dev.bulwark.lint.StatementRule;
-import dev.bulwark.lint.recognize.Recognized;
-
 
 /** A bulwark:ignore that silences nothing. See docs/rules/unused-suppression.md. */
 public final class UnusedSuppressionRule extends Rule {

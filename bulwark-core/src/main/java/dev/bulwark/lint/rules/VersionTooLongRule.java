@@ -1,6 +1,5 @@
 package dev.bulwark.lint.rules;
 
-import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.SetContext;
 import dev.bulwark.lint.Severity;

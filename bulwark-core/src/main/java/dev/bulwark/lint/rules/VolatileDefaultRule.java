@@ -2,7 +2,6 @@ package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
-import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
@@ -55,7 +54,12 @@ public final class VolatileDefaultRule extends StatementRule {
             if (why != null) {
                 ctx.report(s, a.at(), "ADD COLUMN " + c.name() + " rewrites all of " + at.table().name()
                         + " under ACCESS EXCLUSIVE: " + why,
-                        "ADD COLUMN " + c.name() + " " + (c.type().endsWith("serial") ? c.type().replace("serial", "int").replace("smallint", "smallint").replace("bigint", "bigint") : c.type())
+                        "ADD COLUMN " + c.name() + " " + switch (c.type()) {
+                            case "serial" -> "int";
+                            case "bigserial" -> "bigint";
+                            case "smallserial" -> "smallint";
+                            default -> c.type();
+                        }
                                 + " without the default; then ALTER COLUMN " + c.name() + " SET DEFAULT …; then backfill in batches");
             }
         }
