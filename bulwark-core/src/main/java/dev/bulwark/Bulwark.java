@@ -227,7 +227,7 @@ public final class Bulwark implements AutoCloseable {
     /** @param live the real target, read only for its table sizes, or null */
     public dev.bulwark.rehearse.RehearsalResult rehearse(int sampleRows, ConnectionSpec live) {
         return new dev.bulwark.rehearse.Rehearsal(migrations(), target, config.projectDir(), sampleRows, listener)
-                .withLiveSizes(live == null ? dev.bulwark.rehearse.LiveSizes.NONE : dev.bulwark.rehearse.LiveSizes.read(live))
+                .withLiveSizes(live == null ? dev.bulwark.catalog.LiveSizes.NONE : dev.bulwark.catalog.LiveSizes.read(live))
                 .run();
     }
 

@@ -1,5 +1,8 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.catalog.LiveSizes;
+import dev.bulwark.lint.SizeSeverities;
+
 import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.ErrorCode;
@@ -83,7 +86,9 @@ final class LintCommand implements Callable<Integer> {
 
     @Option(names = "--url", paramLabel = "URL",
             description = {"Also read the target database (read only): which migrations it applied (out-of-order,",
-                    "edited-after-apply) and its PostgreSQL version. Without it lint needs no database."})
+                    "edited-after-apply), its PostgreSQL version, and its table sizes: a lock finding on a table of a",
+                    "gigabyte or more becomes an error, one on a table under 10 MB is lowered a level.",
+                    "Without it lint needs no database."})
     String url;
 
     @Option(names = "--list-rules", description = "List the rules with their default severity and exit.")
@@ -130,6 +135,9 @@ final class LintCommand implements Callable<Integer> {
             // Config files (alembic.ini, .env, schema.prisma) live next to the migrations when a folder is named.
             Path project = paths == null || paths.isEmpty() ? projectDir : projectFor(dir);
             LintResult result = linter.lint(set, project);
+            if (url != null) {
+                result = SizeSeverities.apply(result, linter.analyze(set), liveSizes());
+            }
             if (fix) {
                 Fixer.Fixed fixed = new Fixer().fix(result, linter, project);
                 PrintWriter err = spec.commandLine().getErr();
@@ -144,6 +152,17 @@ final class LintCommand implements Callable<Integer> {
             failed |= result.failsAt(threshold);
         }
         return failed ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    private LiveSizes sizes;
+
+    /** The target's table sizes, read once, read only. */
+    private LiveSizes liveSizes() {
+        if (sizes == null) {
+            sizes = LiveSizes.read(ConnectionResolver.resolve(url, root.env, null, ConnectionResolver.defaultPgpassFile(root.env))
+                    .orElseThrow());
+        }
+        return sizes;
     }
 
     /** The target's migration states and, unless --pg-version says otherwise, its server version. */

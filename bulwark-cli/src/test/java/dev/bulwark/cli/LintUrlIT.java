@@ -70,4 +70,17 @@ class LintUrlIT {
         assertThat(Cli.run(project, "lint", "--url", url()).out()).doesNotContain("volatile-default");
         assertThat(Cli.run(project, "lint", "--url", url(), "--pg-version", "10").out()).contains("error[volatile-default]");
     }
+
+    @Test
+    void lockFindingOnATinyTargetTableIsLoweredAndSaysTheSize() throws Exception {
+        Path m = Files.createDirectories(project.resolve("migrations"));
+        Files.writeString(m.resolve("20260101000000_create_items.sql"), "-- bulwark:up\nCREATE TABLE items (id int PRIMARY KEY, name text);\n");
+        assertThat(Cli.run(project, "migrate", "--url", url()).exit()).isEqualTo(0);
+        Files.writeString(m.resolve("20260102000000_index.sql"), "-- bulwark:up\nCREATE INDEX items_name_idx ON items (name);\n");
+
+        assertThat(Cli.run(project, "lint").out()).contains("error[require-concurrent-index]");
+        Cli lint = Cli.run(project, "lint", "--url", url());
+        assertThat(lint.out()).contains("warning[require-concurrent-index]")
+                .containsPattern("on the target items is [0-9.]+ kB.*: the lock is brief there");
+    }
 }

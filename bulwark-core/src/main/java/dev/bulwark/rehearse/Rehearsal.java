@@ -1,5 +1,7 @@
 package dev.bulwark.rehearse;
 
+import dev.bulwark.catalog.LiveSizes;
+
 import dev.bulwark.BulwarkException;
 import dev.bulwark.ErrorCode;
 import dev.bulwark.catalog.CatalogDiff;

@@ -1,5 +1,7 @@
 package dev.bulwark.rehearse;
 
+import dev.bulwark.catalog.LiveSizes;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -34,11 +34,6 @@ public record StaticCheck(String rule, String position, String message, Verdict 
         }
     }
 
-    /** The rules of RULES.md whose hazard is a lock (and the ones that add a rewrite or new storage). */
-    static final Set<String> LOCK_RULES = Set.of("require-concurrent-index", "require-concurrent-index-drop", "require-concurrent-reindex",
-            "partitioned-index", "constraint-not-valid", "unique-without-index", "exclusion-constraint", "set-not-null",
-            "add-required-column", "volatile-default", "column-type-rewrite", "drop-column", "rename", "drop-table", "truncate",
-            "rewrite-table", "detach-partition", "refresh-matview", "trigger-on-existing");
     static final Set<String> NEW_STORAGE_RULES = Set.of("column-type-rewrite", "volatile-default", "rewrite-table", "refresh-matview",
             "truncate");
 
@@ -52,7 +47,7 @@ public record StaticCheck(String rule, String position, String message, Verdict 
         traces.forEach(t -> byIndex.put(t.index(), t));
         List<StaticCheck> out = new ArrayList<>();
         for (Finding f : findings) {
-            if (!LOCK_RULES.contains(f.ruleId())) {
+            if (!Locks.LOCK_RULES.contains(f.ruleId())) {
                 continue;
             }
             Analyzed a = statementAt(analyzed, f.line());

@@ -1,9 +1,7 @@
-package dev.bulwark.rehearse;
+package dev.bulwark.catalog;
 
 import dev.bulwark.BulwarkException;
 import dev.bulwark.ErrorCode;
-import dev.bulwark.catalog.CatalogReader;
-import dev.bulwark.catalog.CatalogSnapshot;
 import dev.bulwark.pg.ConnectionSpec;
 
 import java.sql.Connection;
@@ -47,7 +45,7 @@ public record LiveSizes(String target, Map<String, Size> tables) {
         return tables.get(relation);
     }
 
-    static String human(long bytes) {
+    public static String human(long bytes) {
         String[] units = {"B", "kB", "MB", "GB", "TB"};
         double v = bytes;
         int u = 0;
@@ -58,7 +56,7 @@ public record LiveSizes(String target, Map<String, Size> tables) {
         return (v >= 10 || u == 0 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v)) + " " + units[u];
     }
 
-    static String count(long n) {
+    public static String count(long n) {
         if (n >= 1_000_000_000L) return String.format(Locale.ROOT, "%.1fG", n / 1e9);
         if (n >= 1_000_000L) return String.format(Locale.ROOT, "%.0fM", n / 1e6);
         if (n >= 1_000L) return String.format(Locale.ROOT, "%.0fk", n / 1e3);
