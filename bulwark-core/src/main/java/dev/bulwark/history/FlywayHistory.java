@@ -112,7 +112,7 @@ final class FlywayHistory implements ToolHistory {
 
     @Override
     public void rolledBack(Connection c, Migration m, Migration previous) throws SQLException {
-        if (!Sql.tableExists(c, schema, TABLE)) {
+        if (m.version() == null || !Sql.tableExists(c, schema, TABLE)) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE version = ? AND type = 'SQL'")) {
