@@ -82,13 +82,13 @@ abstract class DatabaseCommand implements Callable<Integer> {
         return new Listener() {
             @Override
             public void info(String line) {
-                out.println(line);
+                out.println(dev.bulwark.pg.Masking.mask(line));
                 out.flush();
             }
 
             @Override
             public void warn(String line) {
-                err.println(line);
+                err.println(dev.bulwark.pg.Masking.mask(line));
                 err.flush();
             }
         };

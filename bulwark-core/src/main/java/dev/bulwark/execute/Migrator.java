@@ -337,10 +337,13 @@ public final class Migrator {
             Migration m = s.migration();
             int from = s == resumable && s.last().resumeFrom() != null ? s.last().resumeFrom() : 0;
             Run r = run(m, true, from);
-            Migration previous = applied.stream().map(MigrationStatus::migration)
+            // what is current once this is reverted: the highest version below it that stays applied (baselines count)
+            Migration previous = states.stream()
+                    .filter(p -> p.state().isApplied() && p.migration() != null && p.migration().kind() == MigrationKind.VERSIONED)
+                    .map(MigrationStatus::migration)
                     .filter(p -> p.version().compareTo(m.version()) < 0)
                     .filter(p -> chosen.stream().noneMatch(c -> c.migration() == p))
-                    .findFirst().orElse(null);
+                    .reduce((a, b) -> b).orElse(null);
             runs.add(new Run(r.migration(), true, r.statements(), r.steps(), r.resumeFrom(), previous));
         }
         return runs;
@@ -776,7 +779,15 @@ public final class Migrator {
                     sql.add("BEGIN;");
                 }
                 for (int i = Math.max(0, r.resumeFrom() - step.first()); i < step.statements().size(); i++) {
-                    sql.add(step.statements().get(i).sql() + ";");
+                    Statement stmt = step.statements().get(i);
+                    Duration own = lockTimeoutFor(stmt, lt);
+                    if (!own.equals(lt)) {
+                        sql.add("SET lock_timeout = '" + Durations.toSetting(own) + "';  -- CONCURRENTLY waits block no one");
+                    }
+                    sql.add(stmt.sql() + ";");
+                    if (!own.equals(lt)) {
+                        sql.add("SET lock_timeout = '" + Durations.toSetting(lt) + "';");
+                    }
                 }
                 if (step.transactional()) {
                     if (atomic) {
@@ -846,7 +857,7 @@ public final class Migrator {
         if (s == null) {
             return "commit";
         }
-        String text = s.sql().replaceAll("\\s+", " ").trim();
+        String text = Masking.mask(s.sql()).replaceAll("\\s+", " ").trim();
         return s.position() + " (" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + ")";
     }
 

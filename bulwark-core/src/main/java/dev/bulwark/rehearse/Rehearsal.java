@@ -341,6 +341,7 @@ public final class Rehearsal {
 
         static Scratch create(ConnectionSpec server, String name) {
             try (Connection c = server.open("bulwark-test"); java.sql.Statement s = c.createStatement()) {
+                sweep(c);
                 s.execute("CREATE DATABASE " + Identifiers.quote(name));
             } catch (SQLException e) {
                 throw new BulwarkException(ErrorCode.DATABASE, "cannot create the scratch database " + name + " on "
@@ -356,10 +357,46 @@ public final class Rehearsal {
         }
 
         private void drop() {
-            try (Connection c = server.open("bulwark-test"); java.sql.Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
+            try (Connection c = server.open("bulwark-test")) {
+                dropDatabase(c, name);
             } catch (SQLException | BulwarkException e) {
-                System.err.println("warning: could not drop scratch database " + name + ": " + e.getMessage());
+                System.err.println("warning: could not drop scratch database " + name + ": " + e.getMessage()
+                        + "; the next bulwark test on this server drops it");
+            }
+        }
+
+        /** DROP … WITH (FORCE) exists from PostgreSQL 13; before that, end the sessions first. */
+        private static void dropDatabase(Connection c, String db) throws SQLException {
+            try (java.sql.Statement s = c.createStatement()) {
+                if (c.getMetaData().getDatabaseMajorVersion() >= 13) {
+                    s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(db) + " WITH (FORCE)");
+                    return;
+                }
+                try (java.sql.PreparedStatement ps = c.prepareStatement(
+                        "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = ?")) {
+                    ps.setString(1, db);
+                    ps.execute();
+                }
+                s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(db));
+            }
+        }
+
+        /** Scratch databases of runs that were killed (SIGKILL skips the shutdown hook), over an hour old and unused. */
+        private static void sweep(Connection c) throws SQLException {
+            String cutoff = LocalDateTime.now(ZoneOffset.UTC).minusHours(1).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+            List<String> stale = new ArrayList<>();
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT d.datname FROM pg_catalog.pg_database d "
+                    + "WHERE d.datname ~ '^bulwark_rehearsal_[0-9]{14}_' AND substr(d.datname, 19, 14) < ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.datname = d.datname)")) {
+                ps.setString(1, cutoff);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stale.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String db : stale) {
+                dropDatabase(c, db);
             }
         }
 
