@@ -186,4 +186,15 @@ class RehearsalIT {
                 "002_empty.sql", "-- bulwark:up\nTRUNCATE t;\n"), 0);
         assertThat(rules(migration(r, "002"))).doesNotContain(TraceFinding.REWRITE_UNDER_LOCK);
     }
+
+    @Test
+    void downThatDropsAndReaddsAColumnLosesItsValues() throws IOException {
+        RehearsalResult r = rehearse(project(
+                "001_users.sql", "-- bulwark:up\nCREATE TABLE users (id int PRIMARY KEY, phone text);\n-- bulwark:down\nDROP TABLE users;\n",
+                "002_rename.sql", "-- bulwark:up\nALTER TABLE users RENAME COLUMN phone TO phone_number;\n"
+                        + "-- bulwark:down\nALTER TABLE users DROP COLUMN phone_number;\nALTER TABLE users ADD COLUMN phone text;\n"), 3);
+        assertThat(migration(r, "002").roundTrip().outcome()).isEqualTo(Outcome.DATA_LOSS);
+        assertThat(migration(r, "002").roundTrip().detail()).contains("leaves the data of public.users different from before the up");
+        assertThat(migration(r, "001").roundTrip().outcome()).isEqualTo(Outcome.PASSED);
+    }
 }
