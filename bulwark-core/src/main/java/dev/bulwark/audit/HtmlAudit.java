@@ -1,0 +1,1 @@
+package dev.bulwark.audit; final class HtmlAudit { String render(AuditReport r) { return ""; } }
