@@ -238,7 +238,9 @@ public final class Auditor {
             if (merge) {
                 merges.add(id);
             }
-            String label = m.format() == MigrationFormat.ALEMBIC && !broken ? id + (m.description().equals(id) ? "" : " " + m.description())
+            // Alembic file names usually start with the revision: "0001 initial schema" describes 0001 as "initial schema"
+            String description = m.description().startsWith(id) ? m.description().substring(id.length()).strip() : m.description();
+            String label = m.format() == MigrationFormat.ALEMBIC && !broken ? id + (description.isEmpty() ? "" : " " + description)
                     : m.id() + " " + m.description();
             if (broken) {
                 label = id;
