@@ -70,6 +70,10 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "Also rehearse every migration on the embedded server: locks per migration and round trips.")
     boolean trace;
 
+    @Option(names = "--scratch-url", paramLabel = "URL",
+            description = "With --trace: server to create the scratch database on (needs CREATEDB). Default: the embedded server.")
+    String scratchUrl;
+
     @Option(names = "--fail-on", paramLabel = "RISK", defaultValue = "critical",
             description = "Exit 1 when a problem's risk is at or above this: critical, high, medium, low (default: ${DEFAULT-VALUE}).")
     String failOn;
@@ -115,7 +119,9 @@ final class AuditCommand implements Callable<Integer> {
                 auditor.withTraceNote("Not rehearsed: Alembic migrations are Python that only alembic runs; Bulwark reads them"
                         + " statically. Rehearse them with `alembic upgrade head` on a scratch database.");
             } else {
-                try (Bulwark b = Bulwark.open(config, null, progress)) {
+                ConnectionSpec scratch = scratchUrl == null ? null : ConnectionResolver.resolve(scratchUrl, java.util.Map.of(), null,
+                        ConnectionResolver.defaultPgpassFile(root.env)).orElse(null);
+                try (Bulwark b = Bulwark.open(config, scratch, progress)) {
                     auditor.withRehearsal(b.rehearse(5));
                 }
             }
