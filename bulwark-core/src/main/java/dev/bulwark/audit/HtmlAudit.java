@@ -118,7 +118,7 @@ final class HtmlAudit {
         out.append("<p class=\"lede\">Roots: ").append(codes(c.roots())).append(" · heads: ").append(codes(c.heads()))
                 .append(c.branchPoints().isEmpty() ? "" : " · branches at " + codes(c.branchPoints()))
                 .append(c.merges().isEmpty() ? "" : " · merges: " + codes(c.merges())).append("</p>");
-        SvgGraph g = new SvgGraph();
+        SvgGraph g = new SvgGraph().wrapAt(6);
         for (ChainNode n : c.nodes()) {
             String style = n.status() == NodeStatus.MISSING ? "missing" : n.status() != NodeStatus.OK ? "broken" : n.head() ? "head" : "ok";
             String id = n.label().contains(" ") ? n.label().substring(0, n.label().indexOf(' ')) : n.label();

@@ -33,6 +33,13 @@ final class SvgGraph {
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final List<Edge> edges = new ArrayList<>();
+    /** Columns per band: a long chain is drawn in bands, read like lines of text, instead of one unreadable strip. */
+    private int wrap = Integer.MAX_VALUE;
+
+    SvgGraph wrapAt(int columns) {
+        this.wrap = Math.max(2, columns);
+        return this;
+    }
 
     void node(String id, String label, String sublabel, String style) {
         // long descriptions would widen the whole column; the tables below the graph carry the full text
@@ -78,19 +85,41 @@ final class SvgGraph {
                 colWidth[c] = Math.max(colWidth[c], width(nodes.get(id)));
             }
         }
-        int maxRows = columns.stream().mapToInt(List::size).max().orElse(1);
-        int height = PAD * 2 + maxRows * NODE_H + (maxRows - 1) * V_GAP;
-        Map<String, int[]> box = new HashMap<>(); // x, y, w
-        int x = PAD;
+        int bandCols = Math.min(wrap, layers);
+        int bands = (layers + bandCols - 1) / bandCols;
+        int[] slotWidth = new int[bandCols];
         for (int c = 0; c < layers; c++) {
-            List<String> col = columns.get(c);
-            int colHeight = col.size() * NODE_H + (col.size() - 1) * V_GAP;
-            int y = PAD + (height - 2 * PAD - colHeight) / 2;
-            for (String id : col) {
-                box.put(id, new int[]{x, y, colWidth[c]});
-                y += NODE_H + V_GAP;
+            slotWidth[c % bandCols] = Math.max(slotWidth[c % bandCols], colWidth[c]);
+        }
+        int[] bandRows = new int[bands];
+        for (int c = 0; c < layers; c++) {
+            bandRows[c / bandCols] = Math.max(bandRows[c / bandCols], columns.get(c).size());
+        }
+        Map<String, int[]> box = new HashMap<>(); // x, y, w
+        int bandTop = PAD;
+        for (int band = 0; band < bands; band++) {
+            int bandHeight = bandRows[band] * NODE_H + (bandRows[band] - 1) * V_GAP;
+            int x = PAD;
+            for (int slot = 0; slot < bandCols; slot++) {
+                int c = band * bandCols + slot;
+                if (c >= layers) {
+                    break;
+                }
+                List<String> col = columns.get(c);
+                int colHeight = col.size() * NODE_H + (col.size() - 1) * V_GAP;
+                int y = bandTop + (bandHeight - colHeight) / 2;
+                for (String id : col) {
+                    box.put(id, new int[]{x, y, colWidth[c]});
+                    y += NODE_H + V_GAP;
+                }
+                x += slotWidth[slot] + H_GAP;
             }
-            x += colWidth[c] + H_GAP;
+            bandTop += bandHeight + (band + 1 < bands ? V_GAP * 3 : 0);
+        }
+        int height = bandTop + PAD;
+        int x = PAD;
+        for (int w : slotWidth) {
+            x += w + H_GAP;
         }
         int width = x - H_GAP + PAD;
         StringBuilder s = new StringBuilder();
@@ -115,7 +144,12 @@ final class SvgGraph {
             double x2 = b[0];
             double y2 = b[1] + NODE_H / 2.0;
             String d;
-            if (x2 <= x1) { // a back edge (cycle): loop under the boxes
+            if (b[1] > a[1] + NODE_H && x2 <= x1) { // into the next band: down from the bottom, into the top
+                double ax = a[0] + a[2] / 2.0;
+                double bx = b[0] + b[2] / 2.0;
+                d = String.format(Locale.ROOT, "M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f", ax, a[1] + (double) NODE_H,
+                        ax, a[1] + NODE_H + 60.0, bx, b[1] - 60.0, bx, b[1] - 2.0);
+            } else if (x2 <= x1) { // a back edge (cycle): loop under the boxes
                 double low = Math.max(a[1], b[1]) + NODE_H + V_GAP / 2.0;
                 d = String.format(Locale.ROOT, "M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f", a[0] + a[2] / 2.0, a[1] + (double) NODE_H,
                         a[0] + a[2] / 2.0, low + 30, b[0] + b[2] / 2.0, low + 30, b[0] + b[2] / 2.0, b[1] + (double) NODE_H);
