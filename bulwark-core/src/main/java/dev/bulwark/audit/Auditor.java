@@ -496,7 +496,36 @@ public final class Auditor {
         if (single != null) {
             out.add(single);
         }
+        Issue lock = noMigrationLock();
+        if (lock != null) {
+            out.add(lock);
+        }
         return out;
+    }
+
+    /**
+     * Alembic takes no lock of its own (Flyway, Prisma and Bulwark take an advisory lock): two
+     * deploys that run {@code alembic upgrade head} at once both apply the same migration.
+     */
+    private Issue noMigrationLock() {
+        if (set.format() != MigrationFormat.ALEMBIC) {
+            return null;
+        }
+        Path env = findFile("env.py");
+        String text = read(env);
+        if (text == null || text.contains("advisory_lock") || text.contains("advisory_xact_lock")) {
+            return null;
+        }
+        Matcher m = Pattern.compile("run_migrations\\s*\\(").matcher(text);
+        int line = m.find() ? lineOf(text, m.start()) : 1;
+        RiskModel.Rating rating = RiskModel.rate("no-migration-lock", false, false);
+        return new Issue(null, "no-migration-lock", Severity.WARNING, rating.level(), rating.category(), rel(env), line, null, null,
+                "env.py takes no lock before running migrations: two deploys that run `alembic upgrade head` at the same time"
+                        + " both apply the same migration, and the second fails half way",
+                "take a session advisory lock in env.py before context.run_migrations()",
+                "# env.py, on the migration connection, before context.run_migrations():\n"
+                        + "connection.exec_driver_sql(\"SELECT pg_advisory_lock(hashtext('alembic'))\")",
+                "python", List.of());
     }
 
     /** Alembic's env.py runs every pending migration in one transaction unless transaction_per_migration is set. */
@@ -515,8 +544,7 @@ public final class Auditor {
                         "env.py runs every pending migration in one transaction (no transaction_per_migration=True): the locks"
                                 + " the first migration takes are held until the last one finishes, and one failure rolls back all",
                         "pass transaction_per_migration=True to context.configure()",
-                        "context.configure(connection=connection, target_metadata=target_metadata,\n"
-                                + "                  transaction_per_migration=True)", "python", List.of());
+                        configureWithPerMigration(text), "python", List.of());
             }
         } else if (set.format() == MigrationFormat.FLYWAY) {
             Path conf = findFile("flyway.conf");
@@ -532,6 +560,13 @@ public final class Auditor {
             }
         }
         return null;
+    }
+
+    /** env.py's own context.configure(...) call with transaction_per_migration=True added. */
+    private static String configureWithPerMigration(String envPy) {
+        Matcher c = Pattern.compile("context\\.configure\\(([^()]*(?:\\([^()]*\\)[^()]*)*)\\)").matcher(envPy);
+        String args = c.find() ? c.group(1).strip().replaceFirst(",$", "") : "connection=connection, target_metadata=target_metadata";
+        return "# env.py\ncontext.configure(" + args + ",\n                  transaction_per_migration=True)";
     }
 
     private boolean critical(Finding f, Analyzed s, List<String> tables) {
@@ -751,6 +786,17 @@ public final class Auditor {
                 default -> "one transaction per migration";
             }, null, null));
         }
+        Issue lock = noMigrationLock();
+        if (lock != null) {
+            settings.add(new Setting("concurrent runs", SettingStatus.WARN, lock.message(), lock.fix(), lock.fixKind()));
+        } else {
+            settings.add(new Setting("concurrent runs", SettingStatus.OK, switch (set.format()) {
+                case ALEMBIC -> "env.py takes an advisory lock";
+                case BULWARK -> "Bulwark holds a session advisory lock while it migrates";
+                case FLYWAY, PRISMA -> set.format().id() + " takes a lock on its history while it migrates";
+                default -> "one run at a time is the deploy pipeline's job";
+            }, null, null));
+        }
         settings.add(new Setting("credentials", creds.isEmpty() ? SettingStatus.OK : SettingStatus.WARN,
                 creds.isEmpty() ? "no password found in committed config files"
                         : creds.size() + " password" + (creds.size() == 1 ? "" : "s") + " committed in config files",
@@ -895,6 +941,7 @@ public final class Auditor {
             case "data-losing-down" -> "Back up " + String.join(", ", i.tables()) + " before any rollback of " + i.migration();
             case "no-rollback-path" -> "Take a verified backup before every deploy (no migration can be rolled back)";
             case "single-transaction" -> "Run each migration in its own transaction";
+            case "no-migration-lock" -> "Let only one deploy migrate at a time (advisory lock in env.py)";
             case "unbounded-dml" -> "Backfill " + t + " in batches, outside the migration's transaction";
             case "statements-after-access-exclusive", "validate-in-same-transaction" ->
                     "Split migration " + i.migration() + " so its lock is released before the next statement";

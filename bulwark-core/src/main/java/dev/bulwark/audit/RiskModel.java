@@ -66,6 +66,7 @@ final class RiskModel {
             case "data-losing-down" -> new Rating(ROLLBACK, 3, 1, "rollback destroys data");
             case "hardcoded-credentials" -> new Rating(SECRETS, 3, 3, "credential leak");
             case "single-transaction" -> new Rating(CONFIG, 2, 2, "locks held across migrations");
+            case "no-migration-lock" -> new Rating(CONFIG, 2, 1, "migration applied twice");
             case "missing-lock-timeout" -> new Rating(LOCKS, 2, 2, "outage (lock queue)");
             case "fk-without-index" -> new Rating(KEYS, 2, 2, "slow deletes, long locks");
             case "update-cascade" -> new Rating(KEYS, 1, 2, "row locks on key change");

@@ -81,6 +81,7 @@ class AuditExamplesTest {
         assertThat(problems(r)).containsExactlyInAnyOrder(
                 "alembic.ini:5 hardcoded-credentials",
                 "alembic/env.py:15 single-transaction",
+                "alembic/env.py:16 no-migration-lock",
                 "alembic/versions/0001_initial_schema.py:28 cascade-delete",
                 "alembic/versions/0001_initial_schema.py:36 cascade-chain",
                 "alembic/versions/0001_initial_schema.py:36 cascade-delete",
