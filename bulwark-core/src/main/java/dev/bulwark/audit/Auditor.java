@@ -38,6 +38,7 @@ import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationFormat;
 import dev.bulwark.migration.MigrationKind;
 import dev.bulwark.migration.MigrationSet;
+import dev.bulwark.pg.Masking;
 import dev.bulwark.rehearse.RehearsalResult;
 
 import java.io.IOException;
@@ -450,8 +451,10 @@ public final class Auditor {
         List<Issue> out = new ArrayList<>();
         for (Draft d : drafts) {
             Finding f = d.f();
+            // statements and messages may quote a connection string: through the one masking function, like every message
             out.add(new Issue(null, f.ruleId(), f.severity(), d.rating().level(), d.rating().category(), rel(f.file()),
-                    f.line(), f.migration() == null ? null : label(byId.get(f.migration())), d.statement(), f.message(),
+                    f.line(), f.migration() == null ? null : label(byId.get(f.migration())), Masking.mask(d.statement()),
+                    Masking.mask(f.message()),
                     f.help(), d.fix().text(), d.fix().kind(), d.tables()));
         }
         out.addAll(ownIssues(rollback));
@@ -759,7 +762,7 @@ public final class Auditor {
                     masked = masked.substring(eq + 1).strip();
                 }
             }
-            creds.add(new Credential(rel(f.file()), f.line(), key, masked,
+            creds.add(new Credential(rel(f.file()), f.line(), key, Masking.mask(masked),
                     "remove it from the file and from git history, rotate the password, read the URL from DATABASE_URL"));
         }
         List<Setting> settings = new ArrayList<>();

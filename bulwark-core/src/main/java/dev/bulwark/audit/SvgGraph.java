@@ -27,7 +27,7 @@ final class SvgGraph {
 
     private static final int NODE_H = 44;
     private static final int V_GAP = 22;
-    private static final int H_GAP = 80;
+    private static final int H_GAP = 56;
     private static final int PAD = 16;
     private static final double CHAR_W = 7.4;
 
@@ -43,7 +43,7 @@ final class SvgGraph {
 
     void node(String id, String label, String sublabel, String style) {
         // long descriptions would widen the whole column; the tables below the graph carry the full text
-        String sub = sublabel != null && sublabel.length() > 30 ? sublabel.substring(0, 29) + "…" : sublabel;
+        String sub = sublabel != null && sublabel.length() > 26 ? sublabel.substring(0, 25) + "…" : sublabel;
         nodes.putIfAbsent(id, new Node(id, label, sub, style));
     }
 
