@@ -341,8 +341,8 @@ public final class Auditor {
             if (rehearsal != null) {
                 RehearsalResult.MigrationRehearsal mr = rehearsal.migrations().stream().filter(x -> x.id().equals(m.id()))
                         .findFirst().orElse(null);
-                if (mr != null && mr.roundTrip() != null && mr.roundTrip().outcome().isFailure()) {
-                    // the server's verdict wins over the static reading of the down
+                if (mr != null && mr.roundTrip() != null && mr.roundTrip().outcome().isFailure() && status.restoresSchema()) {
+                    // the server's verdict wins over a static reading that found nothing wrong with the down
                     status = mr.roundTrip().outcome() == RehearsalResult.RoundTrip.Outcome.DATA_LOSS
                             ? RollbackStatus.IRREVERSIBLE : RollbackStatus.PARTIAL;
                     risk = RiskLevel.HIGH;
@@ -835,11 +835,15 @@ public final class Auditor {
             List<AuditReport.TracedStatement> st = new ArrayList<>();
             for (var t : m.up()) {
                 st.add(new AuditReport.TracedStatement(t.statement().line(), abbreviate(t.statement().sql().strip(), 160),
-                        t.locks().stream().map(l -> l.modeName() + " on " + l.relation()).toList(),
+                        // the locks that make other sessions wait for writes; ACCESS SHARE and index locks are noise here
+                        t.locks().stream().filter(l -> l.blocksWrites() && !"index".equals(l.kind()))
+                                .map(l -> l.modeName() + " on " + l.relation()).distinct().toList(),
                         t.rewritten(), t.error()));
             }
             String rt = m.skipped() != null ? "not rehearsed: " + m.skipped()
-                    : m.roundTrip() == null ? "not run" : m.roundTrip().outcome().meaning();
+                    : m.failure() != null ? "FAILED at line " + m.failure().statement().line() + ": " + m.failure().error()
+                    : m.roundTrip() == null ? "not run"
+                    : (m.roundTrip().outcome().isFailure() ? "FAILED — " : "") + m.roundTrip().outcome().meaning();
             out.add(new AuditReport.TracedMigration(m.id(), rel(Path.of(m.file())), st, rt, m.failed(),
                     m.findings().stream().map(f -> f.severityLabel() + " [" + f.rule() + "] " + f.message()).toList()));
         }

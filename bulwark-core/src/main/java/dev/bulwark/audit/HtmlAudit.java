@@ -328,12 +328,14 @@ final class HtmlAudit {
             return;
         }
         out.append("<p class=\"lede\">Rehearsed on PostgreSQL ").append(esc(t.server())).append(" in ").append(t.durationMs()).append(" ms.</p>");
-        out.append("<table><thead><tr><th>Migration</th><th>Locks taken</th><th>Rewrites</th><th>Round trip</th></tr></thead><tbody>");
+        out.append("<table><thead><tr><th>Migration</th><th>Locks that block writes</th><th>Rewrites</th><th>Trace findings</th><th>Round trip</th></tr></thead><tbody>");
         for (AuditReport.TracedMigration m : t.migrations()) {
             String locks = m.statements().stream().flatMap(s -> s.locks().stream()).distinct().collect(Collectors.joining(", "));
             String rewrites = m.statements().stream().flatMap(s -> s.rewrites().stream()).distinct().collect(Collectors.joining(", "));
             out.append("<tr><td><code>").append(esc(m.id())).append("</code></td><td>").append(locks.isEmpty() ? "—" : esc(locks)).append("</td><td>")
-                    .append(rewrites.isEmpty() ? "—" : esc(rewrites)).append("</td><td><span class=\"status ").append(m.failed() ? "bad" : "good")
+                    .append(rewrites.isEmpty() ? "—" : esc(rewrites)).append("</td><td>")
+                    .append(m.findings().isEmpty() ? "—" : esc(String.join("; ", m.findings()))).append("</td><td><span class=\"status ")
+                    .append(m.roundTrip().startsWith("FAILED") ? "bad" : "good")
                     .append("\">").append(esc(m.roundTrip())).append("</span></td></tr>");
         }
         out.append("</tbody></table></section>");

@@ -337,13 +337,14 @@ final class MarkdownAudit {
         }
         line("Rehearsed on PostgreSQL " + t.server() + " in " + t.durationMs() + " ms." + (t.note() == null ? "" : " " + esc(t.note())));
         line();
-        line("| Migration | Locks taken | Rewrites | Round trip |");
-        line("|---|---|---|---|");
+        line("| Migration | Locks that block writes | Rewrites | Trace findings | Round trip |");
+        line("|---|---|---|---|---|");
         for (AuditReport.TracedMigration m : t.migrations()) {
             String locks = m.statements().stream().flatMap(s -> s.locks().stream()).distinct().collect(Collectors.joining(", "));
             String rewrites = m.statements().stream().flatMap(s -> s.rewrites().stream()).distinct().collect(Collectors.joining(", "));
             line("| `" + m.id() + "` | " + (locks.isEmpty() ? "—" : esc(locks)) + " | " + (rewrites.isEmpty() ? "—" : esc(rewrites))
-                    + " | " + (m.failed() ? "❌ " : "✅ ") + esc(m.roundTrip()) + " |");
+                    + " | " + (m.findings().isEmpty() ? "—" : esc(String.join("; ", m.findings()))) + " | "
+                    + (m.roundTrip().startsWith("FAILED") ? "❌ " : "✅ ") + esc(m.roundTrip()) + " |");
         }
         line();
     }
