@@ -73,7 +73,7 @@ class AuditCommandIT {
         }
         assertThat(vip.get("rehearsed").asText()).startsWith("the down fails");
         assertThat(vip.get("status").asText()).isEqualTo("IRREVERSIBLE");
-        assertThat(traced).contains("FAILED — the down fails").doesNotContain("ACCESS SHARE");
+        assertThat(traced).contains("FAILED — the down fails").contains("\"roundTrip\":\"passed\"").doesNotContain("ACCESS SHARE");
     }
 
     @Test

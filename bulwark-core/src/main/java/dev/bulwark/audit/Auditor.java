@@ -843,6 +843,7 @@ public final class Auditor {
             String rt = m.skipped() != null ? "not rehearsed: " + m.skipped()
                     : m.failure() != null ? "FAILED at line " + m.failure().statement().line() + ": " + m.failure().error()
                     : m.roundTrip() == null ? "not run"
+                    : m.roundTrip().outcome() == RehearsalResult.RoundTrip.Outcome.PASSED ? "passed"
                     : (m.roundTrip().outcome().isFailure() ? "FAILED — " : "") + m.roundTrip().outcome().meaning();
             out.add(new AuditReport.TracedMigration(m.id(), rel(Path.of(m.file())), st, rt, m.failed(),
                     m.findings().stream().map(f -> f.severityLabel() + " [" + f.rule() + "] " + f.message()).toList()));
@@ -963,7 +964,11 @@ public final class Auditor {
         long errors = issues.stream().filter(i -> i.severity() == Severity.ERROR).count();
         long warnings = issues.stream().filter(i -> i.severity() == Severity.WARNING).count();
         long infos = issues.stream().filter(i -> i.severity() == Severity.INFO).count();
-        List<String> worst = issues.stream().filter(i -> i.risk() == overall).map(Issue::category).distinct().toList();
+        List<String> order = List.of(RiskModel.CHAIN, RiskModel.DEPLOY, RiskModel.CASCADES, RiskModel.DATA_LOSS, RiskModel.SECRETS,
+                RiskModel.ROLLBACK, RiskModel.LOCKS, RiskModel.CONFIG, RiskModel.KEYS);
+        // the same order as the action plan: what stops deploys, then lost data, then secrets
+        List<String> worst = issues.stream().filter(i -> i.risk() == overall).map(Issue::category).distinct()
+                .sorted(Comparator.comparingInt(c -> order.indexOf(c) < 0 ? order.size() : order.indexOf(c))).toList();
         String headline = issues.isEmpty()
                 ? "No problems found in " + set.migrations().size() + " migrations."
                 : issues.size() + " problem" + (issues.size() == 1 ? "" : "s") + " in " + set.migrations().size()
