@@ -503,6 +503,40 @@ public final class Auditor {
         if (lock != null) {
             out.add(lock);
         }
+        out.addAll(largeMigrations());
+        return out;
+    }
+
+    private static final int LARGE_STATEMENTS = 15;
+    private static final int LARGE_TABLES = 4;
+
+    /**
+     * Migrations doing several things at once (the seeds' "complex migration"): many statements or
+     * many tables in one unit, so one failure rolls back, and one review must judge, all of it. The
+     * first migration is exempt: an initial schema creates everything by nature.
+     */
+    private List<Issue> largeMigrations() {
+        List<Issue> out = new ArrayList<>();
+        boolean first = true;
+        for (Migration m : set.migrations()) {
+            List<Analyzed> up = statements.getOrDefault(m.id(), List.of());
+            if (first) {
+                first = up.isEmpty(); // the first migration that does something is the initial schema
+                continue;
+            }
+            Set<String> tables = new TreeSet<>();
+            up.forEach(a -> tables.addAll(tablesOf(a.what())));
+            if (up.size() >= LARGE_STATEMENTS || tables.size() >= LARGE_TABLES) {
+                RiskModel.Rating rating = RiskModel.rate("large-migration", false, false);
+                out.add(new Issue(null, "large-migration", Severity.INFO, rating.level(), rating.category(), rel(m.up().file()),
+                        m.up().firstLine(), label(m), null, "migration " + label(m) + " runs " + up.size() + " statements on "
+                        + tables.size() + " tables (" + String.join(", ", tables) + ") as one unit: one failure rolls all of it back,"
+                        + " and its review and its rollback are all or nothing",
+                        "split it into one migration per concern (one table, or one feature), each with its own down",
+                        "split it into one migration per concern (one table, or one feature), each with its own down", "text",
+                        List.copyOf(tables)));
+            }
+        }
         return out;
     }
 
@@ -950,6 +984,7 @@ public final class Auditor {
             case "no-rollback-path" -> "Take a verified backup before every deploy (no migration can be rolled back)";
             case "single-transaction" -> "Run each migration in its own transaction";
             case "no-migration-lock" -> "Let only one deploy migrate at a time (advisory lock in env.py)";
+            case "large-migration" -> "Split migration " + i.migration() + " into one migration per concern";
             case "unbounded-dml" -> "Backfill " + t + " in batches, outside the migration's transaction";
             case "statements-after-access-exclusive", "validate-in-same-transaction" ->
                     "Split migration " + i.migration() + " so its lock is released before the next statement";

@@ -175,7 +175,7 @@ final class HtmlAudit {
     }
 
     private void findings(List<Issue> issues) {
-        section("findings", "Findings");
+        section("findings", "Findings by severity");
         if (issues.isEmpty()) {
             out.append("<p class=\"ok\">No problems found.</p></section>");
             return;

@@ -158,7 +158,7 @@ final class MarkdownAudit {
     }
 
     private void findings(List<Issue> issues) {
-        line("## Findings");
+        line("## Findings by severity");
         line();
         if (issues.isEmpty()) {
             line("No problems found.");

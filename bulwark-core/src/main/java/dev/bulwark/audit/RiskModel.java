@@ -37,6 +37,7 @@ final class RiskModel {
     static final String KEYS = "Foreign keys";
     static final String HYGIENE = "Type hygiene";
     static final String SUPPRESSIONS = "Suppressions";
+    static final String COMPLEX = "Complex migrations";
 
     private RiskModel() {
     }
@@ -67,6 +68,7 @@ final class RiskModel {
             case "hardcoded-credentials" -> new Rating(SECRETS, 3, 3, "credential leak");
             case "single-transaction" -> new Rating(CONFIG, 2, 2, "locks held across migrations");
             case "no-migration-lock" -> new Rating(CONFIG, 2, 1, "migration applied twice");
+            case "large-migration" -> new Rating(COMPLEX, 1, 2, "migration failure, hard review");
             case "missing-lock-timeout" -> new Rating(LOCKS, 2, 2, "outage (lock queue)");
             case "fk-without-index" -> new Rating(KEYS, 2, 2, "slow deletes, long locks");
             case "update-cascade" -> new Rating(KEYS, 1, 2, "row locks on key change");

@@ -45,4 +45,21 @@ class AuditChainTest {
         assertThat(r.issues()).extracting(AuditReport.Issue::rule).contains("missing-parent", "empty-migration");
         assertThat(AuditFormat.HTML.render(r)).contains("<g class=\"node missing\">").contains("<g class=\"node broken\">");
     }
+
+    @Test
+    void aLaterMigrationTouchingFourTablesIsComplexButTheInitialSchemaIsNot(@TempDir Path project) throws Exception {
+        Path dir = Files.createDirectories(project.resolve("migrations"));
+        StringBuilder init = new StringBuilder("-- bulwark:up\n");
+        StringBuilder big = new StringBuilder("-- bulwark:up\n");
+        for (String t : new String[]{"a", "b", "c", "d"}) {
+            init.append("CREATE TABLE ").append(t).append(" (id bigint PRIMARY KEY);\n");
+            big.append("CREATE TABLE ").append(t).append("2 (id bigint PRIMARY KEY);\n");
+        }
+        Files.writeString(dir.resolve("001_init.sql"), init + "-- bulwark:down\nDROP TABLE a, b, c, d;\n");
+        Files.writeString(dir.resolve("002_more.sql"), big + "-- bulwark:down\nDROP TABLE a2, b2, c2, d2;\n");
+        AuditReport r = new Auditor(MigrationSources.read(dir, null), project, project, LintOptions.defaults()).run();
+        assertThat(r.issues()).filteredOn(i -> i.rule().equals("large-migration")).singleElement()
+                .satisfies(i -> assertThat(i.file()).endsWith("002_more.sql"))
+                .satisfies(i -> assertThat(i.tables()).containsExactly("a2", "b2", "c2", "d2"));
+    }
 }
