@@ -158,6 +158,21 @@ final class SafeRewrite {
                 }
             }
             case "hardcoded-credentials" -> {
+                // each tool reads the secret from somewhere else; all of them: rotate it, it is in the git history
+                String name = relFile.contains("/") ? relFile.substring(relFile.lastIndexOf('/') + 1) : relFile;
+                if (name.startsWith(".env")) {
+                    return Fix.command("git rm --cached " + relFile + " && echo '" + name + "' >> .gitignore\n"
+                            + "# then rotate the password: it stays in the git history");
+                }
+                if (name.equals("flyway.conf") || name.equals("flyway.toml")) {
+                    return Fix.command("# delete flyway.password from " + relFile + ", rotate the password, and let Flyway read it:\n"
+                            + "export FLYWAY_PASSWORD=...   # from the CI secret store");
+                }
+                if (name.equals("alembic.ini")) {
+                    return Fix.command("# in " + relFile + ": drop the URL (env.py reads DATABASE_URL), then rotate the password\n"
+                            + "sed -i 's|^sqlalchemy.url = .*|sqlalchemy.url =|' " + relFile + "\n"
+                            + "export DATABASE_URL='postgresql://USER@HOST:5432/DB'   # password in ~/.pgpass or PGPASSWORD");
+                }
                 return Fix.command("# remove the password from " + relFile + ", rotate it, read it from the environment:\n"
                         + "export DATABASE_URL='postgresql://USER@HOST:5432/DB'   # password in ~/.pgpass or PGPASSWORD");
             }

@@ -85,7 +85,9 @@ final class SvgGraph {
                 colWidth[c] = Math.max(colWidth[c], width(nodes.get(id)));
             }
         }
-        int bandCols = Math.min(wrap, layers);
+        // bands of equal length: 7 columns with wrap 6 become 4 + 3, not 6 + 1
+        int bandCount = (layers + Math.min(wrap, layers) - 1) / Math.min(wrap, layers);
+        int bandCols = (layers + bandCount - 1) / bandCount;
         int bands = (layers + bandCols - 1) / bandCols;
         int[] slotWidth = new int[bandCols];
         for (int c = 0; c < layers; c++) {
