@@ -29,6 +29,7 @@ import java.util.Map;
                 TestCommand.class,
                 DbCommand.class,
                 VerifyCommand.class,
+                AuditCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class BulwarkCommand implements Runnable {
