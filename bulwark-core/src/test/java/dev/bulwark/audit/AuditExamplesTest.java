@@ -196,11 +196,11 @@ class AuditExamplesTest {
     }
 
     @Test
-    void bulwarkShopAuditIsCleanButForTheLossyRollbackOfOrdersAndTheValidateInOneTransaction() {
+    void bulwarkShopAuditIsCleanButForTheLossyRollbackOfOrders() {
+        // the status check is validated in a migration of its own (it once was not: lint and audit found it)
         AuditReport r = audit("examples/shop");
         assertThat(problems(r)).containsExactlyInAnyOrder(
-                "migrations/20260102090000_create_orders.sql:10 data-losing-down",
-                "migrations/20260104090000_add_order_status.sql:7 validate-in-same-transaction");
+                "migrations/20260102090000_create_orders.sql:10 data-losing-down");
         assertThat(r.rollback().percent()).isEqualTo(100);
         assertThat(fkEdges(r)).containsExactly("customers->orders RESTRICT");
         assertThat(r.cascades().roots()).isEmpty();
