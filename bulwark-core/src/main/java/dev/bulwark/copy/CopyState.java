@@ -55,7 +55,8 @@ final class CopyState {
         Map<String, String> done = new HashMap<>();
         try (Statement s = target.createStatement(); ResultSet rs = s.executeQuery("SELECT step, value FROM " + TABLE)) {
             while (rs.next()) {
-                done.put(rs.getString(1), rs.getString(2));
+                String value = rs.getString(2);
+                done.put(rs.getString(1), value == null ? "" : value);
             }
         }
         return done;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -246,5 +247,73 @@ class CopyIT {
         List<Integer> levels = order.stream().map(CopyUnit::level).toList();
         assertThat(levels).isSorted();
         assertThat(order).extracting(CopyUnit::table).contains(new TableRef("public", "employees"));
+    }
+
+    @Test
+    void aCopyKilledMidwayAndResumedVerifiesCleanWithNoDuplicateRows() throws SQLException {
+        sql(source, "CREATE TABLE no_key (v text); INSERT INTO no_key SELECT 'same' FROM generate_series(1, 700); ANALYZE no_key");
+        AtomicInteger units = new AtomicInteger();
+        CopyListener killer = new CopyListener() {
+            @Override
+            public void unitCopied(CopyUnit unit, long rows, long bytes) {
+                if (units.incrementAndGet() == 3) {
+                    // what a crash of the copying process looks like to the servers: every session gone at once
+                    try (Connection c = target.open(); Statement s = c.createStatement()) {
+                        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'bulwark-copy%'"
+                                + " AND pid <> pg_backend_pid()");
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        };
+        assertThatThrownBy(() -> new Copier(source.spec(), target.spec(), options(), killer).run())
+                .isInstanceOf(BulwarkException.class);
+        long copiedBefore = count(target, "SELECT count(*) FROM _bulwark_copy.state WHERE step LIKE 'data %'");
+        assertThat(copiedBefore).isBetween(1L, 20L);
+
+        assertThatThrownBy(() -> new Copier(source.spec(), target.spec(), options(), CopyListener.SILENT).run())
+                .isInstanceOf(BulwarkException.class).hasMessageContaining("holds an unfinished copy")
+                .extracting(e -> ((BulwarkException) e).fix()).asString().contains("--resume");
+
+        List<CopyUnit> redone = java.util.Collections.synchronizedList(new ArrayList<>());
+        CopyResult r = new Copier(source.spec(), target.spec(), options().withResume(true), new CopyListener() {
+            @Override
+            public void unitCopied(CopyUnit unit, long rows, long bytes) {
+                redone.add(unit);
+            }
+        }).run();
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(contents(target)).isEqualTo(contents(source));
+        assertThat(count(target, "SELECT count(*) FROM no_key")).isEqualTo(700);
+        assertThat(r.tables()).anyMatch(CopyResult.TableResult::resumed);
+        int total = r.tables().stream().mapToInt(CopyResult.TableResult::units).sum();
+        assertThat(redone).hasSize(total - (int) copiedBefore);
+    }
+
+    @Test
+    void aCopyWhileTheSourceTakesWritesYieldsExactlyTheSnapshotState() throws SQLException {
+        Map<String, List<String>> atStart = contents(source);
+        CopyListener writer = new CopyListener() {
+            @Override
+            public void planned(List<TablePlan> tables) {
+                // the snapshot is exported by now: none of this may reach the target
+                try (Connection c = source.open(); Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO books (author_id, title) SELECT 1, 'late ' || g FROM generate_series(1, 50) g;"
+                            + " UPDATE employees SET name = 'renamed' WHERE id <= 100; DELETE FROM event_notes WHERE id % 2 = 0;"
+                            + " INSERT INTO events VALUES (99999, '2026-05-05', '{}')");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+
+        CopyResult r = new Copier(source.spec(), target.spec(), options(), writer).run();
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(contents(target)).isEqualTo(atStart).isNotEqualTo(contents(source));
+        // the sequence is read at the end, so it never hands out a value the source already used
+        assertThat(count(target, "SELECT nextval('books_id_seq')")).isEqualTo(2051);
     }
 }
