@@ -1,0 +1,153 @@
+package dev.bulwark.copy;
+
+import dev.bulwark.BulwarkException;
+import dev.bulwark.catalog.TableRef;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CopyUnitsTest {
+    static final TableRef ORDERS = new TableRef("public", "orders");
+    static final TableRef ITEMS = new TableRef("Sales Ünit", "Order \"Items\"");
+
+    @Test
+    void patternsMatchBareNamesQualifiedNamesGlobsAndQuotedLiterals() {
+        TablePatterns p = new TablePatterns(List.of("orders", "\"Sales Ünit\".\"Order \"\"Items\"\"\"", "audit.*"),
+                List.of("audit.log_?"));
+        assertThat(p.selects(ORDERS)).isTrue();
+        assertThat(p.selects(ITEMS)).isTrue();
+        assertThat(p.selects(new TableRef("audit", "events"))).isTrue();
+        assertThat(p.selects(new TableRef("audit", "log_1"))).isFalse();
+        assertThat(p.selects(new TableRef("public", "Orders"))).as("case-sensitive").isFalse();
+        assertThat(new TablePatterns(List.of("\"a*\""), List.of()).selects(new TableRef("public", "ab")))
+                .as("a quoted star is literal").isFalse();
+        assertThat(TablePatterns.all().selects(ITEMS)).isTrue();
+    }
+
+    @Test
+    void patternsWithTwoDotsOrAnOpenQuoteAreRefused() {
+        assertThatThrownBy(() -> new TablePatterns(List.of("a.b.c"), List.of())).isInstanceOf(BulwarkException.class)
+                .hasMessage("table pattern a.b.c has more than one dot");
+        assertThatThrownBy(() -> new TablePatterns(List.of("\"open"), List.of())).isInstanceOf(BulwarkException.class)
+                .hasMessageContaining("unclosed double quote");
+    }
+
+    @Test
+    void optionsRefuseBadJobsAndBothOnlies() {
+        assertThatThrownBy(() -> CopyOptions.defaults().withJobs(0)).hasMessage("--jobs must be between 1 and 64, was 0");
+        assertThatThrownBy(() -> CopyOptions.defaults().withSchemaOnly(true).withDataOnly(true))
+                .hasMessage("--schema-only and --data-only exclude each other");
+    }
+
+    @Test
+    void unitsCoverTheWholeKeyRangeWithOpenEnds() {
+        CopyUnit first = new CopyUnit(ORDERS, 0, "id", null, 100L, 0, 3);
+        CopyUnit middle = new CopyUnit(ORDERS, 0, "id", 100L, 200L, 1, 3);
+        CopyUnit last = new CopyUnit(ORDERS, 0, "id", 200L, null, 2, 3);
+        assertThat(first.where()).isEqualTo(" WHERE \"id\" < 100");
+        assertThat(middle.where()).isEqualTo(" WHERE \"id\" >= 100 AND \"id\" < 200");
+        assertThat(last.where()).isEqualTo(" WHERE \"id\" >= 200");
+        assertThat(middle.stateKey()).isEqualTo("data \"public\".\"orders\" 2/3");
+        assertThat(CopyUnit.whole(ITEMS, 1).stateKey()).isEqualTo("data \"Sales Ünit\".\"Order \"\"Items\"\"\"");
+        assertThat(middle).hasToString("public.orders id 100..199");
+    }
+
+    @Test
+    void levelsPutReferencedTablesFirstAndACycleOnOneLevel() {
+        TableRef a = new TableRef("public", "a");
+        TableRef b = new TableRef("public", "b");
+        TableRef c = new TableRef("public", "c");
+        TableRef d = new TableRef("public", "d");
+        TableRef self = new TableRef("public", "self");
+        // b <-> c form a cycle referencing a; d references c; self references itself
+        Map<TableRef, Integer> levels = FkLevels.of(List.of(a, b, c, d, self), List.of(
+                new TableRef[]{b, a}, new TableRef[]{b, c}, new TableRef[]{c, b}, new TableRef[]{d, c},
+                new TableRef[]{self, self}, new TableRef[]{d, new TableRef("other", "not copied")}));
+        assertThat(levels).containsEntry(a, 0).containsEntry(b, 1).containsEntry(c, 1).containsEntry(d, 2)
+                .containsEntry(self, 0);
+    }
+
+    @Test
+    void binaryStreamRowsAreCountedAcrossArbitraryWriteBoundaries() throws IOException {
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        copy.write("PGCOPY\n\377\r\n\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        copy.write(ByteBuffer.allocate(8).putInt(0).putInt(0).array());
+        for (int row = 0; row < 1000; row++) {
+            ByteBuffer b = ByteBuffer.allocate(2 + 4 + 8 + 4 + 4 + row % 7);
+            b.putShort((short) 3).putInt(8).putLong(row).putInt(-1).putInt(row % 7).put(new byte[row % 7]);
+            copy.write(b.array());
+        }
+        copy.write(new byte[]{(byte) 0xff, (byte) 0xff});
+        byte[] all = copy.toByteArray();
+        for (int step : new int[]{1, 3, 7, 4096, all.length}) {
+            AtomicLong rows = new AtomicLong();
+            AtomicLong bytes = new AtomicLong();
+            CountingStream counting = new CountingStream(new ByteArrayOutputStream(), true, (r, b) -> {
+                rows.addAndGet(r);
+                bytes.addAndGet(b);
+            });
+            for (int i = 0; i < all.length; i += step) {
+                counting.write(all, i, Math.min(step, all.length - i));
+            }
+            counting.close();
+            assertThat(counting.rows()).as("step " + step).isEqualTo(1000);
+            assertThat(rows.get()).isEqualTo(1000);
+            assertThat(bytes.get()).isEqualTo(all.length);
+        }
+    }
+
+    @Test
+    void textStreamRowsAreItsNewlines() throws IOException {
+        CountingStream counting = new CountingStream(new ByteArrayOutputStream(), false, (r, b) -> {
+        });
+        counting.write("1\ta\\nb\n2\t\\N\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(counting.rows()).isEqualTo(2);
+    }
+
+    @Test
+    void postDataIsCutIntoEntriesAndForeignKeysAreAddedNotValidFirst() {
+        String dump = """
+                --
+                -- PostgreSQL database dump
+                --
+
+                SET statement_timeout = 0;
+                SET client_encoding = 'UTF8';
+                SELECT pg_catalog.set_config('search_path', '', false);
+
+                --
+                -- Name: orders orders_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+                --
+
+                ALTER TABLE ONLY public.orders
+                    ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
+
+
+                --
+                -- Name: orders_customer; Type: INDEX; Schema: public; Owner: -
+                --
+
+                CREATE INDEX orders_customer ON public.orders USING btree (customer_id);
+
+
+                --
+                -- PostgreSQL database dump complete
+                --
+
+                """;
+        PostDataScript s = PostDataScript.parse(dump);
+        assertThat(s.preamble()).contains("SET statement_timeout = 0;").contains("set_config('search_path', '', false)");
+        assertThat(Copier.withoutClientEncoding(s.preamble())).doesNotContain("client_encoding");
+        assertThat(s.entries()).extracting(PostDataScript.Entry::type).containsExactly("CONSTRAINT", "INDEX");
+        assertThat(s.entries().get(0).name()).isEqualTo("orders orders_pkey");
+        assertThat(s.entries().get(1).sql()).isEqualTo("CREATE INDEX orders_customer ON public.orders USING btree (customer_id);");
+    }
+}
