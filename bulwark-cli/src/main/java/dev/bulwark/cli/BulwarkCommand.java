@@ -27,6 +27,7 @@ import java.util.Map;
                 RepairCommand.class,
                 TestCommand.class,
                 DbCommand.class,
+                CopyCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class BulwarkCommand implements Runnable {
