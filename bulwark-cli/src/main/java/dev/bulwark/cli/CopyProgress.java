@@ -24,7 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CopyProgress implements CopyListener, AutoCloseable {
     static final Duration LINE_INTERVAL = Duration.ofSeconds(10);
 
-    private record Table(long expectedRows, AtomicLong rows, AtomicLong bytes, long startedNanos) {
+    private record Table(long expectedRows, AtomicLong rows, AtomicLong bytes, AtomicLong startedNanos) {
+        /** {@code public.events 45% ETA 0:31} */
+        String describe(TableRef ref) {
+            long r = rows.get();
+            double seconds = (System.nanoTime() - startedNanos.get()) / 1e9;
+            String eta = r == 0 || expectedRows <= r ? "" : " ETA " + formatSeconds((long) ((expectedRows - r) * seconds / r));
+            return ref + " " + percent(r, expectedRows) + eta;
+        }
     }
 
     private final PrintWriter out;
@@ -66,7 +73,7 @@ final class CopyProgress implements CopyListener, AutoCloseable {
         long total = 0;
         for (TablePlan p : plans) {
             total += p.rowEstimate();
-            tables.put(p.table(), new Table(p.rowEstimate(), new AtomicLong(), new AtomicLong(), 0));
+            tables.put(p.table(), new Table(p.rowEstimate(), new AtomicLong(), new AtomicLong(), new AtomicLong()));
         }
         expectedRows = Math.max(total, 1);
         tableCount = plans.size();
@@ -81,7 +88,8 @@ final class CopyProgress implements CopyListener, AutoCloseable {
 
     @Override
     public void progress(TableRef table, long r, long b) {
-        Table t = tables.computeIfAbsent(table, k -> new Table(0, new AtomicLong(), new AtomicLong(), System.nanoTime()));
+        Table t = tables.computeIfAbsent(table, k -> new Table(0, new AtomicLong(), new AtomicLong(), new AtomicLong()));
+        t.startedNanos().compareAndSet(0, System.nanoTime());
         t.rows().addAndGet(r);
         t.bytes().addAndGet(b);
         long all = rows.addAndGet(r);
@@ -92,10 +100,10 @@ final class CopyProgress implements CopyListener, AutoCloseable {
                     bar.maxHint(all); // estimates are estimates
                 }
                 bar.stepTo(all);
-                bar.setExtraMessage(" " + mb(bytes.get()) + " · " + table + " " + percent(t.rows().get(), t.expectedRows()));
+                bar.setExtraMessage(" " + mb(bytes.get()) + " · " + t.describe(table));
             } else if (System.nanoTime() - lastLine > LINE_INTERVAL.toNanos()) {
                 lastLine = System.nanoTime();
-                out.println("progress: " + overall() + "; now " + table + " " + percent(t.rows().get(), t.expectedRows()));
+                out.println("progress: " + overall() + "; now " + t.describe(table));
                 out.flush();
             }
         }

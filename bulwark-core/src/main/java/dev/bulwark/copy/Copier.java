@@ -137,7 +137,7 @@ public final class Copier {
         try (Connection holder = source.open("bulwark-copy");
              Connection tgt = target.open("bulwark-copy")) {
             try (Statement s = holder.createStatement()) {
-                s.execute(Workers.PINNED);
+                s.execute(Workers.SOURCE_SETUP);
                 // catalog definitions are deparsed relative to search_path: read both sides fully qualified
                 s.execute(EMPTY_SEARCH_PATH);
             }

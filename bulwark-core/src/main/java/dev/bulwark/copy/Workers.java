@@ -27,7 +27,13 @@ final class Workers implements AutoCloseable {
     private static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9A-Fa-f-]+");
     /** Settings that change how values print as text: the same on both sides, so text COPY round-trips. */
     static final String PINNED = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'postgres';"
-            + " SET extra_float_digits = 3; SET bytea_output = 'hex'";
+            + " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET statement_timeout = 0;"
+            + " SET idle_in_transaction_session_timeout = 0";
+    /**
+     * On the source, also: fail rather than silently copy only the rows a row-level security
+     * policy shows (as pg_dump does).
+     */
+    static final String SOURCE_SETUP = PINNED + "; SET row_security = off";
 
     /** One worker's connections. */
     static final class Worker {
@@ -84,7 +90,7 @@ final class Workers implements AutoCloseable {
                 }
                 try {
                     try (Statement st = s.createStatement()) {
-                        st.execute(PINNED);
+                        st.execute(SOURCE_SETUP);
                     }
                     s.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                     s.setAutoCommit(false);
