@@ -13,6 +13,7 @@ import dev.bulwark.catalog.ConstraintKind;
 import dev.bulwark.catalog.TableRef;
 import dev.bulwark.copy.CopyResult.Problem;
 import dev.bulwark.copy.CopyResult.TableResult;
+import dev.bulwark.fingerprint.DataComparison;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.Identifiers;
 import dev.bulwark.pg.PgDump;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,12 +73,19 @@ public final class Copier {
     private final ConnectionSpec target;
     private final CopyOptions options;
     private final CopyListener listener;
+    private boolean serverFingerprints;
 
     public Copier(ConnectionSpec source, ConnectionSpec target, CopyOptions options, CopyListener listener) {
         this.source = source;
         this.target = target;
         this.options = options;
         this.listener = listener == null ? CopyListener.SILENT : listener;
+    }
+
+    /** Verify with server-side fingerprints even between servers of one version (the cross-version path), for tests. */
+    Copier withServerFingerprints() {
+        serverFingerprints = true;
+        return this;
     }
 
     /** Everything one run knows: the plan and what earlier runs finished. */
@@ -95,6 +104,8 @@ public final class Copier {
         final Map<TableRef, Instant> started = new ConcurrentHashMap<>();
         final Set<TableRef> resumed = ConcurrentHashMap.newKeySet();
         final Set<TableRef> leftOut = new HashSet<>(); // views left out with the tables they read
+        final Map<TableRef, long[]> chunking = new ConcurrentHashMap<>(); // {key column index or -1, origin, width}
+        final Map<String, java.util.TreeMap<Long, long[]>> digests = new ConcurrentHashMap<>(); // per unit, as streamed
 
         Run(Connection holder, Connection tgt, String snapshot, CatalogSnapshot catalog, Map<String, String> done,
             Set<TableRef> selected) {
@@ -279,9 +290,17 @@ public final class Copier {
                         sequenceValues.put(k.substring("sequence ".length()), v);
                     }
                 });
+                int targetMajor = Integer.parseInt(scalar(run.tgt, "SELECT current_setting('server_version_num')")) / 10000;
+                // one server version renders the same values as the same bytes: the target's rows read back
+                // must digest to what was streamed. Across versions, fingerprint both sides on the servers.
+                CopyVerifier.RowCheck check = targetMajor == sourceMajor && !serverFingerprints
+                        ? (w, t) -> compareStreams(run, w, t) : null;
+                if (check == null) {
+                    listener.step("verify: source PostgreSQL " + sourceMajor + ", target " + targetMajor
+                            + ": fingerprinting both sides");
+                }
                 problems.addAll(new CopyVerifier(run.holder, run.tgt, run.catalog, run.selected, run.leftOut, options, replica,
-                        postPlan)
-                        .verify(workers, run.units.keySet(), sequenceValues));
+                        postPlan).verify(workers, run.units.keySet(), sequenceValues, check));
                 verifyTime = Duration.between(t3, Instant.now());
             }
         }
@@ -415,14 +434,18 @@ public final class Copier {
             int level = run.levels.getOrDefault(run.root(t.ref()), 0);
             String key = keyColumn(run.catalog, t);
             String planStep = "plan " + t.ref().sql();
-            String boundaries = run.done.get(planStep);
-            if (boundaries == null) {
-                boundaries = key == null ? "" : boundaries(run.holder, t, key);
-                // the ranges are fixed once: a resumed run with a new snapshot must cut the same ones
+            String plan = run.done.get(planStep);
+            if (plan == null) {
+                plan = plan(run.holder, t, key);
+                // ranges and chunks are fixed once: a resumed run with a new snapshot must cut the same ones
                 run.tgt.setAutoCommit(true);
-                CopyState.record(run.tgt, planStep, boundaries);
-                run.done.put(planStep, boundaries);
+                CopyState.record(run.tgt, planStep, plan);
+                run.done.put(planStep, plan);
             }
+            String[] planParts = plan.split("\\|", -1);
+            String boundaries = planParts[0];
+            run.chunking.put(t.ref(), new long[]{key == null ? -1 : copyColumns(t).indexOf(key),
+                    Long.parseLong(planParts[1]), Long.parseLong(planParts[2])});
             List<CopyUnit> units = new ArrayList<>();
             if (boundaries.isEmpty()) {
                 units.add(CopyUnit.whole(t.ref(), level));
@@ -455,35 +478,41 @@ public final class Copier {
         return t.totalBytes() / 100; // never analyzed: assume ~100-byte rows
     }
 
-    /** Cut points of the key range into pieces of about {@code splitRows}, or "" when one piece will do. */
-    private String boundaries(Connection holder, Table t, String key) throws SQLException {
-        long est = estimate(t);
-        long pieces = Math.min(MAX_PIECES, (est + options.splitRows() - 1) / options.splitRows());
-        if (pieces < 2) {
-            return "";
+    /**
+     * {@code cuts|origin|width}: the cut points of the key range into pieces of about
+     * {@code splitRows} (none when one piece will do), and the verification chunks: key values
+     * {@code origin + i × width} up to the next, about {@code chunkRows} rows each.
+     */
+    private String plan(Connection holder, Table t, String key) throws SQLException {
+        if (key == null) {
+            return "|0|1";
         }
         String k = Identifiers.quote(key);
         try (Statement s = holder.createStatement();
              ResultSet rs = s.executeQuery("SELECT min(" + k + "), max(" + k + ") FROM ONLY " + t.ref().sql())) {
             rs.next();
             if (rs.getObject(1) == null) {
-                return "";
+                return "|0|1";
             }
             long min = rs.getLong(1);
             long max = rs.getLong(2);
-            java.math.BigInteger span = java.math.BigInteger.valueOf(max).subtract(java.math.BigInteger.valueOf(min))
-                    .add(java.math.BigInteger.ONE);
+            long est = Math.max(estimate(t), 1);
+            BigInteger span = BigInteger.valueOf(max).subtract(BigInteger.valueOf(min)).add(BigInteger.ONE);
+            long chunks = Math.max(1, (est + options.chunkRows() - 1) / options.chunkRows());
+            long width = span.add(BigInteger.valueOf(chunks - 1)).divide(BigInteger.valueOf(chunks))
+                    .min(BigInteger.valueOf(Long.MAX_VALUE)).max(BigInteger.ONE).longValue();
+            long pieces = Math.min(MAX_PIECES, (est + options.splitRows() - 1) / options.splitRows());
             List<String> cuts = new ArrayList<>();
             long last = min;
             for (int i = 1; i < pieces; i++) {
-                long cut = java.math.BigInteger.valueOf(min).add(span.multiply(java.math.BigInteger.valueOf(i))
-                        .divide(java.math.BigInteger.valueOf(pieces))).longValueExact();
+                long cut = BigInteger.valueOf(min).add(span.multiply(BigInteger.valueOf(i))
+                        .divide(BigInteger.valueOf(pieces))).longValueExact();
                 if (cut > last) {
                     cuts.add(Long.toString(cut));
                     last = cut;
                 }
             }
-            return String.join(",", cuts);
+            return String.join(",", cuts) + "|" + min + "|" + width;
         }
     }
 
@@ -551,6 +580,7 @@ public final class Copier {
                             String[] v = run.done.get(u.stateKey()).split(" ");
                             run.rows.get(u.table()).addAndGet(Long.parseLong(v[0]));
                             run.bytes.get(u.table()).addAndGet(Long.parseLong(v[1]));
+                            run.digests.put(u.stateKey(), StreamDigest.decode(v.length > 2 ? v[2] : ""));
                         }
                         if (tableRemaining.get(u.table()).decrementAndGet() == 0) {
                             Instant began = run.started.getOrDefault(u.table(), Instant.now());
@@ -579,13 +609,13 @@ public final class Copier {
         List<String> columns = copyColumns(table);
         String cols = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         String format = binary ? " (FORMAT binary)" : "";
-        String out = u.isRange()
-                ? "COPY (SELECT " + cols + " FROM ONLY " + u.table().sql() + u.where() + ") TO STDOUT" + format
-                : "COPY " + u.table().sql() + (cols.isEmpty() ? "" : " (" + cols + ")") + " TO STDOUT" + format;
+        String out = copyOut(u, columns, binary);
         String in = "COPY " + u.table().sql() + (cols.isEmpty() ? "" : " (" + cols + ")") + " FROM STDIN" + format;
         run.started.putIfAbsent(u.table(), Instant.now());
         PGCopyOutputStream sink = new PGCopyOutputStream(w.targetPg, in, 1 << 16);
-        CountingStream counter = new CountingStream(sink, binary, (r, b) -> listener.progress(u.table(), r, b));
+        long[] chunking = run.chunking.get(u.table());
+        CountingStream counter = new CountingStream(sink, binary, (r, b) -> listener.progress(u.table(), r, b),
+                (int) chunking[0], chunking[1], chunking[2]);
         long rows;
         try {
             rows = w.sourceCopy.copyOut(out, counter);
@@ -602,10 +632,54 @@ public final class Copier {
             throw new BulwarkException(ErrorCode.DATABASE, "copying " + u + " failed: " + e.getMessage(),
                     "fix the cause and rerun with --resume: finished tables and ranges are kept", e);
         }
-        run.commitStep(w.target, u.stateKey(), rows + " " + counter.bytes());
+        // the digest of what was sent is kept with the step, so verification after a resume still has it
+        run.commitStep(w.target, u.stateKey(), rows + " " + counter.bytes() + " " + StreamDigest.encode(counter.chunks()));
+        run.digests.put(u.stateKey(), counter.chunks());
         run.rows.get(u.table()).addAndGet(rows);
         run.bytes.get(u.table()).addAndGet(counter.bytes());
         listener.unitCopied(u, rows, counter.bytes());
+    }
+
+    /** The COPY that reads a unit: from the source to copy it, from the target to verify it. */
+    static String copyOut(CopyUnit u, List<String> columns, boolean binary) {
+        String cols = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+        String format = binary ? " (FORMAT binary)" : "";
+        return u.isRange()
+                ? "COPY (SELECT " + cols + " FROM ONLY " + u.table().sql() + u.where() + ") TO STDOUT" + format
+                : "COPY " + u.table().sql() + (cols.isEmpty() ? "" : " (" + cols + ")") + " TO STDOUT" + format;
+    }
+
+    /** Reads each unit back from the target and compares its digest with the one taken as it was streamed. */
+    private List<Problem> compareStreams(Run run, Workers.Worker w, TableRef t) throws SQLException, IOException {
+        Table table = run.table(t);
+        List<String> columns = copyColumns(table);
+        boolean binary = run.binary.getOrDefault(t, false);
+        long[] chunking = run.chunking.get(t);
+        String key = chunking[0] < 0 ? null : columns.get((int) chunking[0]);
+        List<Problem> out = new ArrayList<>();
+        org.postgresql.copy.CopyManager copy = w.targetPg.getCopyAPI();
+        for (CopyUnit u : run.units.get(t)) {
+            CountingStream back = new CountingStream(java.io.OutputStream.nullOutputStream(), binary, (r, b) -> {
+            }, (int) chunking[0], chunking[1], chunking[2]);
+            copy.copyOut(copyOut(u, columns, binary), back);
+            for (StreamDigest.Difference d : StreamDigest.compare(run.digests.getOrDefault(u.stateKey(), new java.util.TreeMap<>()),
+                    back.chunks())) {
+                DataComparison.ChunkChange change;
+                DataComparison.ChunkChange.Kind kind = d.targetRows() > d.sourceRows() ? DataComparison.ChunkChange.Kind.ROWS_ADDED
+                        : d.targetRows() < d.sourceRows() ? DataComparison.ChunkChange.Kind.ROWS_REMOVED
+                        : DataComparison.ChunkChange.Kind.ROWS_CHANGED;
+                if (key == null) {
+                    change = new DataComparison.ChunkChange(null, null, null, d.sourceRows(), d.targetRows(), kind);
+                } else {
+                    BigInteger low = BigInteger.valueOf(chunking[1]).add(BigInteger.valueOf(d.index()).multiply(BigInteger.valueOf(chunking[2])));
+                    change = new DataComparison.ChunkChange(d.index(), low.toString(),
+                            low.add(BigInteger.valueOf(chunking[2] - 1)).toString(), d.sourceRows(), d.targetRows(), kind);
+                }
+                out.add(new Problem(t.toString(), "target differs from source in " + change.describe(key == null ? "?"
+                        : Identifiers.quote(key)) + " (source " + d.sourceRows() + ", target " + d.targetRows() + " rows)"));
+            }
+        }
+        return out;
     }
 
     // ---- post-data ----

@@ -62,9 +62,17 @@ final class CopyVerifier {
         this.postPlan = postPlan;
     }
 
-    /** @param sequenceValues for each copied sequence, {@code "last_value is_called"} as set on the target */
-    List<Problem> verify(Workers workers, Collection<TableRef> dataTables, Map<String, String> sequenceValues)
-            throws SQLException {
+    /** Compares one table's rows on the target with what was copied, using a worker's connections. */
+    interface RowCheck {
+        List<Problem> check(Workers.Worker w, TableRef table) throws Exception;
+    }
+
+    /**
+     * @param sequenceValues for each copied sequence, {@code "last_value is_called"} as set on the target
+     * @param rowCheck       how to compare rows, or null to fingerprint both sides on the servers
+     */
+    List<Problem> verify(Workers workers, Collection<TableRef> dataTables, Map<String, String> sequenceValues,
+                         RowCheck rowCheck) throws SQLException {
         List<Problem> problems = Collections.synchronizedList(new ArrayList<>());
         target.setAutoCommit(true);
         try (Statement s = target.createStatement()) {
@@ -80,7 +88,7 @@ final class CopyVerifier {
         }
         for (TableRef t : dataTables) {
             workers.submit(0, "verify " + t, w -> {
-                problems.addAll(compareRows(w.source, w.target, t, targetCatalog));
+                problems.addAll(rowCheck != null ? rowCheck.check(w, t) : compareRows(w.source, w.target, t, targetCatalog));
                 w.target.commit();
             });
         }

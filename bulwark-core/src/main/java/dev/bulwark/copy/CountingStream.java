@@ -3,11 +3,20 @@ package dev.bulwark.copy;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
- * Passes a COPY stream through and counts its bytes and rows as they go, for live progress:
- * in text format a row ends at each newline (newlines inside values are escaped); in binary
- * format rows are walked by their field lengths, never by looking at values.
+ * Passes a COPY stream through and, as it goes, counts its bytes and rows (for live progress)
+ * and digests its rows (for verification): per chunk of key values, the row count and the sum
+ * modulo 2⁶⁴ of a 64-bit hash of each row's bytes. A sum, so row order does not matter and two
+ * equal rows do not cancel. Reading the same rows back from the target through another
+ * instance must give the same digest; the server renders them, this class only hashes bytes.
+ * <p>
+ * In text format a row ends at each newline (newlines inside values are escaped); in binary
+ * format rows are walked by their field lengths. The key, when given, is an integer column:
+ * its text digits, or its 2/4/8-byte big-endian binary value.
  */
 final class CountingStream extends FilterOutputStream {
     /** Receives increments at most every {@link #REPORT_BYTES} bytes and at the end. */
@@ -20,22 +29,47 @@ final class CountingStream extends FilterOutputStream {
 
     private final boolean binary;
     private final Sink sink;
+    private final int keyField;
+    private final long origin;
+    private final long width;
+    private final TreeMap<Long, long[]> chunks = new TreeMap<>();
     private long rows;
     private long bytes;
     private long unreportedRows;
     private long unreportedBytes;
 
-    // binary walk: bytes still to skip, and a partly read length word
+    // the row being read
+    private final CRC32C crcA = new CRC32C();
+    private final CRC32 crcB = new CRC32();
+    private boolean inRow;
+    private int field;
+    private long key;
+    private boolean keyNull = true;
+    private boolean keyNegative;
+
+    // binary walk: bytes still to skip, a partly read length word
     private long skip = BINARY_HEADER;
     private int pendingBytes;
     private int pendingValue;
     private boolean readingFieldCount = true;
     private int fieldsLeft;
+    private boolean trailer;
 
-    CountingStream(OutputStream out, boolean binary, Sink sink) {
+    /**
+     * @param keyField index of the integer key among the streamed columns, or -1 for one chunk
+     * @param origin   key of chunk 0's first value; {@code width} key values per chunk
+     */
+    CountingStream(OutputStream out, boolean binary, Sink sink, int keyField, long origin, long width) {
         super(out);
         this.binary = binary;
         this.sink = sink;
+        this.keyField = keyField;
+        this.origin = origin;
+        this.width = Math.max(1, width);
+    }
+
+    CountingStream(OutputStream out, boolean binary, Sink sink) {
+        this(out, binary, sink, -1, 0, 1);
     }
 
     @Override
@@ -50,11 +84,7 @@ final class CountingStream extends FilterOutputStream {
         if (binary) {
             walkBinary(b, off, len);
         } else {
-            for (int i = off; i < off + len; i++) {
-                if (b[i] == '\n') {
-                    rows++;
-                }
-            }
+            walkText(b, off, len);
         }
         bytes += len;
         unreportedRows += rows - before;
@@ -64,39 +94,135 @@ final class CountingStream extends FilterOutputStream {
         }
     }
 
+    private void walkText(byte[] b, int off, int len) {
+        int end = off + len;
+        int segment = off;
+        for (int i = off; i < end; i++) {
+            byte c = b[i];
+            if (c == '\n') {
+                hash(b, segment, i - segment);
+                segment = i + 1;
+                endRow();
+            } else {
+                inRow = true;
+                if (c == '\t') {
+                    field++;
+                } else if (field == keyField) {
+                    if (c == '-') {
+                        keyNegative = true;
+                    } else if (c >= '0' && c <= '9') {
+                        key = key * 10 + (c - '0');
+                        keyNull = false;
+                    }
+                }
+            }
+        }
+        hash(b, segment, end - segment);
+    }
+
     private void walkBinary(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
         while (i < end) {
+            if (trailer) {
+                return;
+            }
             if (skip > 0) {
-                long n = Math.min(skip, end - i);
+                int n = (int) Math.min(skip, end - i);
+                if (inRow) {
+                    hash(b, i, n);
+                    if (field == keyField) {
+                        for (int k = i; k < i + n; k++) {
+                            key = (key << 8) | (b[k] & 0xff);
+                        }
+                    }
+                }
                 skip -= n;
-                i += (int) n;
+                i += n;
+                if (skip == 0 && inRow) {
+                    fieldDone();
+                }
                 continue;
             }
-            int width = readingFieldCount ? 2 : 4;
+            int widthBytes = readingFieldCount ? 2 : 4;
+            if (!readingFieldCount) {
+                crcA.update(b[i]);
+                crcB.update(b[i]);
+            }
             pendingValue = (pendingValue << 8) | (b[i++] & 0xff);
-            if (++pendingBytes < width) {
+            if (++pendingBytes < widthBytes) {
                 continue;
             }
             int value = readingFieldCount ? (short) pendingValue : pendingValue;
             pendingBytes = 0;
             pendingValue = 0;
             if (readingFieldCount) {
-                if (value < 0) { // the trailer: -1
-                    skip = Long.MAX_VALUE;
+                if (value < 0) {
+                    trailer = true;
                     continue;
                 }
-                rows++;
                 fieldsLeft = value;
-                readingFieldCount = fieldsLeft == 0;
-            } else {
-                if (value > 0) {
-                    skip = value; // -1 is NULL: no data follows
+                inRow = true;
+                field = 0;
+                if (fieldsLeft == 0) {
+                    endRow();
+                } else {
+                    readingFieldCount = false;
                 }
-                readingFieldCount = --fieldsLeft == 0;
+            } else if (value > 0) {
+                skip = value;
+                if (field == keyField) {
+                    keyNull = false;
+                    key = 0;
+                    keySize = value;
+                }
+            } else {
+                fieldDone(); // NULL (-1) or empty: no data follows
             }
         }
+    }
+
+    private int keySize;
+
+    private void fieldDone() {
+        field++;
+        if (--fieldsLeft == 0) {
+            endRow();
+            readingFieldCount = true;
+        }
+    }
+
+    private void hash(byte[] b, int off, int len) {
+        if (len > 0) {
+            crcA.update(b, off, len);
+            crcB.update(b, off, len);
+        }
+    }
+
+    private void endRow() {
+        rows++;
+        long h = (crcA.getValue() << 32) ^ crcB.getValue();
+        long chunk = 0;
+        if (keyField >= 0 && !keyNull) {
+            long k = key;
+            if (binary) {
+                // sign-extend a 2- or 4-byte value
+                k = keySize == 2 ? (short) k : keySize == 4 ? (int) k : k;
+            } else if (keyNegative) {
+                k = -k;
+            }
+            chunk = Math.floorDiv(k - origin, width);
+        }
+        long[] c = chunks.computeIfAbsent(chunk, x -> new long[2]);
+        c[0]++;
+        c[1] += h;
+        crcA.reset();
+        crcB.reset();
+        inRow = false;
+        field = 0;
+        key = 0;
+        keyNull = true;
+        keyNegative = false;
     }
 
     long rows() {
@@ -105,6 +231,11 @@ final class CountingStream extends FilterOutputStream {
 
     long bytes() {
         return bytes;
+    }
+
+    /** Chunk index → {rows, sum of row hashes}. */
+    TreeMap<Long, long[]> chunks() {
+        return chunks;
     }
 
     /** Hands the increments since the last report to the sink. */

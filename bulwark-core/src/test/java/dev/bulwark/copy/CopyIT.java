@@ -183,6 +183,15 @@ class CopyIT {
 
     @Test
     void verificationNamesTheTableAndRangeThatDiffers() throws SQLException {
+        verificationNamesTheTableAndRangeThatDiffers(false);
+    }
+
+    @Test
+    void verificationByServerFingerprintsAsBetweenVersionsNamesTheTableAndRangeToo() throws SQLException {
+        verificationNamesTheTableAndRangeThatDiffers(true);
+    }
+
+    void verificationNamesTheTableAndRangeThatDiffers(boolean serverFingerprints) throws SQLException {
         // a trigger that fires even in replica mode drops one row on its way into the target
         sql(source, """
                 CREATE FUNCTION public.lose() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -193,7 +202,8 @@ class CopyIT {
         CopyResult schema = new Copier(source.spec(), target.spec(), options().withSchemaOnly(true), CopyListener.SILENT).run();
         assertThat(schema.problems()).isEmpty();
 
-        CopyResult r = new Copier(source.spec(), target.spec(), options().withDataOnly(true), CopyListener.SILENT).run();
+        Copier copier = new Copier(source.spec(), target.spec(), options().withDataOnly(true), CopyListener.SILENT);
+        CopyResult r = (serverFingerprints ? copier.withServerFingerprints() : copier).run();
 
         assertThat(r.problems()).extracting(CopyResult.Problem::toString)
                 .singleElement().satisfies(p -> {

@@ -150,4 +150,44 @@ class CopyUnitsTest {
         assertThat(s.entries().get(0).name()).isEqualTo("orders orders_pkey");
         assertThat(s.entries().get(1).sql()).isEqualTo("CREATE INDEX orders_customer ON public.orders USING btree (customer_id);");
     }
+
+    /** A binary COPY stream of rows (bigint id, text) in the given order. */
+    static byte[] binaryCopy(long[] ids, String changedAt) throws IOException {
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        copy.write("PGCOPY\n\377\r\n\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        copy.write(ByteBuffer.allocate(8).putInt(0).putInt(0).array());
+        for (long id : ids) {
+            byte[] text = (String.valueOf(id).equals(changedAt) ? "changed" : "row " + id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            copy.write(ByteBuffer.allocate(2 + 4 + 8 + 4 + text.length).putShort((short) 2).putInt(8).putLong(id)
+                    .putInt(text.length).put(text).array());
+        }
+        copy.write(new byte[]{(byte) 0xff, (byte) 0xff});
+        return copy.toByteArray();
+    }
+
+    static java.util.TreeMap<Long, long[]> digest(byte[] stream, int step) throws IOException {
+        CountingStream s = new CountingStream(java.io.OutputStream.nullOutputStream(), true, (r, b) -> {
+        }, 0, 1, 100);
+        for (int i = 0; i < stream.length; i += step) {
+            s.write(stream, i, Math.min(step, stream.length - i));
+        }
+        return s.chunks();
+    }
+
+    @Test
+    void streamDigestsIgnoreOrderAndWriteBoundariesAndLocateAChangedRowByKeyChunk() throws IOException {
+        long[] ids = java.util.stream.LongStream.rangeClosed(1, 1000).toArray();
+        long[] reversed = java.util.stream.LongStream.rangeClosed(1, 1000).map(i -> 1001 - i).toArray();
+        var a = digest(binaryCopy(ids, null), 4096);
+        var b = digest(binaryCopy(reversed, null), 7);
+        assertThat(StreamDigest.compare(a, b)).isEmpty();
+        assertThat(a).hasSize(10).containsKeys(0L, 9L); // origin 1, width 100: ids 1..100 in chunk 0, 901..1000 in chunk 9
+        assertThat(a.get(0L)[0]).isEqualTo(100);
+
+        var changed = digest(binaryCopy(ids, "450"), 13);
+        assertThat(StreamDigest.compare(a, changed)).containsExactly(new StreamDigest.Difference(4L, 100, 100));
+        var missing = digest(binaryCopy(java.util.stream.LongStream.rangeClosed(1, 999).toArray(), null), 4096);
+        assertThat(StreamDigest.compare(a, missing)).containsExactly(new StreamDigest.Difference(9L, 100, 99));
+        assertThat(StreamDigest.decode(StreamDigest.encode(a))).usingRecursiveComparison().isEqualTo(a);
+    }
 }
