@@ -108,6 +108,7 @@ echo "source: $tables tables, $size (built in $(( $(date +%s) - t_build )) s)"
 
 ms() { date +%s%3N; }
 
+"$here/bulwark" --version >/dev/null            # rebuilt here if sources changed meanwhile, not inside the timing
 t0=$(ms)
 "$here/bulwark" copy --from "$base/bench_src" --to "$base/bench_bulwark" --jobs 2 --progress lines > "$work/copy.log" 2>&1 \
   || { cat "$work/copy.log" >&2; echo "bulwark copy failed" >&2; exit 1; }

@@ -102,6 +102,9 @@ final class Workers implements AutoCloseable {
                         st.execute(PINNED);
                         // a commit lost in a crash loses its state row with it, and --resume redoes that step
                         st.execute("SET synchronous_commit = off");
+                        // index builds sort in memory rather than on disk (pgcopydb uses more); never lowers a larger setting
+                        st.execute("SELECT pg_catalog.set_config('maintenance_work_mem', (GREATEST(pg_catalog.pg_size_bytes("
+                                + "pg_catalog.current_setting('maintenance_work_mem')), 256 * 1024 * 1024) / 1024)::text || 'kB', false)");
                         if (targetSetup != null && !targetSetup.isBlank()) {
                             st.execute(targetSetup);
                         }
