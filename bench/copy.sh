@@ -110,7 +110,7 @@ ms() { date +%s%3N; }
 
 "$here/bulwark" --version >/dev/null            # rebuilt here if sources changed meanwhile, not inside the timing
 t0=$(ms)
-"$here/bulwark" copy --from "$base/bench_src" --to "$base/bench_bulwark" --jobs 2 --progress lines > "$work/copy.log" 2>&1 \
+"$here/bulwark" ${BENCH_VERBOSE:+-v} copy --from "$base/bench_src" --to "$base/bench_bulwark" --jobs 2 --progress lines > "$work/copy.log" 2>&1 \
   || { cat "$work/copy.log" >&2; echo "bulwark copy failed" >&2; exit 1; }
 t1=$(ms)
 pg_dump -Fd -j2 -f "$work/dump" "$base/bench_src"
@@ -120,6 +120,7 @@ pg_dump -Fd -j2 -Z0 -f "$work/dump_z0" "$base/bench_src"
 pg_restore -j2 -d "$base/bench_restore_z0" "$work/dump_z0"
 t3=$(ms)
 
+if [[ -n "${BENCH_VERBOSE:-}" ]]; then cat "$work/copy.log"; fi
 grep -E '^(copied [0-9]+ tables|time:|verified|VERIFICATION)' "$work/copy.log"
 for db in bench_bulwark bench_restore; do
   rows=$(psql -X -At "$base/$db" -c "SELECT sum(n_live_tup) FROM pg_stat_user_tables")

@@ -608,9 +608,17 @@ public final class Copier {
         boolean binary = run.binary.getOrDefault(u.table(), false);
         List<String> columns = copyColumns(table);
         String cols = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-        String format = binary ? " (FORMAT binary)" : "";
         String out = copyOut(u, columns, binary);
-        String in = "COPY " + u.table().sql() + (cols.isEmpty() ? "" : " (" + cols + ")") + " FROM STDIN" + format;
+        boolean freeze = !u.isRange() && !options.dataOnly();
+        if (freeze) {
+            // emptied in this transaction, so COPY may write the rows frozen: reading them later (verification first)
+            // then sets no hint bits and rewrites no pages
+            try (Statement st = w.target.createStatement()) {
+                st.execute("TRUNCATE ONLY " + u.table().sql());
+            }
+        }
+        String options = binary ? (freeze ? " (FORMAT binary, FREEZE)" : " (FORMAT binary)") : (freeze ? " (FREEZE)" : "");
+        String in = "COPY " + u.table().sql() + (cols.isEmpty() ? "" : " (" + cols + ")") + " FROM STDIN" + options;
         run.started.putIfAbsent(u.table(), Instant.now());
         PGCopyOutputStream sink = new PGCopyOutputStream(w.targetPg, in, 1 << 16);
         long[] chunking = run.chunking.get(u.table());
@@ -649,35 +657,38 @@ public final class Copier {
                 : "COPY " + u.table().sql() + (cols.isEmpty() ? "" : " (" + cols + ")") + " TO STDOUT" + format;
     }
 
-    /** Reads each unit back from the target and compares its digest with the one taken as it was streamed. */
+    /**
+     * Reads a table back from the target in one COPY (one scan, however many ranges it was
+     * copied in) and compares its digest with the sum of those taken as its units streamed.
+     */
     private List<Problem> compareStreams(Run run, Workers.Worker w, TableRef t) throws SQLException, IOException {
         Table table = run.table(t);
         List<String> columns = copyColumns(table);
         boolean binary = run.binary.getOrDefault(t, false);
         long[] chunking = run.chunking.get(t);
         String key = chunking[0] < 0 ? null : columns.get((int) chunking[0]);
-        List<Problem> out = new ArrayList<>();
-        org.postgresql.copy.CopyManager copy = w.targetPg.getCopyAPI();
+        java.util.TreeMap<Long, long[]> sent = new java.util.TreeMap<>();
         for (CopyUnit u : run.units.get(t)) {
-            CountingStream back = new CountingStream(java.io.OutputStream.nullOutputStream(), binary, (r, b) -> {
-            }, (int) chunking[0], chunking[1], chunking[2]);
-            copy.copyOut(copyOut(u, columns, binary), back);
-            for (StreamDigest.Difference d : StreamDigest.compare(run.digests.getOrDefault(u.stateKey(), new java.util.TreeMap<>()),
-                    back.chunks())) {
-                DataComparison.ChunkChange change;
-                DataComparison.ChunkChange.Kind kind = d.targetRows() > d.sourceRows() ? DataComparison.ChunkChange.Kind.ROWS_ADDED
-                        : d.targetRows() < d.sourceRows() ? DataComparison.ChunkChange.Kind.ROWS_REMOVED
-                        : DataComparison.ChunkChange.Kind.ROWS_CHANGED;
-                if (key == null) {
-                    change = new DataComparison.ChunkChange(null, null, null, d.sourceRows(), d.targetRows(), kind);
-                } else {
-                    BigInteger low = BigInteger.valueOf(chunking[1]).add(BigInteger.valueOf(d.index()).multiply(BigInteger.valueOf(chunking[2])));
-                    change = new DataComparison.ChunkChange(d.index(), low.toString(),
-                            low.add(BigInteger.valueOf(chunking[2] - 1)).toString(), d.sourceRows(), d.targetRows(), kind);
-                }
-                out.add(new Problem(t.toString(), "target differs from source in " + change.describe(key == null ? "?"
-                        : Identifiers.quote(key)) + " (source " + d.sourceRows() + ", target " + d.targetRows() + " rows)"));
+            StreamDigest.addInto(sent, run.digests.getOrDefault(u.stateKey(), new java.util.TreeMap<>()));
+        }
+        CountingStream back = new CountingStream(java.io.OutputStream.nullOutputStream(), binary, (r, b) -> {
+        }, (int) chunking[0], chunking[1], chunking[2]);
+        w.targetPg.getCopyAPI().copyOut(copyOut(CopyUnit.whole(t, 0), columns, binary), back);
+        List<Problem> out = new ArrayList<>();
+        for (StreamDigest.Difference d : StreamDigest.compare(sent, back.chunks())) {
+            DataComparison.ChunkChange.Kind kind = d.targetRows() > d.sourceRows() ? DataComparison.ChunkChange.Kind.ROWS_ADDED
+                    : d.targetRows() < d.sourceRows() ? DataComparison.ChunkChange.Kind.ROWS_REMOVED
+                    : DataComparison.ChunkChange.Kind.ROWS_CHANGED;
+            DataComparison.ChunkChange change;
+            if (key == null) {
+                change = new DataComparison.ChunkChange(null, null, null, d.sourceRows(), d.targetRows(), kind);
+            } else {
+                BigInteger low = BigInteger.valueOf(chunking[1]).add(BigInteger.valueOf(d.index()).multiply(BigInteger.valueOf(chunking[2])));
+                change = new DataComparison.ChunkChange(d.index(), low.toString(),
+                        low.add(BigInteger.valueOf(chunking[2] - 1)).toString(), d.sourceRows(), d.targetRows(), kind);
             }
+            out.add(new Problem(t.toString(), "target differs from source in " + change.describe(key == null ? "?"
+                    : Identifiers.quote(key)) + " (source " + d.sourceRows() + ", target " + d.targetRows() + " rows)"));
         }
         return out;
     }

@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
  * server did not validate itself, and sequence positions. Reuses the fingerprint package.
  */
 final class CopyVerifier {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CopyVerifier.class);
     private final Connection holder;
     private final Connection target;
     private final CatalogSnapshot catalog;
@@ -74,6 +75,7 @@ final class CopyVerifier {
     List<Problem> verify(Workers workers, Collection<TableRef> dataTables, Map<String, String> sequenceValues,
                          RowCheck rowCheck) throws SQLException {
         List<Problem> problems = Collections.synchronizedList(new ArrayList<>());
+        long t0 = System.nanoTime();
         target.setAutoCommit(true);
         try (Statement s = target.createStatement()) {
             s.execute(Copier.EMPTY_SEARCH_PATH);
@@ -83,6 +85,7 @@ final class CopyVerifier {
                 options.tables().isEverything())) {
             problems.add(new Problem(c.objectType() + " " + c.objectName(), "schema differs: " + c));
         }
+        LOG.info("verify: schema compared in {} ms", (System.nanoTime() - t0) / 1_000_000);
         if (options.schemaOnly()) {
             return problems;
         }
@@ -92,9 +95,14 @@ final class CopyVerifier {
                 w.target.commit();
             });
         }
+        long t1 = System.nanoTime();
         workers.runAll();
+        long t2 = System.nanoTime();
         problems.addAll(orphans());
+        long t3 = System.nanoTime();
         problems.addAll(sequences(sequenceValues));
+        LOG.info("verify: rows {} ms, foreign keys {} ms, sequences {} ms", (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+                (System.nanoTime() - t3) / 1_000_000);
         return problems;
     }
 

@@ -123,32 +123,32 @@ final class CountingStream extends FilterOutputStream {
     private void walkBinary(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
+        // a row's bytes (field count to last byte) are hashed in as few slices as the buffers allow
+        int rowStart = off;
         while (i < end) {
             if (trailer) {
                 return;
             }
             if (skip > 0) {
                 int n = (int) Math.min(skip, end - i);
-                if (inRow) {
-                    hash(b, i, n);
-                    if (field == keyField) {
-                        for (int k = i; k < i + n; k++) {
-                            key = (key << 8) | (b[k] & 0xff);
-                        }
+                if (inRow && field == keyField) {
+                    for (int k = i; k < i + n; k++) {
+                        key = (key << 8) | (b[k] & 0xff);
                     }
                 }
                 skip -= n;
                 i += n;
-                if (skip == 0 && inRow) {
-                    fieldDone();
+                if (skip == 0 && inRow && fieldDone()) {
+                    hash(b, rowStart, i - rowStart);
+                    endRow();
                 }
                 continue;
             }
-            int widthBytes = readingFieldCount ? 2 : 4;
-            if (!readingFieldCount) {
-                crcA.update(b[i]);
-                crcB.update(b[i]);
+            if (!inRow && readingFieldCount && pendingBytes == 0) {
+                rowStart = i;
+                inRow = true;
             }
+            int widthBytes = readingFieldCount ? 2 : 4;
             pendingValue = (pendingValue << 8) | (b[i++] & 0xff);
             if (++pendingBytes < widthBytes) {
                 continue;
@@ -159,12 +159,13 @@ final class CountingStream extends FilterOutputStream {
             if (readingFieldCount) {
                 if (value < 0) {
                     trailer = true;
-                    continue;
+                    inRow = false;
+                    return;
                 }
                 fieldsLeft = value;
-                inRow = true;
                 field = 0;
                 if (fieldsLeft == 0) {
+                    hash(b, rowStart, i - rowStart);
                     endRow();
                 } else {
                     readingFieldCount = false;
@@ -176,20 +177,26 @@ final class CountingStream extends FilterOutputStream {
                     key = 0;
                     keySize = value;
                 }
-            } else {
-                fieldDone(); // NULL (-1) or empty: no data follows
+            } else if (fieldDone()) { // NULL (-1) or empty: no data follows
+                hash(b, rowStart, i - rowStart);
+                endRow();
             }
+        }
+        if (inRow) {
+            hash(b, rowStart, end - rowStart); // the rest of this row comes in the next buffer
         }
     }
 
     private int keySize;
 
-    private void fieldDone() {
+    /** @return whether that was the row's last field */
+    private boolean fieldDone() {
         field++;
         if (--fieldsLeft == 0) {
-            endRow();
             readingFieldCount = true;
+            return true;
         }
+        return false;
     }
 
     private void hash(byte[] b, int off, int len) {

@@ -34,6 +34,11 @@ final class Workers implements AutoCloseable {
      * policy shows (as pg_dump does).
      */
     static final String SOURCE_SETUP = PINNED + "; SET row_security = off";
+    /**
+     * On copying workers, also: read a key range by index, never by scanning the whole table
+     * once per range (what the planner picks when a range is a large fraction of the table).
+     */
+    static final String WORKER_SOURCE_SETUP = SOURCE_SETUP + "; SET enable_seqscan = off";
 
     /** One worker's connections. */
     static final class Worker {
@@ -90,7 +95,7 @@ final class Workers implements AutoCloseable {
                 }
                 try {
                     try (Statement st = s.createStatement()) {
-                        st.execute(SOURCE_SETUP);
+                        st.execute(WORKER_SOURCE_SETUP);
                     }
                     s.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                     s.setAutoCommit(false);
