@@ -120,8 +120,11 @@ pg_dump -Fd -j2 -Z0 -f "$work/dump_z0" "$base/bench_src"
 pg_restore -j2 -d "$base/bench_restore_z0" "$work/dump_z0"
 t3=$(ms)
 
-if [[ -n "${BENCH_VERBOSE:-}" ]]; then cat "$work/copy.log"; fi
-grep -E '^(copied [0-9]+ tables|time:|verified|VERIFICATION)' "$work/copy.log"
+if [[ -n "${BENCH_VERBOSE:-}" ]]; then
+  cat "$work/copy.log"
+else
+  grep -E '^(copied [0-9]+ tables|time:|verified|VERIFICATION)' "$work/copy.log"
+fi
 for db in bench_bulwark bench_restore; do
   rows=$(psql -X -At "$base/$db" -c "SELECT sum(n_live_tup) FROM pg_stat_user_tables")
   echo "$db: $(psql -X -At "$base/$db" -c "SELECT pg_size_pretty(pg_database_size(current_database()))"), ~$rows rows"

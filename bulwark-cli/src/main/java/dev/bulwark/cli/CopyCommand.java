@@ -112,13 +112,19 @@ final class CopyCommand implements Callable<Integer> {
 
     private void render(PrintWriter out, CopyResult r) {
         long binary = r.tables().stream().filter(CopyResult.TableResult::binary).count();
-        out.println(String.format(Locale.ROOT, "copied %d tables in %d foreign-key levels: %s rows, %s (%d binary, %d text COPY)",
-                r.tables().size(), r.levels(), CopyProgress.count(r.rows()), CopyProgress.mb(r.bytes()), binary,
-                r.tables().size() - binary));
+        if (schemaOnly) {
+            out.println("copied the schema without rows");
+        } else {
+            out.println(String.format(Locale.ROOT, "copied %d tables in %d foreign-key levels: %s rows, %s (%d binary, %d text COPY)",
+                    r.tables().size(), r.levels(), CopyProgress.count(r.rows()), CopyProgress.mb(r.bytes()), binary,
+                    r.tables().size() - binary));
+        }
         out.println("time: schema " + s(r.schemaTime()) + ", data and indexes " + s(r.dataTime()) + ", keys and the rest "
                 + s(r.postDataTime()) + ", verify " + s(r.verifyTime()) + ", total " + s(r.total()));
         if (!r.verified()) {
             out.println("not verified (--no-verify)");
+        } else if (r.ok() && schemaOnly) {
+            out.println("verified: the target's schema matches the source's");
         } else if (r.ok()) {
             out.println("verified: schema, row counts and fingerprints of every table, foreign keys and sequences match the source");
         } else {

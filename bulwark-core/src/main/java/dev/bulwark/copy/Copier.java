@@ -214,6 +214,12 @@ public final class Copier {
         Duration schemaTime = Duration.between(t0, Instant.now());
 
         PostPlan postPlan = post == null ? PostPlan.EMPTY : PostPlan.of(post, run.catalog, run::root, run.selected);
+        for (Constraint fk : run.catalog.foreignKeys()) {
+            if (run.selected.contains(fk.table()) && !run.selected.contains(fk.references())) {
+                listener.warn("foreign key " + fk.table() + "." + TableRef.display(fk.name()) + " references " + fk.references()
+                        + ", which is not copied: left out");
+            }
+        }
         String targetSetup = post == null ? null : withoutClientEncoding(post.preamble());
         boolean replica = false;
         if (options.dataOnly()) {
