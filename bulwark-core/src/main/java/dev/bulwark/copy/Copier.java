@@ -173,6 +173,20 @@ public final class Copier {
 
     private CopyResult copy(Run run, int sourceMajor, Instant start) throws SQLException {
         Instant t0 = Instant.now();
+        List<String[]> excluded = new ArrayList<>(run.catalog.tables().stream().filter(t -> !run.selected.contains(t.ref()))
+                .map(t -> new String[]{t.schema(), t.name()}).toList());
+        if (!excluded.isEmpty()) {
+            for (TableRef v : dependentViews(run.holder, excluded)) {
+                listener.warn("view " + v + " reads a table left out of the copy: left out too");
+                excluded.add(new String[]{v.schema(), v.name()});
+                run.leftOut.add(v);
+            }
+            for (Sequence q : run.catalog.sequences()) {
+                if (q.ownedBy() != null && !run.selected.contains(q.ownedBy())) {
+                    excluded.add(new String[]{q.schema(), q.name()}); // pg_dump keeps them otherwise
+                }
+            }
+        }
         PostDataScript post = null;
         if (!options.dataOnly()) {
             PgDump pgDump = PgDump.find(options.pgDump(), System.getenv("PATH"), sourceMajor);
@@ -180,20 +194,6 @@ public final class Copier {
                 throw BulwarkException.usage("no pg_dump of version " + sourceMajor + " or newer found"
                                 + (options.pgDump() == null ? " on PATH" : " at " + options.pgDump()),
                         "install the PostgreSQL " + sourceMajor + " client tools, or copy the schema yourself and use --data-only");
-            }
-            List<String[]> excluded = new ArrayList<>(run.catalog.tables().stream().filter(t -> !run.selected.contains(t.ref()))
-                    .map(t -> new String[]{t.schema(), t.name()}).toList());
-            if (!excluded.isEmpty()) {
-                for (TableRef v : dependentViews(run.holder, excluded)) {
-                    listener.warn("view " + v + " reads a table left out of the copy: left out too");
-                    excluded.add(new String[]{v.schema(), v.name()});
-                    run.leftOut.add(v);
-                }
-                for (Sequence q : run.catalog.sequences()) {
-                    if (q.ownedBy() != null && !run.selected.contains(q.ownedBy())) {
-                        excluded.add(new String[]{q.schema(), q.name()}); // pg_dump keeps them otherwise
-                    }
-                }
             }
             if (!run.isDone(STEP_SCHEMA)) {
                 String pre = pgDump.section(source, "pre-data", run.snapshot, excluded);

@@ -326,4 +326,47 @@ class CopyIT {
         // the sequence is read at the end, so it never hands out a value the source already used
         assertThat(count(target, "SELECT nextval('books_id_seq')")).isEqualTo(2051);
     }
+
+    @Test
+    void dataOnlyWithoutTheRightToDisableKeysLoadsLevelByLevelWithKeysActive() throws SQLException {
+        CopyOptions some = options().withTables(new TablePatterns(List.of("public.employees", "public.event*"), List.of()));
+        new Copier(source.spec(), target.spec(), some.withSchemaOnly(true), CopyListener.SILENT).run();
+        String role = "copy_plain_" + ProcessHandle.current().pid();
+        sql(target, "CREATE ROLE " + role + " LOGIN; GRANT CREATE ON DATABASE " + target.name() + " TO " + role
+                + "; GRANT USAGE ON SCHEMA public TO " + role + "; GRANT ALL ON ALL TABLES IN SCHEMA public TO " + role
+                + "; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO " + role);
+        try {
+            List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<CopyUnit> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            dev.bulwark.pg.ConnectionSpec plain = new dev.bulwark.pg.ConnectionSpec(target.spec().jdbcUrl(), role, null, Map.of());
+            CopyResult r = new Copier(source.spec(), plain, some.withDataOnly(true), new CopyListener() {
+                @Override
+                public void warn(String line) {
+                    warnings.add(line);
+                }
+
+                @Override
+                public void unitCopied(CopyUnit unit, long rows, long bytes) {
+                    order.add(unit);
+                }
+            }).run();
+
+            assertThat(r.problems()).isEmpty();
+            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("loading level by level"));
+            // every event partition is in before the first note that references one
+            int lastEvent = 0;
+            int firstNote = Integer.MAX_VALUE;
+            for (int i = 0; i < order.size(); i++) {
+                if (order.get(i).table().name().startsWith("events_")) {
+                    lastEvent = i;
+                } else if (order.get(i).table().name().equals("event_notes")) {
+                    firstNote = Math.min(firstNote, i);
+                }
+            }
+            assertThat(lastEvent).isLessThan(firstNote);
+            assertThat(count(target, "SELECT count(*) FROM event_notes")).isEqualTo(1000);
+        } finally {
+            sql(target, "DROP OWNED BY " + role + "; DROP ROLE " + role);
+        }
+    }
 }
