@@ -369,4 +369,42 @@ class CopyIT {
             sql(target, "DROP OWNED BY " + role + "; DROP ROLE " + role);
         }
     }
+
+    @Test
+    void aCopyKilledWhileBuildingIndexesAndKeysResumesToTheSameResult() throws SQLException {
+        int tables = (int) count(source, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')");
+        AtomicInteger copied = new AtomicInteger();
+        CopyListener killer = new CopyListener() {
+            @Override
+            public void tableCopied(TableRef table, long rows, long bytes, java.time.Duration took) {
+                if (copied.incrementAndGet() == tables) { // every row is in; indexes and keys are being built
+                    terminateCopySessions();
+                }
+            }
+        };
+        assertThatThrownBy(() -> new Copier(source.spec(), target.spec(), options(), killer).run())
+                .isInstanceOf(BulwarkException.class);
+        assertThat(count(target, "SELECT count(*) FROM _bulwark_copy.state WHERE step LIKE 'data %'"))
+                .as("every unit was recorded before the kill").isGreaterThanOrEqualTo(tables);
+
+        CopyResult r = new Copier(source.spec(), target.spec(), options().withResume(true), CopyListener.SILENT).run();
+
+        assertThat(r.problems()).isEmpty();
+        assertThat(contents(target)).isEqualTo(contents(source));
+        assertThat(count(target, "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT LIKE 'pg_%'"))
+                .isEqualTo(count(source, "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT LIKE 'pg_%'"));
+    }
+
+    /** What a crash of the copying process looks like to the target: every copy session gone at once. */
+    void terminateCopySessions() {
+        try (Connection c = target.open(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'bulwark-copy%'"
+                    + " AND datname = current_database() AND pid <> pg_backend_pid()");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
