@@ -167,7 +167,7 @@ public final class Copier {
             return copy(run, sourceMajor, start);
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "copy from " + source.masked() + " to " + target.masked()
-                    + " failed: " + e.getMessage(), "fix the cause and rerun with --resume", e);
+                    + " failed: " + oneLine(e.getMessage()), "fix the cause and rerun with --resume", e);
         }
     }
 
@@ -643,7 +643,7 @@ public final class Copier {
                     // the connection is gone
                 }
             }
-            throw new BulwarkException(ErrorCode.DATABASE, "copying " + u + " failed: " + e.getMessage(),
+            throw new BulwarkException(ErrorCode.DATABASE, "copying " + u + " failed: " + oneLine(e.getMessage()),
                     "fix the cause and rerun with --resume: finished tables and ranges are kept", e);
         }
         // the digest of what was sent is kept with the step, so verification after a resume still has it
@@ -715,10 +715,15 @@ public final class Copier {
             s.execute(sql);
         } catch (SQLException e) {
             c.rollback();
-            throw new BulwarkException(ErrorCode.DATABASE, "post-data step failed (" + step + "): " + e.getMessage()
+            throw new BulwarkException(ErrorCode.DATABASE, "post-data step failed (" + step + "): " + oneLine(e.getMessage())
                     + " in: " + firstLine(sql), "fix the cause on the target and rerun with --resume", e);
         }
         run.commitStep(c, step, null);
+    }
+
+    /** Server messages may span lines ({@code Position: 36}); ours are one line. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\n\\s*", " ");
     }
 
     private static String firstLine(String sql) {

@@ -124,7 +124,7 @@ final class Workers implements AutoCloseable {
             }
         } catch (SQLException e) {
             close();
-            throw new BulwarkException(ErrorCode.DATABASE, "cannot start copy worker: " + e.getMessage(),
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot start copy worker: " + Copier.oneLine(e.getMessage()),
                     "check the connection limits of both servers (each job holds one connection to each)", e);
         } catch (RuntimeException e) {
             close();

@@ -190,4 +190,9 @@ class CopyUnitsTest {
         assertThat(StreamDigest.compare(a, missing)).containsExactly(new StreamDigest.Difference(9L, 100, 99));
         assertThat(StreamDigest.decode(StreamDigest.encode(a))).usingRecursiveComparison().isEqualTo(a);
     }
+
+    @Test
+    void serverMessagesBecomeOneLine() {
+        assertThat(Copier.oneLine("ERROR: syntax error at or near \"x\"\n  Position: 36\n")).isEqualTo("ERROR: syntax error at or near \"x\" Position: 36");
+    }
 }
