@@ -81,7 +81,8 @@ final class CopyProgress implements CopyListener, AutoCloseable {
         out.flush();
         if (terminal != null) {
             bar = new ProgressBarBuilder().setTaskName("copy").setInitialMax(expectedRows).setUnit(" rows", 1)
-                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).showSpeed().setUpdateIntervalMillis(500)
+                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).showSpeed(new java.text.DecimalFormat("#,##0"))
+                    .setUpdateIntervalMillis(500)
                     .setConsumer(new ConsoleProgressBarConsumer(terminal)).build();
         }
     }
