@@ -267,13 +267,7 @@ class CopyIT {
             @Override
             public void unitCopied(CopyUnit unit, long rows, long bytes) {
                 if (units.incrementAndGet() == 3) {
-                    // what a crash of the copying process looks like to the servers: every session gone at once
-                    try (Connection c = target.open(); Statement s = c.createStatement()) {
-                        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'bulwark-copy%'"
-                                + " AND pid <> pg_backend_pid()");
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
+                    terminateCopySessions();
                 }
             }
         };

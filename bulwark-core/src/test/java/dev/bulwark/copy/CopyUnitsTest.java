@@ -195,4 +195,15 @@ class CopyUnitsTest {
     void serverMessagesBecomeOneLine() {
         assertThat(Copier.oneLine("ERROR: syntax error at or near \"x\"\n  Position: 36\n")).isEqualTo("ERROR: syntax error at or near \"x\" Position: 36");
     }
+
+    @Test
+    void textStreamDigestsChunkByTheKeyFieldsDigits() throws IOException {
+        CountingStream s = new CountingStream(java.io.OutputStream.nullOutputStream(), false, (r, b) -> {
+        }, 1, -10, 10);
+        s.write("a\t-15\tx\nb\t5\ty\nc\t\\N\tz\nd\t7\tw\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(s.rows()).isEqualTo(4);
+        // origin -10, width 10: -15 is chunk -1, 5 and 7 chunk 1, a NULL key chunk 0
+        assertThat(s.chunks().keySet()).containsExactly(-1L, 0L, 1L);
+        assertThat(s.chunks().get(1L)[0]).isEqualTo(2);
+    }
 }
