@@ -190,24 +190,34 @@ public final class Copier {
         PostDataScript post = null;
         if (!options.dataOnly()) {
             PgDump pgDump = PgDump.find(options.pgDump(), System.getenv("PATH"), sourceMajor);
+            String noPgDump = "no pg_dump of version " + sourceMajor + " or newer found"
+                    + (options.pgDump() == null ? " on PATH" : " at " + options.pgDump());
             if (pgDump == null) {
-                throw BulwarkException.usage("no pg_dump of version " + sourceMajor + " or newer found"
-                                + (options.pgDump() == null ? " on PATH" : " at " + options.pgDump()),
-                        "install the PostgreSQL " + sourceMajor + " client tools, or copy the schema yourself and use --data-only");
+                List<String> missing = CatalogSchema.unsupported(run.catalog, run.selected);
+                if (!missing.isEmpty()) {
+                    throw BulwarkException.usage(noPgDump + ", and the schema has what Bulwark cannot create from the catalog: "
+                                    + String.join(", ", missing.stream().limit(8).toList()) + (missing.size() > 8 ? ", …" : ""),
+                            "install the PostgreSQL " + sourceMajor + " client tools (or pass --pg-dump), or create the schema"
+                                    + " yourself and use --data-only");
+                }
+                listener.warn(noPgDump + ": generating the schema from the catalog");
             }
             if (!run.isDone(STEP_SCHEMA)) {
-                String pre = pgDump.section(source, "pre-data", run.snapshot, excluded);
+                String pre = pgDump == null ? CatalogSchema.preData(run.catalog, run.selected)
+                        : pgDump.section(source, "pre-data", run.snapshot, excluded);
                 run.tgt.setAutoCommit(false);
                 try (Statement s = run.tgt.createStatement()) {
                     s.execute(withoutClientEncoding(pre));
                 }
                 run.commitStep(run.tgt, STEP_SCHEMA, null);
                 run.tgt.setAutoCommit(true);
-                listener.step("schema: pre-data applied with " + pgDump.binary() + " " + pgDump.major());
+                listener.step("schema: pre-data applied " + (pgDump == null ? "from the catalog"
+                        : "with " + pgDump.binary() + " " + pgDump.major()));
             } else {
                 listener.step("schema: already applied by the interrupted run");
             }
-            post = PostDataScript.parse(pgDump.section(source, "post-data", run.snapshot, excluded));
+            post = pgDump == null ? CatalogSchema.postData(run.catalog, run.selected)
+                    : PostDataScript.parse(pgDump.section(source, "post-data", run.snapshot, excluded));
         } else {
             checkSchemasMatch(run);
         }

@@ -401,4 +401,49 @@ class CopyIT {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void withoutPgDumpTheSchemaIsGeneratedFromTheCatalogAndVerifiesClean() throws SQLException {
+        try (TestDatabase plain = TestDatabase.create("copy_plain_src"); TestDatabase into = TestDatabase.create("copy_plain_dst")) {
+            sql(plain, """
+                    CREATE TYPE mood AS ENUM ('sad', 'it''s ok');
+                    CREATE SCHEMA "Sales Ünit";
+                    CREATE TABLE "Sales Ünit"."Order ""Items""\" ("Order ID" bigint GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 5) PRIMARY KEY,
+                        qty int NOT NULL CHECK (qty > 0), feeling mood DEFAULT 'sad', moods mood[], price numeric(10, 2),
+                        total numeric GENERATED ALWAYS AS (qty * price) STORED, code text UNIQUE);
+                    CREATE UNLOGGED TABLE notes (id serial PRIMARY KEY, item_id bigint REFERENCES "Sales Ünit"."Order ""Items""\",
+                        parent_id int REFERENCES notes, body text);
+                    ALTER TABLE notes ADD CONSTRAINT body_short CHECK (length(body) < 100) NOT VALID;
+                    CREATE INDEX notes_body ON notes (lower(body)) WHERE body IS NOT NULL;
+                    CREATE SEQUENCE invoice_numbers START WITH 1000;
+                    INSERT INTO "Sales Ünit"."Order ""Items""\" (qty, feeling, moods, price, code)
+                        SELECT g, 'it''s ok', ARRAY['sad']::mood[], g / 3.0, 'c' || g FROM generate_series(1, 300) g;
+                    INSERT INTO notes (item_id, parent_id, body) SELECT 10 + 5 * (g % 300), NULLIF(g - 1, 0), 'n' || g
+                        FROM generate_series(1, 200) g;
+                    SELECT nextval('invoice_numbers'); ANALYZE;
+                    """);
+            List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+            CopyResult r = new Copier(plain.spec(), into.spec(), options().withPgDump(java.nio.file.Path.of("/nonexistent/pg_dump")),
+                    new CopyListener() {
+                        @Override
+                        public void warn(String line) {
+                            warnings.add(line);
+                        }
+                    }).run();
+
+            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("generating the schema from the catalog"));
+            assertThat(r.problems()).isEmpty(); // the catalog diff included: the generated schema is the source's
+            assertThat(contents(into)).isEqualTo(contents(plain));
+            assertThat(count(into, "SELECT nextval('invoice_numbers')")).isEqualTo(1001);
+        }
+    }
+
+    @Test
+    void withoutPgDumpASchemaWithFunctionsOrDomainsIsRefusedNamingThem() {
+        assertThatThrownBy(() -> new Copier(source.spec(), target.spec(),
+                options().withPgDump(java.nio.file.Path.of("/nonexistent/pg_dump")), CopyListener.SILENT).run())
+                .isInstanceOf(BulwarkException.class)
+                .hasMessageStartingWith("no pg_dump of version 15 or newer found at /nonexistent/pg_dump, and the schema has what")
+                .hasMessageContaining("function public.touch()").hasMessageContaining("type public.positive");
+    }
 }
