@@ -30,6 +30,7 @@ import java.util.Map;
                 DbCommand.class,
                 VerifyCommand.class,
                 AuditCommand.class,
+                CopyCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class BulwarkCommand implements Runnable {
