@@ -226,9 +226,25 @@ public final class Bulwark implements AutoCloseable {
 
     /** @param live the real target, read only for its table sizes, or null */
     public dev.bulwark.rehearse.RehearsalResult rehearse(int sampleRows, ConnectionSpec live) {
-        return new dev.bulwark.rehearse.Rehearsal(migrations(), target, config.projectDir(), sampleRows, listener)
-                .withLiveSizes(live == null ? dev.bulwark.catalog.LiveSizes.NONE : dev.bulwark.catalog.LiveSizes.read(live))
-                .run();
+        return rehearse(sampleRows, live, null);
+    }
+
+    /**
+     * @param live       the real target, read only for its table sizes, or null
+     * @param schemaFrom a database whose schema the scratch database starts from (only its pending
+     *                   migrations are rehearsed), or null to start empty and rehearse every migration
+     */
+    public dev.bulwark.rehearse.RehearsalResult rehearse(int sampleRows, ConnectionSpec live, ConnectionSpec schemaFrom) {
+        dev.bulwark.rehearse.Rehearsal r = new dev.bulwark.rehearse.Rehearsal(migrations(), target, config.projectDir(), sampleRows, listener)
+                .withLiveSizes(live == null ? dev.bulwark.catalog.LiveSizes.NONE : dev.bulwark.catalog.LiveSizes.read(live));
+        if (schemaFrom != null) {
+            java.util.Set<String> applied = new java.util.HashSet<>();
+            try (Bulwark source = Bulwark.open(config, schemaFrom, Listener.SILENT)) {
+                source.status().stream().filter(x -> x.state().isApplied()).forEach(x -> applied.add(x.id()));
+            }
+            r.withSchemaFrom(schemaFrom, applied);
+        }
+        return r.run();
     }
 
     /** Cancels the statement running now (for Ctrl-C): its transaction rolls back and releases its locks. */

@@ -30,6 +30,11 @@ final class TestCommand extends DatabaseCommand {
             description = "Server to create the scratch database on (needs CREATEDB). Default: the embedded server.")
     String scratchUrl;
 
+    @Option(names = "--from-url", paramLabel = "URL",
+            description = {"Start the scratch database from this database's schema (schema only, never its data) and",
+                    "rehearse only the migrations it has not applied. Only read."})
+    String fromUrl;
+
     @Option(names = "--sample-rows", paramLabel = "N", defaultValue = "5",
             description = "Rows to insert into each table a migration creates, so downs that delete data show (default 5).")
     int sampleRows;
@@ -60,7 +65,9 @@ final class TestCommand extends DatabaseCommand {
         // --url is only read, for its table sizes; the rehearsal itself never runs there
         ConnectionSpec live = connection.url == null ? null
                 : ConnectionResolver.resolve(connection.url, root.env, null, ConnectionResolver.defaultPgpassFile(root.env)).orElse(null);
-        RehearsalResult r = b.rehearse(sampleRows, live);
+        ConnectionSpec from = fromUrl == null ? null
+                : ConnectionResolver.resolve(fromUrl, root.env, null, ConnectionResolver.defaultPgpassFile(root.env)).orElse(null);
+        RehearsalResult r = b.rehearse(sampleRows, live, from);
         String rendered = RehearsalReport.render(r, format);
         if (report != null) {
             try {

@@ -76,4 +76,26 @@ class TestCommandIT {
         assertThat(c.exit()).isEqualTo(2);
         assertThat(c.err()).contains("Invalid value for option '--output'").contains("pdf");
     }
+
+    @Test
+    void fromUrlStartsFromTheTargetsSchemaAndRehearsesOnlyItsPendingMigrations() throws IOException {
+        // the "target": the broken sample applied up to 030 (index and foreign key), nothing after
+        Path project = tmp.resolve("project");
+        Files.createDirectories(project);
+        for (Path f : Files.list(BROKEN.resolve("migrations")).toList()) {
+            Files.createDirectories(project.resolve("migrations"));
+            Files.copy(f, project.resolve("migrations").resolve(f.getFileName()));
+        }
+        try (TestDatabase target = TestDatabase.create("target")) {
+            Cli migrate = Cli.run(project, "migrate", "--url", url(target), "--to", "030");
+            assertThat(migrate.exit()).as(migrate.all()).isEqualTo(0);
+
+            Cli c = Cli.run(project, "test", "--scratch-url", url(server), "--from-url", url(target));
+            assertThat(c.exit()).as(c.all()).isEqualTo(1);
+            assertThat(c.out()).contains("Rehearsing 4 migrations").contains("(3 already applied on the source)")
+                    .doesNotContain("020 index orders by customer").contains("040 widen amount").contains("error [rewrite-under-lock]");
+            // the target was only read
+            assertThat(Cli.run(project, "status", "--url", url(target)).out()).containsPattern("040\\s+widen amount\\s+pending");
+        }
+    }
 }

@@ -10,6 +10,10 @@ import dev.bulwark.catalog.CatalogSnapshot;
 import dev.bulwark.catalog.TableRef;
 import dev.bulwark.fingerprint.Fingerprinter;
 import dev.bulwark.fingerprint.TableFingerprint;
+import dev.bulwark.copy.Copier;
+import dev.bulwark.copy.CopyListener;
+import dev.bulwark.copy.CopyOptions;
+import dev.bulwark.copy.TablePatterns;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.execute.Step;
 import dev.bulwark.execute.StepPlanner;
@@ -76,6 +80,20 @@ public final class Rehearsal {
         this.out = out;
     }
 
+    private ConnectionSpec schemaSource;
+    private java.util.Set<String> alreadyApplied = java.util.Set.of();
+
+    /**
+     * Starts the scratch database from the target's schema (a schema-only copy: pg_dump's pre-data
+     * section when a compatible pg_dump exists, else generated from the catalog) and rehearses only
+     * the migrations the target has not applied.
+     */
+    public Rehearsal withSchemaFrom(ConnectionSpec source, java.util.Set<String> appliedIds) {
+        this.schemaSource = source;
+        this.alreadyApplied = java.util.Set.copyOf(appliedIds);
+        return this;
+    }
+
     /** Joins the traced locks with the real target's sizes in the report. */
     public Rehearsal withLiveSizes(LiveSizes sizes) {
         this.live = sizes;
@@ -101,7 +119,19 @@ public final class Rehearsal {
         String name = "bulwark_rehearsal_" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))
                 + "_" + Integer.toHexString(new SecureRandom().nextInt(0x10000));
         try (Scratch scratch = Scratch.create(server, name)) {
-            out.info("Rehearsing " + set.migrations().size() + " migrations in scratch database " + name);
+            if (schemaSource != null) {
+                out.info("Copying the schema of " + schemaSource.masked() + " into scratch database " + name);
+                new Copier(schemaSource, scratch.spec(), new CopyOptions(1, true, false, TablePatterns.all(), false, false,
+                        CopyOptions.DEFAULT_SPLIT_ROWS, CopyOptions.DEFAULT_CHUNK_ROWS, null), new CopyListener() {
+                    @Override
+                    public void warn(String line) {
+                        out.warn("  " + line);
+                    }
+                }).run();
+            }
+            long pending = set.migrations().stream().filter(m -> !alreadyApplied.contains(m.id())).count();
+            out.info("Rehearsing " + pending + " migrations in scratch database " + name
+                    + (alreadyApplied.isEmpty() ? "" : " (" + alreadyApplied.size() + " already applied on the source)"));
             try (Connection c = scratch.spec().open("bulwark-test");
                  Connection fp = scratch.spec().open("bulwark-test-fingerprint")) {
                 // fingerprints pin session settings (TimeZone, DateStyle…): on their own connection, never the migrations'
@@ -113,6 +143,9 @@ public final class Rehearsal {
                 List<MigrationRehearsal> results = new ArrayList<>();
                 boolean stopped = false;
                 for (Migration m : set.migrations()) {
+                    if (alreadyApplied.contains(m.id())) {
+                        continue;
+                    }
                     if (stopped) {
                         results.add(new MigrationRehearsal(m.id(), m.description(), rel(m.up().file()), List.of(), null, null, null,
                                 List.of(), List.of(), "not rehearsed: an earlier migration failed"));
