@@ -633,8 +633,8 @@ public final class Copier {
                 st.execute("TRUNCATE ONLY " + u.table().sql());
             }
         }
-        String options = binary ? (freeze ? " (FORMAT binary, FREEZE)" : " (FORMAT binary)") : (freeze ? " (FREEZE)" : "");
-        String in = "COPY " + u.table().sql() + (cols.isEmpty() ? "" : " (" + cols + ")") + " FROM STDIN" + options;
+        String with = binary ? (freeze ? " (FORMAT binary, FREEZE)" : " (FORMAT binary)") : (freeze ? " (FREEZE)" : "");
+        String in = "COPY " + u.table().sql() + (cols.isEmpty() ? "" : " (" + cols + ")") + " FROM STDIN" + with;
         run.started.putIfAbsent(u.table(), Instant.now());
         PGCopyOutputStream sink = new PGCopyOutputStream(w.targetPg, in, 1 << 16);
         long[] chunking = run.chunking.get(u.table());
