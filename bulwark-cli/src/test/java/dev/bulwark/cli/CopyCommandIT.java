@@ -97,4 +97,32 @@ class CopyCommandIT {
         assertThat(c.exit()).isEqualTo(3);
         assertThat(c.all()).doesNotContain("s3cr3t-pw").contains("alice:***@127.0.0.1:1/app");
     }
+
+    @Test
+    void tablesExcludeAndNoVerifyNarrowTheCopy() {
+        Cli c = Cli.run(project, "copy", "--from", url(source), "--to", url(target), "--tables", "public.*",
+                "--exclude", "orders", "--no-verify", "--progress", "lines");
+
+        assertThat(c.exit()).as(c.all()).isZero();
+        assertThat(c.out()).contains("copied 1 tables in 1 foreign-key levels: 1,000 rows").contains("not verified (--no-verify)");
+        assertThat(c.err()).as("orders references customers, not the other way: nothing to warn about").isEmpty();
+    }
+
+    @Test
+    void resumeWithNothingToResumeWarnsAndCopies() {
+        Cli c = Cli.run(project, "copy", "--from", url(source), "--to", url(target), "--resume", "-j", "1");
+
+        assertThat(c.exit()).as(c.all()).isZero();
+        assertThat(c.err()).contains("warning: nothing to resume on");
+        assertThat(c.out()).contains("verified: ");
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertThat(Cli.run(project, "copy", "--from", url(source), "--to", url(target), "--jobs", "0").err())
+                .contains("--jobs must be between 1 and 64, was 0");
+        Cli both = Cli.run(project, "copy", "--from", url(source), "--to", url(target), "--schema-only", "--data-only");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("--schema-only and --data-only exclude each other");
+    }
 }

@@ -253,7 +253,7 @@ public final class Copier {
             Instant t1 = Instant.now();
             levelCount = planLevels(run);
             if (!options.schemaOnly()) {
-                planUnits(run);
+                planUnits(run, !replica && options.dataOnly());
                 chooseFormats(run);
                 copyData(run, workers, postPlan, !replica && options.dataOnly());
             } else {
@@ -438,7 +438,11 @@ public final class Copier {
         return levels.values().stream().mapToInt(i -> i + 1).max().orElse(0);
     }
 
-    private void planUnits(Run run) throws SQLException {
+    /** @param keysLive foreign keys are checked as rows arrive: a table referencing itself must load in one COPY */
+    private void planUnits(Run run, boolean keysLive) throws SQLException {
+        Set<TableRef> selfReferencing = run.catalog.foreignKeys().stream()
+                .filter(fk -> run.root(fk.table()).equals(run.root(fk.references())))
+                .map(fk -> run.root(fk.table())).collect(Collectors.toSet());
         List<Table> leaves = run.catalog.tables().stream()
                 .filter(t -> run.selected.contains(t.ref()) && !t.isPartitioned())
                 .sorted(Comparator.<Table>comparingInt(t -> run.levels.getOrDefault(run.root(t.ref()), 0))
@@ -452,7 +456,7 @@ public final class Copier {
             String planStep = "plan " + t.ref().sql();
             String plan = run.done.get(planStep);
             if (plan == null) {
-                plan = plan(run.holder, t, key);
+                plan = plan(run.holder, t, key, !(keysLive && selfReferencing.contains(run.root(t.ref()))));
                 // ranges and chunks are fixed once: a resumed run with a new snapshot must cut the same ones
                 run.tgt.setAutoCommit(true);
                 CopyState.record(run.tgt, planStep, plan);
@@ -499,7 +503,7 @@ public final class Copier {
      * {@code splitRows} (none when one piece will do), and the verification chunks: key values
      * {@code origin + i × width} up to the next, about {@code chunkRows} rows each.
      */
-    private String plan(Connection holder, Table t, String key) throws SQLException {
+    private String plan(Connection holder, Table t, String key, boolean split) throws SQLException {
         if (key == null) {
             return "|0|1";
         }
@@ -517,7 +521,7 @@ public final class Copier {
             long chunks = Math.max(1, (est + options.chunkRows() - 1) / options.chunkRows());
             long width = span.add(BigInteger.valueOf(chunks - 1)).divide(BigInteger.valueOf(chunks))
                     .min(BigInteger.valueOf(Long.MAX_VALUE)).max(BigInteger.ONE).longValue();
-            long pieces = Math.min(MAX_PIECES, (est + options.splitRows() - 1) / options.splitRows());
+            long pieces = split ? Math.min(MAX_PIECES, (est + options.splitRows() - 1) / options.splitRows()) : 1;
             List<String> cuts = new ArrayList<>();
             long last = min;
             for (int i = 1; i < pieces; i++) {
@@ -633,8 +637,8 @@ public final class Copier {
                 st.execute("TRUNCATE ONLY " + u.table().sql());
             }
         }
-        String options = binary ? (freeze ? " (FORMAT binary, FREEZE)" : " (FORMAT binary)") : (freeze ? " (FREEZE)" : "");
-        String in = "COPY " + u.table().sql() + (cols.isEmpty() ? "" : " (" + cols + ")") + " FROM STDIN" + options;
+        String with = binary ? (freeze ? " (FORMAT binary, FREEZE)" : " (FORMAT binary)") : (freeze ? " (FREEZE)" : "");
+        String in = "COPY " + u.table().sql() + (cols.isEmpty() ? "" : " (" + cols + ")") + " FROM STDIN" + with;
         run.started.putIfAbsent(u.table(), Instant.now());
         PGCopyOutputStream sink = new PGCopyOutputStream(w.targetPg, in, 1 << 16);
         long[] chunking = run.chunking.get(u.table());
