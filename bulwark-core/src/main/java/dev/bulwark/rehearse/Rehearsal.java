@@ -13,7 +13,6 @@ import dev.bulwark.fingerprint.TableFingerprint;
 import dev.bulwark.copy.Copier;
 import dev.bulwark.copy.CopyListener;
 import dev.bulwark.copy.CopyOptions;
-import dev.bulwark.copy.TablePatterns;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.execute.Step;
 import dev.bulwark.execute.StepPlanner;
@@ -121,8 +120,7 @@ public final class Rehearsal {
         try (Scratch scratch = Scratch.create(server, name)) {
             if (schemaSource != null) {
                 out.info("Copying the schema of " + schemaSource.masked() + " into scratch database " + name);
-                new Copier(schemaSource, scratch.spec(), new CopyOptions(1, true, false, TablePatterns.all(), false, false,
-                        CopyOptions.DEFAULT_SPLIT_ROWS, CopyOptions.DEFAULT_CHUNK_ROWS, null), new CopyListener() {
+                new Copier(schemaSource, scratch.spec(), CopyOptions.defaults().withJobs(1).withSchemaOnly(true).withVerify(false), new CopyListener() {
                     @Override
                     public void warn(String line) {
                         out.warn("  " + line);
