@@ -59,6 +59,11 @@ public final class Bulwark implements AutoCloseable {
                 config.projectDir().resolve(".bulwark/pgdata")) + ")" : "");
     }
 
+    /** The target's connection settings (they hold the password: never print them, use {@link #targetDescription}). */
+    public ConnectionSpec target() {
+        return target;
+    }
+
     public boolean isEmbedded() {
         return embedded != null;
     }

@@ -26,6 +26,7 @@ import java.util.Map;
                 BaselineCommand.class,
                 RepairCommand.class,
                 TestCommand.class,
+                BackupCommand.class,
                 DbCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)

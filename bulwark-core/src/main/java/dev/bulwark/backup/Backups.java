@@ -574,6 +574,11 @@ public final class Backups {
         }
     }
 
+    /** True when the spec's database exists on its server. */
+    public static boolean exists(ConnectionSpec db) {
+        return databaseExists(maintenance(db), db.database());
+    }
+
     static boolean databaseExists(ConnectionSpec maintenance, String name) {
         try (Connection c = maintenance.open(APP);
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
