@@ -27,6 +27,7 @@ import java.util.Map;
                 RepairCommand.class,
                 TestCommand.class,
                 BackupCommand.class,
+                CheckCommand.class,
                 DbCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
