@@ -132,8 +132,27 @@ public final class Bulwark implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes this instance's sessions on the target (a full restore needs the database to
+     * itself); the next operation opens new ones. The embedded server keeps running.
+     */
+    public synchronized void releaseConnections() {
+        closeSessions();
+        work = null;
+        monitor = null;
+        migrator = null;
+        migrations = null;
+    }
+
     @Override
     public synchronized void close() {
+        closeSessions();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    private void closeSessions() {
         for (Connection c : new Connection[]{work, monitor}) {
             if (c != null) {
                 try {
@@ -142,9 +161,6 @@ public final class Bulwark implements AutoCloseable {
                     // closing; the server cleans up the session
                 }
             }
-        }
-        if (embedded != null) {
-            embedded.close();
         }
     }
 }

@@ -28,6 +28,8 @@ import java.util.Map;
                 TestCommand.class,
                 BackupCommand.class,
                 CheckCommand.class,
+                DeployCommand.class,
+                SnapshotsCommand.class,
                 DbCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
