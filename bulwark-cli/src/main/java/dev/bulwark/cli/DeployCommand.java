@@ -56,6 +56,14 @@ final class DeployCommand extends DatabaseCommand {
     @Option(names = "--expect-change", paramLabel = "TABLE", description = "A table others write during the deploy: its data is not compared (repeatable).")
     List<String> expectChange = new ArrayList<>();
 
+    @Option(names = "--exec", paramLabel = "COMMAND",
+            description = {"Run another tool's migrations as the apply stage (alembic upgrade head, prisma migrate deploy…):",
+                    "it gets PGOPTIONS with Bulwark's lock and statement timeouts, PG* variables and DATABASE_URL."})
+    String exec;
+
+    @Option(names = "--exec-rollback", paramLabel = "COMMAND", description = "That tool's undo command (alembic downgrade <rev>…); else only the backup can undo it.")
+    String execRollback;
+
     @Option(names = "--ignore-check", paramLabel = "ID", description = "Deploy even if this preflight check fails (repeatable).")
     List<String> ignoreChecks = new ArrayList<>();
 
@@ -70,7 +78,7 @@ final class DeployCommand extends DatabaseCommand {
         Backups backups = new Backups(bs.dir(), new PgTools(bs.pgBin(), root.env), b.config().historySchema(), listener());
         out().println("Database:   " + b.targetDescription());
         DeployReport r = new Deployer(b, s, backups, new Deployer.Options(!noBackup, key, expectChange, new HashSet<>(ignoreChecks),
-                VersionProvider.version()), listener()).run();
+                VersionProvider.version(), exec, execRollback), listener()).run();
         out().println();
         out().println(r.outcome().label().toUpperCase(java.util.Locale.ROOT) + ": " + r.state());
         if (r.todo() != null) {

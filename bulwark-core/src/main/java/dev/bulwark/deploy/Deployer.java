@@ -65,6 +65,14 @@ import java.util.function.Predicate;
  */
 public final class Deployer {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+    /**
+     * Verify findings that fail a deploy: broken data or structure. Design findings (no primary
+     * key, an unindexed foreign key, a duplicate index, a NOT VALID constraint added on purpose
+     * as the first of two steps) are reported but do not roll a deploy back.
+     */
+    private static final Set<dev.bulwark.verify.Check> BLOCKING = java.util.EnumSet.of(dev.bulwark.verify.Check.INVALID_INDEX,
+            dev.bulwark.verify.Check.SEQUENCE_BEHIND, dev.bulwark.verify.Check.ORPHAN_ROWS, dev.bulwark.verify.Check.CHECK_VIOLATION,
+            dev.bulwark.verify.Check.DUPLICATE_KEYS, dev.bulwark.verify.Check.INVARIANT);
     /** History tables of Bulwark and the tools it writes for: their rows change by design. */
     private static final Set<String> HISTORY_TABLES = Set.of(HistoryTable.NAME, Audit.NAME, "flyway_schema_history",
             "schema_migrations", "_prisma_migrations", "__drizzle_migrations", "alembic_version");
@@ -75,9 +83,15 @@ public final class Deployer {
      * @param expectChange tables other sessions write during the deploy (or the plan changes without
      *                     saying so): their data is not compared
      * @param ignoreChecks preflight check ids whose failure does not stop the deploy
+     * @param exec         another tool's migration command run as the apply stage, or null
+     * @param execRollback that tool's command to undo it, or null (then only a full restore can)
      */
     public record Options(boolean backup, BackupCipher.Key backupKey, List<String> expectChange, Set<String> ignoreChecks,
-                          String toolVersion) {
+                          String toolVersion, String exec, String execRollback) {
+        public Options(boolean backup, BackupCipher.Key backupKey, List<String> expectChange, Set<String> ignoreChecks, String toolVersion) {
+            this(backup, backupKey, expectChange, ignoreChecks, toolVersion, null, null);
+        }
+
         public Options {
             expectChange = expectChange == null ? List.of() : List.copyOf(expectChange);
             ignoreChecks = ignoreChecks == null ? Set.of() : Set.copyOf(ignoreChecks);
@@ -96,6 +110,7 @@ public final class Deployer {
     private final List<Snapshots.Snapshot> taken = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final AtomicBoolean timedOut = new AtomicBoolean();
+    private final ExternalTool tool;
     private String id;
     private String database;
 
@@ -108,6 +123,7 @@ public final class Deployer {
         this.notifier = new Notifier(settings.notifyUrl());
         this.audit = new Audit(b.target(), b.config().historySchema());
         this.snapshots = new Snapshots(settings.snapshotDir());
+        this.tool = options.exec() == null ? null : new ExternalTool(options.exec(), b.config().projectDir());
     }
 
     public DeployReport run() {
@@ -122,6 +138,9 @@ public final class Deployer {
         if (!settings.maxDuration().isZero()) {
             watchdog.schedule(() -> {
                 timedOut.set(true);
+                if (tool != null) {
+                    tool.kill();
+                }
                 b.cancel(); // the running statement's transaction rolls back; the pipeline then rolls back the rest
             }, settings.maxDuration().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -138,12 +157,12 @@ public final class Deployer {
 
         // ---- preflight
         Instant t0 = Instant.now();
-        CheckResult.Report preflight = new Preflight(b, settings, backups).run();
+        CheckResult.Report preflight = new Preflight(b, settings, backups, options.exec()).run();
         List<CheckResult> failing = preflight.checks().stream()
                 .filter(c -> c.outcome() == CheckResult.Outcome.FAIL && !options.ignoreChecks().contains(c.id())).toList();
         List<String> pre = preflight.checks().stream().filter(c -> c.outcome() != CheckResult.Outcome.PASS)
                 .map(c -> c.outcome().label() + " " + c.id() + ": " + c.message()).toList();
-        List<Migration> pending = pending();
+        List<Migration> pending = tool != null ? List.of() : pending();
         if (!failing.isEmpty()) {
             stage("preflight", t0, Status.FAILED, "refused: " + failing.size() + " check(s) failed ("
                     + String.join(", ", failing.stream().map(CheckResult::id).toList()) + "); nothing was changed", pre);
@@ -154,7 +173,7 @@ public final class Deployer {
         stage("preflight", t0, preflight.worst() == CheckResult.Outcome.WARN ? Status.WARN : Status.OK,
                 pending.size() + " pending migration(s); " + preflight.count(CheckResult.Outcome.PASS) + " checks passed, "
                         + preflight.count(CheckResult.Outcome.WARN) + " warned", pre);
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && tool == null) {
             stage("apply", Instant.now(), Status.SKIPPED, "nothing to deploy: the database is up to date", List.of());
             return finish(started, Outcome.DEPLOYED, versionBefore, List.of(), null, preflight,
                     "unchanged: it was already up to date" + (versionBefore != null ? " at " + versionBefore : ""), null);
@@ -202,7 +221,8 @@ public final class Deployer {
                 }
             }
             stage("snapshots", t0, taken.isEmpty() ? Status.SKIPPED : Status.OK, taken.isEmpty()
-                            ? "no destructive statement touches an existing table" : taken.size() + " snapshot(s) taken",
+                            ? (tool != null ? "the migrations are run by --exec: their statements are not known, the backup covers them"
+                            : "no destructive statement touches an existing table") : taken.size() + " snapshot(s) taken",
                     taken.stream().map(s -> s.kind().label() + " " + s.table() + " (" + s.statement() + "): " + s.rows() + " rows in "
                             + s.location()).toList());
         } catch (SQLException | RuntimeException e) {
@@ -212,28 +232,35 @@ public final class Deployer {
                     "fix the cause, then deploy again");
         }
 
-        Set<String> appliedBefore = appliedVersions();
+        Set<String> appliedBefore = tool != null ? Set.of() : appliedVersions();
         // ---- apply
         t0 = Instant.now();
         String failure = null;
         List<String> applyDetails = new ArrayList<>();
         try {
+            if (tool != null) {
+                failure = runTool(tool, applyDetails);
+                throw new Done();
+            }
             MigrateResult r = b.migrate(null, false, false);
             r.applied().forEach(a -> applyDetails.add(a.id() + " " + a.description() + ": " + a.durationMs() + " ms, " + a.statements()
                     + " statement(s), lock waits " + a.lockWaitMs() + " ms, " + a.lockRetries() + " retries"));
             if (timedOut.get()) {
                 failure = "max duration " + Durations.human(settings.maxDuration()) + " passed";
             }
+        } catch (Done done) {
+            // the external tool ran; failure says how
         } catch (BulwarkException e) {
             failure = timedOut.get() ? "max duration " + Durations.human(settings.maxDuration()) + " passed: " + e.getMessage() : e.getMessage();
             applyDetails.add(e.describe());
         }
-        List<String> applied = newlyApplied(appliedBefore);
+        List<String> applied = tool != null ? List.of() : newlyApplied(appliedBefore);
         if (failure != null) {
             stage("apply", t0, Status.FAILED, "rolling back: " + failure, applyDetails);
             return rollback(started, versionBefore, applied, backup, preflight, before, beforeCatalog, "apply failed: " + failure, appliedBefore);
         }
-        stage("apply", t0, Status.OK, applied.size() + " migration(s) applied; the database is at " + version(), applyDetails);
+        stage("apply", t0, Status.OK, tool != null ? "'" + tool.command() + "' succeeded"
+                : applied.size() + " migration(s) applied; the database is at " + version(), applyDetails);
 
         // ---- verify
         t0 = Instant.now();
@@ -242,14 +269,20 @@ public final class Deployer {
         try {
             VerifyResult v = verify();
             for (Finding f : v.findings()) {
-                if (!baseline.contains(key(f)) && !ownObject(f.object())) {
+                if (baseline.contains(key(f)) || ownObject(f.object())) {
+                    continue;
+                }
+                if (BLOCKING.contains(f.check())) {
                     problems.add(f.check().id() + " " + f.object() + ": " + f.message());
+                } else {
+                    verifyDetails.add("note (does not fail the deploy): " + f.check().id() + " " + f.object() + ": " + f.message());
                 }
             }
             long old = v.findings().stream().filter(f -> baseline.contains(key(f))).count();
             verifyDetails.add(v.invariants().size() + " invariant(s) run; " + problems.size() + " new finding(s), " + old
                     + " present before the deploy and not counted");
-            List<Migration> appliedMigrations = b.migrations().migrations().stream().filter(m -> applied.contains(m.id())).toList();
+            List<Migration> appliedMigrations = applied.isEmpty() ? List.of()
+                    : b.migrations().migrations().stream().filter(m -> applied.contains(m.id())).toList();
             ExpectedChanges expected = ExpectedChanges.of(appliedMigrations, options.expectChange());
             DataComparison d = compare(before, expected);
             for (DataComparison.TableComparison t : d.tables()) {
@@ -288,6 +321,36 @@ public final class Deployer {
                 "deployed: " + applied.size() + " migration(s) applied and verified; the database is at " + version(), null);
     }
 
+    /** Thrown past the Bulwark-migrations path once the external tool has run. */
+    private static final class Done extends RuntimeException {
+        Done() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Runs an external command with the tool history before and after in {@code details}; returns why it failed, or null. */
+    private String runTool(ExternalTool t, List<String> details) {
+        details.add("history before: " + toolHistory());
+        out.info("running '" + t.command() + "' with lock_timeout " + Durations.human(b.config().lockTimeout()) + " (PGOPTIONS)");
+        ExternalTool.Run r = t.run(b.target(), b.config().lockTimeout(), b.config().statementTimeout());
+        r.tail().forEach(l -> details.add("| " + l));
+        details.add("history after: " + toolHistory());
+        if (timedOut.get()) {
+            return "max duration " + Durations.human(settings.maxDuration()) + " passed; '" + t.command() + "' was ended";
+        }
+        return r.exit() == 0 ? null : "'" + t.command() + "' exited with " + r.exit()
+                + (r.tail().isEmpty() ? "" : ": " + r.tail().get(r.tail().size() - 1));
+    }
+
+    private String toolHistory() {
+        try (Connection c = b.target().open("bulwark-deploy")) {
+            List<String> h = ExternalTool.history(c);
+            return h.isEmpty() ? "no history table" : String.join("; ", h);
+        } catch (SQLException | RuntimeException e) {
+            return "unreadable (" + message(e) + ")";
+        }
+    }
+
     // ------------------------------------------------------------------ rollback
 
     private DeployReport rollback(Instant started, String versionBefore, List<String> applied, Backups.Backup backup,
@@ -296,7 +359,7 @@ public final class Deployer {
         Instant t0 = Instant.now();
         List<String> details = new ArrayList<>();
         List<String> partial = new ArrayList<>();
-        List<MigrationStatus> states = b.status();
+        List<MigrationStatus> states = tool != null ? List.of() : b.status();
         for (MigrationStatus s : states) {
             HistoryEntry last = s.last();
             if (s.state() == MigrationState.FAILED && last != null && last.kind() != HistoryEntry.Kind.DOWN && last.resumeFrom() != null
@@ -305,7 +368,17 @@ public final class Deployer {
             }
         }
         boolean structural = true;
-        if (!partial.isEmpty()) {
+        if (tool != null) {
+            if (options.execRollback() != null) {
+                ExternalTool undo = new ExternalTool(options.execRollback(), b.config().projectDir());
+                String bad = runTool(undo, details);
+                structural = bad == null;
+                details.add(bad == null ? "'" + undo.command() + "' succeeded" : "'" + undo.command() + "' failed: " + bad);
+            } else {
+                structural = false;
+                details.add("no --exec-rollback command: only the backup can undo what '" + tool.command() + "' did");
+            }
+        } else if (!partial.isEmpty()) {
             structural = false;
             details.add("not rolled back by downs: " + String.join(", ", partial) + " ran part way outside a transaction;"
                     + " its down would run against a half-applied migration");
@@ -358,7 +431,7 @@ public final class Deployer {
         String decision = back ? "rolled back" + (restored ? " by a full restore" : "") + " and verified"
                 : "could not prove the database back: a human must act";
         stage("rollback", t0, back ? Status.OK : Status.FAILED, decision, details);
-        List<String> still = newlyApplied(appliedBefore);
+        List<String> still = tool != null ? List.of() : newlyApplied(appliedBefore);
         if (back) {
             return finish(started, Outcome.ROLLED_BACK, versionBefore, List.of(), backup, preflight,
                     "rolled back (" + why + "): the database is as before the deploy" + (versionBefore != null ? ", at " + versionBefore : ""),
@@ -372,7 +445,8 @@ public final class Deployer {
             todo += "; then run 'bulwark repair' for " + String.join(", ", partial);
         }
         return finish(started, Outcome.NOT_ROLLED_BACK, versionBefore, still, backup, preflight,
-                "NOT rolled back (" + why + "): the database is at " + version() + " and differs from before the deploy", todo);
+                "NOT rolled back (" + why + "): the database" + (version() != null ? " is at " + version() + " and" : "")
+                        + " differs from before the deploy", todo);
     }
 
     /** What differs from before: schema changes and tables whose fingerprint changed (own tables and --expect-change excluded). */

@@ -47,11 +47,19 @@ public final class Preflight {
     private BulwarkException migrationsError;
     private final Set<String> touched = new LinkedHashSet<>();
 
+    private final String externalCommand;
+
     /** @param backups the project's backups, for the recent-backup check; null skips reading them */
     public Preflight(Bulwark bulwark, DeploySettings settings, Backups backups) {
+        this(bulwark, settings, backups, null);
+    }
+
+    /** @param externalCommand another tool's migration command ({@code --exec}), or null for Bulwark's own migrations */
+    public Preflight(Bulwark bulwark, DeploySettings settings, Backups backups, String externalCommand) {
         this.bulwark = bulwark;
         this.settings = settings;
         this.backups = backups;
+        this.externalCommand = externalCommand;
     }
 
     /** Runs every check; never throws for what a check finds. */
@@ -146,6 +154,10 @@ public final class Preflight {
     private List<MigrationStatus> states() {
         if (states == null) {
             db();
+            if (externalCommand != null) {
+                states = List.of(); // another tool runs the migrations: Bulwark does not read them
+                return states;
+            }
             try {
                 states = bulwark.status();
             } catch (BulwarkException e) {
@@ -169,6 +181,10 @@ public final class Preflight {
     }
 
     private CheckResult migrationSet(String id) {
+        if (externalCommand != null) {
+            return new CheckResult(id, Outcome.WARN, "not checked", null, "the migrations are run by '" + externalCommand
+                    + "': Bulwark does not read them", "run that tool's own check (alembic check, prisma migrate status) in CI");
+        }
         states();
         if (migrationsError != null) {
             return new CheckResult(id, Outcome.FAIL, "unreadable", null, migrationsError.getMessage(), migrationsError.fix());
@@ -203,7 +219,17 @@ public final class Preflight {
                 "checksums match the history; " + pending.size() + " pending migration(s)");
     }
 
-    private CheckResult failedMigrations(String id) {
+    private CheckResult failedMigrations(String id) throws SQLException {
+        if (externalCommand != null) {
+            List<String> history = ExternalTool.history(db());
+            List<String> failed = history.stream().filter(h -> h.matches(".*\\b[1-9]\\d* failed.*")).toList();
+            if (!failed.isEmpty()) {
+                return new CheckResult(id, Outcome.FAIL, String.join("; ", failed), "0", "the tool's history records failed migrations: "
+                        + String.join("; ", failed), "resolve them with the tool (prisma migrate resolve, flyway repair) first");
+            }
+            return CheckResult.pass(id, history.isEmpty() ? "no history table yet" : String.join("; ", history), "0",
+                    "the tool's history records no failed migration");
+        }
         if (states().isEmpty() && migrationsError != null) {
             return new CheckResult(id, Outcome.FAIL, "not measured", null, "the migrations could not be read (see migration-set)",
                     "fix the migration-set check first");
