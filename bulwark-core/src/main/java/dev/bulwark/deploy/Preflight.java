@@ -353,13 +353,23 @@ public final class Preflight {
         return CheckResult.pass(id, "0 sessions", Durations.human(settings.idleInTransaction()), "no session idle in a transaction");
     }
 
+    /**
+     * Locks on the tables the pending migrations touch that would hold a migration up: any lock
+     * already awaited (a queue has formed), and locks held by transactions older than the
+     * migration's lock_timeout (it would give up on them). The short row locks of ordinary
+     * traffic are counted but pass: they come and go faster than the lock_timeout.
+     */
     private CheckResult locks(String id) throws SQLException {
         states();
         if (touched.isEmpty()) {
             return CheckResult.pass(id, "no tables touched", null, "the pending migrations touch no existing table");
         }
+        long limitMs = bulwark.config().lockTimeout().toMillis();
+        String threshold = "awaited, or held longer than lock_timeout " + Durations.human(bulwark.config().lockTimeout());
         List<String> found = new ArrayList<>();
-        try (PreparedStatement ps = db().prepareStatement("SELECT c.relname, l.mode, l.granted, l.pid, a.application_name"
+        int shortLived = 0;
+        try (PreparedStatement ps = db().prepareStatement("SELECT c.relname, l.mode, l.granted, l.pid, a.application_name,"
+                + " (extract(epoch FROM now() - a.xact_start) * 1000)::bigint"
                 + " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_class c ON c.oid = l.relation"
                 + " LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
                 + " WHERE c.relname = ANY (?) AND l.pid <> pg_catalog.pg_backend_pid() AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())"
@@ -367,16 +377,24 @@ public final class Preflight {
             ps.setArray(1, db().createArrayOf("text", touched.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    found.add(rs.getString(1) + ": " + rs.getString(2) + (rs.getBoolean(3) ? " held" : " awaited") + " by pid "
-                            + rs.getInt(4) + " (" + rs.getString(5) + ")");
+                    boolean granted = rs.getBoolean(3);
+                    long age = rs.getLong(6);
+                    if (granted && age <= limitMs) {
+                        shortLived++;
+                        continue;
+                    }
+                    found.add(rs.getString(1) + ": " + rs.getString(2) + (granted ? " held" : " awaited") + " by pid "
+                            + rs.getInt(4) + " (" + rs.getString(5) + ", transaction open " + Durations.human(Duration.ofMillis(age)) + ")");
                 }
             }
         }
         if (!found.isEmpty()) {
-            return new CheckResult(id, Outcome.FAIL, found.size() + " lock(s)", "0", String.join("; ", found),
-                    "deploy when those sessions are done: the migration's lock would queue behind them (it retries under lock_timeout)");
+            return new CheckResult(id, Outcome.FAIL, found.size() + " lock(s)", threshold, String.join("; ", found),
+                    "deploy when those sessions are done: the migration's lock would queue behind them (it retries under lock_timeout);"
+                            + " --ignore-check " + id + " to deploy anyway");
         }
-        return CheckResult.pass(id, "0 locks", "0", "no other session holds or awaits a lock on " + String.join(", ", touched));
+        return CheckResult.pass(id, "0 blocking locks" + (shortLived > 0 ? ", " + shortLived + " short-lived" : ""), threshold,
+                "no session holds a lock on " + String.join(", ", touched) + " long enough to hold a migration up");
     }
 
     private CheckResult disk(String id) throws SQLException {

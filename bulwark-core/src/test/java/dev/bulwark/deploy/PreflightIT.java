@@ -76,7 +76,8 @@ class PreflightIT {
                     }
                 });
                 Thread.sleep(1200);
-                try (Bulwark b = Bulwark.open(BulwarkConfig.defaults(project), db.spec(), Listener.SILENT)) {
+                BulwarkConfig config = BulwarkConfig.defaults(project).withTimeouts(Duration.ofMillis(500), null, null, null);
+                try (Bulwark b = Bulwark.open(config, db.spec(), Listener.SILENT)) {
                     CheckResult.Report r = new Preflight(b, fast(), null).run();
                     assertThat(r.checks()).extracting(CheckResult::id).containsExactlyElementsOf(ALL);
                     assertThat(outcome(r, "connectivity")).isEqualTo(CheckResult.Outcome.PASS);
@@ -86,13 +87,39 @@ class PreflightIT {
                     assertThat(outcome(r, "idle-in-transaction")).isEqualTo(CheckResult.Outcome.FAIL);
                     assertThat(result(r, "idle-in-transaction").message()).contains("holding locks on items");
                     assertThat(outcome(r, "locks-on-touched-tables")).isEqualTo(CheckResult.Outcome.FAIL);
-                    assertThat(result(r, "locks-on-touched-tables").message()).contains("items: AccessShareLock held");
+                    assertThat(result(r, "locks-on-touched-tables").message()).contains("items: AccessShareLock held").contains("transaction open");
                     assertThat(outcome(r, "xid-wraparound")).isEqualTo(CheckResult.Outcome.PASS);
                     assertThat(outcome(r, "replication-lag")).isEqualTo(CheckResult.Outcome.PASS);
                     assertThat(outcome(r, "failed-migrations")).isEqualTo(CheckResult.Outcome.PASS);
                 }
                 idle.rollback();
                 sleeping.get();
+            }
+        }
+    }
+
+    @Test
+    void theShortRowLocksOfOrdinaryTrafficDoNotFailTheLockCheck() throws Exception {
+        migrations();
+        try (TestDatabase db = TestDatabase.create("preflight_traffic")) {
+            try (Connection c = db.open(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE items (id int PRIMARY KEY)");
+            }
+            try (Bulwark b = Bulwark.open(BulwarkConfig.defaults(project), db.spec(), Listener.SILENT)) {
+                b.baseline("20260101000000", "items");
+            }
+            try (Connection app = db.open()) {
+                app.setAutoCommit(false);
+                try (Statement s = app.createStatement()) {
+                    s.execute("INSERT INTO items VALUES (1)");
+                }
+                BulwarkConfig config = BulwarkConfig.defaults(project).withTimeouts(Duration.ofSeconds(30), null, null, null);
+                try (Bulwark b = Bulwark.open(config, db.spec(), Listener.SILENT)) {
+                    CheckResult r = result(new Preflight(b, fast(), null).run(), "locks-on-touched-tables");
+                    assertThat(r.outcome()).isEqualTo(CheckResult.Outcome.PASS);
+                    assertThat(r.measured()).isEqualTo("0 blocking locks, 1 short-lived");
+                }
+                app.rollback();
             }
         }
     }
