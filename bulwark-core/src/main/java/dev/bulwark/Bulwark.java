@@ -124,6 +124,24 @@ public final class Bulwark implements AutoCloseable {
         return new dev.bulwark.rehearse.Rehearsal(migrations(), target, config.projectDir(), sampleRows, listener).run();
     }
 
+    /**
+     * Runs every preflight check ({@code bulwark check}) and reports them all.
+     *
+     * @param backups the project's backups (for the recent-backup check), or null
+     */
+    public dev.bulwark.deploy.CheckResult.Report check(dev.bulwark.deploy.DeploySettings settings, dev.bulwark.backup.Backups backups) {
+        return new dev.bulwark.deploy.Preflight(this, settings, backups).run();
+    }
+
+    /**
+     * Deploys the pending migrations ({@code bulwark deploy}): preflight, backup, snapshots,
+     * apply, verify, health; rollback on failure. The report's exit code says how it ended.
+     */
+    public dev.bulwark.deploy.DeployReport deploy(dev.bulwark.deploy.DeploySettings settings, dev.bulwark.backup.Backups backups,
+                                                  dev.bulwark.deploy.Deployer.Options options) {
+        return new dev.bulwark.deploy.Deployer(this, settings, backups, options, listener).run();
+    }
+
     /** Cancels the statement running now (for Ctrl-C): its transaction rolls back and releases its locks. */
     public void cancel() {
         Migrator m = migrator;

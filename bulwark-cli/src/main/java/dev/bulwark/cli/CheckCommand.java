@@ -7,7 +7,6 @@ import dev.bulwark.backup.Backups;
 import dev.bulwark.catalog.CatalogJson;
 import dev.bulwark.deploy.CheckResult;
 import dev.bulwark.deploy.DeploySettings;
-import dev.bulwark.deploy.Preflight;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.pg.PgTools;
 import picocli.CommandLine.Command;
@@ -30,7 +29,7 @@ final class CheckCommand extends DatabaseCommand {
         }
         BackupSettings bs = BackupSettings.load(root.projectDir());
         Backups backups = new Backups(bs.dir(), new PgTools(bs.pgBin(), root.env), b.config().historySchema(), Listener.SILENT);
-        CheckResult.Report r = new Preflight(b, DeploySettings.load(root.projectDir()), backups).run();
+        CheckResult.Report r = b.check(DeploySettings.load(root.projectDir()), backups);
         if (output.equals("json")) {
             out().println(CatalogJson.write(r));
         } else {

@@ -77,8 +77,8 @@ final class DeployCommand extends DatabaseCommand {
         BackupCipher.Key key = bs.encrypt() && !noBackup ? bs.key(root.env) : null;
         Backups backups = new Backups(bs.dir(), new PgTools(bs.pgBin(), root.env), b.config().historySchema(), listener());
         out().println("Database:   " + b.targetDescription());
-        DeployReport r = new Deployer(b, s, backups, new Deployer.Options(!noBackup, key, expectChange, new HashSet<>(ignoreChecks),
-                VersionProvider.version(), exec, execRollback), listener()).run();
+        DeployReport r = b.deploy(s, backups, new Deployer.Options(!noBackup, key, expectChange, new HashSet<>(ignoreChecks),
+                VersionProvider.version(), exec, execRollback));
         out().println();
         out().println(r.outcome().label().toUpperCase(java.util.Locale.ROOT) + ": " + r.state());
         if (r.todo() != null) {

@@ -247,17 +247,21 @@ public final class Deployer {
                     + " statement(s), lock waits " + a.lockWaitMs() + " ms, " + a.lockRetries() + " retries"));
             if (timedOut.get()) {
                 failure = "max duration " + Durations.human(settings.maxDuration()) + " passed";
+                applyDetails.add(failure);
             }
         } catch (Done done) {
             // the external tool ran; failure says how
         } catch (BulwarkException e) {
             failure = timedOut.get() ? "max duration " + Durations.human(settings.maxDuration()) + " passed: " + e.getMessage() : e.getMessage();
+            if (timedOut.get()) {
+                applyDetails.add("max duration " + Durations.human(settings.maxDuration()) + " passed: the running statement was cancelled");
+            }
             applyDetails.add(e.describe());
         }
         List<String> applied = tool != null ? List.of() : newlyApplied(appliedBefore);
         if (failure != null) {
-            stage("apply", t0, Status.FAILED, "rolling back: " + failure, applyDetails);
-            return rollback(started, versionBefore, applied, backup, preflight, before, beforeCatalog, "apply failed: " + failure, appliedBefore);
+            stage("apply", t0, Status.FAILED, "rolling back: the apply failed", applyDetails);
+            return rollback(started, versionBefore, applied, backup, preflight, before, beforeCatalog, "the apply stage failed", appliedBefore);
         }
         stage("apply", t0, Status.OK, tool != null ? "'" + tool.command() + "' succeeded"
                 : applied.size() + " migration(s) applied; the database is at " + version(), applyDetails);
@@ -303,7 +307,7 @@ public final class Deployer {
         if (!problems.isEmpty()) {
             verifyDetails.addAll(0, problems);
             stage("verify", t0, Status.FAILED, "rolling back: " + problems.size() + " problem(s) after applying", verifyDetails);
-            return rollback(started, versionBefore, applied, backup, preflight, before, beforeCatalog, "verification failed: " + problems.get(0), appliedBefore);
+            return rollback(started, versionBefore, applied, backup, preflight, before, beforeCatalog, "verification failed", appliedBefore);
         }
         stage("verify", t0, Status.OK, "integrity, invariants and data as expected", verifyDetails);
 
@@ -313,7 +317,7 @@ public final class Deployer {
             String bad = Notifier.probe(settings.healthUrl(), 3, Duration.ofSeconds(2));
             if (bad != null) {
                 stage("health", t0, Status.FAILED, "rolling back: the health check failed", List.of(bad));
-                return rollback(started, versionBefore, applied, backup, preflight, before, beforeCatalog, "health check failed: " + bad, appliedBefore);
+                return rollback(started, versionBefore, applied, backup, preflight, before, beforeCatalog, "the health check failed", appliedBefore);
             }
             stage("health", t0, Status.OK, "healthy", List.of(Masking.mask(settings.healthUrl()) + " answered"));
         }
@@ -362,8 +366,9 @@ public final class Deployer {
         List<MigrationStatus> states = tool != null ? List.of() : b.status();
         for (MigrationStatus s : states) {
             HistoryEntry last = s.last();
+            // resume_from 0: the first statement failed, so nothing of it stayed applied
             if (s.state() == MigrationState.FAILED && last != null && last.kind() != HistoryEntry.Kind.DOWN && last.resumeFrom() != null
-                    && last.startedAt().isAfter(started)) {
+                    && last.resumeFrom() > 0 && last.startedAt().isAfter(started)) {
                 partial.add(s.id() + " (stopped at statement " + (last.resumeFrom() + 1) + ")");
             }
         }
@@ -434,7 +439,7 @@ public final class Deployer {
         List<String> still = tool != null ? List.of() : newlyApplied(appliedBefore);
         if (back) {
             return finish(started, Outcome.ROLLED_BACK, versionBefore, List.of(), backup, preflight,
-                    "rolled back (" + why + "): the database is as before the deploy" + (versionBefore != null ? ", at " + versionBefore : ""),
+                    "rolled back (" + why + "; see the report): the database is as before the deploy" + (versionBefore != null ? ", at " + versionBefore : ""),
                     "fix the cause, then deploy again");
         }
         String todo = backup != null
@@ -445,7 +450,7 @@ public final class Deployer {
             todo += "; then run 'bulwark repair' for " + String.join(", ", partial);
         }
         return finish(started, Outcome.NOT_ROLLED_BACK, versionBefore, still, backup, preflight,
-                "NOT rolled back (" + why + "): the database" + (version() != null ? " is at " + version() + " and" : "")
+                "NOT rolled back (" + why + "; see the report): the database" + (version() != null ? " is at " + version() + " and" : "")
                         + " differs from before the deploy", todo);
     }
 

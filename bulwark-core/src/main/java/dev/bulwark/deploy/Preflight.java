@@ -286,7 +286,7 @@ public final class Preflight {
     private CheckResult recentBackup(String id) {
         Duration max = settings.backupMaxAge();
         if (backups == null) {
-            return new CheckResult(id, Outcome.WARN, "not looked up", Durations.human(max), "backups were not looked up", "run bulwark check with the project's backup folder");
+            return new CheckResult(id, Outcome.WARN, "not looked up", human(max), "backups were not looked up", "run bulwark check with the project's backup folder");
         }
         String database = bulwark.target().database();
         Instant cutoff = Instant.now().minus(max);
@@ -300,11 +300,11 @@ public final class Preflight {
         }
         if (newest != null && newest.createdAt().isAfter(cutoff)) {
             return CheckResult.pass(id, "verified " + Durations.human(Duration.between(newest.createdAt(), Instant.now())) + " ago",
-                    Durations.human(max), "verified backup " + newest.file());
+                    human(max), "verified backup " + newest.file());
         }
         return new CheckResult(id, Outcome.WARN, newest == null ? "no verified backup" : "newest verified is "
-                + Durations.human(Duration.between(newest.createdAt(), Instant.now())) + " old", Durations.human(max),
-                "no verified backup younger than " + Durations.human(max) + "; deploy will take one",
+                + Durations.human(Duration.between(newest.createdAt(), Instant.now())) + " old", human(max),
+                "no verified backup younger than " + human(max) + "; deploy will take one",
                 "nothing to do before a deploy; or run 'bulwark backup create' then 'bulwark backup verify --drill'");
     }
 
@@ -507,6 +507,17 @@ public final class Preflight {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Like {@link Durations#human}, with whole hours and days as such (24h, 7d). */
+    static String human(Duration d) {
+        if (!d.isZero() && d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
+            return d.toDays() + "d";
+        }
+        if (!d.isZero() && d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
+            return d.toHours() + "h";
+        }
+        return Durations.human(d);
+    }
 
     private interface Row<T> {
         T map(ResultSet rs) throws SQLException;

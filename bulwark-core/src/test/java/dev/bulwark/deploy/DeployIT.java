@@ -232,6 +232,23 @@ class DeployIT {
     }
 
     @Test
+    void passingMaxDurationCancelsTheRunningMigrationAndRollsBack() throws Exception {
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_note.sql", "ALTER TABLE accounts ADD COLUMN note text;", "ALTER TABLE accounts DROP COLUMN note;");
+        migration("20260103000000_slow.sql", "SELECT pg_sleep(30);", "SELECT 1;");
+        DeploySettings s = settings(false, null);
+        DeploySettings limited = new DeploySettings(Duration.ofSeconds(3), null, null, false, s.backupMaxAge(), s.snapshotRetention(), null,
+                null, s.reportDir(), s.longQuery(), s.idleInTransaction(), 0, s.maxReplicationLag(), 0, s.maxXidAge());
+        long t0 = System.nanoTime();
+        DeployReport r = deploy(limited);
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
+        assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds").isLessThan(20);
+        DeployReport.Stage apply = r.stages().stream().filter(x -> x.name().equals("apply")).findFirst().orElseThrow();
+        assertThat(String.join("\n", apply.details())).contains("max duration 3s passed");
+        assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
     void aPartlyAppliedNonTransactionalMigrationIsNotRolledBackWithoutAllowRestoreAndIsWithIt() throws Exception {
         Map<String, String> before = fingerprints();
         migration("20260102000000_half.sql", "-- bulwark:no-transaction\nALTER TABLE accounts ADD COLUMN half int;\nDELETE FROM ledger WHERE amount > 400;\nSELECT 1 / 0;",
