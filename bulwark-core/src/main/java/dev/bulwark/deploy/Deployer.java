@@ -321,8 +321,23 @@ public final class Deployer {
             }
             stage("health", t0, Status.OK, "healthy", List.of(Masking.mask(settings.healthUrl()) + " answered"));
         }
+        pruneSnapshots();
         return finish(started, Outcome.DEPLOYED, versionBefore, applied, backup, preflight,
                 "deployed: " + applied.size() + " migration(s) applied and verified; the database is at " + version(), null);
+    }
+
+    /** After a successful deploy, snapshots older than the retention window go (this deploy's stay). */
+    private void pruneSnapshots() {
+        Instant t0 = Instant.now();
+        try (Connection c = b.target().open("bulwark-snapshot")) {
+            List<Snapshots.Snapshot> gone = snapshots.prune(c, settings.snapshotRetention(), false, id);
+            if (!gone.isEmpty()) {
+                stage("prune-snapshots", t0, Status.OK, gone.size() + " snapshot(s) older than "
+                        + Preflight.human(settings.snapshotRetention()) + " deleted", gone.stream().map(Snapshots.Snapshot::id).toList());
+            }
+        } catch (SQLException | RuntimeException e) {
+            warn("warning: could not prune old snapshots: " + message(e));
+        }
     }
 
     /** Thrown past the Bulwark-migrations path once the external tool has run. */

@@ -240,8 +240,14 @@ public final class Snapshots {
 
     /** Drops snapshots older than {@code retention}; returns them. */
     public List<Snapshot> prune(Connection c, Duration retention, boolean dryRun) throws SQLException {
+        return prune(c, retention, dryRun, null);
+    }
+
+    /** Drops snapshots older than {@code retention}, except those of deploy {@code keepDeployId} (may be null). */
+    public List<Snapshot> prune(Connection c, Duration retention, boolean dryRun, String keepDeployId) throws SQLException {
         Instant cutoff = Instant.now().minus(retention);
-        List<Snapshot> old = list(c).stream().filter(s -> s.createdAt().isBefore(cutoff)).toList();
+        List<Snapshot> old = list(c).stream().filter(s -> s.createdAt().isBefore(cutoff))
+                .filter(s -> !s.deployId().equals(keepDeployId)).toList();
         if (!dryRun) {
             for (Snapshot s : old) {
                 if (dir == null) {

@@ -249,6 +249,33 @@ class DeployIT {
     }
 
     @Test
+    void fileSnapshotsPutADroppedColumnBackAndOldSnapshotsArePrunedAfterASuccessfulDeploy() throws Exception {
+        Path dir = project.resolve("snapshots");
+        DeploySettings d = settings(false, null);
+        DeploySettings files = new DeploySettings(Duration.ZERO, null, null, false, d.backupMaxAge(), Duration.ofMillis(1), dir, null,
+                d.reportDir(), d.longQuery(), d.idleInTransaction(), 0, d.maxReplicationLag(), 0, d.maxXidAge());
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_drop_owner.sql", "ALTER TABLE accounts DROP COLUMN owner;",
+                "ALTER TABLE accounts ADD COLUMN owner text NOT NULL DEFAULT '';\nALTER TABLE accounts ALTER COLUMN owner DROP DEFAULT;");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(files);
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        assertThat(fingerprints()).isEqualTo(before);
+        Path csv = dir.resolve(r.snapshots().get(0).id() + ".csv");
+        assertThat(csv).exists();
+        assertThat(Files.getPosixFilePermissions(csv)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(single("SELECT to_regclass('bulwark_snapshots.snapshot')::text")).as("nothing written to the schema").isNull();
+
+        Files.delete(project.resolve("migrations/20260103000000_fails.sql"));
+        Thread.sleep(5);
+        DeployReport ok = deploy(files);
+        assertThat(ok.outcome()).as(ok.markdown()).isEqualTo(DeployReport.Outcome.DEPLOYED);
+        assertThat(ok.stages()).extracting(DeployReport.Stage::name).contains("prune-snapshots");
+        assertThat(csv).doesNotExist();
+        assertThat(dir.resolve(ok.snapshots().get(0).id() + ".csv")).exists();
+    }
+
+    @Test
     void aPartlyAppliedNonTransactionalMigrationIsNotRolledBackWithoutAllowRestoreAndIsWithIt() throws Exception {
         Map<String, String> before = fingerprints();
         migration("20260102000000_half.sql", "-- bulwark:no-transaction\nALTER TABLE accounts ADD COLUMN half int;\nDELETE FROM ledger WHERE amount > 400;\nSELECT 1 / 0;",
