@@ -102,11 +102,12 @@ final class BackupCommand implements Runnable {
             BackupCipher.Key key = s.encrypt() ? s.key(root.env) : null;
             out().println("Database:   " + b.targetDescription());
             Backups.Backup backup = options.backups(root, s, listener()).create(b.target(),
-                    new Backups.CreateOptions(s.jobs(), key, VersionProvider.version()));
+                    new Backups.CreateOptions(s.jobs(), key, VersionProvider.version(), b.isEmbedded()));
             BackupManifest m = backup.manifest();
             out().println("Backup " + backup.name() + ": " + m.data().tables().size() + " tables, " + m.rows() + " rows, "
                     + Backups.human(m.bytes()) + (m.encrypted() ? ", encrypted" : "") + ", migration version "
-                    + (m.migrationVersion() == null ? "none" : m.migrationVersion()) + ", sha256 " + m.sha256().substring(0, 16) + "…");
+                    + (m.migrationVersion() == null ? "none" : m.migrationVersion())
+                    + (m.sha256() != null ? ", sha256 " + m.sha256().substring(0, 16) + "…" : ", a template-copy database"));
             return ExitCodes.OK;
         }
     }
@@ -244,7 +245,16 @@ final class BackupCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             BackupSettings s = options.settings(root, null, null);
             Duration age = maxAge == null ? s.maxAge() : Durations.parse(maxAge, "--max-age");
-            Backups.PruneOutcome r = options.backups(root, s, Listener.SILENT).prune(age, keep == null ? s.keep() : keep, dryRun);
+            Backups backups = options.backups(root, s, Listener.SILENT);
+            Backups.PruneOutcome r;
+            if (backups.list().stream().anyMatch(b -> "template".equals(b.manifest().dumpFormat()))) {
+                // template copies are databases on the embedded server: it is needed to drop them
+                try (dev.bulwark.pg.EmbeddedServer server = dev.bulwark.pg.EmbeddedServer.open(root.projectDir())) {
+                    r = backups.prune(age, keep == null ? s.keep() : keep, dryRun, server.connection());
+                }
+            } else {
+                r = backups.prune(age, keep == null ? s.keep() : keep, dryRun);
+            }
             for (Backups.Backup b : r.deleted()) {
                 out.println((dryRun ? "would delete " : "deleted ") + b.name() + " (" + WHEN.format(b.manifest().createdAt()) + ")");
             }

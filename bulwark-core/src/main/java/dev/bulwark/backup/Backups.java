@@ -87,8 +87,14 @@ public final class Backups {
      * @param jobs       parallel dump jobs: more than 1 writes pg_dump's folder format
      * @param key        encrypt with this key, or null for none
      * @param toolVersion Bulwark's version, for the manifest
+     * @param templateFallback with no pg_dump able to dump this server, copy the database with
+     *                    {@code CREATE DATABASE … TEMPLATE} instead (for the embedded server,
+     *                    which has no other sessions; a live database refuses it)
      */
-    public record CreateOptions(int jobs, BackupCipher.Key key, String toolVersion) {
+    public record CreateOptions(int jobs, BackupCipher.Key key, String toolVersion, boolean templateFallback) {
+        public CreateOptions(int jobs, BackupCipher.Key key, String toolVersion) {
+            this(jobs, key, toolVersion, false);
+        }
     }
 
     // ------------------------------------------------------------------ create
@@ -99,9 +105,22 @@ public final class Backups {
                     "drop --jobs to get one encrypted file, or encrypt the backup folder's disk instead");
         }
         PrivateFiles.directory(dir);
+        PgTools.Tool found;
+        try {
+            found = tools.find("pg_dump", serverMajor(db));
+        } catch (BulwarkException e) {
+            if (!options.templateFallback() || e.code() != ErrorCode.USAGE) {
+                throw e;
+            }
+            if (options.key() != null) {
+                throw new BulwarkException(ErrorCode.USAGE, e.getMessage() + "; a template copy, the fallback, cannot be encrypted",
+                        e.fix());
+            }
+            out.warn("warning: " + e.getMessage() + "; copying the database with CREATE DATABASE … TEMPLATE instead");
+            return createTemplateCopy(db, options);
+        }
+        PgTools.Tool pgDump = found;
         try (Connection c = db.open(APP)) {
-            int major = serverMajor(c);
-            PgTools.Tool pgDump = tools.find("pg_dump", major);
             String database = currentDatabase(c);
             String version = CurrentVersion.read(c, historySchema);
             c.setAutoCommit(false);
@@ -116,9 +135,14 @@ public final class Backups {
                 CatalogSnapshot catalog = new CatalogReader(c).read();
                 DataSnapshot data = new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS).snapshot(catalog);
                 Instant at = Instant.now();
-                String base = safe(database) + "_" + STAMP.format(at) + "_" + (version == null ? "none" : safe(version));
+                String stem = safe(database) + "_" + STAMP.format(at) + "_" + (version == null ? "none" : safe(version));
                 boolean folder = options.jobs() > 1;
-                String fileName = base + (folder ? ".dir" : options.key() != null ? ".dump.enc" : ".dump");
+                String ext = folder ? ".dir" : options.key() != null ? ".dump.enc" : ".dump";
+                String base = stem;
+                for (int n = 2; Files.exists(dir.resolve(base + ".json")) || Files.exists(dir.resolve(base + ext)); n++) {
+                    base = stem + "_" + n; // two backups in one second (a restore's safety backup, say)
+                }
+                String fileName = base + ext;
                 Path target = dir.resolve(fileName);
                 Path part = dir.resolve(fileName + ".part");
                 PrivateFiles.delete(part);
@@ -200,6 +224,64 @@ public final class Backups {
         }
     }
 
+    /**
+     * A backup as a database: {@code CREATE DATABASE <copy> TEMPLATE <db>} copies the files as
+     * they are, which PostgreSQL allows only while nobody else is connected to the source. The
+     * manifest names the copy; it is fingerprinted, verified and restored like a dump.
+     */
+    private Backup createTemplateCopy(ConnectionSpec db, CreateOptions options) {
+        String database = db.database();
+        Instant at = Instant.now();
+        String version;
+        try (Connection c = db.open(APP)) {
+            version = CurrentVersion.read(c, historySchema);
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read " + db.masked() + ": " + e.getMessage(), null, e);
+        }
+        String stem = truncate(safe(database).toLowerCase(java.util.Locale.ROOT), 30) + "_backup_"
+                + STAMP.format(at).toLowerCase(java.util.Locale.ROOT);
+        ConnectionSpec maintenance = maintenance(db);
+        String copy = stem;
+        for (int n = 2; databaseExists(maintenance, copy) || Files.exists(dir.resolve(copy + ".json")); n++) {
+            copy = stem + "_" + n;
+        }
+        try (Connection m = maintenance.open(APP); Statement s = m.createStatement()) {
+            s.execute("CREATE DATABASE " + Identifiers.quote(copy) + " TEMPLATE " + Identifiers.quote(database));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "the template copy of " + database + " failed: " + e.getMessage(),
+                    "a template copy needs the database to itself: end the other sessions, or install the PostgreSQL client so pg_dump can back it up live", e);
+        }
+        ConnectionSpec copySpec = db.withDatabase(copy);
+        DataSnapshot data;
+        String serverVersion;
+        long bytes;
+        try (Connection c = copySpec.open(APP)) {
+            c.setAutoCommit(false);
+            CatalogSnapshot catalog = new CatalogReader(c).read();
+            serverVersion = catalog.serverVersion();
+            data = new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS).snapshot(catalog);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_database_size(current_database())")) {
+                rs.next();
+                bytes = rs.getLong(1);
+            }
+            c.rollback();
+            BackupManifest m = new BackupManifest(BackupManifest.FORMAT, copy, "template", database, db.masked(), serverVersion, version,
+                    at, createdBy(c), options.toolVersion(), null, null, bytes, null, data, null);
+            Path manifest = dir.resolve(copy + ".json");
+            PrivateFiles.write(manifest, CatalogJson.write(m));
+            out.info("Copied " + database + " to the database " + copy + " (" + human(bytes) + ") and wrote " + manifest.getFileName());
+            return new Backup(manifest, m);
+        } catch (SQLException | RuntimeException e) {
+            dropDatabase(maintenance, copy);
+            throw e instanceof BulwarkException be ? be
+                    : new BulwarkException(ErrorCode.DATABASE, "cannot fingerprint the copy " + copy + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static boolean isTemplate(Backup b) {
+        return "template".equals(b.manifest().dumpFormat());
+    }
+
     // ------------------------------------------------------------------ list
 
     /** Every backup with a manifest, newest first. */
@@ -257,6 +339,9 @@ public final class Backups {
      * and fingerprints must equal the manifest's. The result is recorded in the manifest.
      */
     public VerifyOutcome verify(Backup b, BackupCipher.Key key, ConnectionSpec drillServer) {
+        if (isTemplate(b)) {
+            return verifyTemplate(b, drillServer);
+        }
         List<String> problems = new ArrayList<>();
         String level = drillServer == null ? "list" : "drill";
         DataComparison comparison = null;
@@ -292,6 +377,30 @@ public final class Backups {
         BackupManifest updated = b.manifest().withVerification(new BackupManifest.Verification(Instant.now(), level, ok, detail));
         PrivateFiles.write(b.manifestFile(), CatalogJson.write(updated));
         return new VerifyOutcome(new Backup(b.manifestFile(), updated), ok, level, problems, comparison);
+    }
+
+    /** A template copy is verified by fingerprinting it: it must still equal the manifest. */
+    private VerifyOutcome verifyTemplate(Backup b, ConnectionSpec server) {
+        if (server == null) {
+            throw BulwarkException.usage(b.name() + " is a database on the server, not a file", "verify it with a connection to that server");
+        }
+        List<String> problems = new ArrayList<>();
+        DataComparison comparison = null;
+        ConnectionSpec copy = server.withDatabase(b.name());
+        if (!databaseExists(maintenance(server), b.name())) {
+            problems.add("the database " + b.name() + " holding this backup no longer exists");
+        } else {
+            comparison = compare(copy, b.manifest().data());
+            if (comparison.verdict() != DataComparison.Verdict.IDENTICAL) {
+                problems.add("the copy differs from the manifest: " + differences(comparison));
+            }
+        }
+        boolean ok = problems.isEmpty();
+        BackupManifest updated = b.manifest().withVerification(new BackupManifest.Verification(Instant.now(), "drill", ok,
+                ok ? "template copy fingerprinted: " + b.manifest().data().tables().size() + " tables, " + b.manifest().rows()
+                        + " rows, fingerprints equal" : String.join("; ", problems)));
+        PrivateFiles.write(b.manifestFile(), CatalogJson.write(updated));
+        return new VerifyOutcome(new Backup(b.manifestFile(), updated), ok, "drill", problems, comparison);
     }
 
     /**
@@ -365,7 +474,14 @@ public final class Backups {
             throw BulwarkException.usage("the restore target " + target.masked() + " names no database", "add the database to the URL");
         }
         List<String> problems = new ArrayList<>();
-        Path plain = readable(b, key, problems);
+        Path plain = null;
+        if (isTemplate(b)) {
+            if (!databaseExists(maintenance(target), b.name())) {
+                problems.add("the database " + b.name() + " holding this backup no longer exists");
+            }
+        } else {
+            plain = readable(b, key, problems);
+        }
         if (!problems.isEmpty()) {
             throw new BulwarkException(ErrorCode.FINDINGS, "not restored, the target was not touched: " + String.join("; ", problems),
                     "use another backup ('bulwark backup list')");
@@ -383,12 +499,18 @@ public final class Backups {
                 }
             }
             String owner = exists ? owner(maintenance, name) : null;
-            createDatabase(maintenance, staging, owner);
+            if (isTemplate(b)) {
+                createDatabase(maintenance, staging, owner, b.name());
+            } else {
+                createDatabase(maintenance, staging, owner);
+            }
             DataComparison comparison;
             try {
                 ConnectionSpec stagingSpec = target.withDatabase(staging);
                 out.info("Restoring " + b.name() + " into a new database " + staging);
-                pgRestore(b, plain, stagingSpec, maintenance);
+                if (!isTemplate(b)) {
+                    pgRestore(b, plain, stagingSpec, maintenance);
+                }
                 comparison = compare(stagingSpec, b.manifest().data());
                 if (comparison.verdict() != DataComparison.Verdict.IDENTICAL) {
                     throw new BulwarkException(ErrorCode.FINDINGS, "not restored, the target was not touched: the restored data differs"
@@ -500,6 +622,14 @@ public final class Backups {
      * newest backup whose last verification passed.
      */
     public PruneOutcome prune(Duration maxAge, int keep, boolean dryRun) {
+        return prune(maxAge, keep, dryRun, null);
+    }
+
+    /**
+     * @param server the server holding template-copy backups (to drop them), or null: such
+     *               backups are then kept, with the reason
+     */
+    public PruneOutcome prune(Duration maxAge, int keep, boolean dryRun, ConnectionSpec server) {
         if (keep < 1) {
             throw BulwarkException.usage("--keep must be at least 1, was " + keep, "keep at least one backup");
         }
@@ -517,10 +647,16 @@ public final class Backups {
                 kept.put(b.name(), "one of the newest " + keep);
             } else if (b.manifest().createdAt().isAfter(cutoff)) {
                 kept.put(b.name(), "younger than " + dev.bulwark.Durations.human(maxAge));
+            } else if (isTemplate(b) && server == null) {
+                kept.put(b.name(), "a template-copy database: prune with a connection to its server to drop it");
             } else {
                 deleted.add(b);
                 if (!dryRun) {
-                    PrivateFiles.delete(b.data());
+                    if (isTemplate(b)) {
+                        dropDatabase(maintenance(server), b.name());
+                    } else {
+                        PrivateFiles.delete(b.data());
+                    }
                     PrivateFiles.delete(b.manifestFile());
                 }
             }
@@ -631,9 +767,13 @@ public final class Backups {
     }
 
     static void createDatabase(ConnectionSpec maintenance, String name, String owner) {
+        // template0: a restore needs an empty database, and template1 may hold someone's objects
+        createDatabase(maintenance, name, owner, "template0");
+    }
+
+    private static void createDatabase(ConnectionSpec maintenance, String name, String owner, String template) {
         try (Connection c = maintenance.open(APP); Statement s = c.createStatement()) {
-            // template0: a restore needs an empty database, and template1 may hold someone's objects
-            s.execute("CREATE DATABASE " + Identifiers.quote(name) + " TEMPLATE template0"
+            s.execute("CREATE DATABASE " + Identifiers.quote(name) + " TEMPLATE " + Identifiers.quote(template)
                     + (owner != null ? " OWNER " + Identifiers.quote(owner) : ""));
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "cannot create the database " + name + ": " + e.getMessage(),

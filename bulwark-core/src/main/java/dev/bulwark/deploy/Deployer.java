@@ -186,8 +186,10 @@ public final class Deployer {
         CatalogSnapshot beforeCatalog;
         try {
             if (options.backup()) {
-                backup = backups.create(b.target(), new Backups.CreateOptions(1, options.backupKey(), options.toolVersion()));
-                Backups.VerifyOutcome v = backups.verify(backup, options.backupKey(), null);
+                b.releaseConnections(); // a template-copy backup (embedded server, no pg_dump) needs the database to itself
+                backup = backups.create(b.target(), new Backups.CreateOptions(1, options.backupKey(), options.toolVersion(), b.isEmbedded()));
+                Backups.VerifyOutcome v = backups.verify(backup, options.backupKey(),
+                        "template".equals(backup.manifest().dumpFormat()) ? b.target() : null);
                 if (!v.ok()) {
                     throw new BulwarkException(dev.bulwark.ErrorCode.FINDINGS, "the backup just taken fails verification: "
                             + String.join("; ", v.problems()), "check the backup folder's disk");

@@ -251,6 +251,47 @@ class BackupIT {
     }
 
     @Test
+    void withNoUsablePgDumpATemplateCopyIsTakenVerifiedRestoredAndPruned() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-pg-bin"));
+        Backups noDump = new Backups(dir.resolve("backups"), new PgTools(empty, Map.of("PATH", empty.toString())), "public", Listener.SILENT);
+        assertThatThrownBy(() -> noDump.create(spec, plain())).hasMessageContaining("has no runnable pg_dump");
+        assertThatThrownBy(() -> noDump.create(spec, new Backups.CreateOptions(1, KEY, "test", true)))
+                .hasMessageContaining("cannot be encrypted");
+        Backups.Backup b = noDump.create(spec, new Backups.CreateOptions(1, null, "test", true));
+        assertThat(b.manifest().dumpFormat()).isEqualTo("template");
+        assertThat(count(spec, "SELECT count(*) FROM pg_database WHERE datname = '" + b.name() + "'")).isEqualTo(1);
+        assertThat(noDump.verify(b, null, spec).ok()).isTrue();
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM items WHERE id > 100");
+        }
+        Backups.RestoreOutcome r = noDump.restore(noDump.find(b.name()), null, spec, true, false, plain());
+        assertThat(count(spec, "SELECT count(*) FROM items")).isEqualTo(1000);
+        Backups.dropDatabase(Backups.maintenance(spec), r.replaced());
+        Backups.PruneOutcome p = noDump.prune(Duration.ZERO, 1, false, spec);
+        assertThat(p.kept()).containsKey(b.name());
+        BackupManifest m = b.manifest();
+        BackupManifest older = new BackupManifest(m.format(), m.file(), m.dumpFormat(), m.database(), m.server(), m.serverVersion(), null,
+                m.createdAt().minus(Duration.ofDays(60)), m.createdBy(), m.toolVersion(), null, null, 1, null, m.data(), null);
+        Files.writeString(b.manifestFile(), CatalogJson.write(older));
+        noDump.create(spec, new Backups.CreateOptions(1, null, "test", true));
+        noDump.prune(Duration.ofDays(30), 1, false, spec);
+        assertThat(count(spec, "SELECT count(*) FROM pg_database WHERE datname = '" + b.name() + "'")).isZero();
+        for (Backups.Backup left : noDump.list()) {
+            Backups.dropDatabase(Backups.maintenance(spec), left.name());
+        }
+    }
+
+    @Test
+    void backupsTakenInTheSameSecondGetDistinctNames() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            names.add(backups.create(spec, plain()).name());
+        }
+        assertThat(names).hasSize(3);
+        assertThat(backups.list()).hasSize(3).allSatisfy(b -> assertThat(b.data()).exists());
+    }
+
+    @Test
     void pruneKeepsTheNewestCountAndTheNewestVerifiedBackup() throws IOException {
         Backups.Backup real = backups.create(spec, plain());
         BackupManifest m = real.manifest();
