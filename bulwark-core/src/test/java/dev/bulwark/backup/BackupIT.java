@@ -292,6 +292,22 @@ class BackupIT {
     }
 
     @Test
+    void restoreIntoANewDatabaseCreatesItAndLeavesTheSourceAlone() throws SQLException {
+        Backups.Backup b = backups.create(spec, plain());
+        String name = db.name() + "_copy";
+        ConnectionSpec copy = spec.withDatabase(name);
+        try {
+            Backups.RestoreOutcome r = backups.restore(b, null, copy, false, true, plain());
+            assertThat(r.replaced()).isNull();
+            assertThat(r.safetyBackup()).as("nothing to protect in a new database").isNull();
+            assertThat(count(copy, "SELECT count(*) FROM items")).isEqualTo(1000);
+            assertThat(count(spec, "SELECT count(*) FROM items")).isEqualTo(1000);
+        } finally {
+            Backups.dropDatabase(Backups.maintenance(spec), name);
+        }
+    }
+
+    @Test
     void pruneKeepsTheNewestCountAndTheNewestVerifiedBackup() throws IOException {
         Backups.Backup real = backups.create(spec, plain());
         BackupManifest m = real.manifest();
