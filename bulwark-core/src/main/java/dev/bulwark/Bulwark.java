@@ -1,17 +1,30 @@
 package dev.bulwark;
 
+import dev.bulwark.catalog.CatalogReader;
+import dev.bulwark.catalog.CatalogSnapshot;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.execute.MigrateResult;
 import dev.bulwark.execute.Migrator;
+import dev.bulwark.fingerprint.DataComparer;
+import dev.bulwark.fingerprint.DataComparison;
+import dev.bulwark.fingerprint.DataSnapshot;
+import dev.bulwark.fingerprint.Fingerprinter;
 import dev.bulwark.history.HistoryEntry;
+import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationSet;
 import dev.bulwark.migration.MigrationSources;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.EmbeddedServer;
 import dev.bulwark.plan.MigrationStatus;
+import dev.bulwark.verify.ExpectedChanges;
+import dev.bulwark.verify.Finding;
+import dev.bulwark.verify.VerifyOptions;
+import dev.bulwark.verify.VerifyResult;
 
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -79,6 +92,11 @@ public final class Bulwark implements AutoCloseable {
     private synchronized Migrator migrator() {
         if (migrator == null) {
             MigrationSet set = migrations();
+            if (set.format() == dev.bulwark.migration.MigrationFormat.ALEMBIC) {
+                // The statements read from versions/*.py are a static approximation for lint, not what alembic runs.
+                throw BulwarkException.usage("Bulwark reads Alembic migrations to lint them, but does not apply them",
+                        "apply them with `alembic upgrade head`; lint them with `bulwark lint`");
+            }
             work = target.open(APPLICATION_NAME);
             monitor = target.open(APPLICATION_NAME + "-lock");
             migrator = new Migrator(config, work, monitor, set, listener);
@@ -114,6 +132,93 @@ public final class Bulwark implements AutoCloseable {
         migrator().repair(actions);
     }
 
+    /** The schema of the target, read in one read-only transaction. */
+    public CatalogSnapshot catalog(List<String> schemas) {
+        try (Connection c = target.open(APPLICATION_NAME + "-verify")) {
+            return readOnly(c, () -> new CatalogReader(c).read(schemas));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "reading the catalog of " + target.masked() + " failed: "
+                    + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * Schema and data integrity, invariants and the cascade report; with {@code compareWith}, also
+     * the data compared with that snapshot, where tables changed by migrations applied since the
+     * snapshot (their statements and {@code -- bulwark:expect-change} lines) or named in
+     * {@code expectChange} count as expected.
+     */
+    public VerifyResult verify(VerifyOptions options, DataSnapshot compareWith, List<String> expectChange) {
+        ExpectedChanges expected = compareWith == null ? ExpectedChanges.none()
+                : ExpectedChanges.of(migrationsAppliedSince(compareWith.takenAt()), expectChange);
+        try (Connection c = target.open(APPLICATION_NAME + "-verify")) {
+            VerifyResult result = new dev.bulwark.verify.Verifier(c, options).run(target.masked());
+            if (compareWith == null) {
+                return result;
+            }
+            DataComparison comparison = readOnly(c, () -> new DataComparer(new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS))
+                    .compare(compareWith, new CatalogReader(c).read(options.schemas()), expected::why));
+            List<Finding> lost = dev.bulwark.verify.Verifier.findings(comparison);
+            return result.withComparison(comparison, lost);
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "verify on " + target.masked() + " failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Row counts and fingerprints of every table, for a later {@link #verify} comparison. */
+    public DataSnapshot snapshotData(List<String> schemas, long chunkRows) {
+        try (Connection c = target.open(APPLICATION_NAME + "-verify")) {
+            return readOnly(c, () -> new Fingerprinter(c, chunkRows).snapshot(new CatalogReader(c).read(schemas)));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "snapshot of " + target.masked() + " failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Migrations whose latest successful apply started at or after {@code since}; none when there is no history. */
+    private List<Migration> migrationsAppliedSince(java.time.Instant since) {
+        if (!Files.isDirectory(config.migrationsDir())) {
+            return List.of();
+        }
+        List<Migration> out = new ArrayList<>();
+        try {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (HistoryEntry h : history()) {
+                if (h.status() == HistoryEntry.Status.SUCCESS && h.startedAt() != null && !h.startedAt().isBefore(since)
+                        && (h.kind() == HistoryEntry.Kind.VERSIONED || h.kind() == HistoryEntry.Kind.REPEATABLE)) {
+                    ids.add(h.version());
+                }
+            }
+            for (Migration m : migrations().migrations()) {
+                if (ids.contains(m.id())) {
+                    out.add(m);
+                }
+            }
+        } catch (BulwarkException e) {
+            listener.warn("warning: cannot tell which migrations ran since the snapshot (" + e.getMessage()
+                    + "); only --expect-change tables count as expected");
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one REPEATABLE READ, READ ONLY transaction, rolled back afterwards. */
+    private static <T> T readOnly(Connection c, SqlWork<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            // never queue indefinitely behind a migration's exclusive lock (and stall what queues behind us)
+            s.execute("SET LOCAL lock_timeout = '" + VerifyOptions.DEFAULT_LOCK_WAIT.toMillis() + "ms'");
+            return work.run();
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
     /**
      * Rehearses every migration on a throwaway database created on this target's server
      * (for the embedded default: the embedded server), then drops it.
@@ -121,7 +226,14 @@ public final class Bulwark implements AutoCloseable {
      * @param sampleRows rows to insert into each table a migration creates (0: none)
      */
     public dev.bulwark.rehearse.RehearsalResult rehearse(int sampleRows) {
-        return new dev.bulwark.rehearse.Rehearsal(migrations(), target, config.projectDir(), sampleRows, listener).run();
+        return rehearse(sampleRows, null);
+    }
+
+    /** @param live the real target, read only for its table sizes, or null */
+    public dev.bulwark.rehearse.RehearsalResult rehearse(int sampleRows, ConnectionSpec live) {
+        return new dev.bulwark.rehearse.Rehearsal(migrations(), target, config.projectDir(), sampleRows, listener)
+                .withLiveSizes(live == null ? dev.bulwark.catalog.LiveSizes.NONE : dev.bulwark.catalog.LiveSizes.read(live))
+                .run();
     }
 
     /**

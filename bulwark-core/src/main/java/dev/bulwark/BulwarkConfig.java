@@ -26,6 +26,7 @@ import java.util.Set;
  * @param lockRetryBudget  total time spent retrying statements that hit lock_timeout
  * @param lockWait         how long a run waits for another run's migration lock
  * @param historySchema    schema of {@code bulwark_history}
+ * @param checksDir        folder of invariant queries for {@code verify} (absolute; may not exist)
  */
 public record BulwarkConfig(
         Path projectDir,
@@ -36,7 +37,8 @@ public record BulwarkConfig(
         Duration statementTimeout,
         Duration lockRetryBudget,
         Duration lockWait,
-        String historySchema) {
+        String historySchema,
+        Path checksDir) {
 
     public static final String FILE_NAME = "bulwark.toml";
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(2);
@@ -53,6 +55,7 @@ public record BulwarkConfig(
     public BulwarkConfig {
         Objects.requireNonNull(projectDir, "projectDir");
         Objects.requireNonNull(migrationsDir, "migrationsDir");
+        Objects.requireNonNull(checksDir, "checksDir");
         requirePositive(lockTimeout, "execution.lock_timeout");
         requireNotNegative(statementTimeout, "execution.statement_timeout");
         requireNotNegative(lockRetryBudget, "execution.lock_retry_budget");
@@ -79,7 +82,7 @@ public record BulwarkConfig(
     public static BulwarkConfig defaults(Path projectDir) {
         Path p = projectDir.toAbsolutePath().normalize();
         return new BulwarkConfig(p, p.resolve("migrations"), null, null, DEFAULT_LOCK_TIMEOUT, Duration.ZERO,
-                DEFAULT_RETRY_BUDGET, DEFAULT_LOCK_WAIT, "public");
+                DEFAULT_RETRY_BUDGET, DEFAULT_LOCK_WAIT, "public", p.resolve("checks"));
     }
 
     /** Reads {@code projectDir/bulwark.toml} when it exists, else the defaults. */
@@ -110,6 +113,9 @@ public record BulwarkConfig(
         checkKeys(file, history, "history.", Set.of("schema"));
         checkKeys(file, root.path("backup"), "backup.", BACKUP_KEYS);
         checkKeys(file, root.path("deploy"), "deploy.", DEPLOY_KEYS);
+        checkKeys(file, root.path("lint"), "lint.", Set.of("fail_on", "pg_version", "rules", "protected_tables"));
+        JsonNode verify = root.path("verify");
+        checkKeys(file, verify, "verify.", Set.of("checks_dir"));
 
         Path dir = migrations.has("dir") ? c.projectDir.resolve(text(file, migrations, "dir")).normalize() : c.migrationsDir;
         MigrationFormat format = migrations.has("format") ? MigrationFormat.fromId(text(file, migrations, "format")) : null;
@@ -119,7 +125,8 @@ public record BulwarkConfig(
                 duration(file, execution, "statement_timeout", c.statementTimeout),
                 duration(file, execution, "lock_retry_budget", c.lockRetryBudget),
                 duration(file, execution, "lock_wait", c.lockWait),
-                history.has("schema") ? text(file, history, "schema") : c.historySchema);
+                history.has("schema") ? text(file, history, "schema") : c.historySchema,
+                verify.has("checks_dir") ? c.projectDir.resolve(text(file, verify, "checks_dir")).normalize() : c.checksDir);
     }
 
     private static void checkKeys(Path file, JsonNode node, String prefix, Set<String> known) {
@@ -157,12 +164,12 @@ public record BulwarkConfig(
 
     public BulwarkConfig withMigrationsDir(Path dir) {
         return new BulwarkConfig(projectDir, projectDir.resolve(dir).normalize(), format, databaseUrl, lockTimeout,
-                statementTimeout, lockRetryBudget, lockWait, historySchema);
+                statementTimeout, lockRetryBudget, lockWait, historySchema, checksDir);
     }
 
     public BulwarkConfig withFormat(MigrationFormat f) {
         return new BulwarkConfig(projectDir, migrationsDir, f, databaseUrl, lockTimeout, statementTimeout,
-                lockRetryBudget, lockWait, historySchema);
+                lockRetryBudget, lockWait, historySchema, checksDir);
     }
 
     public BulwarkConfig withTimeouts(Duration lockTimeout, Duration statementTimeout, Duration retryBudget, Duration lockWait) {
@@ -170,6 +177,11 @@ public record BulwarkConfig(
                 lockTimeout != null ? lockTimeout : this.lockTimeout,
                 statementTimeout != null ? statementTimeout : this.statementTimeout,
                 retryBudget != null ? retryBudget : this.lockRetryBudget,
-                lockWait != null ? lockWait : this.lockWait, historySchema);
+                lockWait != null ? lockWait : this.lockWait, historySchema, checksDir);
+    }
+
+    public BulwarkConfig withChecksDir(Path dir) {
+        return new BulwarkConfig(projectDir, migrationsDir, format, databaseUrl, lockTimeout, statementTimeout,
+                lockRetryBudget, lockWait, historySchema, projectDir.resolve(dir).normalize());
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
                 InitCommand.class,
                 NewCommand.class,
                 StatusCommand.class,
+                LintCommand.class,
                 MigrateCommand.class,
                 RollbackCommand.class,
                 HistoryCommand.class,
@@ -31,6 +32,7 @@ import java.util.Map;
                 DeployCommand.class,
                 SnapshotsCommand.class,
                 DbCommand.class,
+                VerifyCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class BulwarkCommand implements Runnable {

@@ -23,6 +23,8 @@ import java.util.Optional;
         description = {"Rehearse every migration on a throwaway database (on the embedded server, or --scratch-url):",
                 "apply statement by statement and record the locks, rewrites and scans PostgreSQL really performs,",
                 "then check each round trip (up, down, up again). The scratch database is always dropped.",
+                "With --url, the real database is only read (in a read-only transaction) for its table sizes,",
+                "so each lock says what it would block there.",
                 "Exits 1 when a statement fails, a round trip fails or a trace finding is an error."})
 final class TestCommand extends DatabaseCommand {
     @Option(names = "--scratch-url", paramLabel = "URL",
@@ -42,10 +44,6 @@ final class TestCommand extends DatabaseCommand {
 
     @Override
     Optional<ConnectionSpec> target(BulwarkConfig c) {
-        if (connection.url != null) {
-            throw BulwarkException.usage("bulwark test rehearses on a scratch database, never on --url",
-                    "use --scratch-url to choose the server the scratch database is created on");
-        }
         if (scratchUrl == null) {
             return Optional.empty();
         }
@@ -65,7 +63,10 @@ final class TestCommand extends DatabaseCommand {
         } catch (IllegalArgumentException e) {
             throw BulwarkException.usage("--output " + output + " is not a report format", "use text, json, markdown or junit");
         }
-        RehearsalResult r = b.rehearse(sampleRows);
+        // --url is only read, for its table sizes; the rehearsal itself never runs there
+        ConnectionSpec live = connection.url == null ? null
+                : ConnectionResolver.resolve(connection.url, root.env, null, ConnectionResolver.defaultPgpassFile(root.env)).orElse(null);
+        RehearsalResult r = b.rehearse(sampleRows, live);
         String rendered = RehearsalReport.render(r, format);
         if (report != null) {
             try {

@@ -30,10 +30,10 @@ public record ForeignKeyEdge(Constraint constraint, boolean indexed) {
         return constraint.name();
     }
 
-    /** {@code public.order_items(order_id) -> public.orders(id) ON DELETE CASCADE} */
+    /** {@code public.order_items(order_id) -> public.orders(id) ON DELETE CASCADE}, plus {@code , not indexed} when so */
     public String describe() {
         return from() + "(" + columns(constraint.columns()) + ") -> " + to() + "(" + columns(constraint.referencedColumns())
-                + ") ON DELETE " + onDelete().sql();
+                + ") ON DELETE " + onDelete().sql() + (indexed ? "" : ", not indexed");
     }
 
     private static String columns(java.util.List<String> names) {

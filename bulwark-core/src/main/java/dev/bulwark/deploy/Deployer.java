@@ -128,7 +128,8 @@ public final class Deployer {
 
     public DeployReport run() {
         Instant started = Instant.now();
-        id = "deploy_" + STAMP.format(started).toLowerCase(Locale.ROOT);
+        // a random suffix: two deploys in one second (a retry, two hosts) must not share snapshot names
+        id = "deploy_" + STAMP.format(started).toLowerCase(Locale.ROOT) + "_" + java.util.UUID.randomUUID().toString().substring(0, 4);
         database = b.targetDescription();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bulwark-deploy-deadline");

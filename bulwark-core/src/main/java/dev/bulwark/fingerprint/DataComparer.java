@@ -50,7 +50,7 @@ public final class DataComparer {
             Table table = now.table(old.table()).orElse(null);
             if (table == null) {
                 out.add(new TableComparison(old.table(), declared != null ? Status.DROPPED_AS_EXPECTED : Status.DROPPED,
-                        old.rows(), 0, 0, old.rows(), List.of(), declared, "the table no longer exists"));
+                        old.rows(), 0, 0, old.rows(), List.of(), null, declared, "the table no longer exists"));
                 continue;
             }
             out.add(compareTable(old, table, declared));
@@ -58,7 +58,7 @@ public final class DataComparer {
         for (Table t : now.tables()) {
             if (t.partitionOf() == null && !seen.contains(t.ref())) {
                 out.add(new TableComparison(t.ref(), Status.NEW, 0, t.rowEstimate() == null ? 0 : t.rowEstimate(), 0, 0,
-                        List.of(), expected.apply(t.ref()), "created after the snapshot (row count estimated)"));
+                        List.of(), null, expected.apply(t.ref()), "created after the snapshot (row count estimated)"));
             }
         }
         return new DataComparison(before.takenAt(), out);
@@ -68,22 +68,16 @@ public final class DataComparer {
         List<String> present = table.columns().stream().map(Column::name).toList();
         List<String> dropped = old.columns().stream().filter(c -> !present.contains(c)).toList();
         List<String> columns = old.columns().stream().filter(present::contains).toList();
-        boolean chunked = old.chunkColumn() != null && old.chunkOrigin() != null && present.contains(old.chunkColumn());
-        TableFingerprint now = fingerprinter.fingerprint(old.table(), columns, chunked ? old.chunkColumn() : null,
-                chunked ? old.chunkOrigin() : null, chunked ? old.chunkWidth() : null, table.isPartitioned(), null);
+        Chunking chunking = old.chunking() != null && present.contains(old.chunking().column()) ? old.chunking() : null;
+        TableFingerprint now = fingerprinter.fingerprint(old.table(), columns, chunking, table.isPartitioned());
 
         List<ChunkChange> changes = new ArrayList<>();
-        String note = dropped.isEmpty() ? null : "columns dropped since the snapshot: " + String.join(", ",
-                dropped.stream().map(TableRef::display).toList());
+        String note = null;
         if (!dropped.isEmpty()) {
             // the old hash covered columns that are gone: only the row counts can still be compared
-            if (old.rows() != now.rows()) {
-                changes.add(new ChunkChange(null, null, null, old.rows(), now.rows(),
-                        old.rows() < now.rows() ? ChunkChange.Kind.ROWS_ADDED : ChunkChange.Kind.ROWS_REMOVED));
-            } else {
-                changes.add(new ChunkChange(null, null, null, old.rows(), now.rows(), ChunkChange.Kind.ROWS_CHANGED));
-            }
-        } else if (chunked) {
+            note = "columns dropped since the snapshot: " + String.join(", ", dropped.stream().map(TableRef::display).toList());
+            changes.add(whole(old.rows(), now.rows()));
+        } else if (chunking != null) {
             Map<Long, TableFingerprint.Chunk> a = new TreeMap<>();
             old.chunks().forEach(c -> a.put(c.index(), c));
             Map<Long, TableFingerprint.Chunk> b = new TreeMap<>();
@@ -98,20 +92,23 @@ public final class DataComparer {
                 if (x != null && y != null && rb == ra && x.hash().equals(y.hash())) {
                     continue;
                 }
-                TableFingerprint.Chunk any = x != null ? x : y;
-                changes.add(new ChunkChange(i, any.low(), any.high(), rb, ra, kind(rb, ra)));
+                changes.add(new ChunkChange(i, chunking.low(i), chunking.high(i), chunking.highExclusive(), rb, ra, kind(rb, ra)));
             }
         } else if (old.rows() != now.rows() || !old.hash().equals(now.hash())) {
-            changes.add(new ChunkChange(null, null, null, old.rows(), now.rows(), kind(old.rows(), now.rows())));
-            if (old.chunkColumn() == null) {
-                note = "no single integer primary key: the table is compared whole";
+            changes.add(new ChunkChange(null, null, null, false, old.rows(), now.rows(), kind(old.rows(), now.rows())));
+            if (old.chunking() == null) {
+                note = "no single-column primary key (or empty when the snapshot was taken): the table is compared whole";
             }
         }
         long added = changes.stream().mapToLong(c -> Math.max(0, c.rowsAfter() - c.rowsBefore())).sum();
         long removed = changes.stream().mapToLong(c -> Math.max(0, c.rowsBefore() - c.rowsAfter())).sum();
         Status status = changes.isEmpty() ? Status.IDENTICAL : declared != null ? Status.CHANGED_AS_EXPECTED : Status.CHANGED;
         return new TableComparison(old.table(), status, old.rows(), now.rows(), added, removed, changes,
-                changes.isEmpty() ? null : declared, note);
+                chunking != null && dropped.isEmpty() ? chunking.column() : null, changes.isEmpty() ? null : declared, note);
+    }
+
+    private static ChunkChange whole(long before, long after) {
+        return new ChunkChange(null, null, null, false, before, after, kind(before, after));
     }
 
     private static ChunkChange.Kind kind(long before, long after) {

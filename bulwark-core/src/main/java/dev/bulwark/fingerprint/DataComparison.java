@@ -48,11 +48,13 @@ public record DataComparison(java.time.Instant takenAt, List<TableComparison> ta
      * @param rowsAdded    rows added, summed over chunks that grew (a lower bound when a chunk both gained and lost rows)
      * @param rowsRemoved  rows removed, summed over chunks that shrank
      * @param chunks       the chunks whose content differs
+     * @param keyColumn    the primary-key column the chunks are ranges of, or null when compared whole
      * @param expectedBy   what declared the change (a migration, {@code --expect-change}), or null
      * @param note         what else to know (dropped columns, no primary key to chunk by…), or null
      */
     public record TableComparison(TableRef table, Status status, long rowsBefore, long rowsAfter, long rowsAdded,
-                                  long rowsRemoved, List<ChunkChange> chunks, String expectedBy, String note) {
+                                  long rowsRemoved, List<ChunkChange> chunks, String keyColumn, String expectedBy,
+                                  String note) {
         public TableComparison {
             chunks = List.copyOf(chunks);
         }
@@ -78,11 +80,13 @@ public record DataComparison(java.time.Instant takenAt, List<TableComparison> ta
     }
 
     /**
-     * @param index null when the table is compared whole
-     * @param low   first key of the range, or null when whole
-     * @param high  last key of the range, or null when whole
+     * @param index         null when the table is compared whole
+     * @param low           first key of the range, or null when whole or open below
+     * @param high          last key of the range (or, when {@code highExclusive}, the first key after it),
+     *                      or null when whole or open above
      */
-    public record ChunkChange(Long index, String low, String high, long rowsBefore, long rowsAfter, Kind kind) {
+    public record ChunkChange(Long index, String low, String high, boolean highExclusive, long rowsBefore,
+                              long rowsAfter, Kind kind) {
         public enum Kind {
             ROWS_ADDED("rows added"), ROWS_REMOVED("rows removed"), ROWS_CHANGED("rows changed");
 
@@ -97,9 +101,18 @@ public record DataComparison(java.time.Instant takenAt, List<TableComparison> ta
             }
         }
 
-        /** {@code chunk 3 (id 300001..400000): 1 row removed} */
+        /** {@code chunk 3 (id 300001..400000): 1 row removed}; {@code chunk 2 (id >= 'a1…' and id < 'c3…'): …} */
         public String describe(String column) {
-            String where = index == null ? "whole table" : "chunk " + index + " (" + column + " " + low + ".." + high + ")";
+            String where;
+            if (index == null) {
+                where = "whole table";
+            } else if (!highExclusive) {
+                where = "chunk " + index + " (" + column + " " + low + ".." + high + ")";
+            } else {
+                String lower = low == null ? null : column + " >= '" + low + "'";
+                String upper = high == null ? null : column + " < '" + high + "'";
+                where = "chunk " + index + " (" + (lower == null ? upper : upper == null ? lower : lower + " and " + upper) + ")";
+            }
             long delta = rowsAfter - rowsBefore;
             String what = switch (kind) {
                 case ROWS_ADDED -> delta + (delta == 1 ? " row added" : " rows added");

@@ -12,6 +12,7 @@ import dev.bulwark.pg.Identifiers;
 
 import java.math.BigInteger;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,7 +24,8 @@ import java.util.Set;
 
 /**
  * Computes table fingerprints on the server: {@code count(*)} and the sum modulo 2⁶⁴ of
- * {@code hashtextextended(ROW(columns)::text, 0)}, grouped by primary-key range in the same scan.
+ * {@code hashtextextended(ROW(columns)::text, 0)}, grouped by primary-key range ({@link Chunking})
+ * in the same scan.
  * A sum rather than XOR, so two identical rows (tables without a key) do not cancel out. The
  * cost is rendering rows as text, not hashing; the settings that change that text are pinned.
  * Call inside a transaction: {@link #pinSettings()} uses SET LOCAL.
@@ -34,7 +36,6 @@ public final class Fingerprinter {
     public static final long DEFAULT_CHUNK_ROWS = 100_000;
     private static final BigInteger MOD = BigInteger.ONE.shiftLeft(64);
     private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
-    private static final long SAFE_SPAN = 1L << 62;
 
     private final Connection connection;
     private final long chunkRows;
@@ -51,7 +52,10 @@ public final class Fingerprinter {
     public void pinSettings() throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO'; SET LOCAL IntervalStyle = 'postgres';"
-                    + " SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'");
+                    + " SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex';"
+                    // The planner cannot estimate how few chunks the bucket expression yields, guesses
+                    // one per row and sorts every row to group them: 1.6x the cost of hashing them.
+                    + " SET LOCAL enable_sort = off");
         }
     }
 
@@ -64,7 +68,7 @@ public final class Fingerprinter {
         }
     }
 
-    /** Fingerprints every table of the catalog, chunking by primary key where it is one integer column. */
+    /** Fingerprints every table of the catalog, chunked by primary key where it is one column. */
     public DataSnapshot snapshot(CatalogSnapshot catalog) throws SQLException {
         pinSettings();
         List<TableFingerprint> tables = new ArrayList<>();
@@ -72,92 +76,108 @@ public final class Fingerprinter {
             if (t.partitionOf() != null) {
                 continue; // counted through its partitioned parent
             }
-            tables.add(fingerprint(t.ref(), t.columns().stream().map(Column::name).toList(), chunkColumn(catalog, t),
-                    null, null, t.isPartitioned(), t.rowEstimate()));
+            List<String> columns = t.columns().stream().map(Column::name).toList();
+            Column key = keyColumn(catalog, t);
+            Chunking chunking = key == null ? null : chooseChunking(t.ref(), t.isPartitioned(), key, t.rowEstimate());
+            tables.add(fingerprint(t.ref(), columns, chunking, t.isPartitioned()));
         }
         return new DataSnapshot(DataSnapshot.FORMAT, catalog.serverVersion(), Instant.now(), knownAnswer(), ALGORITHM, tables);
     }
 
-    /** The single integer primary-key column, or null. */
-    static String chunkColumn(CatalogSnapshot catalog, Table t) {
+    /** The primary key's column when the key has exactly one, else null. */
+    static Column keyColumn(CatalogSnapshot catalog, Table t) {
         for (Constraint c : catalog.constraintsOf(t.ref())) {
             if (c.kind() == ConstraintKind.PRIMARY_KEY && c.columns().size() == 1) {
-                String name = c.columns().get(0);
-                return t.column(name).filter(col -> INTEGER_TYPES.contains(col.type().toLowerCase(Locale.ROOT)))
-                        .map(Column::name).orElse(null);
+                return t.column(c.columns().get(0)).orElse(null);
             }
         }
         return null;
     }
 
+    private static String from(TableRef table, boolean partitioned) {
+        return (partitioned ? "" : "ONLY ") + table.sql() + " AS t";
+    }
+
     /**
-     * Fingerprints one table.
-     *
-     * @param origin, width the chunking to reuse (from an earlier fingerprint), or null to choose it
-     *                      from the current key range and {@code rowEstimate}
+     * Chooses the ranges for a table's key: arithmetic for integers (from min and max, which the
+     * key's index answers at once), else every n-th key in key order (one index-ordered pass).
+     * Null for an empty table.
      */
-    public TableFingerprint fingerprint(TableRef table, List<String> columns, String chunkColumn, Long origin, Long width,
-                                        boolean partitioned, Long rowEstimate) throws SQLException {
-        String from = (partitioned ? "" : "ONLY ") + table.sql() + " AS t";
+    public Chunking chooseChunking(TableRef table, boolean partitioned, Column key, Long rowEstimate) throws SQLException {
+        String from = from(table, partitioned);
+        String k = "t." + Identifiers.quote(key.name());
+        long count = rowEstimate != null && rowEstimate > 0 ? rowEstimate : countRows(from);
+        long chunks = Math.max(1, (count + chunkRows - 1) / chunkRows);
+        if (INTEGER_TYPES.contains(key.type().toLowerCase(Locale.ROOT))) {
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT min(" + k + "), max(" + k + ") FROM " + from)) {
+                rs.next();
+                if (rs.getObject(1) == null) {
+                    return null;
+                }
+                long min = rs.getLong(1);
+                BigInteger span = BigInteger.valueOf(rs.getLong(2)).subtract(BigInteger.valueOf(min)).add(BigInteger.ONE);
+                BigInteger w = span.add(BigInteger.valueOf(chunks - 1)).divide(BigInteger.valueOf(chunks));
+                long width = w.min(BigInteger.valueOf(Long.MAX_VALUE)).max(BigInteger.ONE).longValue();
+                return new Chunking(key.name(), key.type(), min, width, List.of());
+            }
+        }
+        List<String> boundaries = new ArrayList<>();
+        String sql = "SELECT k::text FROM (SELECT " + k + " AS k, row_number() OVER (ORDER BY " + k + ") AS n FROM " + from
+                + ") AS r WHERE n % ? = 1 ORDER BY n";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setLong(1, chunkRows);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    boundaries.add(rs.getString(1));
+                }
+            }
+        }
+        return boundaries.isEmpty() ? null : new Chunking(key.name(), key.type(), null, null, boundaries);
+    }
+
+    /** Fingerprints one table over {@code columns}, grouped by {@code chunking} (null: whole). */
+    public TableFingerprint fingerprint(TableRef table, List<String> columns, Chunking chunking, boolean partitioned)
+            throws SQLException {
+        String from = from(table, partitioned);
         String row = columns.isEmpty() ? "''" : "ROW(" + String.join(", ", columns.stream()
                 .map(c -> "t." + Identifiers.quote(c)).toList()) + ")::text";
         String hash = "pg_catalog.hashtextextended(" + row + ", 0)";
-        if (chunkColumn != null && (origin == null || width == null)) {
-            long[] chosen = chooseChunks(from, chunkColumn, rowEstimate);
-            if (chosen == null) {
-                return new TableFingerprint(table, columns, chunkColumn, null, null, 0, hex(BigInteger.ZERO), List.of());
-            }
-            origin = chosen[0];
-            width = chosen[1];
+        String sql;
+        if (chunking == null) {
+            sql = "SELECT 0, count(*), COALESCE(sum(" + hash + "), 0) FROM " + from;
+        } else {
+            String k = "t." + Identifiers.quote(chunking.column());
+            String bucket = chunking.arithmetic() ? bucket(k, chunking.origin(), chunking.width())
+                    // the boundaries are bound as text[] and cast to the key's own type, so they compare as keys
+                    : "pg_catalog.width_bucket(" + k + ", ?::text[]::" + chunking.type() + "[])";
+            // ordered here, not by a sort node the settings above discourage
+            sql = "SELECT " + bucket + " AS chunk, count(*), sum(" + hash + ") FROM " + from + " GROUP BY 1";
         }
         List<TableFingerprint.Chunk> chunks = new ArrayList<>();
         BigInteger total = BigInteger.ZERO;
         long rows = 0;
-        String sql = chunkColumn == null
-                ? "SELECT 0, count(*), COALESCE(sum(" + hash + "), 0) FROM " + from
-                : "SELECT " + bucket("t." + Identifiers.quote(chunkColumn), origin, width) + " AS chunk, count(*), sum(" + hash
-                + ") FROM " + from + " GROUP BY 1 ORDER BY 1";
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                long index = rs.getLong(1);
-                long n = rs.getLong(2);
-                BigInteger sum = rs.getBigDecimal(3).toBigIntegerExact().mod(MOD);
-                rows += n;
-                total = total.add(sum).mod(MOD);
-                if (chunkColumn != null) {
-                    BigInteger low = BigInteger.valueOf(origin).add(BigInteger.valueOf(index).multiply(BigInteger.valueOf(width)));
-                    chunks.add(new TableFingerprint.Chunk(index, low.toString(),
-                            low.add(BigInteger.valueOf(width - 1)).toString(), n, hex(sum)));
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            if (chunking != null && !chunking.arithmetic()) {
+                ps.setArray(1, connection.createArrayOf("text", chunking.boundaries().toArray()));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long n = rs.getLong(2);
+                    BigInteger sum = rs.getBigDecimal(3).toBigIntegerExact().mod(MOD);
+                    rows += n;
+                    total = total.add(sum).mod(MOD);
+                    if (chunking != null) {
+                        chunks.add(new TableFingerprint.Chunk(rs.getLong(1), n, hex(sum)));
+                    }
                 }
             }
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "fingerprinting " + table + " failed: " + e.getMessage(),
                     "check that the user may read the table", e);
         }
-        return new TableFingerprint(table, columns, chunkColumn, origin, width, rows, hex(total), chunks);
-    }
-
-    /** {origin, width} from the key range and the row estimate, or null for an empty table. */
-    private long[] chooseChunks(String from, String column, Long rowEstimate) throws SQLException {
-        String key = "t." + Identifiers.quote(column);
-        long min;
-        long max;
-        long count;
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT min(" + key + "), max(" + key + ") FROM " + from)) {
-            rs.next();
-            if (rs.getObject(1) == null) {
-                return null;
-            }
-            min = rs.getLong(1);
-            max = rs.getLong(2);
-        }
-        count = rowEstimate != null && rowEstimate > 0 ? rowEstimate : countRows(from);
-        long chunks = Math.max(1, (count + chunkRows - 1) / chunkRows);
-        BigInteger span = BigInteger.valueOf(max).subtract(BigInteger.valueOf(min)).add(BigInteger.ONE);
-        BigInteger w = span.add(BigInteger.valueOf(chunks - 1)).divide(BigInteger.valueOf(chunks));
-        long width = w.min(BigInteger.valueOf(Long.MAX_VALUE)).max(BigInteger.ONE).longValue();
-        return new long[]{min, width};
+        chunks.sort(java.util.Comparator.comparingLong(TableFingerprint.Chunk::index));
+        return new TableFingerprint(table, columns, chunking, rows, hex(total), chunks);
     }
 
     private long countRows(String from) throws SQLException {
@@ -168,18 +188,17 @@ public final class Fingerprinter {
     }
 
     /**
-     * floor((key − origin) / width), in bigint when nothing can overflow (the fast path), in
-     * numeric for keys far from the origin.
+     * floor((key − origin) / width). In bigint, the fast path, when the origin is not negative:
+     * then {@code key − origin} cannot overflow for keys at or above it. Keys below the origin
+     * (inserted after the snapshot) and negative origins go through numeric, which rounds down
+     * where bigint division would round toward zero.
      */
     static String bucket(String key, long origin, long width) {
-        if (Math.abs(origin) < SAFE_SPAN) {
-            String diff = "(" + key + "::int8 - (" + origin + ")::int8)";
-            // keys below the origin (inserted after the snapshot) must round down, not toward zero
-            return "CASE WHEN " + key + " >= " + origin + " AND " + key + " < " + (origin + SAFE_SPAN) + " THEN " + diff + " / " + width
-                    + " WHEN " + key + " > " + (origin - SAFE_SPAN) + " THEN -((-" + diff + " - 1) / " + width + ") - 1"
-                    + " ELSE pg_catalog.floor((" + key + "::numeric - " + origin + ") / " + width + ")::int8 END";
+        String exact = "pg_catalog.floor((" + key + "::numeric - " + origin + ") / " + width + ")::int8";
+        if (origin < 0) {
+            return exact;
         }
-        return "pg_catalog.floor((" + key + "::numeric - " + origin + ") / " + width + ")::int8";
+        return "CASE WHEN " + key + " >= " + origin + " THEN (" + key + " - " + origin + ") / " + width + " ELSE " + exact + " END";
     }
 
     static String hex(BigInteger value) {

@@ -10,26 +10,20 @@ import java.util.List;
  *
  * @param columns     the columns hashed, in order: a later comparison hashes these same columns,
  *                    so a column added afterwards does not change the fingerprint
- * @param chunkColumn the single integer primary-key column the chunks are ranges of, or null
- *                    when the table is fingerprinted whole
- * @param chunkOrigin first value of chunk 0
- * @param chunkWidth  key values per chunk
+ * @param chunking    how the rows are split into primary-key ranges, or null when the table is
+ *                    fingerprinted whole (no single-column primary key, or empty when taken)
  * @param rows        row count
  * @param hash        sum of the row hashes modulo 2⁶⁴, as 16 hex digits
  * @param chunks      non-empty chunks by index
  */
-public record TableFingerprint(TableRef table, List<String> columns, String chunkColumn, Long chunkOrigin,
-                               Long chunkWidth, long rows, String hash, List<Chunk> chunks) {
+public record TableFingerprint(TableRef table, List<String> columns, Chunking chunking, long rows, String hash,
+                               List<Chunk> chunks) {
     public TableFingerprint {
         columns = List.copyOf(columns);
         chunks = List.copyOf(chunks);
     }
 
-    /**
-     * @param index chunk number; keys {@code origin + index × width} to {@code origin + (index+1) × width − 1}
-     * @param low   first key of the range
-     * @param high  last key of the range
-     */
-    public record Chunk(long index, String low, String high, long rows, String hash) {
+    /** @param index chunk number; its key range is {@link Chunking#low}/{@link Chunking#high} */
+    public record Chunk(long index, long rows, String hash) {
     }
 }

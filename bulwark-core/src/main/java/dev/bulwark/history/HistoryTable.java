@@ -55,15 +55,7 @@ public final class HistoryTable {
     }
 
     public boolean exists(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM pg_catalog.pg_class r JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace "
-                        + "WHERE n.nspname = ? AND r.relname = ? AND r.relkind IN ('r', 'p')")) {
-            ps.setString(1, schema);
-            ps.setString(2, NAME);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
+        return Sql.tableExists(c, schema, NAME);
     }
 
     /** Creates the schema and table if missing. Runs in the caller's transaction state. */

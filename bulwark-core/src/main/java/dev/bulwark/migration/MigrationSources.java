@@ -21,7 +21,8 @@ public final class MigrationSources {
             new GolangMigrateReader(),
             new DbmateReader(),
             new PrismaReader(),
-            new DrizzleReader());
+            new DrizzleReader(),
+            new AlembicReader());
 
     private static final String FORMATS = READERS.stream().map(r -> r.format().id()).collect(Collectors.joining(", "));
 
@@ -92,10 +93,6 @@ public final class MigrationSources {
         if (entries.isEmpty()) {
             return BulwarkException.usage("no migrations in " + dir + ": the directory is empty",
                     "create one with `bulwark new <name>`, or say which layout it will hold with --format <format>");
-        }
-        if (Files.isDirectory(dir.resolve("versions")) || Files.isRegularFile(dir.resolve("env.py"))) {
-            return BulwarkException.usage(dir + " looks like an alembic directory (versions/, env.py), which Bulwark"
-                    + " cannot read yet", "use one of " + FORMATS + " for --format");
         }
         List<String> sql = entries.stream().filter(Sources::isSqlFile).map(Sources::name).toList();
         String what = sql.isEmpty()

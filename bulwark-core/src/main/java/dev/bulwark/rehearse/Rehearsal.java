@@ -1,5 +1,7 @@
 package dev.bulwark.rehearse;
 
+import dev.bulwark.catalog.LiveSizes;
+
 import dev.bulwark.BulwarkException;
 import dev.bulwark.ErrorCode;
 import dev.bulwark.catalog.CatalogDiff;
@@ -9,6 +11,10 @@ import dev.bulwark.catalog.TableRef;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.execute.Step;
 import dev.bulwark.execute.StepPlanner;
+import dev.bulwark.lint.Finding;
+import dev.bulwark.lint.LintConfig;
+import dev.bulwark.lint.LintResult;
+import dev.bulwark.lint.Linter;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationSet;
 import dev.bulwark.migration.Script;
@@ -51,6 +57,7 @@ public final class Rehearsal {
     private final Path projectDir;
     private final int sampleRows;
     private final Listener out;
+    private LiveSizes live = LiveSizes.NONE;
 
     /**
      * @param server     any database on the server to rehearse on; the scratch database is created beside it
@@ -67,9 +74,19 @@ public final class Rehearsal {
         this.out = out;
     }
 
+    /** Joins the traced locks with the real target's sizes in the report. */
+    public Rehearsal withLiveSizes(LiveSizes sizes) {
+        this.live = sizes;
+        return this;
+    }
+
     public RehearsalResult run() {
         long t0 = System.nanoTime();
         current = null;
+        // the static analysis, to hold its lock and rewrite predictions against what the server does
+        Linter linter = Linter.standard(LintConfig.load(projectDir).options());
+        lint = linter.lint(set, projectDir);
+        analysis = linter.analyze(set);
         // parse everything first: a syntax error is reported before anything is created
         Map<Migration, List<Statement>> ups = new HashMap<>();
         Map<Migration, List<Statement>> downs = new HashMap<>();
@@ -92,16 +109,16 @@ public final class Rehearsal {
                 for (Migration m : set.migrations()) {
                     if (stopped) {
                         results.add(new MigrationRehearsal(m.id(), m.description(), rel(m.up().file()), List.of(), null, null, null,
-                                List.of(), "not rehearsed: an earlier migration failed"));
+                                List.of(), List.of(), "not rehearsed: an earlier migration failed"));
                         continue;
                     }
-                    MigrationRehearsal r = rehearse(c, tracer, m, ups.get(m), downs.get(m), major);
+                    MigrationRehearsal r = withStaticChecks(rehearse(c, tracer, m, ups.get(m), downs.get(m), major), m);
                     results.add(r);
                     report(r);
                     // without a known state (the up failed, or the round trip could not restore the up) later results would mislead
                     stopped = r.failure() != null || current == null;
                 }
-                return new RehearsalResult(name, version, results, (System.nanoTime() - t0) / 1_000_000);
+                return new RehearsalResult(name, version, results, (System.nanoTime() - t0) / 1_000_000, live);
             }
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "rehearsal failed on the scratch database: " + e.getMessage(), null, e);
@@ -110,6 +127,16 @@ public final class Rehearsal {
 
     private List<Statement> split(Script s) {
         return SqlSplitter.split(s.sql(), rel(s.file()), s.firstLine());
+    }
+
+    private LintResult lint;
+    private Linter.Analysis analysis;
+
+    private MigrationRehearsal withStaticChecks(MigrationRehearsal r, Migration m) {
+        List<Finding> mine = lint.findings().stream().filter(f -> m.id().equals(f.migration())).toList();
+        List<StaticCheck> checks = StaticCheck.of(mine, analysis.statements(m), r.up());
+        return new MigrationRehearsal(r.id(), r.description(), r.file(), r.up(), r.failure(), r.upDiff(), r.roundTrip(), r.findings(),
+                checks, r.skipped());
     }
 
     /** The catalog as it is now, when known without reading it: the state the last migration left. */
@@ -123,14 +150,15 @@ public final class Rehearsal {
         StatementTrace failure = upTrace.stream().filter(StatementTrace::failed).findFirst().orElse(null);
         String file = rel(m.up().file());
         if (failure != null) {
-            return new MigrationRehearsal(m.id(), m.description(), file, upTrace, failure, null, null, TraceFinding.of(upTrace), null);
+            return new MigrationRehearsal(m.id(), m.description(), file, upTrace, failure, null, null, TraceFinding.of(upTrace),
+                    List.of(), null);
         }
         CatalogSnapshot afterUp = catalog(c);
         CatalogDiff upDiff = CatalogDiff.between(before, afterUp);
         RoundTrip rt = roundTrip(c, tracer, m, up, down, major, before, afterUp);
         // after the round trip, which re-created this migration's tables empty
         seed(c, before, afterUp);
-        return new MigrationRehearsal(m.id(), m.description(), file, upTrace, null, upDiff, rt, TraceFinding.of(upTrace), null);
+        return new MigrationRehearsal(m.id(), m.description(), file, upTrace, null, upDiff, rt, TraceFinding.of(upTrace), List.of(), null);
     }
 
     /**

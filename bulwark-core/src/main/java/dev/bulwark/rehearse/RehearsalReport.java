@@ -1,5 +1,7 @@
 package dev.bulwark.rehearse;
 
+import dev.bulwark.catalog.LiveSizes;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -47,10 +49,13 @@ public final class RehearsalReport {
                     b.append("      FAILED: ").append(t.error()).append('\n');
                     continue;
                 }
-                String facts = facts(t);
+                String facts = facts(t, r.live());
                 if (!facts.isEmpty()) {
                     b.append("      ").append(facts).append('\n');
                 }
+            }
+            for (StaticCheck sc : m.staticChecks()) {
+                b.append("  lint [").append(sc.rule()).append("] ").append(sc.verdict().label()).append(": ").append(sc.evidence()).append('\n');
             }
             for (TraceFinding f : m.findings()) {
                 b.append("  ").append(f.severityLabel()).append(" [").append(f.rule()).append("] ").append(f.position()).append(": ")
@@ -68,6 +73,9 @@ public final class RehearsalReport {
                     .append("): ").append(skipped.get(0).skipped().replace("not rehearsed: ", "")).append(".\n");
         }
         long failed = r.migrations().stream().filter(MigrationRehearsal::failed).count();
+        if (r.live().target() != null) {
+            b.append("\nSizes are those of ").append(r.live().target()).append(" (read only).\n");
+        }
         b.append('\n').append(r.migrations().size()).append(" migrations, ").append(r.statements()).append(" statements rehearsed on PostgreSQL ")
                 .append(r.serverVersion()).append(" in ").append(r.durationMs()).append(" ms: ")
                 .append(failed == 0 ? "all passed" : failed + " failed").append(".\n");
@@ -76,6 +84,11 @@ public final class RehearsalReport {
 
     /** "ACCESS EXCLUSIVE on public.orders; rewrites public.orders; scans public.orders" */
     static String facts(StatementTrace t) {
+        return facts(t, LiveSizes.NONE);
+    }
+
+    /** With live sizes: "SHARE on public.orders (38 GB, ~210M rows): writes blocked for the whole statement". */
+    static String facts(StatementTrace t, LiveSizes live) {
         StringBuilder b = new StringBuilder();
         if (!t.traced()) {
             b.append(t.note());
@@ -88,7 +101,12 @@ public final class RehearsalReport {
             }
         }
         if (!strongest.isEmpty()) {
-            append(b, "locks " + strongest.values().stream().map(l -> l.modeName() + " on " + l.relation()).collect(Collectors.joining(", ")));
+            append(b, "locks " + strongest.values().stream().map(l -> {
+                LiveSizes.Size size = live.of(l.relation());
+                return l.modeName() + " on " + l.relation() + (size == null ? "" : " (" + size.describe() + ")"
+                        + (l.blocksReads() ? ": reads and writes blocked" : l.blocksWrites() ? ": writes blocked" : "")
+                        + (size != null && l.blocksWrites() ? " for the whole statement" : ""));
+            }).collect(Collectors.joining(", ")));
         }
         if (!t.rewritten().isEmpty()) {
             append(b, "rewrites " + String.join(", ", t.rewritten()));
@@ -155,6 +173,11 @@ public final class RehearsalReport {
             for (TraceFinding f : m.findings()) {
                 fs.addObject().put("rule", f.rule()).put("severity", f.severityLabel()).put("position", f.position())
                         .put("message", f.message()).put("help", f.help());
+            }
+            ArrayNode sc = n.putArray("staticFindings");
+            for (StaticCheck c : m.staticChecks()) {
+                sc.addObject().put("rule", c.rule()).put("position", c.position()).put("message", c.message())
+                        .put("verdict", c.verdict().name().toLowerCase(Locale.ROOT)).put("evidence", c.evidence());
             }
             if (m.upDiff() != null) {
                 ArrayNode d = n.putArray("catalogChanges");
@@ -253,7 +276,7 @@ public final class RehearsalReport {
     }
 
     private static RehearsalResult single(RehearsalResult r, MigrationRehearsal m) {
-        return new RehearsalResult(r.scratchDatabase(), r.serverVersion(), List.of(m), r.durationMs());
+        return new RehearsalResult(r.scratchDatabase(), r.serverVersion(), List.of(m), r.durationMs(), r.live());
     }
 
     private static String xml(String s) {

@@ -1,5 +1,7 @@
 package dev.bulwark.rehearse;
 
+import dev.bulwark.catalog.LiveSizes;
+
 import dev.bulwark.catalog.CatalogDiff;
 import dev.bulwark.trace.StatementTrace;
 
@@ -11,9 +13,10 @@ import java.util.List;
  *
  * @param scratchDatabase the throwaway database it ran in (dropped afterwards)
  * @param serverVersion   the server's version, e.g. {@code 15.15}
+ * @param live            the real target's table sizes (with {@code --url}), or {@link LiveSizes#NONE}
  */
 public record RehearsalResult(String scratchDatabase, String serverVersion, List<MigrationRehearsal> migrations,
-                              long durationMs) {
+                              long durationMs, LiveSizes live) {
 
     /** True when anything must stop a deploy: a failed statement, a failed round trip, an error-level finding. */
     public boolean failed() {
@@ -30,14 +33,16 @@ public record RehearsalResult(String scratchDatabase, String serverVersion, List
      * @param failure   the first statement that failed (with the server's message), or null
      * @param upDiff    what the up changed in the catalog
      * @param roundTrip up → down → up, or null when the rehearsal stopped before it
+     * @param staticChecks lint's lock and rewrite predictions for this migration, held against the trace
      * @param skipped   why it was not rehearsed (an earlier migration failed), or null
      */
     public record MigrationRehearsal(String id, String description, String file, List<StatementTrace> up,
                                      StatementTrace failure, CatalogDiff upDiff, RoundTrip roundTrip,
-                                     List<TraceFinding> findings, String skipped) {
+                                     List<TraceFinding> findings, List<StaticCheck> staticChecks, String skipped) {
         public MigrationRehearsal {
             up = List.copyOf(up);
             findings = List.copyOf(findings);
+            staticChecks = List.copyOf(staticChecks);
         }
 
         public boolean failed() {

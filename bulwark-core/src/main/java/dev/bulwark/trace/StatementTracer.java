@@ -22,11 +22,14 @@ import java.util.Set;
  * that existed before the migration count: what a migration creates is invisible to others.
  */
 public final class StatementTracer {
+    // LEFT JOINs: a relation the statement dropped is gone from pg_class, its lock is not; its name
+    // comes from the migration's starting set
     private static final String LOCKS = "SELECT l.relation::bigint, n.nspname, c.relname, c.relkind::text, l.mode "
-            + "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_class c ON c.oid = l.relation "
-            + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-            + "WHERE l.pid = ? AND l.locktype = 'relation' AND l.granted "
-            + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'";
+            + "FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation "
+            + "LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE l.pid = ? AND l.locktype = 'relation' AND l.granted AND l.database = "
+            + "(SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) "
+            + "AND (n.nspname IS NULL OR (n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'))";
     private static final String FILENODES = "SELECT c.oid::bigint, c.relfilenode::bigint, n.nspname, c.relname, c.relkind::text "
             + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
             + "WHERE c.relkind IN ('r', 'm', 'i', 't') AND c.relfilenode <> 0 "
@@ -36,7 +39,8 @@ public final class StatementTracer {
 
     private final Connection connection;
     private final int pid;
-    private Set<Long> existing = Set.of();
+    /** oid → {schema, name, relkind} of every relation that existed when the migration started */
+    private Map<Long, String[]> existing = Map.of();
 
     public StatementTracer(Connection connection) throws SQLException {
         this.connection = connection;
@@ -52,11 +56,11 @@ public final class StatementTracer {
 
     /** Remembers the relations that exist now: the "before the migration" set. */
     public void startMigration() throws SQLException {
-        Set<Long> ids = new HashSet<>();
+        Map<Long, String[]> ids = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(FILENODES.replace("c.relkind IN ('r', 'm', 'i', 't') AND c.relfilenode <> 0",
                 "c.relkind IN ('r', 'm', 'i', 't', 'p', 'I', 'S', 'v', 'f')")); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                ids.add(rs.getLong(1));
+                ids.put(rs.getLong(1), new String[]{rs.getString(3), rs.getString(4), rs.getString(5)});
             }
         }
         existing = ids;
@@ -76,8 +80,9 @@ public final class StatementTracer {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             List<LockTaken> newLocks = new ArrayList<>();
             for (Object[] l : locks()) {
-                if (!locksBefore.contains(key(l)) && existing.contains((Long) l[0])) {
-                    newLocks.add(new LockTaken(l[1] + "." + l[2], kind((String) l[3]), (String) l[4]));
+                String[] known = existing.get((Long) l[0]);
+                if (!locksBefore.contains(key(l)) && known != null) {
+                    newLocks.add(new LockTaken(known[0] + "." + known[1], kind(known[2]), (String) l[4]));
                 }
             }
             List<String> rewritten = rewritten(nodesBefore);
@@ -148,7 +153,7 @@ public final class StatementTracer {
         try (PreparedStatement ps = connection.prepareStatement(FILENODES); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Long was = before.get(rs.getLong(1));
-                if (was != null && was != rs.getLong(2) && existing.contains(rs.getLong(1))) {
+                if (was != null && was != rs.getLong(2) && existing.containsKey(rs.getLong(1))) {
                     out.add(rs.getString(3) + "." + rs.getString(4) + ("i".equals(rs.getString(5)) ? " (index)" : ""));
                 }
             }
@@ -172,7 +177,7 @@ public final class StatementTracer {
             while (rs.next()) {
                 long[] was = before.getOrDefault(rs.getLong(1), new long[2]);
                 long scans = rs.getLong(4) - was[0];
-                if (scans > 0 && existing.contains(rs.getLong(1))) {
+                if (scans > 0 && existing.containsKey(rs.getLong(1))) {
                     out.add(new ScanObserved(rs.getString(2) + "." + rs.getString(3), scans, rs.getLong(5) - was[1]));
                 }
             }

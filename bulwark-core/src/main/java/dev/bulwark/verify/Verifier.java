@@ -13,7 +13,9 @@ import dev.bulwark.catalog.ConstraintKind;
 import dev.bulwark.catalog.ForeignKeyEdge;
 import dev.bulwark.catalog.ForeignKeyGraph;
 import dev.bulwark.catalog.TableRef;
+import dev.bulwark.fingerprint.DataComparison;
 import dev.bulwark.pg.Identifiers;
+import dev.bulwark.pg.SqlStates;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -62,7 +64,7 @@ public final class Verifier {
             try (Statement s = connection.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 // a verify must never queue forever behind a migration's exclusive lock
-                s.execute("SET LOCAL lock_timeout = '10s'");
+                s.execute("SET LOCAL lock_timeout = '" + options.lockWait().toMillis() + "ms'");
                 catalog = new CatalogReader(connection).read(options.schemas());
                 ForeignKeyGraph graph = ForeignKeyGraph.of(catalog);
                 schemaChecks(graph);
@@ -80,10 +82,39 @@ public final class Verifier {
                 connection.rollback();
                 connection.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | BulwarkException e) {
+            if (SqlStates.is(e, SqlStates.LOCK_NOT_AVAILABLE)) {
+                throw new BulwarkException(ErrorCode.DATABASE, "verify waited more than " + options.lockWait().toMillis()
+                        + " ms for a lock on " + database + ": another session (a migration?) holds a table exclusively",
+                        "run verify again when that session is done; pg_stat_activity shows who it is", e);
+            }
+            if (e instanceof BulwarkException be) {
+                throw be;
+            }
             throw new BulwarkException(ErrorCode.DATABASE, "verify failed on " + database + ": " + e.getMessage(),
                     "check the connection and that the user may read every table verified", e);
         }
+    }
+
+    /** One {@link Check#DATA_CHANGED} finding per table that changed or vanished and nothing declared it. */
+    public static List<Finding> findings(DataComparison comparison) {
+        List<Finding> out = new ArrayList<>();
+        String since = comparison.takenAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        for (DataComparison.TableComparison t : comparison.tables()) {
+            if (!t.status().unexpected()) {
+                continue;
+            }
+            int ranges = t.chunks().size();
+            out.add(new Finding(Check.DATA_CHANGED, t.table().toString(), "table " + t.table() + " "
+                    + (t.status() == DataComparison.TableComparison.Status.DROPPED ? "was dropped" : "changed")
+                    + " since the snapshot of " + since + ": " + t.rowsBefore() + " rows before, " + t.rowsAfter()
+                    + " now (" + t.rowsAdded() + " added, " + t.rowsRemoved() + " removed, " + ranges
+                    + (ranges == 1 ? " key range differs" : " key ranges differ") + "), and no migration declared it",
+                    "if the change is intended, say so in the migration with -- bulwark:expect-change " + t.table()
+                            + " (or --expect-change); otherwise restore the data from the backup",
+                    t.rowsAdded() + t.rowsRemoved(), List.of()));
+        }
+        return out;
     }
 
     /** The catalog read by the last {@link #run}. */

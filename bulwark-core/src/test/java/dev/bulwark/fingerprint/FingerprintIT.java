@@ -83,7 +83,8 @@ class FingerprintIT {
         assertThat(before.tables()).extracting(t -> t.table().name()).containsExactly("Order Items", "log", "tags", "users");
         TableFingerprint users = before.tables().get(3);
         assertThat(users.rows()).isEqualTo(10000);
-        assertThat(users.chunkColumn()).isEqualTo("id");
+        assertThat(users.chunking().column()).isEqualTo("id");
+        assertThat(users.chunking().arithmetic()).isTrue();
         assertThat(users.chunks()).hasSize(10);
         DataComparison c = compare(before, t -> null);
         assertThat(c.verdict()).isEqualTo(DataComparison.Verdict.IDENTICAL);
@@ -115,8 +116,8 @@ class FingerprintIT {
 
         TableComparison tags = table(c, "tags");
         assertThat(tags.rowsAdded()).isEqualTo(1);
-        assertThat(tags.chunks()).singleElement().satisfies(ch -> assertThat(ch.describe(null)).isEqualTo("whole table: 1 row added"));
-        assertThat(tags.note()).contains("no single integer primary key");
+        assertThat(tags.chunks()).singleElement().satisfies(ch -> assertThat(ch.describe("name"))
+                .isEqualTo("chunk 1 (name >= 'a'): 1 row added"));
 
         assertThat(table(c, "log").status()).isEqualTo(Status.IDENTICAL);
     }
@@ -205,5 +206,38 @@ class FingerprintIT {
                 .isEqualTo(300);
         sql("DELETE FROM events_b WHERE id = 250");
         assertThat(table(compare(before, t -> null), "events").rowsRemoved()).isEqualTo(1);
+    }
+
+    @Test
+    void negativeKeysAreChunkedByExactFloorDivision() throws SQLException {
+        sql("CREATE TABLE ledger (id int PRIMARY KEY, v int); INSERT INTO ledger SELECT g, g FROM generate_series(-5000, -1) g; ANALYZE ledger");
+        DataSnapshot before = snapshot();
+        TableFingerprint ledger = before.tables().stream().filter(t -> t.table().name().equals("ledger")).findFirst().orElseThrow();
+        assertThat(ledger.chunks()).hasSize(5);
+        sql("UPDATE ledger SET v = 0 WHERE id = -2500; INSERT INTO ledger VALUES (7, 7)");
+        assertThat(table(compare(before, t -> null), "ledger").chunks()).extracting(ch -> ch.describe("id")).containsExactly(
+                "chunk 2 (id -3000..-2001): same 1000 rows, content changed",
+                "chunk 5 (id 0..999): 1 row added");
+    }
+
+    @Test
+    void uuidKeysAreChunkedBetweenBoundaryKeys() throws SQLException {
+        sql("""
+                CREATE TABLE accounts (id uuid PRIMARY KEY, balance numeric NOT NULL);
+                INSERT INTO accounts SELECT md5(g::text)::uuid, g FROM generate_series(1, 3500) g;
+                ANALYZE accounts;
+                """);
+        DataSnapshot before = snapshot();
+        TableFingerprint accounts = before.tables().stream().filter(t -> t.table().name().equals("accounts")).findFirst().orElseThrow();
+        assertThat(accounts.chunking().arithmetic()).isFalse();
+        assertThat(accounts.chunking().boundaries()).hasSize(4);
+        assertThat(accounts.chunks()).extracting(TableFingerprint.Chunk::rows).containsExactly(1000L, 1000L, 1000L, 500L);
+        String second = accounts.chunking().boundaries().get(1);
+        String third = accounts.chunking().boundaries().get(2);
+        sql("UPDATE accounts SET balance = -1 WHERE id = '" + second + "'; INSERT INTO accounts VALUES ('00000000-0000-0000-0000-000000000000', 0)");
+        TableComparison c = table(compare(before, t -> null), "accounts");
+        assertThat(c.chunks()).extracting(ch -> ch.describe("id")).containsExactly(
+                "chunk 0 (id < '" + accounts.chunking().boundaries().get(0) + "'): 1 row added",
+                "chunk 2 (id >= '" + second + "' and id < '" + third + "'): same 1000 rows, content changed");
     }
 }

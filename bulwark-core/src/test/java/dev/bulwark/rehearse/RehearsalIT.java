@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class RehearsalIT {
     /** examples/ at the repository root, from the module folder the tests run in. */
@@ -78,6 +79,15 @@ class RehearsalIT {
         assertThat(vip.roundTrip().detail()).contains("070_vip_customers.sql:5:1").contains("\"vip_flag\"");
         assertThat(r.migrations().stream().filter(MigrationRehearsal::failed).map(MigrationRehearsal::id))
                 .containsExactly("040", "070");
+        // lint's predictions for the same statements, held against the trace
+        assertThat(migration(r, "020").staticChecks()).extracting(StaticCheck::rule, StaticCheck::verdict)
+                .containsExactly(tuple("require-concurrent-index", StaticCheck.Verdict.CONFIRMED));
+        assertThat(migration(r, "030").staticChecks()).extracting(StaticCheck::rule, StaticCheck::verdict)
+                .containsExactly(tuple("constraint-not-valid", StaticCheck.Verdict.CONFIRMED));
+        assertThat(migration(r, "040").staticChecks()).extracting(StaticCheck::rule, StaticCheck::verdict)
+                .containsExactly(tuple("column-type-rewrite", StaticCheck.Verdict.CONFIRMED));
+        assertThat(migration(r, "060").staticChecks()).extracting(StaticCheck::rule, StaticCheck::verdict)
+                .containsExactly(tuple("set-not-null", StaticCheck.Verdict.CONFIRMED));
         assertThat(scratchDatabases()).isZero();
     }
 

@@ -68,4 +68,12 @@ class ExpectedChangesTest {
         assertThatThrownBy(() -> ExpectedChanges.of(List.of(), List.of("a b"))).isInstanceOf(BulwarkException.class)
                 .hasMessageContaining("'a b'");
     }
+
+    @Test
+    void migrationHistoryTablesAlwaysChangeAsExpected() {
+        ExpectedChanges e = ExpectedChanges.of(List.of(), List.of());
+        assertThat(e.why(new TableRef("public", "bulwark_history"))).isEqualTo("migration history");
+        assertThat(e.why(new TableRef("app", "flyway_schema_history"))).isEqualTo("migration history");
+        assertThat(ExpectedChanges.none().why(new TableRef("public", "bulwark_history"))).isNull();
+    }
 }

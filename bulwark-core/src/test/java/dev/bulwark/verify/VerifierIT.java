@@ -270,4 +270,19 @@ class VerifierIT {
         assertThat(customers.nulled()).extracting(e -> e.from().name()).containsExactly("coupons");
         assertThat(r.cycles()).containsExactly(List.of(new TableRef("public", "employees")));
     }
+
+    @Test
+    void aTableLockedByAMigrationFailsAfterTheLockTimeoutNamingTheCause() throws SQLException {
+        sql(CLEAN);
+        try (Connection holder = db.open(); Statement s = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            s.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> verify(new VerifyOptions(List.of(), null, Set.of(), 5, java.time.Duration.ofMillis(500))))
+                    .isInstanceOf(dev.bulwark.BulwarkException.class)
+                    .hasMessageContaining("waited more than 500 ms for a lock").hasMessageContaining("holds a table exclusively");
+            assertThat((System.nanoTime() - started) / 1_000_000).isBetween(400L, 5000L);
+            holder.rollback();
+        }
+    }
 }

@@ -1,0 +1,136 @@
+package dev.bulwark.lint;
+
+import dev.bulwark.lint.model.SchemaModel;
+import dev.bulwark.lint.recognize.Recognized;
+import dev.bulwark.migration.Migration;
+import dev.bulwark.migration.MigrationFormat;
+import dev.bulwark.sql.SqlSyntaxException;
+import dev.bulwark.sql.Token;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** What a rule sees of one migration: its statements, the schema around them, and a way to report. */
+public final class MigrationContext {
+    private final Migration migration;
+    private final List<Analyzed> statements;
+    private final List<Analyzed> down;
+    private final SchemaModel atStart;
+    private final SchemaModel atEnd;
+    private final Set<String> createdHere;
+    private final LintOptions options;
+    private final SqlSyntaxException parseError;
+    final List<Finding> findings = new ArrayList<>();
+    Rule rule;
+    Severity severity;
+    SchemaModel atSetEnd;
+
+    MigrationContext(Migration migration, List<Analyzed> statements, List<Analyzed> down, SchemaModel atStart,
+                     SchemaModel atEnd, Set<String> createdHere, LintOptions options, SqlSyntaxException parseError) {
+        this.migration = migration;
+        this.statements = statements;
+        this.down = down;
+        this.atStart = atStart;
+        this.atEnd = atEnd;
+        this.createdHere = createdHere;
+        this.options = options;
+        this.parseError = parseError;
+    }
+
+    public Migration migration() {
+        return migration;
+    }
+
+    public MigrationFormat format() {
+        return migration.format();
+    }
+
+    /** The up statements, in order. Empty when the file could not be split ({@link #parseError()}). */
+    public List<Analyzed> statements() {
+        return statements;
+    }
+
+    /** The down statements (schema fields are those at the end of the up). */
+    public List<Analyzed> down() {
+        return down;
+    }
+
+    public SchemaModel atStart() {
+        return atStart;
+    }
+
+    public SchemaModel atEnd() {
+        return atEnd;
+    }
+
+    /** The schema after every migration of the set (so a later migration's index counts). */
+    public SchemaModel atSetEnd() {
+        return atSetEnd == null ? atEnd : atSetEnd;
+    }
+
+    public LintOptions options() {
+        return options;
+    }
+
+    public int pgVersion() {
+        return options.pgVersion();
+    }
+
+    /** Why the up SQL could not be split into statements, or null. */
+    public SqlSyntaxException parseError() {
+        return parseError;
+    }
+
+    /**
+     * True for a table that other sessions can see while this migration runs: anything not created
+     * by this migration (tables the model does not know are assumed to exist, since they were made
+     * outside the migrations read).
+     */
+    public boolean existing(String table) {
+        return table != null && !createdHere.contains(table);
+    }
+
+    public Set<String> createdHere() {
+        return createdHere;
+    }
+
+    public Path file() {
+        return migration.up().file();
+    }
+
+    /** Reports a finding at the statement's first token. */
+    public void report(Analyzed s, String message, String help) {
+        report(s, s.statement().tokens().get(0), message, help);
+    }
+
+    /** Reports a finding at {@code at}, marking the rest of that line of the statement. */
+    public void report(Analyzed s, Token at, String message, String help) {
+        Token token = at == null ? s.statement().tokens().get(0) : at;
+        if (migration.format() == MigrationFormat.ALEMBIC) {
+            // Alembic statements are generated from op.* calls: point at the call, not into the generated SQL.
+            token = s.statement().tokens().get(0);
+            reportAt(token.line(), token.column(), 3, message, help);
+            return;
+        }
+        int length = 0;
+        for (Token t : s.statement().tokens()) {
+            if (t.offset() >= token.offset() && t.line() == token.line()) {
+                length = t.endOffset() - token.offset();
+            }
+        }
+        reportAt(token.line(), token.column(), Math.max(1, length), message, help);
+    }
+
+    /** Reports a finding at a position of the migration's file. */
+    public void reportAt(int line, int column, int length, String message, String help) {
+        findings.add(new Finding(rule.id(), severity, file(), line, column, length, message,
+                help == null ? rule.help() : help, migration.id()));
+    }
+
+    /** True for a recognized form of the given type; a shorthand for rules. */
+    public static boolean is(Analyzed s, Class<? extends Recognized> type) {
+        return type.isInstance(s.what());
+    }
+}

@@ -1,0 +1,39 @@
+package dev.bulwark.lint;
+
+import dev.bulwark.lint.rules.*;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Every built-in rule, in catalogue order (docs/rules/, RULES.md). */
+public final class RuleRegistry {
+    private static final List<Rule> ALL = List.of(
+            new RequireConcurrentIndexRule(), new RequireConcurrentIndexDropRule(), new ConcurrentlyInTransactionRule(),
+            new RequireConcurrentReindexRule(), new PartitionedIndexRule(),
+            new ConstraintNotValidRule(), new ValidateInSameTransactionRule(), new UniqueWithoutIndexRule(),
+            new ExclusionConstraintRule(), new SetNotNullRule(), new AddRequiredColumnRule(), new UniqueMayFailRule(),
+            new VolatileDefaultRule(), new ColumnTypeRewriteRule(), new DropColumnRule(), new RenameRule(),
+            new PreferJsonbRule(), new PreferTimestamptzRule(), new PreferBigintRule(), new PreferIdentityRule(),
+            new PreferTextRule(),
+            new DropTableRule(), new TruncateRule(), new UnboundedDmlRule(), new RewriteTableRule(),
+            new DetachPartitionRule(), new RefreshMatviewRule(), new TriggerOnExistingRule(), new EnumChangeRule(),
+            new MissingLockTimeoutRule(), new StatementsAfterAccessExclusiveRule(), new SeveralHotTablesRule(),
+            new TransactionControlRule(),
+            new CascadeDeleteRule(), new CascadeChainRule(), new FkWithoutIndexRule(), new DropCascadeRule(),
+            new UpdateCascadeRule(),
+            new EmptyMigrationRule(), new MultipleHeadsRule(), new MissingParentRule(), new DuplicateVersionRule(),
+            new VersionTooLongRule(), new OutOfOrderRule(), new MissingDownRule(), new IrreversibleDownRule(), new EditedAfterApplyRule(), new DialectMismatchRule(),
+            new HardcodedCredentialsRule(),
+            new UnusedSuppressionRule(), new SuppressionWithoutReasonRule());
+
+    private RuleRegistry() {
+    }
+
+    public static List<Rule> all() {
+        return ALL;
+    }
+
+    public static Optional<Rule> byId(String id) {
+        return ALL.stream().filter(r -> r.id().equals(id)).findFirst();
+    }
+}

@@ -1,0 +1,165 @@
+package dev.bulwark.lint.recognize;
+
+import dev.bulwark.sql.Token;
+
+import java.util.List;
+
+/**
+ * What a statement does, as far as lint needs to know. Each statement family has its own record;
+ * anything else is {@link Opaque}, which rules simply skip.
+ */
+public sealed interface Recognized {
+
+    /** ON DELETE / ON UPDATE actions of a foreign key. */
+    enum FkAction {
+        NO_ACTION, RESTRICT, CASCADE, SET_NULL, SET_DEFAULT;
+
+        public String sql() {
+            return name().replace('_', ' ');
+        }
+    }
+
+    enum ConstraintKind { PRIMARY_KEY, UNIQUE, CHECK, FOREIGN_KEY, EXCLUDE, NOT_NULL }
+
+    /**
+     * A table or column constraint.
+     *
+     * @param name       its name, or null when PostgreSQL will generate one
+     * @param columns    constrained columns (for a column constraint, that column)
+     * @param refTable   referenced table (FK), else null
+     * @param checkExpr  the CHECK expression's text, else null
+     * @param usingIndex {@code USING INDEX name} given (UNIQUE/PK)
+     * @param at         the token the constraint starts at
+     */
+    record ConstraintDef(String name, ConstraintKind kind, List<String> columns, String refTable,
+                         List<String> refColumns, FkAction onDelete, FkAction onUpdate, boolean notValid,
+                         boolean usingIndex, String checkExpr, Token at) {
+    }
+
+    /**
+     * A column definition.
+     *
+     * @param type           normalized type text, e.g. {@code varchar(255)}, {@code timestamp}
+     * @param defaultExpr    the DEFAULT expression's text, else null
+     * @param generatedStored {@code GENERATED ALWAYS AS (…) STORED}
+     * @param identity       {@code GENERATED … AS IDENTITY}
+     */
+    record ColumnDef(String name, String type, Token typeToken, boolean notNull, String defaultExpr,
+                     boolean generatedStored, boolean identity, List<ConstraintDef> constraints, Token at) {
+    }
+
+    record CreateTable(Name table, boolean ifNotExists, List<ColumnDef> columns, List<ConstraintDef> constraints,
+                       boolean partitioned, Name partitionOf, boolean asSelect) implements Recognized {
+    }
+
+    record AlterTable(Name table, boolean ifExists, List<Action> actions) implements Recognized {
+    }
+
+    /** One action of an ALTER TABLE. */
+    sealed interface Action {
+        Token at();
+    }
+
+    record AddColumn(ColumnDef column, boolean ifNotExists, Token at) implements Action {
+    }
+
+    record DropColumn(String column, boolean cascade, Token at) implements Action {
+    }
+
+    record AlterColumnType(String column, String type, Token typeToken, boolean using, Token at) implements Action {
+    }
+
+    record SetNotNull(String column, Token at) implements Action {
+    }
+
+    record DropNotNull(String column, Token at) implements Action {
+    }
+
+    record SetDefault(String column, String expr, Token at) implements Action {
+    }
+
+    record AddConstraint(ConstraintDef constraint, Token at) implements Action {
+    }
+
+    record ValidateConstraint(String name, Token at) implements Action {
+    }
+
+    record DropConstraint(String name, boolean cascade, Token at) implements Action {
+    }
+
+    /** RENAME COLUMN a TO b (column set), RENAME TO b (column null), RENAME CONSTRAINT. */
+    record RenameAction(String what, String from, String to, Token at) implements Action {
+    }
+
+    /** SET LOGGED / UNLOGGED / TABLESPACE / ACCESS METHOD: rewrite the whole table. */
+    record RewriteAction(String what, Token at) implements Action {
+    }
+
+    record AttachPartition(Name partition, Token at) implements Action {
+    }
+
+    record DetachPartition(Name partition, boolean concurrently, Token at) implements Action {
+    }
+
+    /** An action lint does not model (SET STATISTICS, OWNER TO, ENABLE TRIGGER, …). */
+    record OtherAction(String words, Token at) implements Action {
+    }
+
+    record CreateIndex(Name name, Name table, boolean unique, boolean concurrently, boolean ifNotExists,
+                       boolean only, List<String> columns, boolean partial) implements Recognized {
+    }
+
+    record DropIndex(List<Name> names, boolean concurrently, boolean ifExists, boolean cascade) implements Recognized {
+    }
+
+    /** DROP TABLE / SCHEMA / DATABASE / VIEW / MATERIALIZED VIEW / TYPE / SEQUENCE / FUNCTION / … */
+    record Drop(String objectKind, List<Name> names, boolean ifExists, boolean cascade) implements Recognized {
+    }
+
+    record Truncate(List<Name> tables, boolean cascade) implements Recognized {
+    }
+
+    /** INSERT / UPDATE / DELETE / MERGE; {@code table} is the target. */
+    record Dml(String verb, Name table, boolean hasWhere) implements Recognized {
+    }
+
+    /** SET [LOCAL|SESSION] name = value, SET TRANSACTION …, RESET. */
+    record SetParameter(String parameter, String value, boolean local) implements Recognized {
+    }
+
+    /** BEGIN / START TRANSACTION / COMMIT / END / ROLLBACK / ABORT (not savepoints). */
+    record TransactionControl(boolean begins) implements Recognized {
+    }
+
+    record Reindex(String target, Name name, boolean concurrently) implements Recognized {
+    }
+
+    /** VACUUM FULL, CLUSTER: rewrite under ACCESS EXCLUSIVE. Plain VACUUM has {@code full == false}. */
+    record Maintenance(String verb, boolean full, List<Name> tables) implements Recognized {
+    }
+
+    record RefreshMaterializedView(Name name, boolean concurrently, boolean withNoData) implements Recognized {
+    }
+
+    record CreateMaterializedView(Name name, boolean withNoData) implements Recognized {
+    }
+
+    /** ALTER TYPE … ADD VALUE / RENAME VALUE / other. */
+    record AlterType(Name type, boolean addValue, boolean renameValue) implements Recognized {
+    }
+
+    record CreateTrigger(Name name, Name table) implements Recognized {
+    }
+
+    /** ALTER SEQUENCE|VIEW|SCHEMA|INDEX|MATERIALIZED VIEW … RENAME TO. */
+    record RenameObject(String objectKind, Name from, String to) implements Recognized {
+    }
+
+    /** CREATE TYPE … AS ENUM, so enum-change can tell enums from other types. */
+    record CreateEnum(Name type) implements Recognized {
+    }
+
+    /** Anything else: kept, never an error. */
+    record Opaque() implements Recognized {
+    }
+}

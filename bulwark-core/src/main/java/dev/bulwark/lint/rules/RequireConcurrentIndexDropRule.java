@@ -1,0 +1,47 @@
+package dev.bulwark.lint.rules;
+
+import dev.bulwark.lint.Analyzed;
+import dev.bulwark.lint.MigrationContext;
+import dev.bulwark.lint.Severity;
+import dev.bulwark.lint.StatementRule;
+import dev.bulwark.lint.recognize.Recognized;
+import dev.bulwark.lint.recognize.Name;
+
+/** DROP INDEX without CONCURRENTLY. See docs/rules/require-concurrent-index-drop.md. */
+public final class RequireConcurrentIndexDropRule extends StatementRule {
+    @Override
+    public String id() {
+        return "require-concurrent-index-drop";
+    }
+
+    @Override
+    public Severity defaultSeverity() {
+        return Severity.ERROR;
+    }
+
+    @Override
+    public String summary() {
+        return "DROP INDEX without CONCURRENTLY";
+    }
+
+    @Override
+    public String help() {
+        return "DROP INDEX CONCURRENTLY IF EXISTS …, in a migration of its own outside a transaction";
+    }
+
+    @Override
+    protected void visit(MigrationContext ctx, Analyzed s) {
+        if (s.what() instanceof Recognized.DropIndex di && !di.concurrently()) {
+            for (Name n : di.names()) {
+                String table = s.before().tableOfIndex(n.name());
+                if (table != null && !ctx.existing(table)) {
+                    continue;
+                }
+                ctx.report(s, n.token(), "DROP INDEX " + n.name() + " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "
+                        + (table == null ? "its table" : table) + ", blocking reads and writes while it waits and runs",
+                        "DROP INDEX CONCURRENTLY IF EXISTS " + n.name() + ", in a migration of its own outside a transaction");
+            }
+        }
+    }
+
+}
