@@ -554,7 +554,8 @@ public final class Deployer {
 
     private VerifyResult verify() {
         try (Connection c = b.target().open("bulwark-deploy-verify")) {
-            return new Verifier(c, new VerifyOptions(List.of(), settings.checksDir(), Set.of(), VerifyOptions.DEFAULT_SAMPLE_ROWS)).run(database);
+            Path checks = settings.checksDir() != null ? settings.checksDir() : b.config().checksDir();
+            return new Verifier(c, new VerifyOptions(List.of(), checks, Set.of(), VerifyOptions.DEFAULT_SAMPLE_ROWS)).run(database);
         } catch (SQLException e) {
             throw new BulwarkException(dev.bulwark.ErrorCode.DATABASE, "verify failed: " + e.getMessage(), null, e);
         }

@@ -210,13 +210,41 @@ public final class Preflight {
                 problems.add(m.id() + " cannot be parsed: " + e.getMessage());
             }
         }
-        // lint at error level joins this check once lint lands on main
+        problems.addAll(lintErrors(pending));
         if (!problems.isEmpty()) {
             return new CheckResult(id, Outcome.FAIL, problems.size() + " problem(s) in " + files + " files", "0",
-                    String.join("; ", problems), "restore edited or missing files, or run 'bulwark repair' after review; rename out-of-order files");
+                    String.join("; ", problems), "run 'bulwark lint' and fix its errors (--fix rewrites many of them); restore edited or missing files, or"
+                    + " run 'bulwark repair' after review; rename out-of-order files");
         }
         return CheckResult.pass(id, files + " files, " + pending.size() + " pending", "0",
-                "checksums match the history; " + pending.size() + " pending migration(s)");
+                "checksums match the history, no lint error; " + pending.size() + " pending migration(s)");
+    }
+
+    /**
+     * Lint findings at the project's fail_on level (default error) in the pending migrations and
+     * about the set as a whole (several heads, duplicate versions…). Applied migrations already
+     * ran: their findings cannot be acted on by this deploy and do not block it.
+     */
+    private List<String> lintErrors(List<Migration> pending) {
+        dev.bulwark.lint.LintConfig lint = dev.bulwark.lint.LintConfig.load(bulwark.config().projectDir());
+        int major;
+        try {
+            major = Integer.parseInt(single("SHOW server_version_num")) / 10000;
+        } catch (SQLException e) {
+            major = dev.bulwark.lint.LintOptions.DEFAULT_PG_VERSION;
+        }
+        dev.bulwark.lint.LintResult r = dev.bulwark.lint.Linter.standard(lint.options().withPgVersion(major).withHistory(states()))
+                .lint(bulwark.migrations(), bulwark.config().projectDir());
+        Set<String> ids = new java.util.HashSet<>();
+        pending.forEach(m -> ids.add(m.id()));
+        List<String> out = new ArrayList<>();
+        for (dev.bulwark.lint.Finding f : r.findings()) {
+            if (f.severity().atLeast(lint.failOn()) && (f.migration() == null || ids.contains(f.migration()))) {
+                out.add("lint " + f.ruleId() + " (" + f.severity().label() + ") at " + bulwark.config().projectDir().relativize(
+                        f.file().toAbsolutePath().normalize()) + ":" + f.line() + ": " + f.message());
+            }
+        }
+        return out;
     }
 
     private CheckResult failedMigrations(String id) throws SQLException {

@@ -176,7 +176,9 @@ class DeployIT {
         // the first applies and commits (and rewrites every balance); the second fails half way through
         migration("20260102000000_fees.sql", "ALTER TABLE accounts ADD COLUMN fee int;\nUPDATE accounts SET balance = balance - 1;",
                 "ALTER TABLE accounts DROP COLUMN fee;");
-        migration("20260103000000_bad.sql", "CREATE INDEX accounts_owner_idx ON accounts (owner);\nALTER TABLE accounts ADD CONSTRAINT negative CHECK (balance < 0);",
+        // lint would refuse both statements in preflight: the test needs them to run, and the second to fail
+        migration("20260103000000_bad.sql", "-- bulwark:ignore require-concurrent-index 300 rows in a test\nCREATE INDEX accounts_owner_idx ON accounts (owner);\n"
+                        + "-- bulwark:ignore constraint-not-valid the validation must fail here\nALTER TABLE accounts ADD CONSTRAINT negative CHECK (balance < 0);",
                 "DROP INDEX accounts_owner_idx;");
         DeployReport r = deploy(settings(false, null));
         assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
@@ -273,6 +275,19 @@ class DeployIT {
         assertThat(ok.stages()).extracting(DeployReport.Stage::name).contains("prune-snapshots");
         assertThat(csv).doesNotExist();
         assertThat(dir.resolve(ok.snapshots().get(0).id() + ".csv")).exists();
+    }
+
+    @Test
+    void aLintErrorInAPendingMigrationRefusesTheDeployBeforeAnythingChanges() throws Exception {
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_index.sql", "CREATE INDEX accounts_owner_idx ON accounts (owner);", "DROP INDEX accounts_owner_idx;");
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.REFUSED);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stages()).extracting(DeployReport.Stage::name).containsExactly("preflight");
+        assertThat(r.stages().get(0).details()).anyMatch(d -> d.contains("lint require-concurrent-index (error)"));
+        assertThat(single("SELECT to_regclass('public.accounts_owner_idx')::text")).isNull();
+        assertThat(fingerprints()).isEqualTo(before);
     }
 
     @Test
