@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "baseline", mixinStandardHelpOptions = true,
-        description = {"Adopt an existing database: record that it already has every migration up to VERSION,",
-                "without running them. Refuses when Bulwark has already applied migrations here."})
+        description = {"Adopt an existing database at a version.",
+                "Records that the database already has every migration up to VERSION, without running them.",
+                "Refuses when Bulwark has already applied migrations here."})
 final class BaselineCommand extends DatabaseCommand {
     @Option(names = "--version", required = true, paramLabel = "VERSION", description = "The version the database is at.")
     String version;

@@ -33,6 +33,8 @@ import java.util.Map;
                 SnapshotsCommand.class,
                 DbCommand.class,
                 VerifyCommand.class,
+                AuditCommand.class,
+                CopyCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class BulwarkCommand implements Runnable {

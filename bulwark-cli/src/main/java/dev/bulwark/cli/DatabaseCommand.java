@@ -81,13 +81,13 @@ abstract class DatabaseCommand implements Callable<Integer> {
         return new Listener() {
             @Override
             public void info(String line) {
-                out.println(line);
+                out.println(dev.bulwark.pg.Masking.mask(line));
                 out.flush();
             }
 
             @Override
             public void warn(String line) {
-                err.println(line);
+                err.println(dev.bulwark.pg.Masking.mask(line));
                 err.flush();
             }
         };
@@ -97,8 +97,18 @@ abstract class DatabaseCommand implements Callable<Integer> {
     public final Integer call() {
         root = (BulwarkCommand) spec.root().userObject();
         BulwarkConfig c = config();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         try (Bulwark b = Bulwark.open(c, target(c).orElse(null), listener())) {
-            Thread hook = new Thread(b::cancel, "bulwark-cancel");
+            // Ctrl-C: cancel the running statement (its transaction rolls back, its locks go), then let
+            // the command record what happened and close its connections before the JVM halts
+            Thread hook = new Thread(() -> {
+                b.cancel();
+                try {
+                    done.await(15, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "bulwark-cancel");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 return run(b);
@@ -106,9 +116,11 @@ abstract class DatabaseCommand implements Callable<Integer> {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {
-                    // already shutting down: the hook runs
+                    // already shutting down: the hook runs and waits for us
                 }
             }
+        } finally {
+            done.countDown();
         }
     }
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "db", mixinStandardHelpOptions = true,
-        description = {"Manage the project's embedded PostgreSQL (data in .bulwark/pgdata), e.g. to use psql on it:",
+        description = {"Manage the project's embedded PostgreSQL.",
+                "Its data is in .bulwark/pgdata. To use psql on it:",
                 "  psql \"$(bulwark db url)\""},
         subcommands = {DbCommand.Start.class, DbCommand.Stop.class, DbCommand.Status.class, DbCommand.Url.class})
 final class DbCommand implements Runnable {

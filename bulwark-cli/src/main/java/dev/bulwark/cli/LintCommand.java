@@ -45,7 +45,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "lint", mixinStandardHelpOptions = true,
-        description = {"Find the dangerous migration before it runs: locks, rewrites, data loss, cascades, broken",
+        description = {"Find the dangerous migration before it runs, with no database.",
+                "Locks, rewrites, data loss, cascades, broken",
                 "revision graphs, committed passwords. Needs no database. Exits 1 when a finding is at or above",
                 "--fail-on."})
 final class LintCommand implements Callable<Integer> {

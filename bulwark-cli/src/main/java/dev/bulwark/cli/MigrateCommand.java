@@ -21,13 +21,14 @@ final class MigrateCommand extends DatabaseCommand {
 
     @Override
     int run(Bulwark b) {
-        out().println("Database:   " + b.targetDescription());
+        // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
+        out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
         MigrateResult r = b.migrate(to, dryRun, outOfOrder);
         if (dryRun) {
             if (r.dryRunSql().isEmpty()) {
-                out().println("Nothing to apply: the database is up to date" + (r.current() != null ? " at " + r.current() : "") + ".");
+                out().println("-- Nothing to apply: the database is up to date" + (r.current() != null ? " at " + r.current() : "") + ".");
             } else {
-                out().println("Dry run: nothing was changed. These statements would run:");
+                out().println("-- Dry run: nothing was changed. These statements would run:");
                 out().println();
                 r.dryRunSql().forEach(out()::println);
             }

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Locale;
 
 @Command(name = "repair", mixinStandardHelpOptions = true,
-        description = {"After a human repaired the database: mark failed entries resolved (the next migrate runs",
-                "them again from the start) and accept edited files (record their new checksums).",
+        description = {"Mark failed migrations resolved and accept edited files.",
+                "For after a human repaired the database: failed entries are marked repaired (the next migrate runs",
+                "them again from the start) and edited files are accepted (their new checksums recorded).",
                 "Shows what it will change and asks, unless --yes."})
 final class RepairCommand extends DatabaseCommand {
     @Option(names = {"-y", "--yes"}, description = "Do it without asking.")

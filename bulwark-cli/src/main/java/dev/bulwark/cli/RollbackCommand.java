@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = {"Run down migrations in reverse order. Refuses, before touching anything, when a",
-                "migration in range has no down (or an empty one)."})
+        description = {"Revert the last migrations with their downs.",
+                "Runs downs in reverse order. Refuses, before touching anything, when a migration in range has no down",
+                "(or an empty one), or when a migration above it is half applied or its file is missing."})
 final class RollbackCommand extends DatabaseCommand {
     @Option(names = "--steps", paramLabel = "N", description = "How many migrations to revert (default 1).")
     Integer steps;
@@ -20,10 +21,11 @@ final class RollbackCommand extends DatabaseCommand {
 
     @Override
     int run(Bulwark b) {
-        out().println("Database:   " + b.targetDescription());
+        // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
+        out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
         MigrateResult r = b.rollback(steps, to, dryRun);
         if (dryRun) {
-            out().println("Dry run: nothing was changed. These statements would run:");
+            out().println("-- Dry run: nothing was changed. These statements would run:");
             out().println();
             r.dryRunSql().forEach(out()::println);
             return ExitCodes.OK;

@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show every migration with its state: applied, pending, failed, edited after apply,",
-                "file missing, out of order. Exits 1 when a migration is failed, edited or missing."})
+        description = {"Show every migration and its state.",
+                "States: applied, baseline, pending, out of order, outdated (repeatable), failed, running, edited after apply,",
+                "file missing. Exits 1 when a migration is failed, edited or missing."})
 final class StatusCommand extends DatabaseCommand {
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 

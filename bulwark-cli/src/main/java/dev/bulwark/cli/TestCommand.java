@@ -15,13 +15,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Rehearse every migration on a throwaway database (on the embedded server, or --scratch-url):",
-                "apply statement by statement and record the locks, rewrites and scans PostgreSQL really performs,",
+        description = {"Rehearse every migration on a throwaway database.",
+                "On the embedded server (or --scratch-url): apply statement by statement and record the locks, rewrites",
+                "and scans PostgreSQL really performs,",
                 "then check each round trip (up, down, up again). The scratch database is always dropped.",
                 "With --url, the real database is only read (in a read-only transaction) for its table sizes,",
                 "so each lock says what it would block there.",
@@ -37,7 +36,7 @@ final class TestCommand extends DatabaseCommand {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "text, json, markdown or junit (default text).")
-    String output;
+    RehearsalReport.Format output;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the report to FILE (format from --output).")
     Path report;
@@ -47,22 +46,17 @@ final class TestCommand extends DatabaseCommand {
         if (scratchUrl == null) {
             return Optional.empty();
         }
-        return ConnectionResolver.resolve(scratchUrl, Map.of(), null, ConnectionResolver.defaultPgpassFile(root.env));
+        return ConnectionResolver.resolve(scratchUrl, root.env, null, ConnectionResolver.defaultPgpassFile(root.env));
     }
 
     @Override
     boolean progressToStderr() {
-        return report == null && !"text".equalsIgnoreCase(output);
+        return report == null && output != RehearsalReport.Format.TEXT;
     }
 
     @Override
     int run(Bulwark b) {
-        RehearsalReport.Format format;
-        try {
-            format = RehearsalReport.Format.valueOf(output.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw BulwarkException.usage("--output " + output + " is not a report format", "use text, json, markdown or junit");
-        }
+        RehearsalReport.Format format = output;
         // --url is only read, for its table sizes; the rehearsal itself never runs there
         ConnectionSpec live = connection.url == null ? null
                 : ConnectionResolver.resolve(connection.url, root.env, null, ConnectionResolver.defaultPgpassFile(root.env)).orElse(null);

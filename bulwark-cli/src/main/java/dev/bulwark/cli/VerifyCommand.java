@@ -23,7 +23,8 @@ import java.util.Set;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {
-                "Prove the database intact, read-only. Schema: tables without a primary key, NOT VALID",
+                "Prove a database intact, and that a migration lost nothing (read-only).",
+                "Schema: tables without a primary key, NOT VALID",
                 "constraints, invalid and duplicate indexes, sequences behind their column, foreign keys",
                 "without an index. Data: orphan rows of every foreign key, rows a NOT VALID check rejects,",
                 "duplicates under an invalid unique index. Invariants: each checks/*.sql must return no rows.",

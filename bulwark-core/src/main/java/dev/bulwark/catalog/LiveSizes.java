@@ -28,6 +28,10 @@ public record LiveSizes(String target, Map<String, Size> tables) {
         try (Connection c = target.open("bulwark-test-sizes")) {
             c.setReadOnly(true);
             c.setAutoCommit(false);
+            try (java.sql.Statement st = c.createStatement()) {
+                // sizes take ACCESS SHARE on every table: never queue behind a migration's ACCESS EXCLUSIVE
+                st.execute("SET LOCAL lock_timeout = '5s'");
+            }
             CatalogSnapshot s = new CatalogReader(c).read();
             c.rollback();
             Map<String, Size> sizes = new HashMap<>();

@@ -15,7 +15,7 @@ public record LockHolder(int pid, String user, String applicationName, String cl
         if (since != null) b.append(", since ").append(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         if (state != null) b.append(", ").append(state);
         if (query != null && !query.isBlank()) {
-            String q = query.replaceAll("\\s+", " ").trim();
+            String q = dev.bulwark.pg.Masking.mask(query).replaceAll("\\s+", " ").trim();
             b.append(": ").append(q.length() > 120 ? q.substring(0, 117) + "..." : q);
         }
         return b.append(')').toString();

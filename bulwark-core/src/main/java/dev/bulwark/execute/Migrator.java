@@ -15,6 +15,7 @@ import dev.bulwark.migration.MigrationSet;
 import dev.bulwark.migration.MigrationVersion;
 import dev.bulwark.migration.Script;
 import dev.bulwark.pg.Identifiers;
+import dev.bulwark.pg.Masking;
 import dev.bulwark.pg.SqlStates;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
@@ -59,6 +60,8 @@ public final class Migrator {
 
     private volatile java.sql.Statement running;
     private Integer pid;
+    /** the session's lock_timeout, as set for the migration running now */
+    private Duration currentLockTimeout;
 
     public Migrator(BulwarkConfig config, Connection work, Connection monitor, MigrationSet set, Listener out) {
         this.config = config;
@@ -69,6 +72,7 @@ public final class Migrator {
         this.history = new HistoryTable(config.historySchema());
         this.tool = ToolHistory.forFormat(set.format(), config.historySchema());
         this.projectDir = config.projectDir();
+        HistoryTable.localHost(); // looked up now, not later while a migration holds its locks
         try {
             this.pgMajor = serverMajor(work);
         } catch (SQLException e) {
@@ -92,10 +96,45 @@ public final class Migrator {
     public List<MigrationStatus> status() {
         try {
             Map<String, ToolHistory.ToolState> foreign = tool == null ? Map.of() : tool.read(work, set.migrations());
-            return Reconciler.reconcile(set, history.read(work), foreign, tool);
+            List<MigrationStatus> states = Reconciler.reconcile(set, history.read(work), foreign, tool);
+            return markLiveRuns(states);
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "cannot read history: " + e.getMessage(), null, e);
         }
+    }
+
+    /**
+     * A row still marked running is an interrupted run, unless another session holds the
+     * migration lock right now: then it is a run in progress, and nothing may touch it.
+     */
+    private List<MigrationStatus> markLiveRuns(List<MigrationStatus> states) throws SQLException {
+        if (states.stream().noneMatch(x -> x.last() != null && x.last().status() == Status.RUNNING)) {
+            return states;
+        }
+        var holder = AdvisoryLock.holder(monitor, AdvisoryLock.keyFor(history.qualifiedName()));
+        if (holder.isEmpty() || holder.get().pid() == monitorPid()) {
+            return states;
+        }
+        List<MigrationStatus> out = new ArrayList<>();
+        for (MigrationStatus x : states) {
+            out.add(x.last() != null && x.last().status() == Status.RUNNING
+                    ? new MigrationStatus(x.id(), x.description(), MigrationState.RUNNING, x.migration(), x.last(), x.recordedBy(),
+                    "being applied now by " + holder.get().describe())
+                    : x);
+        }
+        return out;
+    }
+
+    private Integer monitorPid;
+
+    private int monitorPid() throws SQLException {
+        if (monitorPid == null) {
+            try (java.sql.Statement st = monitor.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_backend_pid()")) {
+                rs.next();
+                monitorPid = rs.getInt(1);
+            }
+        }
+        return monitorPid;
     }
 
     public List<HistoryEntry> history() {
@@ -165,6 +204,7 @@ public final class Migrator {
                 }
                 case EDITED -> problems.add(m.id() + " was edited after it was applied (" + rel(m.location()) + ")"
                         + " — restore the file as it was, or run 'bulwark repair' to accept the edit");
+                case RUNNING -> problems.add(m.id() + " " + s.detail());
                 case FAILED -> {
                     HistoryEntry row = s.last();
                     if (row != null && row.kind() != Kind.DOWN && row.resumeFrom() != null) {
@@ -258,8 +298,25 @@ public final class Migrator {
             if (n < 1) {
                 throw BulwarkException.usage("--steps must be at least 1, was " + n, "give a positive number");
             }
-            for (int i = 0; i < applied.size() && chosen.size() < n + (resumable != null ? 1 : 0); i++) {
+            for (int i = 0; i < applied.size() && chosen.size() < n; i++) {  // a resumed down counts as one of the n
                 chosen.add(applied.get(i));
+            }
+        }
+        // never revert underneath a migration that is half applied or whose file is gone
+        if (!chosen.isEmpty()) {
+            MigrationVersion lowest = chosen.stream().map(x -> x.migration().version()).min(java.util.Comparator.naturalOrder()).orElseThrow();
+            List<String> above = new ArrayList<>();
+            for (MigrationStatus s : states) {
+                boolean halfUp = s.state() == MigrationState.FAILED && s != resumable;
+                boolean missing = s.state() == MigrationState.MISSING;
+                if ((halfUp || missing) && s.last() != null && s.last().kind() != Kind.REPEATABLE
+                        && MigrationVersion.of(s.id()).compareTo(lowest) > 0) {
+                    above.add(s.id() + " (" + s.state().label() + ")");
+                }
+            }
+            if (!above.isEmpty()) {
+                throw BulwarkException.usage("cannot roll back underneath " + String.join(", ", above),
+                        "finish or repair those first (bulwark migrate / bulwark repair); nothing was changed");
             }
         }
         List<String> noDown = new ArrayList<>();
@@ -280,10 +337,13 @@ public final class Migrator {
             Migration m = s.migration();
             int from = s == resumable && s.last().resumeFrom() != null ? s.last().resumeFrom() : 0;
             Run r = run(m, true, from);
-            Migration previous = applied.stream().map(MigrationStatus::migration)
+            // what is current once this is reverted: the highest version below it that stays applied (baselines count)
+            Migration previous = states.stream()
+                    .filter(p -> p.state().isApplied() && p.migration() != null && p.migration().kind() == MigrationKind.VERSIONED)
+                    .map(MigrationStatus::migration)
                     .filter(p -> p.version().compareTo(m.version()) < 0)
                     .filter(p -> chosen.stream().noneMatch(c -> c.migration() == p))
-                    .findFirst().orElse(null);
+                    .reduce((a, b) -> b).orElse(null);
             runs.add(new Run(r.migration(), true, r.statements(), r.steps(), r.resumeFrom(), previous));
         }
         return runs;
@@ -314,8 +374,12 @@ public final class Migrator {
 
     /** What {@code repair} would change: failed entries to mark repaired, edited files to accept. */
     public List<RepairAction> planRepair() {
+        return planRepair(status());
+    }
+
+    private static List<RepairAction> planRepair(List<MigrationStatus> states) {
         List<RepairAction> actions = new ArrayList<>();
-        for (MigrationStatus s : status()) {
+        for (MigrationStatus s : states) {
             if (s.state() == MigrationState.FAILED && s.last() != null) {
                 actions.add(new RepairAction(s.id(), s.description(), s.last().id(),
                         "mark the failed " + (s.last().kind() == Kind.DOWN ? "down" : "run") + " (history #" + s.last().id()
@@ -329,16 +393,23 @@ public final class Migrator {
         return actions;
     }
 
+    /** Applies the confirmed actions that still apply once the lock is held (a run may have finished meanwhile). */
     public void repair(List<RepairAction> actions) {
         try (AdvisoryLock lock = lock()) {
+            List<MigrationStatus> now = status();
+            java.util.Set<Long> still = new java.util.HashSet<>();
+            planRepair(now).forEach(x -> still.add(x.historyId()));
             for (RepairAction a : actions) {
-                MigrationStatus s = status().stream().filter(x -> x.id().equals(a.id())).findFirst().orElseThrow();
+                MigrationStatus s = now.stream().filter(x -> x.id().equals(a.id())).findFirst().orElse(null);
+                if (s == null || !still.contains(a.historyId())) {
+                    out.warn("skipped " + a.id() + ": its state changed while repair waited for the migration lock");
+                    continue;
+                }
                 if (s.state() == MigrationState.EDITED) {
                     Migration m = s.migration();
                     history.realign(work, a.historyId(), m.up().sha256(), m.hasDown() ? m.down().sha256() : null);
-                } else {
-                    history.update(work, a.historyId(), Status.REPAIRED, null, s.last().durationMs(), s.last().statements(),
-                            s.last().rowsAffected(), s.last().lockWaitMs(), s.last().error());
+                } else if (!history.markRepaired(work, a.historyId())) {
+                    out.warn("skipped " + a.id() + ": history #" + a.historyId() + " is no longer failed");
                 }
             }
         } catch (SQLException e) {
@@ -379,6 +450,7 @@ public final class Migrator {
             for (String s : sessionSettings(lockTimeout, statementTimeout)) {
                 exec(s);
             }
+            currentLockTimeout = lockTimeout;
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "cannot prepare the session: " + e.getMessage(), null, e);
         }
@@ -477,17 +549,20 @@ public final class Migrator {
             Backoff backoff = new Backoff(config.lockRetryBudget());
             while (true) {
                 int index = firstIndex;
-                Set<Long> invalidBefore = Set.of();
+                IndexBuildCleanup cleanup = null;
                 try {
                     if (step.transactional()) {
                         work.setAutoCommit(false);
-                    } else if (StatementClassifier.buildsIndexConcurrently(todo.get(0))) {
-                        dropLeftoverInvalidIndex(todo.get(0));
-                        invalidBefore = invalidIndexes();
+                    } else {
+                        cleanup = IndexBuildCleanup.before(work, todo.get(0));
+                        if (cleanup != null) {
+                            cleanup.dropLeftover(work).forEach(q ->
+                                    out.warn("  dropped INVALID index " + q + " left by an earlier interrupted build"));
+                        }
                     }
                     long stepRows = 0;
                     for (Statement s : todo) {
-                        stepRows += runStatement(s, watch);
+                        stepRows += runStatement(s, watch, lockTimeoutFor(s, currentLockTimeout));
                         lockWait += watch.waitedMs();
                         index++;
                     }
@@ -503,8 +578,8 @@ public final class Migrator {
                 } catch (SQLException e) {
                     if (step.transactional()) {
                         rollbackQuietly();
-                    } else {
-                        dropNewInvalidIndexes(invalidBefore);
+                    } else if (cleanup != null) {
+                        dropInvalid(cleanup);
                     }
                     lockWait += watch.waitedMs();
                     Statement failing = r.statements().get(Math.min(index, r.statements().size() - 1));
@@ -522,7 +597,9 @@ public final class Migrator {
                             ? "gave up after " + backoff.attempts() + " lock timeouts within the retry budget of "
                             + Durations.human(config.lockRetryBudget()) + blockedBy(watch)
                             : serverMessage(e);
-                    return failSteps(r, rowId, index, anyApplied, ms, rows, lockWait, failing, problem, e);
+                    // a transactional step rolled back whole: the next run starts at its first statement
+                    int resumeAt = step.transactional() ? firstIndex : index;
+                    return failSteps(r, rowId, resumeAt, index, anyApplied, ms, rows, lockWait, failing, problem, e);
                 }
             }
         }
@@ -539,7 +616,7 @@ public final class Migrator {
         return a;
     }
 
-    private Applied failSteps(Run r, long rowId, int index, boolean anyApplied, long ms, long rows, long lockWait,
+    private Applied failSteps(Run r, long rowId, int resumeAt, int failedAt, boolean anyApplied, long ms, long rows, long lockWait,
                               Statement failing, String problem, SQLException cause) {
         try {
             work.setAutoCommit(true);
@@ -554,7 +631,7 @@ public final class Migrator {
                                 + "; nothing of it was applied, the database is " + atVersion(),
                         "fix the migration and run the command again", cause);
             }
-            history.update(work, rowId, Status.FAILED, index, ms, r.statements().size(), rows, lockWait, problem);
+            history.update(work, rowId, Status.FAILED, resumeAt, ms, r.statements().size(), rows, lockWait, Masking.mask(problem));
             if (tool != null && !r.down()) {
                 tool.failed(work, r.migration(), ms, problem);
             }
@@ -562,14 +639,18 @@ public final class Migrator {
             cause.addSuppressed(e);
         }
         throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK,
-                r.label() + " failed at " + where(failing) + " (statement " + (index + 1) + " of " + r.statements().size()
-                        + "): " + problem + "; statements before it stay applied (they ran outside a transaction)",
+                r.label() + " failed at " + where(failing) + " (statement " + (failedAt + 1) + " of " + r.statements().size()
+                        + "): " + problem + "; the steps before " + (resumeAt == failedAt ? "it" : "its transaction (from statement "
+                        + (resumeAt + 1) + ")") + " stay applied",
                 "fix the cause and run '" + (r.down() ? "bulwark rollback" : "bulwark migrate")
-                        + "' again to resume at statement " + (index + 1)
+                        + "' again to resume at statement " + (resumeAt + 1)
                         + ", or repair the database by hand and run 'bulwark repair'", cause);
     }
 
     private Migration previousApplied(Migration m) {
+        if (m.version() == null) {
+            return null;
+        }
         return status().stream()
                 .filter(s -> s.state().isApplied() && s.migration() != null && s.migration().kind() == MigrationKind.VERSIONED)
                 .map(MigrationStatus::migration)
@@ -578,6 +659,24 @@ public final class Migrator {
     }
 
     private long runStatement(Statement s, BlockerWatch watch) throws SQLException {
+        return runStatement(s, watch, null);
+    }
+
+    /** @param lockTimeout a lock_timeout for this statement only, or null to keep the migration's */
+    private long runStatement(Statement s, BlockerWatch watch, Duration lockTimeout) throws SQLException {
+        if (lockTimeout == null || lockTimeout.equals(currentLockTimeout)) {
+            return execute(s, watch);
+        }
+        Duration was = currentLockTimeout;
+        exec("SET lock_timeout = '" + Durations.toSetting(lockTimeout) + "'");
+        try {
+            return execute(s, watch);
+        } finally {
+            exec("SET lock_timeout = '" + Durations.toSetting(was) + "'");
+        }
+    }
+
+    private long execute(Statement s, BlockerWatch watch) throws SQLException {
         try (java.sql.Statement st = work.createStatement()) {
             st.setEscapeProcessing(false);
             running = st;
@@ -635,81 +734,24 @@ public final class Migrator {
 
     // ------------------------------------------------------------------ concurrent index builds
 
-    /**
-     * A run killed during CREATE INDEX CONCURRENTLY leaves the index behind INVALID; with
-     * IF NOT EXISTS the rerun would then silently keep a useless index. Drop it first.
-     */
-    private void dropLeftoverInvalidIndex(Statement s) throws SQLException {
-        String name = indexName(s);
-        if (name == null) {
-            return;
-        }
-        try (PreparedStatement ps = work.prepareStatement(
-                "SELECT n.nspname, c.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-                        + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                        + "WHERE NOT i.indisvalid AND c.relname = ? AND n.nspname = ANY(pg_catalog.current_schemas(false))")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String q = Identifiers.qualified(rs.getString(1), rs.getString(2));
-                    out.warn("  dropping INVALID index " + q + " left by an earlier interrupted build");
-                    exec("DROP INDEX CONCURRENTLY IF EXISTS " + q);
-                }
-            }
-        }
-    }
-
-    private Set<Long> invalidIndexes() throws SQLException {
-        Set<Long> ids = new HashSet<>();
-        try (java.sql.Statement st = work.createStatement();
-             ResultSet rs = st.executeQuery("SELECT indexrelid::bigint FROM pg_catalog.pg_index WHERE NOT indisvalid")) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        }
-        return ids;
-    }
-
-    /** A failed concurrent build leaves its index INVALID (it still slows every write): drop what this step left. */
-    private void dropNewInvalidIndexes(Set<Long> before) {
+    /** After a failed concurrent build: drop what it left INVALID on its table, and say so. */
+    private void dropInvalid(IndexBuildCleanup cleanup) {
         try {
             work.setAutoCommit(true);
-            try (java.sql.Statement st = work.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT i.indexrelid::bigint, n.nspname, c.relname FROM pg_catalog.pg_index i "
-                         + "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                         + "WHERE NOT i.indisvalid")) {
-                List<String> drop = new ArrayList<>();
-                while (rs.next()) {
-                    if (!before.contains(rs.getLong(1))) {
-                        drop.add(Identifiers.qualified(rs.getString(2), rs.getString(3)));
-                    }
-                }
-                for (String q : drop) {
-                    out.warn("  dropping INVALID index " + q + " left by the failed build");
-                    exec("DROP INDEX CONCURRENTLY IF EXISTS " + q);
-                }
-            }
+            cleanup.dropNewInvalid(work).forEach(q -> out.warn("  dropped INVALID index " + q + " left by the failed build"));
         } catch (SQLException e) {
-            out.warn("  could not check for INVALID indexes after the failure: " + e.getMessage());
+            out.warn("  could not drop the INVALID index the failed build left: " + e.getMessage());
         }
     }
 
-    /** The index name of CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON …, or null. */
-    static String indexName(Statement s) {
-        List<Token> t = s.tokens();
-        int i = 0;
-        while (i < t.size() && !t.get(i).isWord("concurrently")) {
-            i++;
-        }
-        i++;
-        if (i + 2 < t.size() && t.get(i).isWord("if") && t.get(i + 1).isWord("not") && t.get(i + 2).isWord("exists")) {
-            i += 3;
-        }
-        if (i >= t.size() || t.get(i).isWord("on")) {
-            return null;
-        }
-        Token name = t.get(i);
-        return name.kind() == TokenKind.WORD || name.kind() == TokenKind.QUOTED_IDENTIFIER ? name.value() : null;
+    /**
+     * CONCURRENTLY statements wait for every older transaction, and those waits count against
+     * lock_timeout; their own locks (SHARE UPDATE EXCLUSIVE at most) never queue the application's
+     * reads or writes. So they run without a lock timeout, bounded by statement_timeout.
+     */
+    private static Duration lockTimeoutFor(Statement s, Duration configured) {
+        boolean concurrently = s.tokens().stream().anyMatch(t -> t.isWord("concurrently"));
+        return concurrently ? Duration.ZERO : configured;
     }
 
     // ------------------------------------------------------------------ dry run
@@ -737,7 +779,15 @@ public final class Migrator {
                     sql.add("BEGIN;");
                 }
                 for (int i = Math.max(0, r.resumeFrom() - step.first()); i < step.statements().size(); i++) {
-                    sql.add(step.statements().get(i).sql() + ";");
+                    Statement stmt = step.statements().get(i);
+                    Duration own = lockTimeoutFor(stmt, lt);
+                    if (!own.equals(lt)) {
+                        sql.add("SET lock_timeout = '" + Durations.toSetting(own) + "';  -- CONCURRENTLY waits block no one");
+                    }
+                    sql.add(stmt.sql() + ";");
+                    if (!own.equals(lt)) {
+                        sql.add("SET lock_timeout = '" + Durations.toSetting(lt) + "';");
+                    }
                 }
                 if (step.transactional()) {
                     if (atomic) {
@@ -768,8 +818,13 @@ public final class Migrator {
     }
 
     private String atVersion() {
-        String v = currentVersion(status());
-        return v == null ? "at no version (nothing applied)" : "at " + v;
+        try {
+            String v = currentVersion(status());
+            return v == null ? "at no version (nothing applied)" : "at " + v;
+        } catch (RuntimeException e) {
+            // the failure may have taken the connection with it: keep the original error
+            return "at a version that could not be read back (" + e.getMessage() + ")";
+        }
     }
 
     private static boolean isLockFailure(SQLException e) {
@@ -802,7 +857,7 @@ public final class Migrator {
         if (s == null) {
             return "commit";
         }
-        String text = s.sql().replaceAll("\\s+", " ").trim();
+        String text = Masking.mask(s.sql()).replaceAll("\\s+", " ").trim();
         return s.position() + " (" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + ")";
     }
 

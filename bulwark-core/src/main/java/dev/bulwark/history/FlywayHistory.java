@@ -73,13 +73,25 @@ final class FlywayHistory implements ToolHistory {
         if (!Sql.tableExists(c, schema, TABLE)) {
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT version, description, success FROM " + qualified
+        dev.bulwark.migration.MigrationVersion baseline = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT version, description, success, type FROM " + qualified
                 + " WHERE type IN ('SQL', 'JDBC', 'BASELINE', 'SQL_BASELINE') ORDER BY installed_rank");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String version = rs.getString(1);
                 String key = version == null ? "R:" + rs.getString(2) : "V:" + version;
                 out.put(key, rs.getBoolean(3) ? ToolState.APPLIED : ToolState.FAILED);
+                if ("BASELINE".equals(rs.getString(4)) && version != null) {
+                    baseline = dev.bulwark.migration.MigrationVersion.of(version);
+                }
+            }
+        }
+        // Flyway's baseline stands for every version up to it
+        if (baseline != null) {
+            for (Migration m : known) {
+                if (m.version() != null && m.version().compareTo(baseline) <= 0) {
+                    out.putIfAbsent(key(m), ToolState.APPLIED);
+                }
             }
         }
         return out;
@@ -87,6 +99,13 @@ final class FlywayHistory implements ToolHistory {
 
     @Override
     public void succeeded(Connection c, Migration m, long durationMs) throws SQLException {
+        // a resumed migration succeeds after a failed attempt: drop the failed row, as `flyway repair` would
+        if (m.version() != null && Sql.tableExists(c, schema, TABLE)) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE version = ? AND NOT success")) {
+                ps.setString(1, flywayVersion(m));
+                ps.executeUpdate();
+            }
+        }
         insert(c, m, durationMs, true);
     }
 
@@ -112,7 +131,7 @@ final class FlywayHistory implements ToolHistory {
 
     @Override
     public void rolledBack(Connection c, Migration m, Migration previous) throws SQLException {
-        if (!Sql.tableExists(c, schema, TABLE)) {
+        if (m.version() == null || !Sql.tableExists(c, schema, TABLE)) {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE version = ? AND type = 'SQL'")) {

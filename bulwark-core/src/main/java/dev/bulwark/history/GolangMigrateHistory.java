@@ -80,27 +80,62 @@ final class GolangMigrateHistory implements ToolHistory {
         return out;
     }
 
+    /** Replaces the single row; in one transaction, so a crash never leaves the table empty. */
     private void set(Connection c, String version, boolean dirty) throws SQLException {
-        ensure(c);
-        Sql.exec(c, "DELETE FROM " + qualified);
-        if (version == null) {
-            return;
+        boolean own = c.getAutoCommit();
+        if (own) {
+            c.setAutoCommit(false);
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + qualified + " (version, dirty) VALUES (?, ?)")) {
-            ps.setLong(1, Long.parseLong(version));
-            ps.setBoolean(2, dirty);
-            ps.executeUpdate();
+        try {
+            ensure(c);
+            Sql.exec(c, "DELETE FROM " + qualified);
+            if (version != null) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + qualified + " (version, dirty) VALUES (?, ?)")) {
+                    ps.setLong(1, Long.parseLong(version));
+                    ps.setBoolean(2, dirty);
+                    ps.executeUpdate();
+                }
+            }
+            if (own) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            if (own) {
+                c.rollback();
+            }
+            throw e;
+        } finally {
+            if (own) {
+                c.setAutoCommit(true);
+            }
         }
+    }
+
+    /** The version recorded now, or null. */
+    private Long current(Connection c) throws SQLException {
+        if (!Sql.tableExists(c, schema, TABLE)) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT version FROM " + qualified + " LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : null;
+        }
+    }
+
+    /** golang-migrate's version only moves up: an out-of-order migration applied below it leaves it where it is. */
+    private String atLeastCurrent(Connection c, Migration m) throws SQLException {
+        Long now = current(c);
+        long v = Long.parseLong(m.version().toString());
+        return now != null && now > v ? String.valueOf(now) : String.valueOf(v);
     }
 
     @Override
     public void started(Connection c, Migration m) throws SQLException {
-        set(c, m.version().toString(), true);
+        set(c, atLeastCurrent(c, m), true);
     }
 
     @Override
     public void succeeded(Connection c, Migration m, long durationMs) throws SQLException {
-        set(c, m.version().toString(), false);
+        set(c, atLeastCurrent(c, m), false);
     }
 
     @Override

@@ -147,6 +147,15 @@ public final class HistoryTable {
         }
     }
 
+    /** Marks a failed or interrupted row repaired; false when it is no longer failed (a run finished meanwhile). */
+    public boolean markRepaired(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + qualified
+                + " SET status = 'repaired' WHERE id = ? AND status IN ('failed', 'running')")) {
+            ps.setLong(1, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** Rewrites the recorded checksums of a row ({@code repair} after an intended edit). */
     public void realign(Connection c, long id, String upSha256, String downSha256) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + qualified + " SET up_sha256 = ?, down_sha256 = ? WHERE id = ?")) {
@@ -161,11 +170,22 @@ public final class HistoryTable {
         if (v == null) ps.setNull(i, Types.BIGINT); else ps.setLong(i, v);
     }
 
-    static String localHost() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown";
+    private static volatile String host;
+
+    /**
+     * This machine's name, looked up once. Call it before taking locks: the first lookup can take
+     * seconds (DNS), and a history row is written while the migration's locks are held.
+     */
+    public static String localHost() {
+        String h = host;
+        if (h == null) {
+            try {
+                h = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                h = "unknown";
+            }
+            host = h;
         }
+        return h;
     }
 }

@@ -34,6 +34,11 @@ public final class Masking {
             "(?i)(?<![?&;])" + KEY + "(?<sep>[ \\t]*[=:][ \\t]*)"
                     + "(?<value>'(?:[^'\\\\]|\\\\.)*'?|\"(?:[^\"\\\\]|\\\\.)*\"?|\\S*)");
 
+    /** SQL: {@code CREATE/ALTER ROLE … PASSWORD 'secret'} (also {@code ENCRYPTED PASSWORD}, {@code E'…'}, {@code $$…$$}). */
+    private static final Pattern SQL_PASSWORD = Pattern.compile(
+            "(?i)(?<key>\\bpassword\\s+)(?<value>[eE]?'(?:[^']|'')*'?|\\$(?<tag>[A-Za-z_]*)\\$.*?\\$\\k<tag>\\$)",
+            Pattern.DOTALL);
+
     private Masking() {
     }
 
@@ -44,6 +49,7 @@ public final class Masking {
         }
         String result = replace(URI_USERINFO, text, m -> m.group("prefix") + ":" + MASK + "@");
         result = replace(QUERY_PARAMETER, result, m -> m.group("key") + m.group("sep") + MASK);
+        result = replace(SQL_PASSWORD, result, m -> m.group("key") + "'" + MASK + "'");
         return replace(KEY_VALUE, result, m -> {
             String value = m.group("value");
             if (value.isEmpty() || value.equals(MASK) || value.equals("'" + MASK + "'") || value.equals("\"" + MASK + "\"")) {

@@ -14,6 +14,8 @@ public enum MigrationState {
     OUTDATED("outdated"),
     /** failed or was interrupted with part of it applied */
     FAILED("failed"),
+    /** another run is applying it right now (it holds the migration lock) */
+    RUNNING("running"),
     /** applied, but the file's SHA-256 differs from the one recorded */
     EDITED("edited after apply"),
     /** recorded as applied, but its file is gone */

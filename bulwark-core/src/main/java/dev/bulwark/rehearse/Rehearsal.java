@@ -8,6 +8,8 @@ import dev.bulwark.catalog.CatalogDiff;
 import dev.bulwark.catalog.CatalogReader;
 import dev.bulwark.catalog.CatalogSnapshot;
 import dev.bulwark.catalog.TableRef;
+import dev.bulwark.fingerprint.Fingerprinter;
+import dev.bulwark.fingerprint.TableFingerprint;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.execute.Step;
 import dev.bulwark.execute.StepPlanner;
@@ -100,7 +102,11 @@ public final class Rehearsal {
                 + "_" + Integer.toHexString(new SecureRandom().nextInt(0x10000));
         try (Scratch scratch = Scratch.create(server, name)) {
             out.info("Rehearsing " + set.migrations().size() + " migrations in scratch database " + name);
-            try (Connection c = scratch.spec().open("bulwark-test")) {
+            try (Connection c = scratch.spec().open("bulwark-test");
+                 Connection fp = scratch.spec().open("bulwark-test-fingerprint")) {
+                // fingerprints pin session settings (TimeZone, DateStyle…): on their own connection, never the migrations'
+                fingerprints = new Fingerprinter(fp, Long.MAX_VALUE);
+                fingerprints.pinSettings();
                 StatementTracer tracer = new StatementTracer(c);
                 String version = serverVersion(c);
                 int major = Integer.parseInt(version.split("\\.")[0]);
@@ -146,6 +152,7 @@ public final class Rehearsal {
                                         int major) throws SQLException {
         CatalogSnapshot before = current != null ? current : catalog(c);
         current = null;
+        Map<TableRef, TableFingerprint> dataBefore = down != null && !down.isEmpty() ? data(before) : Map.of();
         List<StatementTrace> upTrace = apply(c, tracer, up, m.options().transactional(), major);
         StatementTrace failure = upTrace.stream().filter(StatementTrace::failed).findFirst().orElse(null);
         String file = rel(m.up().file());
@@ -155,7 +162,7 @@ public final class Rehearsal {
         }
         CatalogSnapshot afterUp = catalog(c);
         CatalogDiff upDiff = CatalogDiff.between(before, afterUp);
-        RoundTrip rt = roundTrip(c, tracer, m, up, down, major, before, afterUp);
+        RoundTrip rt = roundTrip(c, tracer, m, up, down, major, before, afterUp, dataBefore);
         // after the round trip, which re-created this migration's tables empty
         seed(c, before, afterUp);
         return new MigrationRehearsal(m.id(), m.description(), file, upTrace, null, upDiff, rt, TraceFinding.of(upTrace), List.of(), null);
@@ -166,7 +173,8 @@ public final class Rehearsal {
      * later migrations are rehearsed on the right schema) and records that state in {@link #current}.
      */
     private RoundTrip roundTrip(Connection c, StatementTracer tracer, Migration m, List<Statement> up, List<Statement> down, int major,
-                                CatalogSnapshot before, CatalogSnapshot afterUp) throws SQLException {
+                                CatalogSnapshot before, CatalogSnapshot afterUp, Map<TableRef, TableFingerprint> dataBefore)
+            throws SQLException {
         if (down == null || down.isEmpty()) {
             current = afterUp;
             return new RoundTrip(Outcome.NO_DOWN, m.hasDown() ? "its down section is empty" : "it has no down", List.of(), null, null);
@@ -194,6 +202,20 @@ public final class Rehearsal {
             Long after = rowsAfterDown.get(e.getKey());
             if (e.getValue() > 0 && after != null && after == 0) {
                 lost.add("deletes all " + e.getValue() + " rows of " + e.getKey() + ", which the up did not create");
+            }
+        }
+        // the data of the tables that existed before the up must be as it was: same rows, same values
+        if (lost.isEmpty()) {
+            for (var e : dataBefore.entrySet()) {
+                var table = afterDown.table(e.getKey()).orElse(null);
+                if (table == null || !table.columns().stream().map(CatalogSnapshot.Column::name).toList().equals(e.getValue().columns())) {
+                    continue; // gone or reshaped: the catalog comparison says so
+                }
+                TableFingerprint now = fingerprints.fingerprint(e.getKey(), e.getValue().columns(), null, table.isPartitioned());
+                if (now.rows() != e.getValue().rows() || !now.hash().equals(e.getValue().hash())) {
+                    lost.add("leaves the data of " + e.getKey() + " different from before the up (" + e.getValue().rows() + " rows before, "
+                            + now.rows() + " after): what the up changed there is not restored");
+                }
             }
         }
         CatalogDiff notReversed = CatalogDiff.between(before, afterDown);
@@ -278,6 +300,27 @@ public final class Rehearsal {
         }
     }
 
+    private Fingerprinter fingerprints;
+
+    /** Fingerprints of the tables that hold rows, over all their columns (only seeded tables have any). */
+    private Map<TableRef, TableFingerprint> data(CatalogSnapshot snapshot) throws SQLException {
+        Map<TableRef, TableFingerprint> out = new HashMap<>();
+        if (sampleRows == 0) {
+            return out;
+        }
+        for (var t : snapshot.tables()) {
+            if (t.partitionOf() != null) {
+                continue;
+            }
+            TableFingerprint f = fingerprints.fingerprint(t.ref(), t.columns().stream().map(CatalogSnapshot.Column::name).toList(),
+                    null, t.isPartitioned());
+            if (f.rows() > 0) {
+                out.put(t.ref(), f);
+            }
+        }
+        return out;
+    }
+
     private static Map<TableRef, Long> rowCounts(Connection c, CatalogSnapshot snapshot) throws SQLException {
         Map<TableRef, Long> out = new HashMap<>();
         for (var t : snapshot.tables()) {
@@ -341,6 +384,7 @@ public final class Rehearsal {
 
         static Scratch create(ConnectionSpec server, String name) {
             try (Connection c = server.open("bulwark-test"); java.sql.Statement s = c.createStatement()) {
+                sweep(c);
                 s.execute("CREATE DATABASE " + Identifiers.quote(name));
             } catch (SQLException e) {
                 throw new BulwarkException(ErrorCode.DATABASE, "cannot create the scratch database " + name + " on "
@@ -356,10 +400,46 @@ public final class Rehearsal {
         }
 
         private void drop() {
-            try (Connection c = server.open("bulwark-test"); java.sql.Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
+            try (Connection c = server.open("bulwark-test")) {
+                dropDatabase(c, name);
             } catch (SQLException | BulwarkException e) {
-                System.err.println("warning: could not drop scratch database " + name + ": " + e.getMessage());
+                System.err.println("warning: could not drop scratch database " + name + ": " + e.getMessage()
+                        + "; the next bulwark test on this server drops it");
+            }
+        }
+
+        /** DROP … WITH (FORCE) exists from PostgreSQL 13; before that, end the sessions first. */
+        private static void dropDatabase(Connection c, String db) throws SQLException {
+            try (java.sql.Statement s = c.createStatement()) {
+                if (c.getMetaData().getDatabaseMajorVersion() >= 13) {
+                    s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(db) + " WITH (FORCE)");
+                    return;
+                }
+                try (java.sql.PreparedStatement ps = c.prepareStatement(
+                        "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = ?")) {
+                    ps.setString(1, db);
+                    ps.execute();
+                }
+                s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(db));
+            }
+        }
+
+        /** Scratch databases of runs that were killed (SIGKILL skips the shutdown hook), over an hour old and unused. */
+        private static void sweep(Connection c) throws SQLException {
+            String cutoff = LocalDateTime.now(ZoneOffset.UTC).minusHours(1).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+            List<String> stale = new ArrayList<>();
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT d.datname FROM pg_catalog.pg_database d "
+                    + "WHERE d.datname ~ '^bulwark_rehearsal_[0-9]{14}_' AND substr(d.datname, 19, 14) < ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.datname = d.datname)")) {
+                ps.setString(1, cutoff);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stale.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String db : stale) {
+                dropDatabase(c, db);
             }
         }
 

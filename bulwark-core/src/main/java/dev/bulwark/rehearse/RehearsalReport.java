@@ -217,15 +217,22 @@ public final class RehearsalReport {
         b.append("| migration | statements | locks, rewrites, scans | round trip | findings |\n|---|---|---|---|---|\n");
         for (MigrationRehearsal m : r.migrations()) {
             String facts = m.up().stream().map(RehearsalReport::facts).filter(s -> !s.isEmpty()).distinct().collect(Collectors.joining("<br>"));
-            String rt = m.skipped() != null ? "skipped" : m.failure() != null ? "❌ failed at `" + m.failure().statement().position() + "`: "
-                    + cell(m.failure().error()) : m.roundTrip() == null ? "" : (m.roundTrip().outcome().isFailure() ? "❌ " : "✅ ")
+            String rt = m.skipped() != null ? "skipped" : m.failure() != null ? "❌ up failed at `" + m.failure().statement().position() + "`: "
+                    + cell(m.failure().error()) : m.roundTrip() == null ? "" : mark(m.roundTrip().outcome())
                     + m.roundTrip().outcome().meaning() + (m.roundTrip().detail() != null && m.roundTrip().outcome().isFailure()
                     ? ": " + cell(m.roundTrip().detail()) : "");
-            String fs = m.findings().stream().map(f -> "`" + f.rule() + "` " + cell(f.message())).collect(Collectors.joining("<br>"));
+            String fs = java.util.stream.Stream.concat(
+                    m.findings().stream().map(f -> "`" + f.rule() + "` " + cell(f.message())),
+                    m.staticChecks().stream().map(c -> "lint `" + c.rule() + "`: " + c.verdict().label()))
+                    .collect(Collectors.joining("<br>"));
             b.append("| ").append(m.id()).append(' ').append(cell(m.description())).append(" | ").append(m.up().size()).append(" | ")
                     .append(cell(facts)).append(" | ").append(rt).append(" | ").append(fs).append(" |\n");
         }
         return b.toString();
+    }
+
+    private static String mark(RoundTrip.Outcome o) {
+        return o.isFailure() ? "❌ " : o == RoundTrip.Outcome.NO_DOWN ? "⚠️ " : "✅ ";
     }
 
     private static String cell(String s) {

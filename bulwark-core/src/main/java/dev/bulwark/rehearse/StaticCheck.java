@@ -67,7 +67,8 @@ public record StaticCheck(String rule, String position, String message, Verdict 
                     continue;
                 }
                 LockTaken got = strongest(t, l.table());
-                if (got != null && got.modeName().equals(l.mode().sql())) {
+                // held at least as strongly while it runs (maybe since an earlier statement of the transaction)
+                if (got != null && got.strength() >= new LockTaken("", "table", serverMode(l.mode())).strength()) {
                     seen.add(got.modeName() + " on " + got.relation());
                 } else {
                     missing.add(l.mode().sql() + " on " + l.table() + (got == null ? " (no lock)" : " (took " + got.modeName() + ")"));
@@ -89,6 +90,17 @@ public record StaticCheck(String rule, String position, String message, Verdict 
         return out;
     }
 
+    private static String serverMode(Locks.Mode m) {
+        return switch (m) {
+            case ROW_EXCLUSIVE -> "RowExclusiveLock";
+            case SHARE_UPDATE_EXCLUSIVE -> "ShareUpdateExclusiveLock";
+            case SHARE -> "ShareLock";
+            case SHARE_ROW_EXCLUSIVE -> "ShareRowExclusiveLock";
+            case EXCLUSIVE -> "ExclusiveLock";
+            case ACCESS_EXCLUSIVE -> "AccessExclusiveLock";
+        };
+    }
+
     private static Analyzed statementAt(List<Analyzed> analyzed, int line) {
         Analyzed best = null;
         for (Analyzed a : analyzed) {
@@ -101,7 +113,7 @@ public record StaticCheck(String rule, String position, String message, Verdict 
 
     private static LockTaken strongest(StatementTrace t, String table) {
         LockTaken best = null;
-        for (LockTaken l : t.locks()) {
+        for (LockTaken l : t.held()) {
             String bare = l.relation().substring(l.relation().indexOf('.') + 1);
             if (bare.equals(table) && !"index".equals(l.kind()) && (best == null || l.strength() > best.strength())) {
                 best = l;

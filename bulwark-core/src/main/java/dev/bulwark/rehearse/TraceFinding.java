@@ -36,8 +36,10 @@ public record TraceFinding(String rule, Severity severity, String position, Stri
                 break;
             }
             Statement s = t.statement();
-            List<String> rewrittenUnderLock = t.rewritten().stream()
-                    .filter(rel -> t.locks().stream().anyMatch(l -> l.relation().equals(rel.replace(" (index)", "")) && l.blocksReads()))
+            // TRUNCATE gives the table new, empty storage: no rewrite of rows to wait for
+            boolean truncate = dev.bulwark.sql.StatementClassifier.startsWith(s, "truncate");
+            List<String> rewrittenUnderLock = truncate ? List.of() : t.rewritten().stream()
+                    .filter(rel -> t.held().stream().anyMatch(l -> l.relation().equals(rel.replace(" (index)", "")) && l.blocksReads()))
                     .toList();
             if (!rewrittenUnderLock.isEmpty()) {
                 out.add(new TraceFinding(REWRITE_UNDER_LOCK, Severity.ERROR, s.position(),
@@ -49,7 +51,8 @@ public record TraceFinding(String rule, Severity severity, String position, Stri
                 if (rewrittenUnderLock.contains(scan.table())) {
                     continue; // the rewrite is the bigger story, reported above
                 }
-                List<LockTaken> held = t.locks().stream()
+                // the locks held while it scans: its own and those taken earlier in the transaction
+                List<LockTaken> held = t.held().stream()
                         .filter(l -> l.relation().equals(scan.table()) && SCAN_BLOCKING.contains(l.mode())).toList();
                 if (!held.isEmpty()) {
                     LockTaken strongest = held.stream().max(java.util.Comparator.comparingInt(LockTaken::strength)).orElseThrow();

@@ -79,17 +79,22 @@ public final class StatementTracer {
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             List<LockTaken> newLocks = new ArrayList<>();
+            List<LockTaken> held = new ArrayList<>();
             for (Object[] l : locks()) {
                 String[] known = existing.get((Long) l[0]);
-                if (!locksBefore.contains(key(l)) && known != null) {
-                    newLocks.add(new LockTaken(known[0] + "." + known[1], kind(known[2]), (String) l[4]));
+                if (known != null) {
+                    LockTaken lock = new LockTaken(known[0] + "." + known[1], kind(known[2]), (String) l[4]);
+                    held.add(lock);
+                    if (!locksBefore.contains(key(l))) {
+                        newLocks.add(lock);
+                    }
                 }
             }
             List<String> rewritten = rewritten(nodesBefore);
             List<ScanObserved> scans = scanDelta(scansBefore);
-            return new StatementTrace(s, index, true, true, ms, newLocks, rewritten, scans, null, null);
+            return new StatementTrace(s, index, true, true, ms, newLocks, held, rewritten, scans, null, null);
         } catch (SQLException e) {
-            return new StatementTrace(s, index, true, true, 0, List.of(), List.of(), List.of(), null, message(e));
+            return new StatementTrace(s, index, true, true, 0, List.of(), List.of(), List.of(), List.of(), null, message(e));
         }
     }
 
@@ -106,10 +111,10 @@ public final class StatementTracer {
                 st.execute(s.sql());
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            return new StatementTrace(s, index, false, false, ms, List.of(), rewritten(nodesBefore), List.of(),
+            return new StatementTrace(s, index, false, false, ms, List.of(), List.of(), rewritten(nodesBefore), List.of(),
                     "ran outside a transaction: PostgreSQL releases its locks before they can be read", null);
         } catch (SQLException e) {
-            return new StatementTrace(s, index, false, false, 0, List.of(), List.of(), List.of(), null, message(e));
+            return new StatementTrace(s, index, false, false, 0, List.of(), List.of(), List.of(), List.of(), null, message(e));
         }
     }
 

@@ -72,7 +72,7 @@ class ConcurrentIndexIT {
                     .hasMessageContaining("could not create unique index")
                     .satisfies(e -> assertThat(((BulwarkException) e).fix()).contains("resume at statement 3"));
             assertThat(invalidIndexes()).isEqualTo("0");
-            assertThat(p.warnings).anySatisfy(w -> assertThat(w).contains("dropping INVALID index").contains("emails_address_key"));
+            assertThat(p.warnings).anySatisfy(w -> assertThat(w).contains("dropped INVALID index").contains("emails_address_key"));
             HistoryEntry row = b.history().get(0);
             assertThat(row.status()).isEqualTo(HistoryEntry.Status.FAILED);
             assertThat(row.resumeFrom()).isEqualTo(2);

@@ -104,4 +104,12 @@ class MaskingTest {
     Arbitrary<String> unspacedPasswords() {
         return passwords().filter(s -> s.chars().noneMatch(Character::isWhitespace));
     }
+
+    @org.junit.jupiter.api.Test
+    void sqlRolePasswordsAreMasked() {
+        String masked = Masking.mask("migrations/3.sql:2:1 (CREATE ROLE app LOGIN PASSWORD 'hunter2') failed; "
+                + "ALTER ROLE app WITH ENCRYPTED PASSWORD $pw$correct horse$pw$");
+        org.assertj.core.api.Assertions.assertThat(masked).doesNotContain("hunter2").doesNotContain("correct horse")
+                .contains("PASSWORD '***'");
+    }
 }

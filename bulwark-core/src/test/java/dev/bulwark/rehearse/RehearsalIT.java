@@ -168,4 +168,33 @@ class RehearsalIT {
         assertThat(json).contains("\"rule\" : \"rewrite-under-lock\"").contains("\"outcome\" : \"down_failed\"");
         assertThat(RehearsalReport.render(r, RehearsalReport.Format.MARKDOWN)).contains("| 040 widen amount |").contains("❌");
     }
+
+    @Test
+    void scanUnderALockTakenEarlierInTheTransactionIsReported() throws IOException {
+        RehearsalResult r = rehearse(project(
+                "001_t.sql", "-- bulwark:up\nCREATE TABLE t (id int PRIMARY KEY, n int);\n",
+                "002_two.sql", "-- bulwark:up\nALTER TABLE t ADD COLUMN s text;\nALTER TABLE t ADD CONSTRAINT t_n CHECK (n > 0);\n"), 0);
+        MigrationRehearsal two = migration(r, "002");
+        assertThat(two.findings()).extracting(TraceFinding::rule, TraceFinding::position)
+                .contains(tuple(TraceFinding.SCAN_UNDER_LOCK, "migrations/002_two.sql:3:1"));
+    }
+
+    @Test
+    void truncateIsNotReportedAsARewrite() throws IOException {
+        RehearsalResult r = rehearse(project(
+                "001_t.sql", "-- bulwark:up\nCREATE TABLE t (id int PRIMARY KEY);\n",
+                "002_empty.sql", "-- bulwark:up\nTRUNCATE t;\n"), 0);
+        assertThat(rules(migration(r, "002"))).doesNotContain(TraceFinding.REWRITE_UNDER_LOCK);
+    }
+
+    @Test
+    void downThatDropsAndReaddsAColumnLosesItsValues() throws IOException {
+        RehearsalResult r = rehearse(project(
+                "001_users.sql", "-- bulwark:up\nCREATE TABLE users (id int PRIMARY KEY, phone text);\n-- bulwark:down\nDROP TABLE users;\n",
+                "002_rename.sql", "-- bulwark:up\nALTER TABLE users RENAME COLUMN phone TO phone_number;\n"
+                        + "-- bulwark:down\nALTER TABLE users DROP COLUMN phone_number;\nALTER TABLE users ADD COLUMN phone text;\n"), 3);
+        assertThat(migration(r, "002").roundTrip().outcome()).isEqualTo(Outcome.DATA_LOSS);
+        assertThat(migration(r, "002").roundTrip().detail()).contains("leaves the data of public.users different from before the up");
+        assertThat(migration(r, "001").roundTrip().outcome()).isEqualTo(Outcome.PASSED);
+    }
 }
