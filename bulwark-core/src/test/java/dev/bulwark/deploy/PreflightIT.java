@@ -124,6 +124,32 @@ class PreflightIT {
         }
     }
 
+    @Test
+    void aUserWhoDoesNotOwnTheTouchedTableFailsThePrivilegesCheck() throws Exception {
+        migrations();
+        try (TestDatabase db = TestDatabase.create("preflight_privileges")) {
+            try (Connection c = db.open(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE items (id int PRIMARY KEY)");
+                s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'plain_app') THEN "
+                        + "CREATE ROLE plain_app LOGIN; END IF; END $$");
+                s.execute("GRANT SELECT ON items TO plain_app");
+            }
+            try (Bulwark b = Bulwark.open(BulwarkConfig.defaults(project), db.spec(), Listener.SILENT)) {
+                b.baseline("20260101000000", "items");
+            }
+            try (Connection c = db.open(); Statement s = c.createStatement()) {
+                s.execute("GRANT SELECT ON public.bulwark_history TO plain_app");
+            }
+            ConnectionSpec app = new ConnectionSpec(db.spec().jdbcUrl(), "plain_app", null, java.util.Map.of());
+            try (Bulwark b = Bulwark.open(BulwarkConfig.defaults(project), app, Listener.SILENT)) {
+                CheckResult r = result(new Preflight(b, fast(), null).run(), "privileges");
+                assertThat(r.outcome()).isEqualTo(CheckResult.Outcome.FAIL);
+                assertThat(r.message()).contains("ownership of items").contains("CREATE on schema public");
+                assertThat(r.fix()).contains("GRANT the owning role to plain_app");
+            }
+        }
+    }
+
     private static CheckResult result(CheckResult.Report r, String id) {
         return r.checks().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
