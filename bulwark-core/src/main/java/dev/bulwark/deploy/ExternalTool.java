@@ -58,8 +58,13 @@ public final class ExternalTool {
                 + Durations.toSetting(statementTimeout));
         env.put("DATABASE_URL", databaseUrl(env));
         List<String> tail = new ArrayList<>();
+        Process p;
         try {
-            Process p = pb.start();
+            p = pb.start();
+        } catch (IOException e) {
+            throw new BulwarkException(ErrorCode.USAGE, "cannot run '" + command + "': " + e.getMessage(), "check the --exec command");
+        }
+        try {
             running.set(p);
             p.getOutputStream().close();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -70,10 +75,12 @@ public final class ExternalTool {
                         tail.remove(0);
                     }
                 }
+            } catch (IOException ended) {
+                // kill() closed the stream: what was read so far is kept, the exit code says the rest
             }
             return new Run(p.waitFor(), tail);
         } catch (IOException e) {
-            throw new BulwarkException(ErrorCode.USAGE, "cannot run '" + command + "': " + e.getMessage(), "check the --exec command");
+            return new Run(-1, tail);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();

@@ -291,6 +291,27 @@ class DeployIT {
     }
 
     @Test
+    void anExecCommandThatOutlivesMaxDurationIsEndedAndTheDeployRollsBack() throws Exception {
+        Map<String, String> before = fingerprints();
+        DeploySettings d = settings(false, null);
+        DeploySettings limited = new DeploySettings(Duration.ofSeconds(2), null, null, false, d.backupMaxAge(), d.snapshotRetention(), null,
+                null, d.reportDir(), d.longQuery(), d.idleInTransaction(), 0, d.maxReplicationLag(), 0, d.maxXidAge());
+        long t0 = System.nanoTime();
+        DeployReport r;
+        try (Bulwark b = open()) {
+            Backups backups = new Backups(project.resolve("backups"), new PgTools(null, System.getenv()), "public", Listener.SILENT);
+            r = new Deployer(b, limited, backups, new Deployer.Options(true, null, List.of(), Set.of(), "test",
+                    "echo \"lock_timeout via $PGOPTIONS\"; sleep 30", null), Listener.SILENT).run();
+        }
+        assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds").isLessThan(20);
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
+        DeployReport.Stage apply = r.stages().stream().filter(x -> x.name().equals("apply")).findFirst().orElseThrow();
+        assertThat(apply.details()).contains("| lock_timeout via -c lock_timeout=500ms -c statement_timeout=0");
+        assertThat(apply.decision()).contains("rolling back");
+        assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
     void aPartlyAppliedNonTransactionalMigrationIsNotRolledBackWithoutAllowRestoreAndIsWithIt() throws Exception {
         Map<String, String> before = fingerprints();
         migration("20260102000000_half.sql", "-- bulwark:no-transaction\nALTER TABLE accounts ADD COLUMN half int;\nDELETE FROM ledger WHERE amount > 400;\nSELECT 1 / 0;",
