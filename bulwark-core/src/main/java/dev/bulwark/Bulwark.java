@@ -72,6 +72,11 @@ public final class Bulwark implements AutoCloseable {
                 config.projectDir().resolve(".bulwark/pgdata")) + ")" : "");
     }
 
+    /** The target's connection settings (they hold the password: never print them, use {@link #targetDescription}). */
+    public ConnectionSpec target() {
+        return target;
+    }
+
     public boolean isEmbedded() {
         return embedded != null;
     }
@@ -247,6 +252,24 @@ public final class Bulwark implements AutoCloseable {
         return r.run();
     }
 
+    /**
+     * Runs every preflight check ({@code bulwark check}) and reports them all.
+     *
+     * @param backups the project's backups (for the recent-backup check), or null
+     */
+    public dev.bulwark.deploy.CheckResult.Report check(dev.bulwark.deploy.DeploySettings settings, dev.bulwark.backup.Backups backups) {
+        return new dev.bulwark.deploy.Preflight(this, settings, backups).run();
+    }
+
+    /**
+     * Deploys the pending migrations ({@code bulwark deploy}): preflight, backup, snapshots,
+     * apply, verify, health; rollback on failure. The report's exit code says how it ended.
+     */
+    public dev.bulwark.deploy.DeployReport deploy(dev.bulwark.deploy.DeploySettings settings, dev.bulwark.backup.Backups backups,
+                                                  dev.bulwark.deploy.Deployer.Options options) {
+        return new dev.bulwark.deploy.Deployer(this, settings, backups, options, listener).run();
+    }
+
     /** Cancels the statement running now (for Ctrl-C): its transaction rolls back and releases its locks. */
     public void cancel() {
         Migrator m = migrator;
@@ -255,8 +278,27 @@ public final class Bulwark implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes this instance's sessions on the target (a full restore needs the database to
+     * itself); the next operation opens new ones. The embedded server keeps running.
+     */
+    public synchronized void releaseConnections() {
+        closeSessions();
+        work = null;
+        monitor = null;
+        migrator = null;
+        migrations = null;
+    }
+
     @Override
     public synchronized void close() {
+        closeSessions();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    private void closeSessions() {
         for (Connection c : new Connection[]{work, monitor}) {
             if (c != null) {
                 try {
@@ -265,9 +307,6 @@ public final class Bulwark implements AutoCloseable {
                     // closing; the server cleans up the session
                 }
             }
-        }
-        if (embedded != null) {
-            embedded.close();
         }
     }
 }

@@ -44,6 +44,13 @@ public record BulwarkConfig(
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofMinutes(5);
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(60);
+    /** {@code [backup]} settings, read by {@link dev.bulwark.backup.BackupSettings}. */
+    public static final Set<String> BACKUP_KEYS = Set.of("dir", "encrypt", "key_env", "key_file", "jobs", "keep", "max_age", "pg_bin");
+    /** {@code [deploy]} settings, read by {@link dev.bulwark.deploy.DeploySettings}. */
+    public static final Set<String> DEPLOY_KEYS = Set.of("max_duration", "health_url", "notify_url", "allow_restore",
+            "backup_max_age", "snapshot_retention", "snapshot_dir", "checks_dir", "report_dir", "long_query",
+            "idle_in_transaction", "min_free_disk_percent", "max_replication_lag", "min_free_connections_percent",
+            "max_xid_age");
 
     public BulwarkConfig {
         Objects.requireNonNull(projectDir, "projectDir");
@@ -104,6 +111,8 @@ public record BulwarkConfig(
         checkKeys(file, execution, "execution.", Set.of("lock_timeout", "statement_timeout", "lock_retry_budget", "lock_wait"));
         JsonNode history = root.path("history");
         checkKeys(file, history, "history.", Set.of("schema"));
+        checkKeys(file, root.path("backup"), "backup.", BACKUP_KEYS);
+        checkKeys(file, root.path("deploy"), "deploy.", DEPLOY_KEYS);
         checkKeys(file, root.path("lint"), "lint.", Set.of("fail_on", "pg_version", "rules", "protected_tables"));
         JsonNode verify = root.path("verify");
         checkKeys(file, verify, "verify.", Set.of("checks_dir"));

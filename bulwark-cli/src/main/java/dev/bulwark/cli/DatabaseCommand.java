@@ -11,7 +11,6 @@ import dev.bulwark.cli.options.ConnectionOptions;
 import dev.bulwark.cli.options.ProjectOptions;
 import dev.bulwark.cli.options.TimeoutOptions;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /** A command that works on the migrations of a project and one database. */
 abstract class DatabaseCommand implements Callable<Integer> {
-    @ParentCommand
+    /** The top command (-C, environment), found from the spec so commands nested under a group (backup) work too. */
     BulwarkCommand root;
 
     @Spec
@@ -96,6 +95,7 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        root = (BulwarkCommand) spec.root().userObject();
         BulwarkConfig c = config();
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         try (Bulwark b = Bulwark.open(c, target(c).orElse(null), listener())) {

@@ -122,6 +122,41 @@ public record ConnectionSpec(String jdbcUrl, String user, String password, Map<S
         return new ConnectionSpec(rebuilt, keptUser, password, properties);
     }
 
+    /**
+     * The libpq environment for an external tool ({@code pg_dump}, {@code psql}, another
+     * migration tool): host, port, database, user, password and TLS settings. The password goes
+     * in {@code PGPASSWORD}, never on a command line, where {@code ps} would show it.
+     */
+    public Map<String, String> libpqEnvironment() {
+        ConnectionUrl url = parsed();
+        Map<String, String> env = new TreeMap<>();
+        env.put("PGHOST", host());
+        env.put("PGPORT", String.valueOf(port()));
+        if (database() != null) {
+            env.put("PGDATABASE", database());
+        }
+        String u = user != null ? user : url.user();
+        if (u != null) {
+            env.put("PGUSER", u);
+        }
+        String pw = password != null ? password : url.password() != null ? url.password() : properties.get("password");
+        if (pw != null) {
+            env.put("PGPASSWORD", pw);
+        }
+        Map<String, String> params = new TreeMap<>(url.params());
+        params.putAll(properties);
+        Map<String, String> libpq = Map.of("sslmode", "PGSSLMODE", "sslrootcert", "PGSSLROOTCERT", "sslcert", "PGSSLCERT",
+                "sslkey", "PGSSLKEY", "options", "PGOPTIONS", "connectTimeout", "PGCONNECT_TIMEOUT");
+        params.forEach((k, v) -> {
+            String name = libpq.get(k);
+            if (name != null) {
+                env.put(name, v);
+            }
+        });
+        env.put("PGAPPNAME", "bulwark");
+        return env;
+    }
+
     /** Never the password: records print all components by default. */
     @Override
     public String toString() {

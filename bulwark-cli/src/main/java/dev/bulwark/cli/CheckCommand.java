@@ -1,0 +1,62 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.Bulwark;
+import dev.bulwark.BulwarkException;
+import dev.bulwark.backup.BackupSettings;
+import dev.bulwark.backup.Backups;
+import dev.bulwark.catalog.CatalogJson;
+import dev.bulwark.deploy.CheckResult;
+import dev.bulwark.deploy.DeploySettings;
+import dev.bulwark.execute.Listener;
+import dev.bulwark.pg.PgTools;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {"Preflight checks before a deploy, all of them, each with its measured value, threshold and fix:",
+                "connectivity, server version, migration set, failed migrations, privileges, recent backup, long queries,",
+                "idle transactions, locks on the tables the pending migrations touch, disk space, replication lag,",
+                "connection headroom, transaction ID wraparound. Thresholds: [deploy] in bulwark.toml.",
+                "Exits 1 when a check fails (warnings exit 0)."})
+final class CheckCommand extends DatabaseCommand {
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default text).")
+    String output;
+
+    @Override
+    int run(Bulwark b) {
+        if (!output.equals("text") && !output.equals("json")) {
+            throw BulwarkException.usage("--output " + output + " is not a check format", "use text or json");
+        }
+        BackupSettings bs = BackupSettings.load(root.projectDir());
+        Backups backups = new Backups(bs.dir(), new PgTools(bs.pgBin(), root.env), b.config().historySchema(), Listener.SILENT);
+        CheckResult.Report r = b.check(DeploySettings.load(root.projectDir()), backups);
+        if (output.equals("json")) {
+            out().println(CatalogJson.write(r));
+        } else {
+            out().println("Database:   " + b.targetDescription());
+            out().println();
+            print(r, out());
+        }
+        out().flush();
+        return r.worst() == CheckResult.Outcome.FAIL ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    static void print(CheckResult.Report r, java.io.PrintWriter out) {
+        Table t = new Table("CHECK", "RESULT", "MEASURED", "THRESHOLD");
+        for (CheckResult c : r.checks()) {
+            t.add(c.id(), c.outcome().label(), c.measured(), c.threshold());
+        }
+        t.print(out);
+        out.println();
+        for (CheckResult c : r.checks()) {
+            if (c.outcome() != CheckResult.Outcome.PASS) {
+                out.println(c.outcome().label() + ": " + c.id() + ": " + c.message());
+                if (c.fix() != null) {
+                    out.println("  fix: " + c.fix());
+                }
+            }
+        }
+        out.println(r.count(CheckResult.Outcome.PASS) + " passed, " + r.count(CheckResult.Outcome.WARN) + " warned, "
+                + r.count(CheckResult.Outcome.FAIL) + " failed.");
+    }
+}

@@ -1,0 +1,851 @@
+package dev.bulwark.backup;
+
+import dev.bulwark.BulwarkException;
+import dev.bulwark.ErrorCode;
+import dev.bulwark.catalog.CatalogJson;
+import dev.bulwark.catalog.CatalogReader;
+import dev.bulwark.catalog.CatalogSnapshot;
+import dev.bulwark.execute.Listener;
+import dev.bulwark.fingerprint.DataComparer;
+import dev.bulwark.fingerprint.DataComparison;
+import dev.bulwark.fingerprint.DataSnapshot;
+import dev.bulwark.fingerprint.Fingerprinter;
+import dev.bulwark.pg.ConnectionSpec;
+import dev.bulwark.pg.Identifiers;
+import dev.bulwark.pg.Masking;
+import dev.bulwark.pg.PgTools;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Backups of one project: {@code pg_dump} files with a JSON manifest each, in one folder. Every
+ * failure mode of the hand-written scripts this replaces has an answer here: the dump and the
+ * manifest's fingerprints come from one snapshot; encryption that cannot happen fails the backup;
+ * verify restores for real; restore checks the whole file before it touches the target, restores
+ * into a new database and swaps it in only once it matches the manifest.
+ */
+public final class Backups {
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final String APP = "bulwark-backup";
+
+    private final Path dir;
+    private final PgTools tools;
+    private final Listener out;
+    private final String historySchema;
+
+    public Backups(Path dir, PgTools tools, String historySchema, Listener out) {
+        this.dir = dir;
+        this.tools = tools;
+        this.historySchema = historySchema;
+        this.out = out;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A backup on disk: its manifest, where it is, and the dump beside it. */
+    public record Backup(Path manifestFile, BackupManifest manifest) {
+        public Path data() {
+            return manifestFile.resolveSibling(manifest.file());
+        }
+
+        public String name() {
+            return manifest.file();
+        }
+    }
+
+    /**
+     * @param jobs       parallel dump jobs: more than 1 writes pg_dump's folder format
+     * @param key        encrypt with this key, or null for none
+     * @param toolVersion Bulwark's version, for the manifest
+     * @param templateFallback with no pg_dump able to dump this server, copy the database with
+     *                    {@code CREATE DATABASE … TEMPLATE} instead (for the embedded server,
+     *                    which has no other sessions; a live database refuses it)
+     */
+    public record CreateOptions(int jobs, BackupCipher.Key key, String toolVersion, boolean templateFallback) {
+        public CreateOptions(int jobs, BackupCipher.Key key, String toolVersion) {
+            this(jobs, key, toolVersion, false);
+        }
+    }
+
+    // ------------------------------------------------------------------ create
+
+    public Backup create(ConnectionSpec db, CreateOptions options) {
+        if (options.jobs() > 1 && options.key() != null) {
+            throw BulwarkException.usage("--encrypt and --jobs exclude each other: a parallel dump is a folder of files",
+                    "drop --jobs to get one encrypted file, or encrypt the backup folder's disk instead");
+        }
+        PrivateFiles.directory(dir);
+        PgTools.Tool found;
+        try {
+            found = tools.find("pg_dump", serverMajor(db));
+        } catch (BulwarkException e) {
+            if (!options.templateFallback() || e.code() != ErrorCode.USAGE) {
+                throw e;
+            }
+            if (options.key() != null) {
+                throw new BulwarkException(ErrorCode.USAGE, e.getMessage() + "; a template copy, the fallback, cannot be encrypted",
+                        e.fix());
+            }
+            out.warn("warning: " + e.getMessage() + "; copying the database with CREATE DATABASE … TEMPLATE instead");
+            return createTemplateCopy(db, options);
+        }
+        PgTools.Tool pgDump = found;
+        try (Connection c = db.open(APP)) {
+            String database = currentDatabase(c);
+            String version = CurrentVersion.read(c, historySchema);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                String snapshot;
+                try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+                    rs.next();
+                    snapshot = rs.getString(1);
+                }
+                // fingerprints and dump see exactly the same data: the dump imports this transaction's snapshot
+                CatalogSnapshot catalog = new CatalogReader(c).read();
+                DataSnapshot data = new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS).snapshot(catalog);
+                Instant at = Instant.now();
+                String stem = safe(database) + "_" + STAMP.format(at) + "_" + (version == null ? "none" : safe(version));
+                boolean folder = options.jobs() > 1;
+                String ext = folder ? ".dir" : options.key() != null ? ".dump.enc" : ".dump";
+                String base = stem;
+                for (int n = 2; Files.exists(dir.resolve(base + ".json")) || Files.exists(dir.resolve(base + ext)); n++) {
+                    base = stem + "_" + n; // two backups in one second (a restore's safety backup, say)
+                }
+                String fileName = base + ext;
+                Path target = dir.resolve(fileName);
+                Path part = dir.resolve(fileName + ".part");
+                PrivateFiles.delete(part);
+                out.info("Dumping " + database + " (" + data.tables().size() + " tables, "
+                        + data.tables().stream().mapToLong(t -> t.rows()).sum() + " rows) with " + pgDump.path() + " " + pgDump.version());
+                try {
+                    List<String> cmd = new ArrayList<>(List.of(pgDump.path().toString(), "--snapshot=" + snapshot,
+                            "--no-password", "--compress=1"));
+                    // level 1: on small servers the default level 6 makes the dump CPU-bound for little gain
+                    if (folder) {
+                        cmd.addAll(List.of("--format=directory", "--jobs=" + options.jobs(), "--file=" + part));
+                        expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
+                        PrivateFiles.restrict(part);
+                    } else if (options.key() == null) {
+                        PrivateFiles.create(part);
+                        cmd.addAll(List.of("--format=custom", "--file=" + part));
+                        expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
+                    } else {
+                        cmd.add("--format=custom");
+                        dumpEncrypted(cmd, db, part, options.key(), database);
+                    }
+                } catch (RuntimeException e) {
+                    PrivateFiles.delete(part);
+                    throw e;
+                }
+                c.commit();
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+                long bytes = size(target);
+                String sha = sha256(target);
+                BackupManifest m = new BackupManifest(BackupManifest.FORMAT, fileName, folder ? "directory" : "custom",
+                        database, db.masked(), catalog.serverVersion(), version, at, createdBy(c), options.toolVersion(),
+                        pgDump.version(), options.key() == null ? null : "AES-256-GCM, 1 MiB chunks, key from " + options.key().source(),
+                        bytes, sha, data, null);
+                Path manifest = dir.resolve(base + ".json");
+                PrivateFiles.write(manifest, CatalogJson.write(m));
+                out.info("Wrote " + target + " (" + human(bytes) + (m.encrypted() ? ", encrypted" : "") + ") and " + manifest.getFileName());
+                return new Backup(manifest, m);
+            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "backup of " + db.masked() + " failed: " + e.getMessage(),
+                    "check the connection and that the user may read every table", e);
+        } catch (IOException e) {
+            throw new BulwarkException(ErrorCode.USAGE, "backup failed writing to " + dir + ": " + e.getMessage(),
+                    "check free space and permissions of the backup folder");
+        }
+    }
+
+    private void dumpEncrypted(List<String> cmd, ConnectionSpec db, Path part, BackupCipher.Key key, String database)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        pb.environment().putAll(db.libpqEnvironment());
+        Path errFile = Files.createTempFile("bulwark-pg_dump", ".err");
+        pb.redirectError(errFile.toFile());
+        PrivateFiles.create(part);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        try (InputStream in = p.getInputStream();
+             OutputStream enc = BackupCipher.encrypt(new BufferedOutputStream(Files.newOutputStream(part), 1 << 16), key)) {
+            in.transferTo(enc);
+        } finally {
+            try {
+                int code = p.waitFor();
+                String err = Masking.mask(Files.readString(errFile));
+                Files.deleteIfExists(errFile);
+                expectSuccess(new PgTools.Result(code, "", err), "pg_dump", database);
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new BulwarkException(ErrorCode.DATABASE, "interrupted while pg_dump ran", null, e);
+            }
+        }
+    }
+
+    private static void expectSuccess(PgTools.Result r, String program, String database) {
+        if (r.exit() != 0) {
+            throw new BulwarkException(ErrorCode.DATABASE, program + " failed on " + database + ": " + r.reason(),
+                    "fix what it reports and run again; nothing was written");
+        }
+    }
+
+    /**
+     * A backup as a database: {@code CREATE DATABASE <copy> TEMPLATE <db>} copies the files as
+     * they are, which PostgreSQL allows only while nobody else is connected to the source. The
+     * manifest names the copy; it is fingerprinted, verified and restored like a dump.
+     */
+    private Backup createTemplateCopy(ConnectionSpec db, CreateOptions options) {
+        String database = db.database();
+        Instant at = Instant.now();
+        String version;
+        try (Connection c = db.open(APP)) {
+            version = CurrentVersion.read(c, historySchema);
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read " + db.masked() + ": " + e.getMessage(), null, e);
+        }
+        String stem = truncate(safe(database).toLowerCase(java.util.Locale.ROOT), 30) + "_backup_"
+                + STAMP.format(at).toLowerCase(java.util.Locale.ROOT);
+        ConnectionSpec maintenance = maintenance(db);
+        String copy = stem;
+        for (int n = 2; databaseExists(maintenance, copy) || Files.exists(dir.resolve(copy + ".json")); n++) {
+            copy = stem + "_" + n;
+        }
+        try (Connection m = maintenance.open(APP); Statement s = m.createStatement()) {
+            s.execute("CREATE DATABASE " + Identifiers.quote(copy) + " TEMPLATE " + Identifiers.quote(database));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "the template copy of " + database + " failed: " + e.getMessage(),
+                    "a template copy needs the database to itself: end the other sessions, or install the PostgreSQL client so pg_dump can back it up live", e);
+        }
+        ConnectionSpec copySpec = db.withDatabase(copy);
+        DataSnapshot data;
+        String serverVersion;
+        long bytes;
+        try (Connection c = copySpec.open(APP)) {
+            c.setAutoCommit(false);
+            CatalogSnapshot catalog = new CatalogReader(c).read();
+            serverVersion = catalog.serverVersion();
+            data = new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS).snapshot(catalog);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_database_size(current_database())")) {
+                rs.next();
+                bytes = rs.getLong(1);
+            }
+            c.rollback();
+            BackupManifest m = new BackupManifest(BackupManifest.FORMAT, copy, "template", database, db.masked(), serverVersion, version,
+                    at, createdBy(c), options.toolVersion(), null, null, bytes, null, data, null);
+            Path manifest = dir.resolve(copy + ".json");
+            PrivateFiles.write(manifest, CatalogJson.write(m));
+            out.info("Copied " + database + " to the database " + copy + " (" + human(bytes) + ") and wrote " + manifest.getFileName());
+            return new Backup(manifest, m);
+        } catch (SQLException | RuntimeException e) {
+            dropDatabase(maintenance, copy);
+            throw e instanceof BulwarkException be ? be
+                    : new BulwarkException(ErrorCode.DATABASE, "cannot fingerprint the copy " + copy + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static boolean isTemplate(Backup b) {
+        return "template".equals(b.manifest().dumpFormat());
+    }
+
+    // ------------------------------------------------------------------ list
+
+    /** Every backup with a manifest, newest first. */
+    public List<Backup> list() {
+        List<Backup> all = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return all;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path f : files) {
+                try {
+                    all.add(new Backup(f, CatalogJson.read(f, BackupManifest.class)));
+                } catch (BulwarkException notAManifest) {
+                    out.warn("warning: " + f.getFileName() + " is not a backup manifest; skipped");
+                }
+            }
+        } catch (IOException e) {
+            throw BulwarkException.usage("cannot list " + dir + ": " + e.getMessage(), "check the backup folder");
+        }
+        all.sort(Comparator.comparing((Backup b) -> b.manifest().createdAt()).reversed());
+        return all;
+    }
+
+    /** A backup by file name, manifest name or path; {@code latest} for the newest. */
+    public Backup find(String name) {
+        List<Backup> all = list();
+        if (name.equals("latest")) {
+            if (all.isEmpty()) {
+                throw BulwarkException.usage("there is no backup in " + dir, "run 'bulwark backup create'");
+            }
+            return all.get(0);
+        }
+        Path asPath = Path.of(name);
+        if (asPath.getParent() != null && Files.isRegularFile(asPath) && name.endsWith(".json")) {
+            return new Backup(asPath.toAbsolutePath(), CatalogJson.read(asPath, BackupManifest.class));
+        }
+        String file = asPath.getFileName().toString();
+        for (Backup b : all) {
+            if (b.name().equals(file) || b.manifestFile().getFileName().toString().equals(file)) {
+                return b;
+            }
+        }
+        throw BulwarkException.usage("no backup named " + name + " in " + dir, "run 'bulwark backup list' to see them");
+    }
+
+    // ------------------------------------------------------------------ verify
+
+    /** What a verification found. */
+    public record VerifyOutcome(Backup backup, boolean ok, String level, List<String> problems, DataComparison comparison) {
+    }
+
+    /**
+     * Checksum, decryption (authenticates every chunk) and {@code pg_restore --list}; with
+     * {@code drillServer}, also a restore into a scratch database on that server whose row counts
+     * and fingerprints must equal the manifest's. The result is recorded in the manifest.
+     */
+    public VerifyOutcome verify(Backup b, BackupCipher.Key key, ConnectionSpec drillServer) {
+        if (isTemplate(b)) {
+            return verifyTemplate(b, drillServer);
+        }
+        List<String> problems = new ArrayList<>();
+        String level = drillServer == null ? "list" : "drill";
+        DataComparison comparison = null;
+        Path plain = null;
+        try {
+            plain = readable(b, key, problems);
+            if (problems.isEmpty() && drillServer != null) {
+                String scratch = "bulwark_drill_" + UUID.randomUUID().toString().substring(0, 8);
+                ConnectionSpec maintenance = maintenance(drillServer);
+                createDatabase(maintenance, scratch, null);
+                try {
+                    ConnectionSpec target = drillServer.withDatabase(scratch);
+                    pgRestore(b, plain, target, maintenance);
+                    comparison = compare(target, b.manifest().data());
+                    if (comparison.verdict() != DataComparison.Verdict.IDENTICAL) {
+                        problems.add("the restored data differs from the manifest: " + differences(comparison));
+                    }
+                } catch (BulwarkException e) {
+                    problems.add(e.getMessage());
+                } finally {
+                    dropDatabase(maintenance, scratch);
+                }
+            }
+        } finally {
+            if (plain != null && !plain.equals(b.data())) {
+                PrivateFiles.delete(plain);
+            }
+        }
+        boolean ok = problems.isEmpty();
+        String detail = ok ? (level.equals("drill") ? "restored into a scratch database: " + b.manifest().data().tables().size()
+                + " tables, " + b.manifest().rows() + " rows, fingerprints equal" : "checksum and table of contents readable")
+                : String.join("; ", problems);
+        BackupManifest updated = b.manifest().withVerification(new BackupManifest.Verification(Instant.now(), level, ok, detail));
+        PrivateFiles.write(b.manifestFile(), CatalogJson.write(updated));
+        return new VerifyOutcome(new Backup(b.manifestFile(), updated), ok, level, problems, comparison);
+    }
+
+    /** A template copy is verified by fingerprinting it: it must still equal the manifest. */
+    private VerifyOutcome verifyTemplate(Backup b, ConnectionSpec server) {
+        if (server == null) {
+            throw BulwarkException.usage(b.name() + " is a database on the server, not a file", "verify it with a connection to that server");
+        }
+        List<String> problems = new ArrayList<>();
+        DataComparison comparison = null;
+        ConnectionSpec copy = server.withDatabase(b.name());
+        if (!databaseExists(maintenance(server), b.name())) {
+            problems.add("the database " + b.name() + " holding this backup no longer exists");
+        } else {
+            comparison = compare(copy, b.manifest().data());
+            if (comparison.verdict() != DataComparison.Verdict.IDENTICAL) {
+                problems.add("the copy differs from the manifest: " + differences(comparison));
+            }
+        }
+        boolean ok = problems.isEmpty();
+        BackupManifest updated = b.manifest().withVerification(new BackupManifest.Verification(Instant.now(), "drill", ok,
+                ok ? "template copy fingerprinted: " + b.manifest().data().tables().size() + " tables, " + b.manifest().rows()
+                        + " rows, fingerprints equal" : String.join("; ", problems)));
+        PrivateFiles.write(b.manifestFile(), CatalogJson.write(updated));
+        return new VerifyOutcome(new Backup(b.manifestFile(), updated), ok, "drill", problems, comparison);
+    }
+
+    /**
+     * Checks the stored bytes and returns a plaintext dump {@code pg_restore} can read (a
+     * decrypted temporary file for an encrypted backup, which the caller deletes), or null with
+     * {@code problems} filled.
+     */
+    private Path readable(Backup b, BackupCipher.Key key, List<String> problems) {
+        Path data = b.data();
+        if (!Files.exists(data)) {
+            problems.add(data + " is missing");
+            return null;
+        }
+        String sha = sha256(data);
+        if (!sha.equals(b.manifest().sha256())) {
+            problems.add("checksum mismatch: " + data.getFileName() + " has SHA-256 " + sha + ", the manifest says "
+                    + b.manifest().sha256() + " (the file was changed or damaged after the backup)");
+            return null;
+        }
+        Path plain = data;
+        if (b.manifest().encrypted() || (Files.isRegularFile(data) && BackupCipher.isEncrypted(data))) {
+            if (key == null) {
+                throw BulwarkException.usage(data.getFileName() + " is encrypted and no key was given",
+                        "pass --key-env VAR or --key-file FILE with the key it was made with");
+            }
+            plain = PrivateFiles.create(dir.resolve("." + b.name() + "." + UUID.randomUUID().toString().substring(0, 8) + ".plain"));
+            try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(plain), 1 << 16)) {
+                BackupCipher.decrypt(data, key, o);
+            } catch (BulwarkException e) {
+                PrivateFiles.delete(plain);
+                problems.add(e.getMessage());
+                return null;
+            } catch (IOException e) {
+                PrivateFiles.delete(plain);
+                throw BulwarkException.usage("cannot decrypt " + data + " into " + dir + ": " + e.getMessage(), "check free space");
+            }
+        }
+        PgTools.Tool pgRestore = tools.find("pg_restore", majorOf(b.manifest().serverVersion()));
+        PgTools.Result list = PgTools.run(List.of(pgRestore.path().toString(), "--list", plain.toString()), Map.of(), null, null);
+        if (list.exit() != 0) {
+            problems.add(data.getFileName() + " is not a pg_restore archive: " + list.reason());
+            if (!plain.equals(data)) {
+                PrivateFiles.delete(plain);
+            }
+            return null;
+        }
+        return plain;
+    }
+
+    // ------------------------------------------------------------------ restore
+
+    /**
+     * @param backup   where the safety backup of the target was written, or null
+     * @param replaced what the target database was renamed to (kept: drop it when satisfied), or null
+     */
+    public record RestoreOutcome(String database, Backup safetyBackup, String replaced, DataComparison comparison) {
+    }
+
+    /**
+     * Restores into {@code target}'s database (created when it does not exist). The whole file is
+     * checked first; the dump is restored into a new database, compared with the manifest, and
+     * only then swapped in by renaming: a failed restore leaves the target exactly as it was.
+     *
+     * @param force        end other sessions on the target instead of refusing
+     * @param safetyBackup first back up the target, when it exists
+     */
+    public RestoreOutcome restore(Backup b, BackupCipher.Key key, ConnectionSpec target, boolean force, boolean safetyBackup,
+                                  CreateOptions safetyOptions) {
+        String name = target.database();
+        if (name == null) {
+            throw BulwarkException.usage("the restore target " + target.masked() + " names no database", "add the database to the URL");
+        }
+        List<String> problems = new ArrayList<>();
+        Path plain = null;
+        if (isTemplate(b)) {
+            if (!databaseExists(maintenance(target), b.name())) {
+                problems.add("the database " + b.name() + " holding this backup no longer exists");
+            }
+        } else {
+            plain = readable(b, key, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new BulwarkException(ErrorCode.FINDINGS, "not restored, the target was not touched: " + String.join("; ", problems),
+                    "use another backup ('bulwark backup list')");
+        }
+        ConnectionSpec maintenance = maintenance(target);
+        String staging = truncate(name, 40) + "_restoring_" + STAMP.format(Instant.now()).toLowerCase(java.util.Locale.ROOT);
+        try {
+            boolean exists = databaseExists(maintenance, name);
+            if (exists && !force) {
+                List<String> sessions = sessions(maintenance, name);
+                if (!sessions.isEmpty()) {
+                    throw new BulwarkException(ErrorCode.USAGE, "not restored, the target was not touched: " + sessions.size()
+                            + " other session(s) are connected to " + name + ": " + String.join("; ", sessions),
+                            "stop the application first, or pass --force to end those sessions");
+                }
+            }
+            String owner = exists ? owner(maintenance, name) : null;
+            if (isTemplate(b)) {
+                createDatabase(maintenance, staging, owner, b.name());
+            } else {
+                createDatabase(maintenance, staging, owner);
+            }
+            DataComparison comparison;
+            try {
+                ConnectionSpec stagingSpec = target.withDatabase(staging);
+                out.info("Restoring " + b.name() + " into a new database " + staging);
+                if (!isTemplate(b)) {
+                    pgRestore(b, plain, stagingSpec, maintenance);
+                }
+                comparison = compare(stagingSpec, b.manifest().data());
+                if (comparison.verdict() != DataComparison.Verdict.IDENTICAL) {
+                    throw new BulwarkException(ErrorCode.FINDINGS, "not restored, the target was not touched: the restored data differs"
+                            + " from the manifest: " + differences(comparison), "use another backup");
+                }
+            } catch (RuntimeException e) {
+                dropDatabase(maintenance, staging);
+                throw e;
+            }
+            Backup safety = null;
+            String replaced = null;
+            if (exists) {
+                if (safetyBackup) {
+                    out.info("Safety backup of " + name + " before it is replaced");
+                    try {
+                        safety = create(target, safetyOptions);
+                    } catch (RuntimeException e) {
+                        dropDatabase(maintenance, staging);
+                        throw e;
+                    }
+                }
+                replaced = truncate(name, 40) + "_before_restore_" + STAMP.format(Instant.now()).toLowerCase(java.util.Locale.ROOT);
+                swap(maintenance, name, staging, replaced, force);
+            } else {
+                rename(maintenance, staging, name);
+            }
+            out.info("Restored " + b.name() + " into " + name + ": " + b.manifest().data().tables().size() + " tables, "
+                    + b.manifest().rows() + " rows, fingerprints equal to the manifest"
+                    + (replaced != null ? "; the previous database is kept as " + replaced + " (DROP DATABASE it when satisfied)" : ""));
+            return new RestoreOutcome(name, safety, replaced, comparison);
+        } finally {
+            if (plain != null && !plain.equals(b.data())) {
+                PrivateFiles.delete(plain);
+            }
+        }
+    }
+
+    private void swap(ConnectionSpec maintenance, String name, String staging, String replaced, boolean force) {
+        try (Connection c = maintenance.open(APP); Statement s = c.createStatement()) {
+            // no new sessions may slip in between ending the old ones and the rename
+            s.execute("ALTER DATABASE " + Identifiers.quote(name) + " ALLOW_CONNECTIONS false");
+            try {
+                if (force) {
+                    terminate(c, name);
+                }
+                s.execute("ALTER DATABASE " + Identifiers.quote(name) + " RENAME TO " + Identifiers.quote(replaced));
+            } catch (SQLException e) {
+                s.execute("ALTER DATABASE " + Identifiers.quote(name) + " ALLOW_CONNECTIONS true");
+                throw e;
+            }
+            s.execute("ALTER DATABASE " + Identifiers.quote(replaced) + " ALLOW_CONNECTIONS true");
+            s.execute("ALTER DATABASE " + Identifiers.quote(staging) + " RENAME TO " + Identifiers.quote(name));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "the restored database " + staging + " is ready but could not replace "
+                    + name + ": " + e.getMessage(), "end the sessions on " + name + " (or pass --force) and rename it by hand", e);
+        }
+    }
+
+    private void pgRestore(Backup b, Path plain, ConnectionSpec target, ConnectionSpec maintenance) {
+        PgTools.Tool pgRestore = tools.find("pg_restore", serverMajor(maintenance));
+        List<String> cmd = new ArrayList<>(List.of(pgRestore.path().toString(), "--exit-on-error", "--no-password",
+                "--dbname=" + target.database()));
+        if ("directory".equals(b.manifest().dumpFormat())) {
+            cmd.add("--jobs=" + Math.max(2, Runtime.getRuntime().availableProcessors()));
+        }
+        cmd.add(plain.toString());
+        Map<String, String> env = new TreeMap<>(target.libpqEnvironment());
+        env.remove("PGDATABASE");
+        PgTools.Result r = PgTools.run(cmd, env, null, null);
+        if (r.exit() != 0) {
+            throw new BulwarkException(ErrorCode.DATABASE, "pg_restore of " + b.name() + " failed: " + r.reason(),
+                    "fix what it reports (a missing role or extension on the target?) and run again");
+        }
+    }
+
+    private DataComparison compare(ConnectionSpec db, DataSnapshot expected) {
+        try (Connection c = db.open(APP)) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            }
+            CatalogSnapshot catalog = new CatalogReader(c).read();
+            DataComparison d = new DataComparer(new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS)).compare(expected, catalog, t -> null);
+            c.rollback();
+            return d;
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot fingerprint " + db.masked() + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    static String differences(DataComparison d) {
+        List<String> out = new ArrayList<>();
+        for (DataComparison.TableComparison t : d.tables()) {
+            if (t.status() != DataComparison.TableComparison.Status.IDENTICAL) {
+                out.add(t.table() + " " + t.status().label() + " (" + t.rowsBefore() + " rows expected, " + t.rowsAfter() + " found)");
+            }
+        }
+        return out.isEmpty() ? "none" : String.join(", ", out);
+    }
+
+    // ------------------------------------------------------------------ prune
+
+    /** What prune deleted and kept, with the reason each was kept. */
+    public record PruneOutcome(List<Backup> deleted, Map<String, String> kept) {
+    }
+
+    /**
+     * Deletes backups older than {@code maxAge}, always keeping the newest {@code keep} and the
+     * newest backup whose last verification passed.
+     */
+    public PruneOutcome prune(Duration maxAge, int keep, boolean dryRun) {
+        return prune(maxAge, keep, dryRun, null);
+    }
+
+    /**
+     * @param server the server holding template-copy backups (to drop them), or null: such
+     *               backups are then kept, with the reason
+     */
+    public PruneOutcome prune(Duration maxAge, int keep, boolean dryRun, ConnectionSpec server) {
+        if (keep < 1) {
+            throw BulwarkException.usage("--keep must be at least 1, was " + keep, "keep at least one backup");
+        }
+        List<Backup> all = list();
+        Instant cutoff = Instant.now().minus(maxAge);
+        Backup newestVerified = all.stream().filter(b -> b.manifest().verification() != null && b.manifest().verification().ok())
+                .findFirst().orElse(null);
+        Map<String, String> kept = new java.util.LinkedHashMap<>();
+        List<Backup> deleted = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            Backup b = all.get(i);
+            if (b == newestVerified) {
+                kept.put(b.name(), "the newest verified backup");
+            } else if (i < keep) {
+                kept.put(b.name(), "one of the newest " + keep);
+            } else if (b.manifest().createdAt().isAfter(cutoff)) {
+                kept.put(b.name(), "younger than " + dev.bulwark.Durations.human(maxAge));
+            } else if (isTemplate(b) && server == null) {
+                kept.put(b.name(), "a template-copy database: prune with a connection to its server to drop it");
+            } else {
+                deleted.add(b);
+                if (!dryRun) {
+                    if (isTemplate(b)) {
+                        dropDatabase(maintenance(server), b.name());
+                    } else {
+                        PrivateFiles.delete(b.data());
+                    }
+                    PrivateFiles.delete(b.manifestFile());
+                }
+            }
+        }
+        return new PruneOutcome(deleted, kept);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static ConnectionSpec maintenance(ConnectionSpec any) {
+        return any.withDatabase("postgres");
+    }
+
+    private static int serverMajor(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1)) / 10000;
+        }
+    }
+
+    private static int serverMajor(ConnectionSpec spec) {
+        try (Connection c = spec.open(APP)) {
+            return serverMajor(c);
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read the server version of " + spec.masked() + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    static int majorOf(String serverVersion) {
+        String digits = serverVersion.replaceAll("^(\\d+).*$", "$1");
+        return digits.matches("\\d+") ? Integer.parseInt(digits) : 0;
+    }
+
+    private static String currentDatabase(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_database()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String createdBy(Connection c) throws SQLException {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown-host";
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_user")) {
+            rs.next();
+            return System.getProperty("user.name") + "@" + host + " (database user " + rs.getString(1) + ")";
+        }
+    }
+
+    /** True when the spec's database exists on its server. */
+    public static boolean exists(ConnectionSpec db) {
+        return databaseExists(maintenance(db), db.database());
+    }
+
+    static boolean databaseExists(ConnectionSpec maintenance, String name) {
+        try (Connection c = maintenance.open(APP);
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_database WHERE datname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read pg_database: " + e.getMessage(), null, e);
+        }
+    }
+
+    private static String owner(ConnectionSpec maintenance, String name) {
+        try (Connection c = maintenance.open(APP);
+             PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_get_userbyid(datdba) FROM pg_catalog.pg_database WHERE datname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read pg_database: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Other sessions on a database, each described (pid, application, user, client, state). */
+    static List<String> sessions(ConnectionSpec maintenance, String name) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = maintenance.open(APP); PreparedStatement ps = c.prepareStatement(
+                "SELECT pid, application_name, usename, client_addr, state FROM pg_catalog.pg_stat_activity"
+                        + " WHERE datname = ? AND pid <> pg_catalog.pg_backend_pid()")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add("pid " + rs.getInt(1) + " (" + rs.getString(2) + ", user " + rs.getString(3) + ", "
+                            + rs.getString(4) + ", " + rs.getString(5) + ")");
+                }
+            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read pg_stat_activity: " + e.getMessage(), null, e);
+        }
+        return out;
+    }
+
+    private static void terminate(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_terminate_backend(pid, 5000) FROM pg_catalog.pg_stat_activity"
+                + " WHERE datname = ? AND pid <> pg_catalog.pg_backend_pid()")) {
+            ps.setString(1, name);
+            ps.executeQuery().close();
+        }
+    }
+
+    static void createDatabase(ConnectionSpec maintenance, String name, String owner) {
+        // template0: a restore needs an empty database, and template1 may hold someone's objects
+        createDatabase(maintenance, name, owner, "template0");
+    }
+
+    private static void createDatabase(ConnectionSpec maintenance, String name, String owner, String template) {
+        try (Connection c = maintenance.open(APP); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + Identifiers.quote(name) + " TEMPLATE " + Identifiers.quote(template)
+                    + (owner != null ? " OWNER " + Identifiers.quote(owner) : ""));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot create the database " + name + ": " + e.getMessage(),
+                    "the user needs CREATEDB (restores and drills build a new database and never write into a live one)", e);
+        }
+    }
+
+    static void dropDatabase(ConnectionSpec maintenance, String name) {
+        try (Connection c = maintenance.open(APP); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(name) + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot drop the scratch database " + name + ": " + e.getMessage(),
+                    "drop it by hand", e);
+        }
+    }
+
+    private static void rename(ConnectionSpec maintenance, String from, String to) {
+        try (Connection c = maintenance.open(APP); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + Identifiers.quote(from) + " RENAME TO " + Identifiers.quote(to));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot rename " + from + " to " + to + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    static String sha256(Path p) {
+        try {
+            if (Files.isDirectory(p)) {
+                StringBuilder lines = new StringBuilder();
+                try (Stream<Path> all = Files.walk(p)) {
+                    for (Path f : all.filter(Files::isRegularFile).sorted().toList()) {
+                        lines.append(p.relativize(f)).append(' ').append(sha256(f)).append('\n');
+                    }
+                }
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(lines.toString().getBytes()));
+            }
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Files.newInputStream(p), md)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw BulwarkException.usage("cannot read " + p + ": " + e.getMessage(), "check the file");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long size(Path p) throws IOException {
+        if (!Files.isDirectory(p)) {
+            return Files.size(p);
+        }
+        try (Stream<Path> all = Files.walk(p)) {
+            long total = 0;
+            for (Path f : all.filter(Files::isRegularFile).toList()) {
+                total += Files.size(f);
+            }
+            return total;
+        }
+    }
+
+    public static String human(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        if (bytes < 1 << 20) return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        if (bytes < 1L << 30) return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / 1073741824.0);
+    }
+
+    private static String safe(String s) {
+        return s.replaceAll("[^A-Za-z0-9._-]+", "-");
+    }
+
+    private static String truncate(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n);
+    }
+}

@@ -1,0 +1,367 @@
+package dev.bulwark.deploy;
+
+import dev.bulwark.BulwarkException;
+import dev.bulwark.ErrorCode;
+import dev.bulwark.backup.PrivateFiles;
+import dev.bulwark.catalog.CatalogJson;
+import dev.bulwark.catalog.TableRef;
+import dev.bulwark.deploy.StatementTables.Destructive;
+import dev.bulwark.deploy.StatementTables.Kind;
+import dev.bulwark.pg.Identifiers;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Copies of the data a destructive statement removes (a dropped table or column, deleted,
+ * updated or truncated rows), taken before the deploy applies anything, so a rollback can put
+ * the data back after the downs have recreated the structure. Kept in the
+ * {@code bulwark_snapshots} schema, or as CSV files with a JSON index in a folder, for a
+ * retention window.
+ *
+ * <p>Taken before the first migration runs, they hold the state a rollback returns to: a
+ * rollback undoes every migration of the deploy, so the pre-deploy rows are the right ones even
+ * when an earlier migration of the same deploy changed them.
+ */
+public final class Snapshots {
+    public static final String SCHEMA = "bulwark_snapshots";
+    private static final String INDEX = Identifiers.qualified(SCHEMA, "snapshot");
+
+    private final Path dir;
+
+    /** @param dir a folder for file snapshots, or null for the {@value #SCHEMA} schema */
+    public Snapshots(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * One snapshot.
+     *
+     * @param id          unique name: the snapshot table in {@value #SCHEMA}, or the CSV file's base name
+     * @param kind        what the statement does
+     * @param keyColumns  the primary key the rows are matched on when restoring (empty: none)
+     * @param columns     the columns copied (keys first)
+     * @param statement   the statement's position and text
+     * @param restoredAt  when a rollback restored it, or null
+     */
+    public record Snapshot(String id, String deployId, String migration, String statement, Kind kind, TableRef table,
+                           List<String> keyColumns, List<String> columns, long rows, Instant createdAt, Instant restoredAt,
+                           String location) {
+        public Snapshot {
+            keyColumns = List.copyOf(keyColumns);
+            columns = List.copyOf(columns);
+        }
+
+        Snapshot restored(Instant at) {
+            return new Snapshot(id, deployId, migration, statement, kind, table, keyColumns, columns, rows, createdAt, at, location);
+        }
+    }
+
+    /**
+     * Copies what {@code d} would destroy. Returns null when the table does not exist yet (it is
+     * created by the same deploy: a rollback drops it anyway).
+     */
+    public Snapshot take(Connection c, String deployId, int index, String migration, Destructive d) throws SQLException {
+        TableRef table = resolve(c, d.table());
+        if (table == null) {
+            return null;
+        }
+        List<String> key = primaryKey(c, table);
+        List<String> all = columns(c, table);
+        List<String> cols = new ArrayList<>(key);
+        if (d.kind() == Kind.DROP_COLUMN && !key.isEmpty()) {
+            d.columns().stream().filter(all::contains).filter(x -> !key.contains(x)).forEach(cols::add);
+            if (cols.size() == key.size()) {
+                return null; // the columns do not exist yet
+            }
+        } else {
+            cols = all;
+        }
+        String id = deployId + "_" + index;
+        String select = "SELECT " + cols.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + " FROM " + table.sql();
+        String statement = d.statement().position() + " " + d.statement().sql().strip().replaceAll("\\s+", " ");
+        statement = statement.length() > 200 ? statement.substring(0, 200) + "…" : statement;
+        long rows;
+        String location;
+        if (dir == null) {
+            ensureSchema(c);
+            try (Statement s = c.createStatement()) {
+                rows = s.executeUpdate("CREATE TABLE " + Identifiers.qualified(SCHEMA, id) + " AS " + select);
+            }
+            location = Identifiers.qualified(SCHEMA, id);
+        } else {
+            PrivateFiles.directory(dir);
+            Path file = PrivateFiles.create(dir.resolve(id + ".csv"));
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                rows = copy(c).copyOut("COPY (" + select + ") TO STDOUT (FORMAT csv)", out);
+            } catch (IOException e) {
+                throw BulwarkException.usage("cannot write snapshot " + file + ": " + e.getMessage(), "check the --snapshot-dir folder");
+            }
+            location = file.toString();
+        }
+        Snapshot snap = new Snapshot(id, deployId, migration, statement, d.kind(), table, key, cols, rows, Instant.now(), null, location);
+        record(c, snap);
+        return snap;
+    }
+
+    /**
+     * Puts the snapshot's rows back after the downs ran: rows missing by primary key are
+     * inserted (for drops, deletes and truncates), rows whose values differ are set back.
+     * Without a primary key, missing rows are found as a multiset difference, and an updated or
+     * dropped column cannot be matched to its rows: that is an error naming the snapshot.
+     *
+     * @return rows inserted plus rows updated
+     */
+    public long restore(Connection c, Snapshot s) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET LOCAL lock_timeout = '10s'");
+            if (resolve(c, new StatementTables.Name(s.table().schema(), s.table().name())) == null) {
+                throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": table " + s.table()
+                        + " does not exist after the rollback, so its " + s.rows() + " rows cannot be put back",
+                        "recreate the table and restore from " + s.location());
+            }
+            List<String> present = columns(c, s.table());
+            List<String> missing = s.columns().stream().filter(x -> !present.contains(x)).toList();
+            if (!missing.isEmpty()) {
+                throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + s.table() + " has no column "
+                        + String.join(", ", missing) + " after the rollback (the down did not recreate it)",
+                        "add the column back and restore its values from " + s.location());
+            }
+            String src = source(c, s);
+            String cols = s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+            boolean inserts = s.kind() == Kind.DROP_TABLE || s.kind() == Kind.DELETE || s.kind() == Kind.TRUNCATE;
+            long changed = 0;
+            if (s.keyColumns().isEmpty()) {
+                if (!inserts) {
+                    throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + s.table()
+                            + " has no primary key, so the rows its " + s.kind().label() + " changed cannot be matched",
+                            "compare with " + s.location() + " by hand, or restore the backup");
+                }
+                changed += st.executeUpdate("INSERT INTO " + s.table().sql() + " (" + cols + ") OVERRIDING SYSTEM VALUE SELECT * FROM"
+                        + " (SELECT " + cols + " FROM " + src + " EXCEPT ALL SELECT " + cols + " FROM " + s.table().sql() + ") AS m");
+            } else {
+                String match = s.keyColumns().stream().map(k -> "t." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
+                        .collect(Collectors.joining(" AND "));
+                List<String> values = s.columns().stream().filter(x -> !s.keyColumns().contains(x)).toList();
+                if (!values.isEmpty()) {
+                    String set = values.stream().map(v -> Identifiers.quote(v) + " = s." + Identifiers.quote(v)).collect(Collectors.joining(", "));
+                    String differ = "(" + values.stream().map(v -> "t." + Identifiers.quote(v)).collect(Collectors.joining(", ")) + ")"
+                            + " IS DISTINCT FROM (" + values.stream().map(v -> "s." + Identifiers.quote(v)).collect(Collectors.joining(", ")) + ")";
+                    changed += st.executeUpdate("UPDATE " + s.table().sql() + " AS t SET " + set + " FROM " + src + " AS s WHERE "
+                            + match + " AND " + differ);
+                }
+                if (inserts) {
+                    changed += st.executeUpdate("INSERT INTO " + s.table().sql() + " (" + cols + ") OVERRIDING SYSTEM VALUE SELECT "
+                            + s.columns().stream().map(x -> "s." + Identifiers.quote(x)).collect(Collectors.joining(", "))
+                            + " FROM " + src + " AS s WHERE NOT EXISTS (SELECT 1 FROM " + s.table().sql() + " AS t WHERE " + match + ")");
+                }
+            }
+            c.commit();
+            markRestored(c, s);
+            return changed;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /** The relation rows are read from: the snapshot table, or a temporary table loaded from the CSV file. */
+    private String source(Connection c, Snapshot s) throws SQLException {
+        if (dir == null) {
+            return Identifiers.qualified(SCHEMA, s.id());
+        }
+        String tmp = Identifiers.quote("bulwark_restore_" + s.id());
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMP TABLE " + tmp + " ON COMMIT DROP AS SELECT "
+                    + s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + " FROM " + s.table().sql() + " WITH NO DATA");
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(s.location())), 1 << 16)) {
+            copy(c).copyIn("COPY " + tmp + " FROM STDIN (FORMAT csv)", in);
+        } catch (IOException e) {
+            throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "cannot read snapshot " + s.location() + ": " + e.getMessage(),
+                    "restore the file and run the restore by hand");
+        }
+        return tmp;
+    }
+
+    /** Every snapshot, oldest first. */
+    public List<Snapshot> list(Connection c) throws SQLException {
+        List<Snapshot> out = new ArrayList<>();
+        if (dir != null) {
+            if (Files.isDirectory(dir)) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+                    for (Path f : files) {
+                        out.add(CatalogJson.read(f, Snapshot.class));
+                    }
+                } catch (IOException e) {
+                    throw BulwarkException.usage("cannot list " + dir + ": " + e.getMessage(), "check the folder");
+                }
+            }
+            out.sort(java.util.Comparator.comparing(Snapshot::createdAt).thenComparing(Snapshot::id));
+            return out;
+        }
+        if (!indexExists(c)) {
+            return out;
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, deploy_id, migration, statement, kind,"
+                + " table_schema, table_name, key_columns, columns, rows, created_at, restored_at FROM " + INDEX + " ORDER BY created_at, id")) {
+            while (rs.next()) {
+                out.add(new Snapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Kind.valueOf(rs.getString(5)),
+                        new TableRef(rs.getString(6), rs.getString(7)), List.of((String[]) rs.getArray(8).getArray()),
+                        List.of((String[]) rs.getArray(9).getArray()), rs.getLong(10), rs.getTimestamp(11).toInstant(),
+                        rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant(), Identifiers.qualified(SCHEMA, rs.getString(1))));
+            }
+        }
+        return out;
+    }
+
+    /** Drops snapshots older than {@code retention}; returns them. */
+    public List<Snapshot> prune(Connection c, Duration retention, boolean dryRun) throws SQLException {
+        return prune(c, retention, dryRun, null);
+    }
+
+    /** Drops snapshots older than {@code retention}, except those of deploy {@code keepDeployId} (may be null). */
+    public List<Snapshot> prune(Connection c, Duration retention, boolean dryRun, String keepDeployId) throws SQLException {
+        Instant cutoff = Instant.now().minus(retention);
+        List<Snapshot> old = list(c).stream().filter(s -> s.createdAt().isBefore(cutoff))
+                .filter(s -> !s.deployId().equals(keepDeployId)).toList();
+        if (!dryRun) {
+            for (Snapshot s : old) {
+                if (dir == null) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("DROP TABLE IF EXISTS " + Identifiers.qualified(SCHEMA, s.id()));
+                        st.execute("DELETE FROM " + INDEX + " WHERE id = '" + s.id().replace("'", "''") + "'");
+                    }
+                } else {
+                    PrivateFiles.delete(Path.of(s.location()));
+                    PrivateFiles.delete(dir.resolve(s.id() + ".json"));
+                }
+            }
+        }
+        return old;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void record(Connection c, Snapshot s) throws SQLException {
+        if (dir != null) {
+            PrivateFiles.write(dir.resolve(s.id() + ".json"), CatalogJson.write(s));
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + INDEX + " (id, deploy_id, migration, statement, kind,"
+                + " table_schema, table_name, key_columns, columns, rows, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, s.id());
+            ps.setString(2, s.deployId());
+            ps.setString(3, s.migration());
+            ps.setString(4, s.statement());
+            ps.setString(5, s.kind().name());
+            ps.setString(6, s.table().schema());
+            ps.setString(7, s.table().name());
+            ps.setArray(8, c.createArrayOf("text", s.keyColumns().toArray()));
+            ps.setArray(9, c.createArrayOf("text", s.columns().toArray()));
+            ps.setLong(10, s.rows());
+            ps.setTimestamp(11, Timestamp.from(s.createdAt()));
+            ps.executeUpdate();
+        }
+    }
+
+    private void markRestored(Connection c, Snapshot s) throws SQLException {
+        Instant now = Instant.now();
+        if (dir != null) {
+            PrivateFiles.write(dir.resolve(s.id() + ".json"), CatalogJson.write(s.restored(now)));
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + INDEX + " SET restored_at = ? WHERE id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, s.id());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void ensureSchema(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(SCHEMA));
+            s.execute("CREATE TABLE IF NOT EXISTS " + INDEX + " (id text PRIMARY KEY, deploy_id text NOT NULL, migration text NOT NULL,"
+                    + " statement text NOT NULL, kind text NOT NULL, table_schema text NOT NULL, table_name text NOT NULL,"
+                    + " key_columns text[] NOT NULL, columns text[] NOT NULL, rows bigint NOT NULL, created_at timestamptz NOT NULL,"
+                    + " restored_at timestamptz)");
+        }
+    }
+
+    private static boolean indexExists(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.to_regclass('" + INDEX.replace("'", "''") + "') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** The table a name resolves to on the search_path, or null when there is none. */
+    static TableRef resolve(Connection c, StatementTables.Name n) throws SQLException {
+        String text = n.schema() == null ? Identifiers.quote(n.table()) : Identifiers.qualified(n.schema(), n.table());
+        try (PreparedStatement ps = c.prepareStatement("SELECT ns.nspname, cl.relname FROM pg_catalog.pg_class cl"
+                + " JOIN pg_catalog.pg_namespace ns ON ns.oid = cl.relnamespace WHERE cl.oid = pg_catalog.to_regclass(?) AND cl.relkind IN ('r', 'p')")) {
+            ps.setString(1, text);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new TableRef(rs.getString(1), rs.getString(2)) : null;
+            }
+        }
+    }
+
+    private static List<String> primaryKey(Connection c, TableRef t) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_catalog.pg_index i"
+                + " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON true"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+                + " WHERE i.indrelid = pg_catalog.to_regclass(?) AND i.indisprimary ORDER BY k.n")) {
+            ps.setString(1, t.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Columns that can be written back: not dropped, not generated. */
+    private static List<String> columns(Connection c, TableRef t) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(?)"
+                + " AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum")) {
+            ps.setString(1, t.sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static CopyManager copy(Connection c) throws SQLException {
+        return c.unwrap(PGConnection.class).getCopyAPI();
+    }
+}

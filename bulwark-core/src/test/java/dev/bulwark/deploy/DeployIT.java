@@ -1,0 +1,340 @@
+package dev.bulwark.deploy;
+
+import dev.bulwark.Bulwark;
+import dev.bulwark.BulwarkConfig;
+import dev.bulwark.backup.Backups;
+import dev.bulwark.catalog.CatalogReader;
+import dev.bulwark.catalog.CatalogSnapshot;
+import dev.bulwark.execute.Listener;
+import dev.bulwark.fingerprint.Fingerprinter;
+import dev.bulwark.fingerprint.TableFingerprint;
+import dev.bulwark.pg.ConnectionSpec;
+import dev.bulwark.pg.PgTools;
+import dev.bulwark.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The deploy pipeline end to end on a real server: the "done when" cases. */
+class DeployIT {
+    static final String PASSWORD = "deploy-Secret-pw-7";
+
+    @TempDir
+    Path project;
+
+    TestDatabase db;
+    ConnectionSpec spec;
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    final List<String> extraDatabases = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDatabase.create("deploy");
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'deployer') THEN "
+                    + "CREATE ROLE deployer LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'; END IF; END $$");
+        }
+        spec = new ConnectionSpec(db.spec().jdbcUrl(), "deployer", PASSWORD, Map.of());
+        migration("20260101000000_accounts.sql", "CREATE TABLE accounts (id int PRIMARY KEY, owner text NOT NULL, email text, balance int NOT NULL);\n"
+                + "INSERT INTO accounts SELECT g, 'owner ' || g, 'o' || g || '@example.com', g * 10 FROM generate_series(1, 300) g;",
+                "DROP TABLE accounts;");
+        migration("20260101000001_ledger.sql", "CREATE TABLE ledger (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account int, amount int);\n"
+                + "INSERT INTO ledger (account, amount) SELECT g % 300 + 1, g FROM generate_series(1, 500) g;", "DROP TABLE ledger;");
+        try (Bulwark b = open()) {
+            b.migrate(null, false, false);
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws SQLException {
+        for (String extra : extraDatabases) {
+            try (Connection c = db.open(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS \"" + extra + "\" WITH (FORCE)");
+            }
+        }
+        db.close();
+    }
+
+    private void migration(String name, String up, String down) throws IOException {
+        Path dir = Files.createDirectories(project.resolve("migrations"));
+        Files.writeString(dir.resolve(name), "-- bulwark:up\n" + up + "\n" + (down == null ? "" : "-- bulwark:down\n" + down + "\n"));
+    }
+
+    private Bulwark open() {
+        BulwarkConfig c = BulwarkConfig.defaults(project).withTimeouts(Duration.ofMillis(500), null, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        return Bulwark.open(c, spec, new Listener() {
+            @Override
+            public void info(String line) {
+                lines.add(line);
+            }
+
+            @Override
+            public void warn(String line) {
+                lines.add(line);
+            }
+        });
+    }
+
+    private DeploySettings settings(boolean allowRestore, Path checks) {
+        DeploySettings d = DeploySettings.defaults(project);
+        return new DeploySettings(Duration.ZERO, null, null, allowRestore, d.backupMaxAge(), d.snapshotRetention(), null, checks,
+                project.resolve("reports"), d.longQuery(), d.idleInTransaction(), 0, d.maxReplicationLag(), 0, d.maxXidAge());
+    }
+
+    private DeployReport deploy(DeploySettings s) {
+        try (Bulwark b = open()) {
+            Backups backups = new Backups(project.resolve("backups"), new PgTools(null, System.getenv()), "public", Listener.SILENT);
+            DeployReport r = new Deployer(b, s, backups, new Deployer.Options(true, null, List.of(), Set.of(), "test"), b.config() == null ? null : new Listener() {
+                @Override
+                public void info(String line) {
+                    lines.add(line);
+                }
+
+                @Override
+                public void warn(String line) {
+                    lines.add(line);
+                }
+            }).run();
+            return r;
+        }
+    }
+
+    /** Every user table's row count and fingerprint, Bulwark's own tables left out. */
+    private Map<String, String> fingerprints() throws SQLException {
+        try (Connection c = db.open()) {
+            c.setAutoCommit(false);
+            CatalogSnapshot cat = new CatalogReader(c).read(List.of("public"));
+            Map<String, String> out = new TreeMap<>();
+            Fingerprinter f = new Fingerprinter(c, 1000);
+            f.pinSettings();
+            for (CatalogSnapshot.Table t : cat.tables()) {
+                if (t.name().startsWith("bulwark_")) {
+                    continue;
+                }
+                // by column name: a column dropped and added back by a rollback comes back at the end
+                List<String> cols = t.columns().stream().map(CatalogSnapshot.Column::name).sorted().toList();
+                TableFingerprint fp = f.fingerprint(t.ref(), cols, null, false);
+                out.put(t.name() + " " + cols, fp.rows() + ":" + fp.hash());
+            }
+            c.rollback();
+            return out;
+        }
+    }
+
+    private String single(String sql) throws SQLException {
+        try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private String reports() throws IOException {
+        StringBuilder b = new StringBuilder(String.join("\n", lines));
+        try (Stream<Path> all = Files.walk(project.resolve("reports"))) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.getPosixFilePermissions(p)).as(p.toString()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+                b.append(Files.readString(p));
+            }
+        }
+        return b.toString();
+    }
+
+    @Test
+    void aDeployThatAppliesAndVerifiesExitsZeroWithReportsAndAnAuditTrail() throws Exception {
+        migration("20260102000000_note.sql", "ALTER TABLE accounts ADD COLUMN note text;", "ALTER TABLE accounts DROP COLUMN note;");
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.DEPLOYED);
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.applied()).containsExactly("20260102000000");
+        assertThat(r.stages()).extracting(DeployReport.Stage::name).containsExactly("preflight", "backup", "snapshots", "apply", "verify");
+        assertThat(single("SELECT count(*) FROM public.bulwark_audit WHERE deploy_id = '" + r.id() + "'")).isEqualTo("5");
+        assertThat(reports()).contains("# Deploy " + r.id() + ": deployed").doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aMigrationThatFailsMidWayLeavesTheDatabaseExactlyAsBeforeAndExits4() throws Exception {
+        Map<String, String> before = fingerprints();
+        // the first applies and commits (and rewrites every balance); the second fails half way through
+        migration("20260102000000_fees.sql", "ALTER TABLE accounts ADD COLUMN fee int;\nUPDATE accounts SET balance = balance - 1;",
+                "ALTER TABLE accounts DROP COLUMN fee;");
+        // lint would refuse both statements in preflight: the test needs them to run, and the second to fail
+        migration("20260103000000_bad.sql", "-- bulwark:ignore require-concurrent-index 300 rows in a test\nCREATE INDEX accounts_owner_idx ON accounts (owner);\n"
+                        + "-- bulwark:ignore constraint-not-valid the validation must fail here\nALTER TABLE accounts ADD CONSTRAINT negative CHECK (balance < 0);",
+                "DROP INDEX accounts_owner_idx;");
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
+        assertThat(r.exitCode()).isEqualTo(4);
+        assertThat(fingerprints()).isEqualTo(before);
+        assertThat(r.snapshots()).extracting(s -> s.kind().label() + " " + s.table().name() + " " + (s.restoredAt() != null))
+                .containsExactly("UPDATE accounts true");
+        assertThat(r.versionAfter()).isEqualTo("20260101000001");
+        assertThat(r.state()).contains("as before the deploy");
+        assertThat(reports()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aDeployWhoseInvariantBreaksRollsBack() throws Exception {
+        Path checks = Files.createDirectories(project.resolve("checks"));
+        Files.writeString(checks.resolve("no_negative_balance.sql"), "SELECT id, balance FROM accounts WHERE balance < 0");
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_penalty.sql", "UPDATE accounts SET balance = balance - 50;", "SELECT 1;");
+        DeployReport r = deploy(settings(false, checks));
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
+        DeployReport.Stage verify = r.stages().stream().filter(s -> s.name().equals("verify")).findFirst().orElseThrow();
+        assertThat(verify.status()).isEqualTo(DeployReport.Status.FAILED);
+        assertThat(verify.details().get(0)).contains("invariant").contains("no_negative_balance.sql");
+        assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
+    void aDroppedColumnsDataIsBackAfterTheRollback() throws Exception {
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_drop_email.sql", "ALTER TABLE accounts DROP COLUMN email;", "ALTER TABLE accounts ADD COLUMN email text;");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        assertThat(single("SELECT email FROM accounts WHERE id = 42")).isEqualTo("o42@example.com");
+        assertThat(single("SELECT count(*) FROM accounts WHERE email IS NULL")).isEqualTo("0");
+        assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
+    void aDataChangeNoMigrationDeclaresFailsVerification() throws Exception {
+        // a trigger deletes ledger rows behind the migration's back: nothing declares ledger changes
+        migration("20260102000000_sneaky.sql", "CREATE FUNCTION wipe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM ledger WHERE id < 10; RETURN NEW; END $$;\n"
+                + "CREATE TRIGGER wipe AFTER UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION wipe();\nUPDATE accounts SET owner = owner WHERE id = 1;",
+                "DROP TRIGGER wipe ON accounts;\nDROP FUNCTION wipe();");
+        Map<String, String> before = fingerprints();
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.NOT_ROLLED_BACK);
+        DeployReport.Stage verify = r.stages().stream().filter(s -> s.name().equals("verify")).findFirst().orElseThrow();
+        assertThat(verify.details().get(0)).contains("data-changed public.ledger");
+        // the downs ran, but no snapshot covers ledger: the rollback says so instead of claiming success
+        assertThat(r.todo()).contains("bulwark backup restore");
+        assertThat(fingerprints()).isNotEqualTo(before);
+    }
+
+    @Test
+    void passingMaxDurationCancelsTheRunningMigrationAndRollsBack() throws Exception {
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_note.sql", "ALTER TABLE accounts ADD COLUMN note text;", "ALTER TABLE accounts DROP COLUMN note;");
+        migration("20260103000000_slow.sql", "SELECT pg_sleep(30);", "SELECT 1;");
+        DeploySettings s = settings(false, null);
+        DeploySettings limited = new DeploySettings(Duration.ofSeconds(3), null, null, false, s.backupMaxAge(), s.snapshotRetention(), null,
+                null, s.reportDir(), s.longQuery(), s.idleInTransaction(), 0, s.maxReplicationLag(), 0, s.maxXidAge());
+        long t0 = System.nanoTime();
+        DeployReport r = deploy(limited);
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
+        assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds").isLessThan(20);
+        DeployReport.Stage apply = r.stages().stream().filter(x -> x.name().equals("apply")).findFirst().orElseThrow();
+        assertThat(String.join("\n", apply.details())).contains("max duration 3s passed");
+        assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
+    void fileSnapshotsPutADroppedColumnBackAndOldSnapshotsArePrunedAfterASuccessfulDeploy() throws Exception {
+        Path dir = project.resolve("snapshots");
+        DeploySettings d = settings(false, null);
+        DeploySettings files = new DeploySettings(Duration.ZERO, null, null, false, d.backupMaxAge(), Duration.ofMillis(1), dir, null,
+                d.reportDir(), d.longQuery(), d.idleInTransaction(), 0, d.maxReplicationLag(), 0, d.maxXidAge());
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_drop_owner.sql", "ALTER TABLE accounts DROP COLUMN owner;",
+                "ALTER TABLE accounts ADD COLUMN owner text NOT NULL DEFAULT '';\nALTER TABLE accounts ALTER COLUMN owner DROP DEFAULT;");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(files);
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        assertThat(fingerprints()).isEqualTo(before);
+        Path csv = dir.resolve(r.snapshots().get(0).id() + ".csv");
+        assertThat(csv).exists();
+        assertThat(Files.getPosixFilePermissions(csv)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(single("SELECT to_regclass('bulwark_snapshots.snapshot')::text")).as("nothing written to the schema").isNull();
+
+        Files.delete(project.resolve("migrations/20260103000000_fails.sql"));
+        Thread.sleep(5);
+        DeployReport ok = deploy(files);
+        assertThat(ok.outcome()).as(ok.markdown()).isEqualTo(DeployReport.Outcome.DEPLOYED);
+        assertThat(ok.stages()).extracting(DeployReport.Stage::name).contains("prune-snapshots");
+        assertThat(csv).doesNotExist();
+        assertThat(dir.resolve(ok.snapshots().get(0).id() + ".csv")).exists();
+    }
+
+    @Test
+    void aLintErrorInAPendingMigrationRefusesTheDeployBeforeAnythingChanges() throws Exception {
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_index.sql", "CREATE INDEX accounts_owner_idx ON accounts (owner);", "DROP INDEX accounts_owner_idx;");
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.REFUSED);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stages()).extracting(DeployReport.Stage::name).containsExactly("preflight");
+        assertThat(r.stages().get(0).details()).anyMatch(d -> d.contains("lint require-concurrent-index (error)"));
+        assertThat(single("SELECT to_regclass('public.accounts_owner_idx')::text")).isNull();
+        assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
+    void anExecCommandThatOutlivesMaxDurationIsEndedAndTheDeployRollsBack() throws Exception {
+        Map<String, String> before = fingerprints();
+        DeploySettings d = settings(false, null);
+        DeploySettings limited = new DeploySettings(Duration.ofSeconds(2), null, null, false, d.backupMaxAge(), d.snapshotRetention(), null,
+                null, d.reportDir(), d.longQuery(), d.idleInTransaction(), 0, d.maxReplicationLag(), 0, d.maxXidAge());
+        long t0 = System.nanoTime();
+        DeployReport r;
+        try (Bulwark b = open()) {
+            Backups backups = new Backups(project.resolve("backups"), new PgTools(null, System.getenv()), "public", Listener.SILENT);
+            r = new Deployer(b, limited, backups, new Deployer.Options(true, null, List.of(), Set.of(), "test",
+                    "echo \"lock_timeout via $PGOPTIONS\"; sleep 30", null), Listener.SILENT).run();
+        }
+        assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds").isLessThan(20);
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
+        DeployReport.Stage apply = r.stages().stream().filter(x -> x.name().equals("apply")).findFirst().orElseThrow();
+        assertThat(apply.details()).contains("| lock_timeout via -c lock_timeout=500ms -c statement_timeout=0");
+        assertThat(apply.decision()).contains("rolling back");
+        assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
+    void aPartlyAppliedNonTransactionalMigrationIsNotRolledBackWithoutAllowRestoreAndIsWithIt() throws Exception {
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_half.sql", "-- bulwark:no-transaction\nALTER TABLE accounts ADD COLUMN half int;\nDELETE FROM ledger WHERE amount > 400;\nSELECT 1 / 0;",
+                "ALTER TABLE accounts DROP COLUMN half;");
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.NOT_ROLLED_BACK);
+        assertThat(r.exitCode()).isEqualTo(5);
+        assertThat(r.state()).contains("NOT rolled back");
+        assertThat(r.todo()).contains("bulwark backup restore").contains("bulwark repair");
+
+        // start over from the same state, this time allowing a full restore
+        tearDown();
+        extraDatabases.clear();
+        lines.clear();
+        Files.delete(project.resolve("migrations/20260102000000_half.sql"));
+        setUp();
+        migration("20260102000000_half.sql", "-- bulwark:no-transaction\nALTER TABLE accounts ADD COLUMN half int;\nDELETE FROM ledger WHERE amount > 400;\nSELECT 1 / 0;",
+                "ALTER TABLE accounts DROP COLUMN half;");
+        Map<String, String> before2 = fingerprints();
+        DeployReport r2 = deploy(settings(true, null));
+        assertThat(r2.outcome()).as(r2.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
+        assertThat(fingerprints()).isEqualTo(before2).isEqualTo(before);
+        assertThat(r2.stages().get(r2.stages().size() - 1).decision()).contains("full restore");
+        extraDatabases.add(single("SELECT datname FROM pg_database WHERE datname LIKE '" + db.name().substring(0, Math.min(40, db.name().length())) + "_before_restore_%'"));
+    }
+}
