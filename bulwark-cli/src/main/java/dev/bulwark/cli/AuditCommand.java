@@ -114,6 +114,17 @@ final class AuditCommand implements Callable<Integer> {
             try (Bulwark b = Bulwark.open(config, spec, progress)) {
                 CatalogSnapshot snapshot = b.catalog(List.of());
                 auditor.withLive(snapshot, spec.masked());
+                // the preflight checks of `bulwark check`, as they stand on this database now
+                dev.bulwark.backup.BackupSettings bs = dev.bulwark.backup.BackupSettings.load(layout.projectDir());
+                dev.bulwark.backup.Backups backups = new dev.bulwark.backup.Backups(bs.dir(),
+                        new dev.bulwark.pg.PgTools(bs.pgBin(), root.env), b.config().historySchema(), Listener.SILENT);
+                List<AuditReport.PreflightItem> preflight = b.check(dev.bulwark.deploy.DeploySettings.load(layout.projectDir()), backups)
+                        .checks().stream()
+                        .map(c -> new AuditReport.PreflightItem(c.id(), c.outcome().label(),
+                                c.measured() + (c.threshold() == null || c.threshold().isBlank() ? "" : " (threshold " + c.threshold() + ")"),
+                                c.fix()))
+                        .toList();
+                auditor.withPreflight(() -> preflight);
             }
         }
         if (trace) {

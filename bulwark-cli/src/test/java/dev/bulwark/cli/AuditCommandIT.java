@@ -93,6 +93,8 @@ class AuditCommandIT {
         assertThat(c.out()).as(c.all()).contains("live database")
                 // one customer row takes ~20 orders with it: 2,000 orders over 100 customers
                 .containsPattern("\\| \\*\\*customers\\*\\* \\| orders \\(1\\) \\| 1 \\| 20 \\| orders \\|")
-                .containsPattern("\\| `orders` \\| financial records \\| critical \\| [0-9.]+ kB \\| 2000 \\| customers \\|");
+                .containsPattern("\\| `orders` \\| financial records \\| critical \\| [0-9.]+ kB \\| 2000 \\| customers \\|")
+                // bulwark check's preflight, run on the live database
+                .contains("## Preflight").contains("| server-version |").contains("| long-running-queries |");
     }
 }

@@ -39,26 +39,17 @@ public final class PgDump {
      * @return null when none is found or the one found is too old
      */
     public static PgDump find(Path explicit, String pathVariable, int serverMajor) {
-        List<Path> candidates = new ArrayList<>();
         if (explicit != null) {
-            candidates.add(explicit);
-        } else if (pathVariable != null) {
-            for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
-                if (!dir.isBlank()) {
-                    candidates.add(Path.of(dir, "pg_dump"));
-                }
-            }
+            Integer found = Files.isExecutable(explicit) ? majorOf(explicit) : null;
+            return found != null && found >= serverMajor ? new PgDump(explicit, found) : null;
         }
-        for (Path p : candidates) {
-            if (!Files.isExecutable(p)) {
-                continue;
-            }
-            Integer found = majorOf(p);
-            if (found != null && found >= serverMajor) {
-                return new PgDump(p, found);
-            }
+        // the same search as backups use: PATH, then Debian's /usr/lib/postgresql/*/bin, the server's major first
+        try {
+            PgTools.Tool t = new PgTools(null, pathVariable == null ? Map.of() : Map.of("PATH", pathVariable)).find("pg_dump", serverMajor);
+            return new PgDump(t.path(), t.major());
+        } catch (BulwarkException none) {
+            return null;
         }
-        return null;
     }
 
     static Integer majorOf(Path binary) {
