@@ -119,6 +119,18 @@ public final class SchemaModel {
         return null;
     }
 
+    /**
+     * A table from before these migrations (a baseline, another folder): the model knows only what
+     * the migrations say about it, but that much it keeps (an index built here covers a foreign key
+     * added later; a CHECK validated here lets SET NOT NULL skip its scan).
+     */
+    private void adopt(String name) {
+        if (name != null && !tables.containsKey(name)) {
+            tables.put(name, new TableModel(name, null, false));
+            owned.add(name);
+        }
+    }
+
     private TableModel edit(String name) {
         TableModel t = tables.get(name);
         if (t == null) {
@@ -160,6 +172,7 @@ public final class SchemaModel {
                 alter(at.table().name(), a);
             }
         } else if (r instanceof Recognized.CreateIndex ci && ci.table() != null) {
+            adopt(ci.table().name());
             TableModel t = edit(ci.table().name());
             if (t != null) {
                 String name = ci.name() != null ? ci.name().name()
@@ -226,6 +239,7 @@ public final class SchemaModel {
             }
             return;
         }
+        adopt(tableName);
         TableModel t = edit(tableName);
         if (t == null) {
             return;
