@@ -66,7 +66,8 @@ public final class Reconciler {
                 s = new MigrationStatus(m.id(), m.description(),
                         ts == ToolHistory.ToolState.APPLIED ? MigrationState.APPLIED : MigrationState.FAILED, m, null, tool.table(),
                         ts == ToolHistory.ToolState.APPLIED ? null
-                                : "the other tool recorded a failure; repair the database, then fix its history table (or 'bulwark repair')");
+                                : tool.table() + " records a failure; repair the database, then clear it with the tool's own command"
+                                + " (flyway repair, migrate force <version>, prisma migrate resolve --applied|--rolled-back <name>)");
             } else {
                 s = new MigrationStatus(m.id(), m.description(), MigrationState.PENDING, m, null, null, null);
             }
