@@ -4,6 +4,10 @@ import dev.bulwark.sql.Statement;
 import dev.bulwark.sql.Token;
 import dev.bulwark.sql.TokenKind;
 
+import static dev.bulwark.sql.TokenWalk.isName;
+import static dev.bulwark.sql.TokenWalk.skip;
+import static dev.bulwark.sql.TokenWalk.word;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -180,23 +184,6 @@ public final class StatementTables {
         return i;
     }
 
-    private static int skip(List<Token> t, int i, String... words) {
-        int j = i;
-        for (String w : words) {
-            if (word(t, j, w)) {
-                j++;
-            } else {
-                return i;
-            }
-        }
-        return j;
-    }
 
-    private static boolean word(List<Token> t, int i, String w) {
-        return i < t.size() && t.get(i).isWord(w);
-    }
 
-    private static boolean isName(Token token) {
-        return token.kind() == TokenKind.WORD || token.kind() == TokenKind.QUOTED_IDENTIFIER;
-    }
 }
