@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds a database of about 2 GB × SCALE on the embedded server (20 tables of varied width with
+# Builds a database of about 2.9 GB × SCALE (SCALE 0.7: 2.0 GB) on the embedded server (21 tables of varied width with
 # primary keys, secondary indexes and foreign keys, one large table), then in the same run copies
 # it three ways, each into a fresh database on the same server, and prints the times and ratios:
 #   bulwark copy --jobs 2            (with verification: schema, counts, chunked fingerprints, sequences)
