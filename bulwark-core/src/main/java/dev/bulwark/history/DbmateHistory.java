@@ -3,7 +3,6 @@ package dev.bulwark.history;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.ErrorCode;
 import dev.bulwark.migration.Migration;
-import dev.bulwark.pg.Identifiers;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,19 +16,10 @@ import java.util.Map;
  * migration. dbmate has no failure marker; a partly applied migration has no row, so dbmate
  * would run it again from the start — Bulwark's own history keeps the resume point.
  */
-final class DbmateHistory implements ToolHistory {
+final class DbmateHistory extends ToolTable {
     static final String TABLE = "schema_migrations";
-    private final String schema;
-    private final String qualified;
-
     DbmateHistory(String schema) {
-        this.schema = schema;
-        this.qualified = Identifiers.qualified(schema, TABLE);
-    }
-
-    @Override
-    public String table() {
-        return schema + "." + TABLE;
+        super(schema, TABLE);
     }
 
     @Override

@@ -20,19 +20,10 @@ import java.util.Map;
  * a failed non-transactional migration gets a {@code success = false} row, which Flyway reports
  * as a failed migration that needs {@code repair}.
  */
-final class FlywayHistory implements ToolHistory {
+final class FlywayHistory extends ToolTable {
     static final String TABLE = "flyway_schema_history";
-    private final String schema;
-    private final String qualified;
-
     FlywayHistory(String schema) {
-        this.schema = schema;
-        this.qualified = Identifiers.qualified(schema, TABLE);
-    }
-
-    @Override
-    public String table() {
-        return schema + "." + TABLE;
+        super(schema, TABLE);
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.bulwark.history;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.ErrorCode;
 import dev.bulwark.migration.Migration;
-import dev.bulwark.pg.Identifiers;
 
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -20,19 +19,10 @@ import java.util.Set;
  * row is {@code dirty = true}, as golang-migrate does; a failure that leaves part of a migration
  * applied leaves it dirty, so {@code migrate} refuses to go on until someone runs {@code force}.
  */
-final class GolangMigrateHistory implements ToolHistory {
+final class GolangMigrateHistory extends ToolTable {
     static final String TABLE = "schema_migrations";
-    private final String schema;
-    private final String qualified;
-
     GolangMigrateHistory(String schema) {
-        this.schema = schema;
-        this.qualified = Identifiers.qualified(schema, TABLE);
-    }
-
-    @Override
-    public String table() {
-        return schema + "." + TABLE;
+        super(schema, TABLE);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.bulwark.history;
 
 import dev.bulwark.migration.Checksums;
 import dev.bulwark.migration.Migration;
-import dev.bulwark.pg.Identifiers;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -19,19 +18,10 @@ import java.util.UUID;
  * applied; a row with neither is a failed migration ({@code prisma migrate deploy} stops on it with
  * P3009); {@code rolled_back_at} set means Prisma ignores the row and will apply the migration again.
  */
-final class PrismaHistory implements ToolHistory {
+final class PrismaHistory extends ToolTable {
     static final String TABLE = "_prisma_migrations";
-    private final String schema;
-    private final String qualified;
-
     PrismaHistory(String schema) {
-        this.schema = schema;
-        this.qualified = Identifiers.qualified(schema, TABLE);
-    }
-
-    @Override
-    public String table() {
-        return schema + "." + TABLE;
+        super(schema, TABLE);
     }
 
     @Override

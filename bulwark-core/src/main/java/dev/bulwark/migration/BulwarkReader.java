@@ -2,12 +2,10 @@ package dev.bulwark.migration;
 
 import dev.bulwark.BulwarkException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,31 +27,12 @@ public final class BulwarkReader implements MigrationReader {
 
     @Override
     public Optional<String> evidence(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        return Sources.list(dir).stream()
-                .filter(Sources::isSqlFile)
-                .filter(p -> UP_MARKER.matcher(Sources.peek(p)).find())
-                .findFirst()
-                .map(p -> Sources.name(p) + " has -- bulwark:up");
+        return Sources.firstWithMarker(dir, UP_MARKER, "-- bulwark:up");
     }
 
     @Override
     public List<Migration> read(Path dir) {
-        Sources.requireDirectory(dir);
-        List<Migration> out = new ArrayList<>();
-        for (Path p : Sources.list(dir)) {
-            if (!Sources.isSqlFile(p)) {
-                continue;
-            }
-            Matcher m = FILE.matcher(Sources.name(p));
-            if (!m.matches()) {
-                throw Sources.misnamed(p, format(), EXPECTED);
-            }
-            out.add(readFile(p, m.group(1), m.group(2)));
-        }
-        return Sources.checkUnique(out);
+        return Sources.readNamed(dir, FILE, format(), EXPECTED, (p, m) -> readFile(p, m.group(1), m.group(2)));
     }
 
     private Migration readFile(Path path, String version, String name) {

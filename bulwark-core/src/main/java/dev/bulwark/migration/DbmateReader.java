@@ -1,6 +1,5 @@
 package dev.bulwark.migration;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,32 +31,13 @@ public final class DbmateReader implements MigrationReader {
 
     @Override
     public Optional<String> evidence(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        return Sources.list(dir).stream()
-                .filter(Sources::isSqlFile)
-                .filter(p -> UP_MARKER.matcher(Sources.peek(p)).find())
-                .findFirst()
-                .map(p -> Sources.name(p) + " has -- migrate:up");
+        return Sources.firstWithMarker(dir, UP_MARKER, "-- migrate:up");
     }
 
     @Override
     public List<Migration> read(Path dir) {
-        Sources.requireDirectory(dir);
-        List<Migration> out = new ArrayList<>();
-        for (Path p : Sources.list(dir)) {
-            if (!Sources.isSqlFile(p)) {
-                continue;
-            }
-            Matcher m = FILE.matcher(Sources.name(p));
-            if (!m.matches()) {
-                throw Sources.misnamed(p, format(), EXPECTED);
-            }
-            String name = m.group(2).startsWith("_") ? m.group(2).substring(1) : m.group(2);
-            out.add(readFile(p, m.group(1), name));
-        }
-        return Sources.checkUnique(out);
+        return Sources.readNamed(dir, FILE, format(), EXPECTED, (p, m) ->
+                readFile(p, m.group(1), m.group(2).startsWith("_") ? m.group(2).substring(1) : m.group(2)));
     }
 
     private Migration readFile(Path path, String version, String name) {

@@ -95,6 +95,36 @@ final class Sources {
     }
 
     /** Rejects two versioned migrations with one version, or two repeatables with one description. */
+    /** The first .sql file in {@code dir} whose text matches {@code marker}, as evidence for detection. */
+    static java.util.Optional<String> firstWithMarker(Path dir, java.util.regex.Pattern marker, String saying) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return java.util.Optional.empty();
+        }
+        return list(dir).stream()
+                .filter(Sources::isSqlFile)
+                .filter(p -> marker.matcher(peek(p)).find())
+                .findFirst()
+                .map(p -> name(p) + " has " + saying);
+    }
+
+    /** Reads every .sql file of a one-file-per-migration layout named {@code file}: (version)_(name).sql. */
+    static List<Migration> readNamed(Path dir, java.util.regex.Pattern file, MigrationFormat format, String expected,
+                                     java.util.function.BiFunction<Path, java.util.regex.Matcher, Migration> read) {
+        requireDirectory(dir);
+        List<Migration> out = new java.util.ArrayList<>();
+        for (Path p : list(dir)) {
+            if (!isSqlFile(p)) {
+                continue;
+            }
+            java.util.regex.Matcher m = file.matcher(name(p));
+            if (!m.matches()) {
+                throw misnamed(p, format, expected);
+            }
+            out.add(read.apply(p, m));
+        }
+        return checkUnique(out);
+    }
+
     static List<Migration> checkUnique(List<Migration> migrations) {
         Map<MigrationVersion, Migration> versions = new HashMap<>();
         Map<String, Migration> repeatables = new HashMap<>();
