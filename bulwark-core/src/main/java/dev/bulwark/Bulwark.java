@@ -168,7 +168,8 @@ public final class Bulwark implements AutoCloseable {
      */
     public VerifyResult verify(VerifyOptions options, DataSnapshot compareWith, List<String> expectChange) {
         ExpectedChanges expected = compareWith == null ? ExpectedChanges.none()
-                : ExpectedChanges.of(migrationsAppliedSince(compareWith.takenAt()), expectChange);
+                : ExpectedChanges.of(orderedMigrations(), migrationsAppliedSince(compareWith.takenAt()).stream()
+                        .map(Migration::id).collect(java.util.stream.Collectors.toSet()), expectChange);
         try (Connection c = target.open(APPLICATION_NAME + "-verify")) {
             VerifyResult result = new dev.bulwark.verify.Verifier(c, options).run(target.masked());
             if (compareWith == null) {
@@ -193,6 +194,15 @@ public final class Bulwark implements AutoCloseable {
     }
 
     /** Migrations whose latest successful apply started at or after {@code since}; none when there is no history. */
+    /** Every migration of the set in order, or none when it cannot be read (verify then expects only what was declared). */
+    private List<Migration> orderedMigrations() {
+        try {
+            return Files.isDirectory(config.migrationsDir()) ? migrations().migrations() : List.of();
+        } catch (BulwarkException e) {
+            return List.of();
+        }
+    }
+
     private List<Migration> migrationsAppliedSince(java.time.Instant since) {
         if (!Files.isDirectory(config.migrationsDir())) {
             return List.of();

@@ -29,6 +29,8 @@ import dev.bulwark.pg.Masking;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.sql.SqlSplitter;
+import dev.bulwark.sql.analysis.StatementAnalysis;
+import dev.bulwark.sql.analysis.StatementEffect;
 import dev.bulwark.verify.ExpectedChanges;
 import dev.bulwark.verify.Finding;
 import dev.bulwark.verify.Verifier;
@@ -48,9 +50,11 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -213,10 +217,12 @@ public final class Deployer {
         t0 = Instant.now();
         try (Connection c = b.target().open("bulwark-snapshot")) {
             int n = 0;
-            for (Migration m : pending) {
-                for (dev.bulwark.sql.Statement st : SqlSplitter.split(m.up().sql(), m.location().getFileName().toString(), m.up().firstLine())) {
-                    for (StatementTables.Destructive d : StatementTables.destructive(st)) {
-                        Snapshots.Snapshot s = snapshots.take(c, id, ++n, m.id(), d);
+            Map<String, List<StatementEffect>> effects = StatementAnalysis.ups(b.migrations().migrations(),
+                    pending.stream().map(Migration::id).collect(Collectors.toSet()), StatementAnalysis.DEFAULT_PG_MAJOR);
+            for (Map.Entry<String, List<StatementEffect>> m : effects.entrySet()) {
+                for (StatementEffect e : m.getValue()) {
+                    for (StatementEffect.RowChange d : e.dataLoss()) {
+                        Snapshots.Snapshot s = snapshots.take(c, id, ++n, m.getKey(), e.statement(), d);
                         if (s != null) {
                             taken.add(s);
                         }
@@ -290,7 +296,8 @@ public final class Deployer {
                     + " present before the deploy and not counted");
             List<Migration> appliedMigrations = applied.isEmpty() ? List.of()
                     : b.migrations().migrations().stream().filter(m -> applied.contains(m.id())).toList();
-            ExpectedChanges expected = ExpectedChanges.of(appliedMigrations, options.expectChange());
+            ExpectedChanges expected = ExpectedChanges.of(b.migrations().migrations(),
+                    appliedMigrations.stream().map(Migration::id).collect(Collectors.toSet()), options.expectChange());
             DataComparison d = compare(before, expected);
             for (DataComparison.TableComparison t : d.tables()) {
                 if (t.status().unexpected()) {

@@ -10,6 +10,7 @@ import dev.bulwark.migration.Migration;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.sql.SqlSplitter;
+import dev.bulwark.sql.analysis.StatementAnalysis;
 import dev.bulwark.sql.Statement;
 
 import java.io.IOException;
@@ -203,13 +204,17 @@ public final class Preflight {
         List<Migration> pending = pending();
         for (Migration m : pending) {
             try {
-                for (Statement st : SqlSplitter.split(m.up().sql(), m.location().getFileName().toString(), m.up().firstLine())) {
-                    StatementTables.touched(st.tokens()).forEach(n -> touched.add(n.table()));
-                }
+                SqlSplitter.split(m.up().sql(), m.location().getFileName().toString(), m.up().firstLine());
             } catch (RuntimeException e) {
                 problems.add(m.id() + " cannot be parsed: " + e.getMessage());
             }
         }
+        // the tables the statement model says the pending statements lock or write
+        StatementAnalysis.ups(bulwark.migrations().migrations(), pending.stream().map(Migration::id).collect(java.util.stream.Collectors.toSet()),
+                StatementAnalysis.DEFAULT_PG_MAJOR).values().forEach(effects -> effects.forEach(e -> {
+                    e.locks().forEach(l -> touched.add(bare(l.table())));
+                    e.rows().forEach(r -> touched.add(r.bareName()));
+                }));
         problems.addAll(lintErrors(pending));
         if (!problems.isEmpty()) {
             return new CheckResult(id, Outcome.FAIL, problems.size() + " problem(s) in " + files + " files", "0",
@@ -569,5 +574,10 @@ public final class Preflight {
 
     private String single(String sql) throws SQLException {
         return query(sql, rs -> rs.getString(1));
+    }
+
+    private static String bare(String table) {
+        int dot = table.indexOf('.');
+        return dot < 0 ? table : table.substring(dot + 1);
     }
 }

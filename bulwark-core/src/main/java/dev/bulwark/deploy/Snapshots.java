@@ -5,8 +5,8 @@ import dev.bulwark.ErrorCode;
 import dev.bulwark.backup.PrivateFiles;
 import dev.bulwark.catalog.CatalogJson;
 import dev.bulwark.catalog.TableRef;
-import dev.bulwark.deploy.StatementTables.Destructive;
-import dev.bulwark.deploy.StatementTables.Kind;
+import dev.bulwark.sql.analysis.StatementEffect.RowChange;
+import dev.bulwark.sql.analysis.StatementEffect.RowKind;
 import dev.bulwark.pg.Identifiers;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -63,7 +63,7 @@ public final class Snapshots {
      * @param statement   the statement's position and text
      * @param restoredAt  when a rollback restored it, or null
      */
-    public record Snapshot(String id, String deployId, String migration, String statement, Kind kind, TableRef table,
+    public record Snapshot(String id, String deployId, String migration, String statement, RowKind kind, TableRef table,
                            List<String> keyColumns, List<String> columns, long rows, Instant createdAt, Instant restoredAt,
                            String location) {
         public Snapshot {
@@ -77,18 +77,20 @@ public final class Snapshots {
     }
 
     /**
-     * Copies what {@code d} would destroy. Returns null when the table does not exist yet (it is
-     * created by the same deploy: a rollback drops it anyway).
+     * Copies what {@code d} (a destructive row change of {@code from}, as the statement model
+     * describes it) would destroy. Returns null when the table does not exist yet (it is created
+     * by the same deploy: a rollback drops it anyway).
      */
-    public Snapshot take(Connection c, String deployId, int index, String migration, Destructive d) throws SQLException {
-        TableRef table = resolve(c, d.table());
+    public Snapshot take(Connection c, String deployId, int index, String migration, dev.bulwark.sql.Statement from, RowChange d)
+            throws SQLException {
+        TableRef table = resolve(c, d.schema(), d.bareName());
         if (table == null) {
             return null;
         }
         List<String> key = primaryKey(c, table);
         List<String> all = columns(c, table);
         List<String> cols = new ArrayList<>(key);
-        if (d.kind() == Kind.DROP_COLUMN && !key.isEmpty()) {
+        if ((d.kind() == RowKind.DROP_COLUMN || d.kind() == RowKind.TYPE_CHANGE) && !key.isEmpty()) {
             d.columns().stream().filter(all::contains).filter(x -> !key.contains(x)).forEach(cols::add);
             if (cols.size() == key.size()) {
                 return null; // the columns do not exist yet
@@ -98,7 +100,7 @@ public final class Snapshots {
         }
         String id = deployId + "_" + index;
         String select = "SELECT " + cols.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + " FROM " + table.sql();
-        String statement = d.statement().position() + " " + d.statement().sql().strip().replaceAll("\\s+", " ");
+        String statement = from.position() + " " + from.sql().strip().replaceAll("\\s+", " ");
         statement = statement.length() > 200 ? statement.substring(0, 200) + "…" : statement;
         long rows;
         String location;
@@ -136,7 +138,7 @@ public final class Snapshots {
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
             st.execute("SET LOCAL lock_timeout = '10s'");
-            if (resolve(c, new StatementTables.Name(s.table().schema(), s.table().name())) == null) {
+            if (resolve(c, s.table().schema(), s.table().name()) == null) {
                 throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": table " + s.table()
                         + " does not exist after the rollback, so its " + s.rows() + " rows cannot be put back",
                         "recreate the table and restore from " + s.location());
@@ -150,7 +152,7 @@ public final class Snapshots {
             }
             String src = source(c, s);
             String cols = s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-            boolean inserts = s.kind() == Kind.DROP_TABLE || s.kind() == Kind.DELETE || s.kind() == Kind.TRUNCATE;
+            boolean inserts = s.kind() == RowKind.DROP_TABLE || s.kind() == RowKind.DELETE || s.kind() == RowKind.TRUNCATE;
             long changed = 0;
             if (s.keyColumns().isEmpty()) {
                 if (!inserts) {
@@ -229,7 +231,7 @@ public final class Snapshots {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, deploy_id, migration, statement, kind,"
                 + " table_schema, table_name, key_columns, columns, rows, created_at, restored_at FROM " + INDEX + " ORDER BY created_at, id")) {
             while (rs.next()) {
-                out.add(new Snapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Kind.valueOf(rs.getString(5)),
+                out.add(new Snapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), RowKind.valueOf(rs.getString(5)),
                         new TableRef(rs.getString(6), rs.getString(7)), List.of((String[]) rs.getArray(8).getArray()),
                         List.of((String[]) rs.getArray(9).getArray()), rs.getLong(10), rs.getTimestamp(11).toInstant(),
                         rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant(), Identifiers.qualified(SCHEMA, rs.getString(1))));
@@ -319,8 +321,8 @@ public final class Snapshots {
     }
 
     /** The table a name resolves to on the search_path, or null when there is none. */
-    static TableRef resolve(Connection c, StatementTables.Name n) throws SQLException {
-        String text = n.schema() == null ? Identifiers.quote(n.table()) : Identifiers.qualified(n.schema(), n.table());
+    static TableRef resolve(Connection c, String schema, String table) throws SQLException {
+        String text = schema == null ? Identifiers.quote(table) : Identifiers.qualified(schema, table);
         try (PreparedStatement ps = c.prepareStatement("SELECT ns.nspname, cl.relname FROM pg_catalog.pg_class cl"
                 + " JOIN pg_catalog.pg_namespace ns ON ns.oid = cl.relnamespace WHERE cl.oid = pg_catalog.to_regclass(?) AND cl.relkind IN ('r', 'p')")) {
             ps.setString(1, text);

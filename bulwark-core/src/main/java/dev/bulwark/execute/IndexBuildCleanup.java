@@ -3,6 +3,7 @@ package dev.bulwark.execute;
 import dev.bulwark.pg.Identifiers;
 import dev.bulwark.sql.Statement;
 import dev.bulwark.sql.StatementClassifier;
+import dev.bulwark.sql.analysis.StatementAnalysis;
 import dev.bulwark.sql.Token;
 import dev.bulwark.sql.TokenKind;
 
@@ -39,7 +40,7 @@ final class IndexBuildCleanup {
 
     /** Prepares for the statement, or returns null when it builds no index concurrently or its table cannot be found. */
     static IndexBuildCleanup before(Connection c, Statement s) throws SQLException {
-        if (!StatementClassifier.buildsIndexConcurrently(s)) {
+        if (!StatementAnalysis.buildsIndexConcurrently(s)) {
             return null;
         }
         boolean create = StatementClassifier.startsWith(s, "create");

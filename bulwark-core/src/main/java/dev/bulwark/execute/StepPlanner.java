@@ -3,6 +3,7 @@ package dev.bulwark.execute;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.sql.Statement;
 import dev.bulwark.sql.StatementClassifier;
+import dev.bulwark.sql.analysis.StatementAnalysis;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class StepPlanner {
         int groupStart = 0;
         for (int i = 0; i < statements.size(); i++) {
             Statement s = statements.get(i);
-            if (StatementClassifier.requiresAutocommit(s, pgMajor)) {
+            if (StatementAnalysis.requiresAutocommit(s, pgMajor)) {
                 if (!group.isEmpty()) {
                     steps.add(new Step(groupStart, group, true));
                     group = new ArrayList<>();

@@ -10,7 +10,7 @@ import dev.bulwark.migration.Script;
 import dev.bulwark.sql.SqlSplitter;
 import dev.bulwark.sql.SqlSyntaxException;
 import dev.bulwark.sql.Statement;
-import dev.bulwark.sql.StatementClassifier;
+import dev.bulwark.sql.analysis.StatementAnalysis;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -212,7 +212,7 @@ public final class Linter {
             case BULWARK, DBMATE, DRIZZLE, ALEMBIC -> m.options().transactional();
             // Flyway runs a migration whose statements all need autocommit outside a transaction.
             case FLYWAY -> m.options().transactional() && !(statements.size() > 0 && statements.stream()
-                    .allMatch(s -> StatementClassifier.requiresAutocommit(s, pgVersion)));
+                    .allMatch(s -> StatementAnalysis.requiresAutocommit(s, pgVersion)));
             case GOLANG_MIGRATE, PRISMA -> statements.size() > 1;
         };
     }
@@ -223,7 +223,7 @@ public final class Linter {
      */
     private boolean runsAlone(Migration m, Statement s, List<int[]> autocommit) {
         if (m.format() == MigrationFormat.BULWARK) {
-            return StatementClassifier.requiresAutocommit(s, options.pgVersion());
+            return StatementAnalysis.requiresAutocommit(s, options.pgVersion());
         }
         for (int[] range : autocommit) {
             if (s.line() >= range[0] && s.line() <= range[1]) {

@@ -1,6 +1,9 @@
 package dev.bulwark.rehearse;
 
+import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.sql.Statement;
+import dev.bulwark.sql.analysis.StatementAnalysis;
+import dev.bulwark.sql.analysis.StatementEffect;
 import dev.bulwark.trace.LockTaken;
 import dev.bulwark.trace.StatementTrace;
 
@@ -36,8 +39,9 @@ public record TraceFinding(String rule, Severity severity, String position, Stri
                 break;
             }
             Statement s = t.statement();
+            StatementEffect effect = StatementAnalysis.analyze(s, StatementAnalysis.DEFAULT_PG_MAJOR);
             // TRUNCATE gives the table new, empty storage: no rewrite of rows to wait for
-            boolean truncate = dev.bulwark.sql.StatementClassifier.startsWith(s, "truncate");
+            boolean truncate = effect.recognized() instanceof Recognized.Truncate;
             List<String> rewrittenUnderLock = truncate ? List.of() : t.rewritten().stream()
                     .filter(rel -> t.held().stream().anyMatch(l -> l.relation().equals(rel.replace(" (index)", "")) && l.blocksReads()))
                     .toList();
@@ -59,10 +63,10 @@ public record TraceFinding(String rule, Severity severity, String position, Stri
                     out.add(new TraceFinding(SCAN_UNDER_LOCK, Severity.WARNING, s.position(),
                             "scans " + scan.table() + " while holding " + strongest.modeName() + ": "
                                     + (strongest.blocksReads() ? "reads and writes" : "writes") + " wait for the whole scan",
-                            scanHelp(s)));
+                            scanHelp(effect)));
                 }
             }
-            String target = target(s);
+            String target = effect.target() == null ? null : bareName(effect.target());
             if (target != null) {
                 List<LockTaken> others = t.locks().stream()
                         .filter(l -> l.blocksWrites() && "table".equals(l.kind()))
@@ -104,55 +108,19 @@ public record TraceFinding(String rule, Severity severity, String position, Stri
     }
 
     /** The safe form for the statement that scanned under a lock. */
-    private static String scanHelp(Statement s) {
-        String d = dev.bulwark.sql.StatementClassifier.describe(s);
-        String text = s.sql().toLowerCase(Locale.ROOT);
-        if (d.startsWith("create") && d.contains("index")) {
+    private static String scanHelp(StatementEffect e) {
+        if (e.recognized() instanceof Recognized.CreateIndex) {
             return "CREATE INDEX CONCURRENTLY, in a migration of its own (Bulwark runs it outside the transaction)";
         }
-        if (text.contains("set not null")) {
-            return "first ADD CHECK (col IS NOT NULL) NOT VALID, then VALIDATE it in another migration; SET NOT NULL then skips the scan";
-        }
-        if (text.contains("foreign key") || text.contains("references") || text.contains("check")) {
-            return "add the constraint NOT VALID, then VALIDATE CONSTRAINT in another migration (it only takes SHARE UPDATE EXCLUSIVE)";
+        if (e.recognized() instanceof Recognized.AlterTable at) {
+            if (at.actions().stream().anyMatch(a -> a instanceof Recognized.SetNotNull)) {
+                return "first ADD CHECK (col IS NOT NULL) NOT VALID, then VALIDATE it in another migration; SET NOT NULL then skips the scan";
+            }
+            if (e.objects().stream().anyMatch(o -> o.kind() == StatementEffect.ObjectKind.CONSTRAINT)) {
+                return "add the constraint NOT VALID, then VALIDATE CONSTRAINT in another migration (it only takes SHARE UPDATE EXCLUSIVE)";
+            }
         }
         return "split the work so the scan runs without a lock that blocks writes";
-    }
-
-    /** The table an ALTER TABLE or CREATE INDEX names as its target (bare, lower-cased unless quoted), or null. */
-    static String target(Statement s) {
-        var t = s.tokens();
-        int i;
-        if (t.size() > 2 && t.get(0).isWord("alter") && t.get(1).isWord("table")) {
-            i = 2;
-        } else {
-            i = -1;
-            for (int k = 0; k + 1 < t.size(); k++) {
-                if (t.get(0).isWord("create") && t.get(k).isWord("on")) {
-                    i = k + 1;
-                    break;
-                }
-            }
-            if (i < 0) {
-                return null;
-            }
-        }
-        while (i < t.size() && (t.get(i).isWord("if") || t.get(i).isWord("exists") || t.get(i).isWord("only"))) {
-            i++;
-        }
-        String name = null;
-        while (i < t.size()) {
-            var tok = t.get(i);
-            if (tok.kind() == dev.bulwark.sql.TokenKind.WORD || tok.kind() == dev.bulwark.sql.TokenKind.QUOTED_IDENTIFIER) {
-                name = tok.value();
-                if (i + 1 < t.size() && t.get(i + 1).isPunctuation('.')) {
-                    i += 2;
-                    continue;
-                }
-            }
-            break;
-        }
-        return name;
     }
 
     private static String bareName(String qualified) {

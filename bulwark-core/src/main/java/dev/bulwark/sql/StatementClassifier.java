@@ -6,8 +6,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Recognises what a statement does from its tokens (never from its text, so a keyword inside a
- * comment, a string or a quoted identifier never counts).
+ * Lexical helpers over a statement's tokens (never its text, so a keyword inside a comment, a
+ * string or a quoted identifier never counts): its leading words, whether it is transaction
+ * control, a short summary for logs. What a statement does (objects, rows, locks, whether it can
+ * run in a transaction) is {@link dev.bulwark.sql.analysis.StatementAnalysis}'s to say.
  */
 public final class StatementClassifier {
     /* Words between CREATE/DROP/ALTER and the kind of object that change only its flavour. */
@@ -68,54 +70,6 @@ public final class StatementClassifier {
     }
 
     /**
-     * True when PostgreSQL refuses to run the statement inside a transaction block:
-     * CREATE/DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY (also {@code REINDEX (CONCURRENTLY)}),
-     * REINDEX SCHEMA/DATABASE/SYSTEM, ALTER TABLE … DETACH PARTITION … CONCURRENTLY, VACUUM,
-     * CLUSTER without a table, ALTER SYSTEM, CREATE/DROP DATABASE, ALTER DATABASE … SET TABLESPACE,
-     * CREATE/DROP TABLESPACE, CREATE/DROP SUBSCRIPTION (when they manage a replication slot; we
-     * cannot tell statically, so always), DISCARD ALL, COMMIT/ROLLBACK PREPARED, and
-     * ALTER TYPE … ADD VALUE when {@code pgMajor < 12}.
-     */
-    public static boolean requiresAutocommit(Statement statement, int pgMajor) {
-        List<Token> t = statement.tokens();
-        if (t.isEmpty()) {
-            return false;
-        }
-        if (buildsIndexConcurrently(statement) || wordsAt(t, 0, "drop", "index", "concurrently")) {
-            return true;
-        }
-        if (wordsAt(t, 0, "reindex")) {
-            int kind = skipParenthesised(t, 1);
-            return wordAt(t, kind, "schema") || wordAt(t, kind, "database") || wordAt(t, kind, "system");
-        }
-        if (wordsAt(t, 0, "alter", "table")) {
-            return detachesConcurrently(t);
-        }
-        if (wordsAt(t, 0, "vacuum") || wordsAt(t, 0, "alter", "system")
-                || wordsAt(t, 0, "create", "database") || wordsAt(t, 0, "drop", "database")
-                || wordsAt(t, 0, "create", "tablespace") || wordsAt(t, 0, "drop", "tablespace")
-                || wordsAt(t, 0, "create", "subscription") || wordsAt(t, 0, "drop", "subscription")
-                || wordsAt(t, 0, "discard", "all")
-                || wordsAt(t, 0, "commit", "prepared") || wordsAt(t, 0, "rollback", "prepared")) {
-            return true;
-        }
-        if (wordsAt(t, 0, "alter", "database")) {
-            int after = skipName(t, 2);
-            return wordsAt(t, after, "set", "tablespace");
-        }
-        if (wordsAt(t, 0, "cluster")) {
-            // CLUSTER with no table reclusters the whole database, one transaction per table.
-            int i = wordAt(t, 1, "verbose") ? 2 : skipParenthesised(t, 1);
-            return i >= t.size();
-        }
-        if (pgMajor < 12 && wordsAt(t, 0, "alter", "type")) {
-            int after = skipName(t, 2);
-            return wordsAt(t, after, "add", "value");
-        }
-        return false;
-    }
-
-    /**
      * True for BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK and ABORT (not ROLLBACK TO, not
      * COMMIT/ROLLBACK PREPARED), SAVEPOINT, RELEASE, PREPARE TRANSACTION.
      */
@@ -150,26 +104,6 @@ public final class StatementClassifier {
     }
 
     /**
-     * True for CREATE [UNIQUE] INDEX CONCURRENTLY and REINDEX … CONCURRENTLY (also
-     * {@code REINDEX (CONCURRENTLY) …}): a failure can leave an INVALID index.
-     */
-    public static boolean buildsIndexConcurrently(Statement statement) {
-        List<Token> t = statement.tokens();
-        if (wordsAt(t, 0, "create", "index", "concurrently")
-                || wordsAt(t, 0, "create", "unique", "index", "concurrently")) {
-            return true;
-        }
-        if (wordsAt(t, 0, "reindex")) {
-            if (t.size() > 1 && t.get(1).isPunctuation('(') && optionIsOn(t, 1, "concurrently")) {
-                return true;
-            }
-            int kind = skipParenthesised(t, 1);
-            return wordAt(t, kind + 1, "concurrently");
-        }
-        return false;
-    }
-
-    /**
      * A short lower-case summary for logs: the command's keywords up to the object's name, plus
      * the words that change how it runs, e.g. {@code create unique index concurrently},
      * {@code alter table add column}, {@code alter table detach partition concurrently},
@@ -201,7 +135,7 @@ public final class StatementClassifier {
             case "reindex": {
                 int kind = skipParenthesised(t, 1);
                 addWordIfPresent(t, kind, out);
-                if (buildsIndexConcurrently(statement)) {
+                if (t.stream().anyMatch(k -> k.isWord("concurrently"))) {
                     out.add("concurrently");
                 }
                 break;
@@ -293,32 +227,6 @@ public final class StatementClassifier {
         for (int i = 2; i + 1 < t.size(); i++) {
             if (t.get(i).isWord("detach") && t.get(i + 1).isWord("partition")) {
                 return wordAt(t, skipName(t, i + 2), "concurrently");
-            }
-        }
-        return false;
-    }
-
-    /**
-     * In an option list {@code ( a, b false, c 'on' )} starting at {@code open}, whether the
-     * option {@code name} is present and not switched off.
-     */
-    private static boolean optionIsOn(List<Token> t, int open, String name) {
-        int depth = 0;
-        for (int i = open; i < t.size(); i++) {
-            Token token = t.get(i);
-            if (token.isPunctuation('(')) {
-                depth++;
-            } else if (token.isPunctuation(')')) {
-                if (--depth == 0) {
-                    return false;
-                }
-            } else if (depth == 1 && token.isWord(name)
-                    && (t.get(i - 1).isPunctuation('(') || t.get(i - 1).isPunctuation(','))) {
-                if (i + 1 >= t.size() || t.get(i + 1).isPunctuation(',') || t.get(i + 1).isPunctuation(')')) {
-                    return true;
-                }
-                String value = t.get(i + 1).value().toLowerCase(Locale.ROOT);
-                return value.equals("true") || value.equals("on") || value.equals("1");
             }
         }
         return false;

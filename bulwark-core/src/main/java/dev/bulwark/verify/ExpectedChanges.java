@@ -3,22 +3,20 @@ package dev.bulwark.verify;
 import dev.bulwark.catalog.TableRef;
 import dev.bulwark.migration.Directives;
 import dev.bulwark.migration.Migration;
-import dev.bulwark.sql.SqlSplitter;
-import dev.bulwark.sql.Statement;
 import dev.bulwark.sql.Token;
-import dev.bulwark.sql.TokenKind;
+import dev.bulwark.sql.analysis.StatementAnalysis;
+import dev.bulwark.sql.analysis.StatementEffect;
 
 import static dev.bulwark.sql.TokenWalk.isName;
-import static dev.bulwark.sql.TokenWalk.skip;
-import static dev.bulwark.sql.TokenWalk.word;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Tables whose data is allowed to differ from a snapshot, and who said so: a migration's own
- * statements ({@code DROP TABLE}, {@code ALTER TABLE}, {@code TRUNCATE}, {@code UPDATE},
- * {@code DELETE}, {@code INSERT}), its {@code -- bulwark:expect-change <table>} lines, or a
+ * statements (the tables whose rows the statement model says they remove, change or add), its {@code -- bulwark:expect-change <table>} lines, or a
  * name given on the command line. An unqualified name matches the table in any schema: the
  * migration's search_path is not known afterwards, and a false "expected" is rarer than a
  * missed one when schemas share table names.
@@ -42,10 +40,20 @@ public final class ExpectedChanges {
     }
 
     /**
-     * @param migrations the migrations applied since the snapshot
+     * @param migrations the migrations applied since the snapshot, in order (their schema is
+     *                   folded from these alone; see {@link #of(List, Set, List)})
      * @param declared   table names given by the user ({@code orders}, {@code public."Order Items"})
      */
     public static ExpectedChanges of(List<Migration> migrations, List<String> declared) {
+        return of(migrations, migrations.stream().map(Migration::id).collect(Collectors.toSet()), declared);
+    }
+
+    /**
+     * @param ordered  every migration of the set, in order (the schema the statement model folds)
+     * @param applied  the ids of those applied since the snapshot
+     * @param declared table names given by the user ({@code orders}, {@code public."Order Items"})
+     */
+    public static ExpectedChanges of(List<Migration> ordered, Set<String> applied, List<String> declared) {
         List<Entry> out = new ArrayList<>();
         HISTORY_TABLES.forEach(t -> out.add(new Entry(null, t, "migration history")));
         for (String name : declared) {
@@ -56,24 +64,24 @@ public final class ExpectedChanges {
             }
             out.add(new Entry(parts.size() == 2 ? parts.get(0) : null, parts.get(parts.size() - 1), "--expect-change"));
         }
-        for (Migration m : migrations) {
+        for (Migration m : ordered) {
+            if (!applied.contains(m.id())) {
+                continue;
+            }
             String source = m.location().getFileName().toString();
             for (Directives.ExpectChange e : Directives.expectedChanges(m.up())) {
                 out.add(new Entry(e.schema(), e.table(), source + ":" + e.line() + " (expect-change)"));
             }
-            List<Statement> statements;
-            try {
-                statements = SqlSplitter.split(m.up().sql(), source, m.up().firstLine());
-            } catch (RuntimeException unreadable) {
-                continue; // lint reports unreadable SQL; here it only declares nothing
-            }
-            for (Statement s : statements) {
-                for (List<String> name : changedTables(s.tokens())) {
-                    out.add(new Entry(name.size() == 2 ? name.get(0) : null, name.get(name.size() - 1),
-                            source + ":" + s.line() + " (" + verb(s.tokens()) + ")"));
+        }
+        // the statement model's row changes: the tables whose rows each statement removes, changes or adds
+        StatementAnalysis.ups(ordered, applied, StatementAnalysis.DEFAULT_PG_MAJOR).forEach((id, effects) -> {
+            for (StatementEffect e : effects) {
+                for (StatementEffect.RowChange r : e.rows()) {
+                    out.add(new Entry(r.schema(), r.bareName(), e.statement().source() + ":" + e.statement().line()
+                            + " (" + r.kind().label() + ")"));
                 }
             }
-        }
+        });
         return new ExpectedChanges(out);
     }
 
@@ -90,62 +98,6 @@ public final class ExpectedChanges {
     public boolean isEmpty() {
         return entries.isEmpty();
     }
-
-    private static String verb(List<Token> t) {
-        return t.get(0).value().toUpperCase(java.util.Locale.ROOT) + (t.size() > 1 && t.get(1).kind() == TokenKind.WORD
-                && !t.get(0).isWord("update") ? " " + t.get(1).value().toUpperCase(java.util.Locale.ROOT) : "");
-    }
-
-    /** Tables a statement changes the data of, each as [schema, table] or [table]. */
-    static List<List<String>> changedTables(List<Token> t) {
-        List<List<String>> out = new ArrayList<>();
-        if (t.isEmpty()) {
-            return out;
-        }
-        int i;
-        boolean list = false;
-        if (word(t, 0, "drop") && word(t, 1, "table")) {
-            i = skip(t, 2, "if", "exists");
-            list = true;
-        } else if (word(t, 0, "alter") && word(t, 1, "table")) {
-            i = skip(t, skip(t, 2, "if", "exists"), "only");
-        } else if (word(t, 0, "truncate")) {
-            i = skip(t, skip(t, 1, "table"), "only");
-            list = true;
-        } else if (word(t, 0, "update")) {
-            i = skip(t, 1, "only");
-        } else if (word(t, 0, "delete") && word(t, 1, "from")) {
-            i = skip(t, 2, "only");
-        } else if (word(t, 0, "insert") && word(t, 1, "into")) {
-            i = 2;
-        } else {
-            return out;
-        }
-        while (i < t.size()) {
-            List<String> name = new ArrayList<>();
-            while (i < t.size() && isName(t.get(i))) {
-                name.add(t.get(i).value());
-                if (i + 1 < t.size() && t.get(i + 1).isPunctuation('.')) {
-                    i += 2;
-                } else {
-                    i++;
-                    break;
-                }
-            }
-            if (name.isEmpty() || name.size() > 2) {
-                break;
-            }
-            out.add(name);
-            if (!list || i >= t.size() || !t.get(i).isPunctuation(',')) {
-                break;
-            }
-            i = skip(t, i + 1, "only");
-        }
-        return out;
-    }
-
-
-
 
     private static List<String> parseName(String text) {
         List<Token> tokens;

@@ -218,6 +218,31 @@ class DeployIT {
     }
 
     @Test
+    void theRowsOfEveryTableOfASchemaDroppedWithCascadeAreSnapshottedAndPutBackOnRollback() throws Exception {
+        migration("20260101000002_archive.sql", "CREATE SCHEMA archive;\n"
+                + "CREATE TABLE archive.items (id int PRIMARY KEY, label text NOT NULL);\n"
+                + "CREATE TABLE archive.notes (body text);\n"
+                + "INSERT INTO archive.items SELECT g, 'item ' || g FROM generate_series(1, 100) g;\n"
+                + "INSERT INTO archive.notes SELECT 'note ' || g FROM generate_series(1, 7) g;",
+                "DROP SCHEMA archive CASCADE;");
+        try (Bulwark b = open()) {
+            b.migrate(null, false, false);
+        }
+        String itemsBefore = single("SELECT string_agg(id || ':' || label, ',' ORDER BY id) FROM archive.items");
+        migration("20260102000000_drop_archive.sql", "-- bulwark:ignore drop-cascade the archive goes with everything in it\n"
+                        + "DROP SCHEMA archive CASCADE;",
+                "CREATE SCHEMA archive;\nCREATE TABLE archive.items (id int PRIMARY KEY, label text NOT NULL);\nCREATE TABLE archive.notes (body text);");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        assertThat(r.snapshots()).extracting(x -> x.kind().label() + " " + x.table() + " " + x.rows() + " " + (x.restoredAt() != null))
+                .containsExactlyInAnyOrder("DROP TABLE archive.items 100 true", "DROP TABLE archive.notes 7 true");
+        assertThat(single("SELECT count(*) FROM archive.items")).isEqualTo("100");
+        assertThat(single("SELECT string_agg(id || ':' || label, ',' ORDER BY id) FROM archive.items")).isEqualTo(itemsBefore);
+        assertThat(single("SELECT count(*) FROM archive.notes")).isEqualTo("7");
+    }
+
+    @Test
     void aDataChangeNoMigrationDeclaresFailsVerification() throws Exception {
         // a trigger deletes ledger rows behind the migration's back: nothing declares ledger changes
         migration("20260102000000_sneaky.sql", "CREATE FUNCTION wipe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM ledger WHERE id < 10; RETURN NEW; END $$;\n"

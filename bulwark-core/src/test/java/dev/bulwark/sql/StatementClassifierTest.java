@@ -17,72 +17,6 @@ class StatementClassifierTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-            "CREATE INDEX CONCURRENTLY i ON t (a)",
-            "create unique index concurrently if not exists i on t (a)",
-            "DROP INDEX CONCURRENTLY IF EXISTS i",
-            "REINDEX INDEX CONCURRENTLY i",
-            "REINDEX (VERBOSE) INDEX CONCURRENTLY x",
-            "REINDEX (CONCURRENTLY) TABLE t",
-            "REINDEX (VERBOSE, CONCURRENTLY true) TABLE t",
-            "REINDEX SCHEMA public",
-            "REINDEX DATABASE app",
-            "REINDEX SYSTEM",
-            "ALTER TABLE t DETACH PARTITION p CONCURRENTLY",
-            "ALTER TABLE IF EXISTS ONLY public.\"T\" DETACH PARTITION public.p_2024 CONCURRENTLY",
-            "VACUUM",
-            "VACUUM (ANALYZE, VERBOSE) t",
-            "ALTER SYSTEM SET work_mem = '64MB'",
-            "CREATE DATABASE app",
-            "DROP DATABASE IF EXISTS app",
-            "ALTER DATABASE app SET TABLESPACE fast",
-            "CREATE TABLESPACE fast LOCATION '/ssd'",
-            "DROP TABLESPACE fast",
-            "CREATE SUBSCRIPTION s CONNECTION 'host=x' PUBLICATION p",
-            "DROP SUBSCRIPTION s",
-            "CLUSTER",
-            "CLUSTER VERBOSE",
-            "DISCARD ALL",
-            "COMMIT PREPARED 'tx1'",
-            "ROLLBACK PREPARED 'tx1'",
-    })
-    void statementsThatCannotRunInATransactionBlockRequireAutocommit(String sql) {
-        assertThat(StatementClassifier.requiresAutocommit(statement(sql), 17)).isTrue();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-            "CREATE INDEX i ON t (a)",
-            "CREATE INDEX i ON t (a) -- CONCURRENTLY",
-            "CREATE INDEX i ON t (a) WHERE note = 'CONCURRENTLY'",
-            "CREATE INDEX \"concurrently\" ON t (a)",
-            "DROP INDEX i",
-            "REINDEX INDEX i",
-            "REINDEX (CONCURRENTLY false) TABLE t",
-            "ALTER TABLE t DETACH PARTITION p",
-            "ALTER TABLE t ADD COLUMN concurrently int",
-            "ANALYZE t",
-            "ALTER DATABASE app SET search_path = app",
-            "ALTER TABLESPACE fast RENAME TO quick",
-            "CLUSTER t USING t_pkey",
-            "DISCARD PLANS",
-            "ALTER TYPE mood ADD VALUE 'meh'",
-            "SELECT 'VACUUM'",
-            "CREATE TABLE database (a int)",
-    })
-    void ordinaryStatementsDoNotRequireAutocommit(String sql) {
-        assertThat(StatementClassifier.requiresAutocommit(statement(sql), 17)).isFalse();
-    }
-
-    @Test
-    void addingAnEnumValueRequiresAutocommitOnlyBeforePostgres12() {
-        Statement s = statement("ALTER TYPE public.mood ADD VALUE IF NOT EXISTS 'meh' AFTER 'ok'");
-        assertThat(StatementClassifier.requiresAutocommit(s, 11)).isTrue();
-        assertThat(StatementClassifier.requiresAutocommit(s, 12)).isFalse();
-        assertThat(StatementClassifier.requiresAutocommit(statement("ALTER TYPE t ADD ATTRIBUTE value int"), 11)).isFalse();
-    }
-
-    @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"BEGIN", "begin work", "BEGIN ISOLATION LEVEL SERIALIZABLE", "START TRANSACTION",
             "COMMIT", "COMMIT AND CHAIN", "END", "END TRANSACTION", "ROLLBACK", "ROLLBACK WORK", "ABORT",
             "SAVEPOINT s", "RELEASE SAVEPOINT s", "RELEASE s", "PREPARE TRANSACTION 'tx1'"})
@@ -96,22 +30,6 @@ class StatementClassifierTest {
             "SELECT 'BEGIN'", "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "\"begin\""})
     void otherStatementsAreNotTransactionControl(String sql) {
         assertThat(StatementClassifier.isTransactionControl(statement(sql))).isFalse();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "CREATE INDEX CONCURRENTLY i ON t (a)|true",
-            "CREATE UNIQUE INDEX CONCURRENTLY i ON t (a)|true",
-            "REINDEX (VERBOSE) INDEX CONCURRENTLY x|true",
-            "REINDEX (CONCURRENTLY) INDEX x|true",
-            "REINDEX TABLE CONCURRENTLY t|true",
-            "CREATE INDEX i ON t (a)|false",
-            "DROP INDEX CONCURRENTLY i|false",
-            "REINDEX INDEX x|false",
-            "SELECT 'CREATE INDEX CONCURRENTLY'|false",
-    })
-    void concurrentIndexBuildsAreRecognised(String sql, boolean expected) {
-        assertThat(StatementClassifier.buildsIndexConcurrently(statement(sql))).isEqualTo(expected);
     }
 
     @Test

@@ -10,7 +10,7 @@ import dev.bulwark.migration.MigrationSet;
 import dev.bulwark.migration.MigrationSources;
 import dev.bulwark.sql.SqlSplitter;
 import dev.bulwark.sql.Statement;
-import dev.bulwark.sql.StatementClassifier;
+import dev.bulwark.sql.analysis.StatementAnalysis;
 import dev.bulwark.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,7 +147,7 @@ class StaticTraceAgreementIT {
             }
             StatementTracer tracer = new StatementTracer(c);
             tracer.startMigration();
-            if (StatementClassifier.requiresAutocommit(statement, 15)) {
+            if (StatementAnalysis.requiresAutocommit(statement, 15)) {
                 t = tracer.traceAutocommit(statement, 0);
             } else {
                 c.setAutoCommit(false);

@@ -28,25 +28,65 @@ public final class SchemaModel {
     private final Set<String> enums;
     /** partition → its partitioned parent: an index built on the parent locks every partition */
     private final Map<String, String> partitionParent;
+    /** What the migrations created besides tables: materialized views, tables filled by CREATE TABLE … AS, and tables dropped then created again. */
+    private final Facts facts;
     /** foreignKeys() of this state; cleared by every change (cascade rules ask for it many times). */
     private List<ForeignKey> fkCache;
     private Map<String, List<ForeignKey>> byParentCache;
 
     public SchemaModel() {
-        this(new HashMap<>(), new HashSet<>(), new HashSet<>(), new HashMap<>());
+        this(new HashMap<>(), new HashSet<>(), new HashSet<>(), new HashMap<>(), new Facts(new HashSet<>(), new HashSet<>(), new HashMap<>(), new HashSet<>()));
     }
 
-    private SchemaModel(Map<String, TableModel> tables, Set<String> owned, Set<String> enums, Map<String, String> partitionParent) {
+    private SchemaModel(Map<String, TableModel> tables, Set<String> owned, Set<String> enums, Map<String, String> partitionParent,
+                        Facts facts) {
         this.tables = tables;
         this.owned = owned;
         this.enums = enums;
         this.partitionParent = partitionParent;
+        this.facts = facts;
+    }
+
+    /**
+     * @param materializedViews materialized views the migrations created (and did not drop)
+     * @param filledByQuery     tables created by CREATE TABLE … AS (they have rows from the start)
+     * @param recreatedBy       table → the migration that created it again after dropping it
+     * @param dropped           tables the migrations dropped (by DROP TABLE or DROP SCHEMA … CASCADE)
+     */
+    private record Facts(Set<String> materializedViews, Set<String> filledByQuery, Map<String, String> recreatedBy,
+                         Set<String> dropped) {
+        Facts copy() {
+            return new Facts(new HashSet<>(materializedViews), new HashSet<>(filledByQuery), new HashMap<>(recreatedBy),
+                    new HashSet<>(dropped));
+        }
     }
 
     /** An independent copy; this model can keep changing. */
     public SchemaModel snapshot() {
         owned.clear();
-        return new SchemaModel(new HashMap<>(tables), new HashSet<>(), new HashSet<>(enums), new HashMap<>(partitionParent));
+        return new SchemaModel(new HashMap<>(tables), new HashSet<>(), new HashSet<>(enums), new HashMap<>(partitionParent),
+                facts.copy());
+    }
+
+    /** The tables of schema {@code schema} (keyed {@code schema.table}; for {@code public}, the unqualified ones), sorted. */
+    public List<String> tablesInSchema(String schema) {
+        return tables.keySet().stream().filter(t -> schema.equals("public") ? !t.contains(".") : t.startsWith(schema + "."))
+                .sorted().toList();
+    }
+
+    /** True for a materialized view the migrations created. */
+    public boolean isMaterializedView(String name) {
+        return facts.materializedViews().contains(name);
+    }
+
+    /** True for a table created by {@code CREATE TABLE … AS}: it holds rows from the moment it exists. */
+    public boolean filledByQuery(String table) {
+        return facts.filledByQuery().contains(table);
+    }
+
+    /** The migration that created {@code table} again after an earlier drop of the same name, or null. */
+    public String recreatedBy(String table) {
+        return facts.recreatedBy().get(table);
     }
 
     /** The partitions of a partitioned table, and theirs, in no particular order. */
@@ -154,6 +194,14 @@ public final class SchemaModel {
                 return;
             }
             TableModel t = new TableModel(name, migrationId, ct.partitioned());
+            if (facts.dropped().contains(name)) {
+                facts.recreatedBy().put(name, migrationId);
+            }
+            if (ct.asSelect()) {
+                facts.filledByQuery().add(name);
+            } else {
+                facts.filledByQuery().remove(name);
+            }
             tables.put(name, t);
             owned.add(name);
             if (ct.partitionOf() != null && tables.containsKey(ct.partitionOf().name())) {
@@ -189,16 +237,24 @@ public final class SchemaModel {
                     edit(table).indexes.removeIf(i -> i.name().equals(n.name()));
                 }
             }
+        } else if (r instanceof Recognized.Drop d && d.objectKind().equals("schema") && d.cascade()) {
+            for (Name n : d.names()) {
+                for (String table : tablesInSchema(n.name())) {
+                    dropTable(table);
+                }
+                facts.materializedViews().removeIf(v -> v.startsWith(n.name() + "."));
+            }
+        } else if (r instanceof Recognized.Drop d && d.objectKind().equals("materialized view")) {
+            for (Name n : d.names()) {
+                facts.materializedViews().remove(n.name());
+                tables.remove(n.name()); // the indexes built on it
+                owned.remove(n.name());
+            }
+        } else if (r instanceof Recognized.CreateMaterializedView cm && cm.name() != null) {
+            facts.materializedViews().add(cm.name().name());
         } else if (r instanceof Recognized.Drop d && d.objectKind().equals("table")) {
             for (Name n : d.names()) {
-                tables.remove(n.name());
-                owned.remove(n.name());
-                partitionParent.remove(n.name());
-                for (String other : List.copyOf(tables.keySet())) {
-                    if (tables.get(other).constraints.stream().anyMatch(c -> n.name().equals(c.refTable()))) {
-                        edit(other).constraints.removeIf(c -> n.name().equals(c.refTable()));
-                    }
-                }
+                dropTable(n.name());
             }
         } else if (r instanceof Recognized.RenameObject ro && ro.objectKind().equals("index") && ro.from() != null) {
             String table = tableOfIndex(ro.from().name());
@@ -213,6 +269,19 @@ public final class SchemaModel {
             }
         } else if (r instanceof Recognized.CreateEnum ce && ce.type() != null) {
             enums.add(ce.type().name());
+        }
+    }
+
+    private void dropTable(String name) {
+        tables.remove(name);
+        owned.remove(name);
+        partitionParent.remove(name);
+        facts.filledByQuery().remove(name);
+        facts.dropped().add(name);
+        for (String other : List.copyOf(tables.keySet())) {
+            if (tables.get(other).constraints.stream().anyMatch(c -> name.equals(c.refTable()))) {
+                edit(other).constraints.removeIf(c -> name.equals(c.refTable()));
+            }
         }
     }
 

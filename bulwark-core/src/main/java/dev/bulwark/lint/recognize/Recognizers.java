@@ -42,8 +42,18 @@ public final class Recognizers {
                 return drop(c);
             case "truncate":
                 c.accept("table");
-                c.accept("only");
-                List<Name> tables = c.names();
+                List<Name> tables = new java.util.ArrayList<>();
+                do { // TRUNCATE [TABLE] [ONLY] a [*], [ONLY] b …
+                    c.accept("only");
+                    Name n = c.name();
+                    if (n == null) {
+                        break;
+                    }
+                    tables.add(n);
+                    if (!c.atEnd() && c.peek().text().equals("*")) {
+                        c.i++;
+                    }
+                } while (c.acceptPunct(','));
                 return new Recognized.Truncate(tables, c.hasTopLevelWord("cascade"));
             case "update":
                 c.accept("only");
@@ -239,8 +249,14 @@ public final class Recognizers {
     private static Recognized reindex(Cursor c) {
         boolean concurrently = false;
         if (c.isPunct('(')) {
-            for (Token o : c.group()) {
-                concurrently |= o.isWord("concurrently");
+            // REINDEX (VERBOSE, CONCURRENTLY [true|false|on|off|1|0]) …
+            List<Token> options = c.group();
+            for (int k = 0; k < options.size(); k++) {
+                if (options.get(k).isWord("concurrently") && (k == 0 || options.get(k - 1).isPunctuation(','))) {
+                    Token value = k + 1 < options.size() && !options.get(k + 1).isPunctuation(',') ? options.get(k + 1) : null;
+                    String v = value == null ? "true" : value.value().toLowerCase(java.util.Locale.ROOT);
+                    concurrently = v.equals("true") || v.equals("on") || v.equals("1");
+                }
             }
         }
         Token kind = c.next();

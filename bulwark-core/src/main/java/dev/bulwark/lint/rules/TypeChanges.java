@@ -4,14 +4,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Which ALTER COLUMN TYPE changes PostgreSQL makes without rewriting the table. */
-final class TypeChanges {
+public final class TypeChanges {
     private static final Pattern LIMITED = Pattern.compile("(varchar|char|bit varying|varbit)\\((\\d+)\\)");
     private static final Pattern NUMERIC = Pattern.compile("numeric\\((\\d+)(?:,\\s*(\\d+))?\\)");
 
     private TypeChanges() {
     }
 
-    static boolean binaryCoercible(String from, String to) {
+    public static boolean binaryCoercible(String from, String to) {
         if (from.equals(to)) {
             return true;
         }

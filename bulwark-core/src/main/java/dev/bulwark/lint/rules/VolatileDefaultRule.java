@@ -70,7 +70,7 @@ public final class VolatileDefaultRule extends StatementRule {
             "uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp", "timeofday", "nextval", "txid_current",
             "statement_timestamp", "setseed", "uuidv7", "uuidv4");
 
-    static String volatileCall(String expr) {
+    public static String volatileCall(String expr) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z_][a-z0-9_]*)\\s*\\(").matcher(expr);
         while (m.find()) {
             if (VOLATILE.contains(m.group(1))) {

@@ -1,0 +1,597 @@
+package dev.bulwark.sql.analysis;
+
+import dev.bulwark.lint.Locks;
+import dev.bulwark.lint.model.ForeignKey;
+import dev.bulwark.lint.model.SchemaModel;
+import dev.bulwark.lint.model.TableModel;
+import dev.bulwark.lint.recognize.Name;
+import dev.bulwark.lint.recognize.Recognized;
+import dev.bulwark.lint.recognize.Recognizers;
+import dev.bulwark.lint.rules.TypeChanges;
+import dev.bulwark.lint.rules.VolatileDefaultRule;
+import dev.bulwark.migration.Migration;
+import dev.bulwark.sql.SqlSplitter;
+import dev.bulwark.sql.Statement;
+import dev.bulwark.sql.Token;
+import dev.bulwark.sql.TokenKind;
+import dev.bulwark.sql.analysis.StatementEffect.Action;
+import dev.bulwark.sql.analysis.StatementEffect.ObjectChange;
+import dev.bulwark.sql.analysis.StatementEffect.ObjectKind;
+import dev.bulwark.sql.analysis.StatementEffect.Reversal;
+import dev.bulwark.sql.analysis.StatementEffect.RowChange;
+import dev.bulwark.sql.analysis.StatementEffect.RowKind;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a statement, in the context of the schema folded from the earlier migrations, into its
+ * {@link StatementEffect}. The only place in Bulwark that decides what a statement touches.
+ */
+public final class StatementAnalysis {
+    /** The version assumed when the caller does not know the server's (lint's default). */
+    public static final int DEFAULT_PG_MAJOR = 16;
+
+    private StatementAnalysis() {
+    }
+
+    /** The effect of {@code s} with no schema context (every table it names is taken to exist). */
+    public static StatementEffect analyze(Statement s, int pgMajor) {
+        return analyze(s, Recognizers.recognize(s), new SchemaModel(), null, pgMajor);
+    }
+
+    /**
+     * The effect of {@code s}.
+     *
+     * @param r           the recognizers' reading of {@code s}
+     * @param before      the schema just before it (it is not changed)
+     * @param migrationId the migration it belongs to (a table that migration created has no rows
+     *                    anyone else owns yet), or null
+     */
+    public static StatementEffect analyze(Statement s, Recognized r, SchemaModel before, String migrationId, int pgMajor) {
+        Builder b = new Builder(s, r, before, migrationId, pgMajor);
+        b.build();
+        return new StatementEffect(s, r, b.objects, new ArrayList<>(b.rows.values()), locks(r, before, pgMajor), b.target,
+                b.rewrite, b.fullScan, !requiresAutocommit(s, r, pgMajor), b.reversal);
+    }
+
+    /**
+     * Every statement of the up scripts of {@code selected}, by migration id in the order of
+     * {@code ordered}, each analysed in the schema folded from all migrations of {@code ordered}
+     * up to it (the earlier ones included, so DROP SCHEMA … CASCADE knows the schema's tables). A
+     * script that cannot be split contributes no statements (lint and preflight report it).
+     */
+    public static Map<String, List<StatementEffect>> ups(List<Migration> ordered, Set<String> selected, int pgMajor) {
+        SchemaModel model = new SchemaModel();
+        Map<String, List<StatementEffect>> out = new LinkedHashMap<>();
+        for (Migration m : ordered) {
+            List<Statement> statements;
+            try {
+                statements = SqlSplitter.split(m.up().sql(), m.location().getFileName().toString(), m.up().firstLine());
+            } catch (RuntimeException unreadable) { // SqlSyntaxException: lint and preflight report it
+                continue;
+            }
+            for (Statement s : statements) {
+                Recognized r = Recognizers.recognize(s);
+                if (selected.contains(m.id())) {
+                    out.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(analyze(s, r, model, m.id(), pgMajor));
+                }
+                model.apply(r, m.id());
+            }
+        }
+        return out;
+    }
+
+    /** The locks {@code r} takes, as PostgreSQL {@code pgMajor} takes them. */
+    static List<Locks.Lock> locks(Recognized r, SchemaModel before, int pgMajor) {
+        List<Locks.Lock> out = new ArrayList<>(Locks.of(r, before));
+        if (pgMajor < 12 && r instanceof Recognized.AlterTable at
+                && at.actions().stream().anyMatch(a -> a instanceof Recognized.AttachPartition)) {
+            // before PostgreSQL 12, ATTACH PARTITION took ACCESS EXCLUSIVE on the parent
+            out.replaceAll(l -> l.table().equals(at.table().name()) ? new Locks.Lock(l.table(), Locks.Mode.ACCESS_EXCLUSIVE) : l);
+        }
+        return out;
+    }
+
+    /** True for CREATE INDEX CONCURRENTLY and REINDEX … CONCURRENTLY: a failure can leave an INVALID index. */
+    public static boolean buildsIndexConcurrently(Statement s) {
+        Recognized r = Recognizers.recognize(s);
+        return r instanceof Recognized.CreateIndex ci && ci.concurrently()
+                || r instanceof Recognized.Reindex ri && ri.concurrently();
+    }
+
+    /** Whether PostgreSQL {@code pgMajor} refuses to run {@code s} inside a transaction block. */
+    public static boolean requiresAutocommit(Statement s, int pgMajor) {
+        return requiresAutocommit(s, Recognizers.recognize(s), pgMajor);
+    }
+
+    /**
+     * CREATE/DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY, REINDEX SCHEMA/DATABASE/SYSTEM,
+     * DETACH PARTITION … CONCURRENTLY, VACUUM, CLUSTER without a table, ALTER SYSTEM,
+     * CREATE/DROP DATABASE, ALTER DATABASE … SET TABLESPACE, CREATE/DROP TABLESPACE,
+     * CREATE/DROP SUBSCRIPTION (they may manage a replication slot; we cannot tell statically),
+     * DISCARD ALL, COMMIT/ROLLBACK PREPARED, and ALTER TYPE … ADD VALUE before PostgreSQL 12.
+     */
+    static boolean requiresAutocommit(Statement s, Recognized r, int pgMajor) {
+        if (r instanceof Recognized.CreateIndex ci) {
+            return ci.concurrently();
+        }
+        if (r instanceof Recognized.DropIndex di) {
+            return di.concurrently();
+        }
+        if (r instanceof Recognized.Reindex ri) {
+            return ri.concurrently() || ri.target().equals("schema") || ri.target().equals("database")
+                    || ri.target().equals("system");
+        }
+        if (r instanceof Recognized.AlterTable at) {
+            return at.actions().stream().anyMatch(a -> a instanceof Recognized.DetachPartition dp && dp.concurrently());
+        }
+        if (r instanceof Recognized.Maintenance m) {
+            // VACUUM always; CLUSTER with no table reclusters the whole database, one transaction per table
+            return m.verb().equals("vacuum") || m.tables().isEmpty();
+        }
+        if (r instanceof Recognized.AlterType atp) {
+            return pgMajor < 12 && atp.addValue();
+        }
+        List<Token> t = s.tokens();
+        if (words(t, 0, "alter", "system")
+                || words(t, 0, "create", "database") || words(t, 0, "drop", "database")
+                || words(t, 0, "create", "tablespace") || words(t, 0, "drop", "tablespace")
+                || words(t, 0, "create", "subscription") || words(t, 0, "drop", "subscription")
+                || words(t, 0, "discard", "all")
+                || words(t, 0, "commit", "prepared") || words(t, 0, "rollback", "prepared")) {
+            return true;
+        }
+        if (words(t, 0, "alter", "database")) {
+            for (int i = 2; i + 1 < t.size(); i++) {
+                if (t.get(i).isWord("set") && t.get(i + 1).isWord("tablespace")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean words(List<Token> t, int from, String... words) {
+        if (from + words.length > t.size()) {
+            return false;
+        }
+        for (int k = 0; k < words.length; k++) {
+            if (!t.get(from + k).isWord(words[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Collects one statement's effect. */
+    private static final class Builder {
+        private final Statement s;
+        private final Recognized r;
+        private final SchemaModel before;
+        private final String migrationId;
+        private final int pgMajor;
+        final List<ObjectChange> objects = new ArrayList<>();
+        /** keyed by kind and table, so DROP a, DROP b of one table is one DROP_COLUMN with two columns */
+        final Map<String, RowChange> rows = new LinkedHashMap<>();
+        String target;
+        boolean rewrite;
+        boolean fullScan;
+        Reversal reversal = new Reversal(true, "nothing to undo");
+
+        Builder(Statement s, Recognized r, SchemaModel before, String migrationId, int pgMajor) {
+            this.s = s;
+            this.r = r;
+            this.before = before;
+            this.migrationId = migrationId;
+            this.pgMajor = pgMajor;
+        }
+
+        void build() {
+            if (r instanceof Recognized.CreateTable ct) {
+                createTable(ct);
+            } else if (r instanceof Recognized.AlterTable at) {
+                alterTable(at);
+            } else if (r instanceof Recognized.CreateIndex ci) {
+                target = ci.table() == null ? null : ci.table().name();
+                String name = ci.name() != null ? ci.name().name()
+                        : target + "_" + String.join("_", ci.columns()) + "_idx";
+                objects.add(new ObjectChange(Action.CREATE, ObjectKind.INDEX, name));
+                fullScan = true;
+                reversal = new Reversal(true, "DROP INDEX " + (ci.concurrently() ? "CONCURRENTLY " : "") + name);
+            } else if (r instanceof Recognized.DropIndex di) {
+                for (Name n : di.names()) {
+                    objects.add(new ObjectChange(Action.DROP, ObjectKind.INDEX, n.name()));
+                    if (target == null) {
+                        target = before.tableOfIndex(n.name());
+                    }
+                }
+                reversal = new Reversal(true, "CREATE INDEX again as the earlier migration defined it");
+            } else if (r instanceof Recognized.Drop d) {
+                drop(d);
+            } else if (r instanceof Recognized.Truncate t) {
+                for (Name n : t.tables()) {
+                    target = target == null ? n.name() : target;
+                    row(RowKind.TRUNCATE, n.name(), List.of());
+                    if (t.cascade()) {
+                        cascade(n.name(), RowKind.TRUNCATE, true);
+                    }
+                }
+                reversal = new Reversal(false, "the rows are gone: restore them from the deploy snapshot or a backup");
+            } else if (r instanceof Recognized.Dml d && d.table() != null) {
+                dml(d);
+            } else if (r instanceof Recognized.Maintenance m) {
+                rewrite = m.full();
+                m.tables().forEach(n -> objects.add(new ObjectChange(Action.ALTER, ObjectKind.TABLE, n.name())));
+                target = m.tables().isEmpty() ? null : m.tables().get(0).name();
+            } else if (r instanceof Recognized.RefreshMaterializedView rm && rm.name() != null) {
+                target = rm.name().name();
+                objects.add(new ObjectChange(Action.ALTER, ObjectKind.MATERIALIZED_VIEW, target));
+                rewrite = !rm.concurrently();
+                fullScan = true;
+            } else if (r instanceof Recognized.CreateMaterializedView cm && cm.name() != null) {
+                target = cm.name().name();
+                objects.add(new ObjectChange(Action.CREATE, ObjectKind.MATERIALIZED_VIEW, target));
+                reversal = new Reversal(true, "DROP MATERIALIZED VIEW " + target);
+            } else if (r instanceof Recognized.AlterType at && at.type() != null) {
+                objects.add(new ObjectChange(Action.ALTER, ObjectKind.TYPE, at.type().name()));
+                if (at.addValue()) {
+                    reversal = new Reversal(false, "PostgreSQL cannot drop an enum value: recreate the type without it"
+                            + " and convert every column that uses it");
+                }
+            } else if (r instanceof Recognized.CreateTrigger ct && ct.name() != null) {
+                target = ct.table() == null ? null : ct.table().name();
+                objects.add(new ObjectChange(Action.CREATE, ObjectKind.TRIGGER, ct.name().name()));
+                reversal = new Reversal(true, "DROP TRIGGER " + ct.name().name() + (target == null ? "" : " ON " + target));
+            } else if (r instanceof Recognized.RenameObject ro && ro.from() != null) {
+                ObjectKind kind = kind(ro.objectKind());
+                target = kind == ObjectKind.INDEX ? before.tableOfIndex(ro.from().name()) : ro.from().name();
+                objects.add(new ObjectChange(Action.ALTER, kind, ro.from().name()));
+                reversal = new Reversal(true, "ALTER " + ro.objectKind().toUpperCase(java.util.Locale.ROOT) + " " + ro.to()
+                        + " RENAME TO " + ro.from().name());
+            } else if (r instanceof Recognized.CreateEnum ce && ce.type() != null) {
+                objects.add(new ObjectChange(Action.CREATE, ObjectKind.TYPE, ce.type().name()));
+                reversal = new Reversal(true, "DROP TYPE " + ce.type().name());
+            } else if (r instanceof Recognized.Reindex ri && ri.name() != null) {
+                target = ri.target().equals("index") ? before.tableOfIndex(ri.name().name()) : ri.name().name();
+                fullScan = true;
+            } else if (r instanceof Recognized.Opaque) {
+                opaque();
+            }
+        }
+
+        private void createTable(Recognized.CreateTable ct) {
+            target = ct.table().name();
+            objects.add(new ObjectChange(Action.CREATE, ct.partitionOf() != null ? ObjectKind.PARTITION : ObjectKind.TABLE, target));
+            for (Recognized.ColumnDef c : ct.columns()) {
+                c.constraints().forEach(d -> constraint(target, d, false));
+            }
+            ct.constraints().forEach(d -> constraint(target, d, false));
+            if (ct.asSelect()) {
+                // CREATE TABLE … AS fills the new table; nobody else has its rows yet
+                rows.put("INSERT " + target, new RowChange(RowKind.INSERT, target, List.of(), false));
+            }
+            reversal = new Reversal(true, "DROP TABLE " + target);
+        }
+
+        private void alterTable(Recognized.AlterTable at) {
+            String table = at.table().name();
+            target = table;
+            TableModel model = before.table(table);
+            List<String> undo = new ArrayList<>();
+            boolean reversible = true;
+            for (Recognized.Action a : at.actions()) {
+                if (a instanceof Recognized.AddColumn ac) {
+                    Recognized.ColumnDef c = ac.column();
+                    objects.add(new ObjectChange(Action.CREATE, ObjectKind.COLUMN, table + "." + c.name()));
+                    row(RowKind.RESHAPE, table, List.of());
+                    boolean fills = c.generatedStored() || c.identity() || c.type().endsWith("serial")
+                            || (c.defaultExpr() != null && (pgMajor < 11 || VolatileDefaultRule.volatileCall(c.defaultExpr()) != null));
+                    rewrite |= fills;
+                    c.constraints().forEach(d -> constraint(table, d, true));
+                    undo.add("DROP COLUMN " + c.name());
+                } else if (a instanceof Recognized.DropColumn dc) {
+                    objects.add(new ObjectChange(Action.DROP, ObjectKind.COLUMN, table + "." + dc.column()));
+                    row(RowKind.DROP_COLUMN, table, List.of(dc.column()));
+                    reversible = false;
+                    undo.add("ADD COLUMN " + dc.column() + " (its values come back only from the deploy snapshot)");
+                } else if (a instanceof Recognized.AlterColumnType act) {
+                    objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + act.column()));
+                    TableModel.Column old = model == null ? null : model.column(act.column());
+                    boolean inPlace = old != null && TypeChanges.binaryCoercible(old.type(), act.type());
+                    boolean lossless = old != null && (inPlace || widens(old.type(), act.type()));
+                    rewrite |= !inPlace;
+                    fullScan |= !inPlace;
+                    row(lossless ? RowKind.RESHAPE : RowKind.TYPE_CHANGE, table, List.of(act.column()));
+                    if (lossless) {
+                        undo.add("ALTER COLUMN " + act.column() + " TYPE " + old.type());
+                    } else {
+                        reversible = false;
+                        undo.add("ALTER COLUMN " + act.column() + " TYPE " + (old == null ? "<the old type>" : old.type())
+                                + " (values the conversion changed come back only from the deploy snapshot)");
+                    }
+                } else if (a instanceof Recognized.SetNotNull sn) {
+                    objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + sn.column()));
+                    fullScan |= model == null || !model.hasValidatedNotNullCheck(sn.column());
+                    undo.add("ALTER COLUMN " + sn.column() + " DROP NOT NULL");
+                } else if (a instanceof Recognized.DropNotNull dn) {
+                    objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + dn.column()));
+                    undo.add("ALTER COLUMN " + dn.column() + " SET NOT NULL");
+                } else if (a instanceof Recognized.SetDefault sd) {
+                    objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + sd.column()));
+                    undo.add("ALTER COLUMN " + sd.column() + " SET DEFAULT <the previous default> (or DROP DEFAULT)");
+                } else if (a instanceof Recognized.AddConstraint ac) {
+                    String name = constraint(table, ac.constraint(), true);
+                    undo.add("DROP CONSTRAINT " + name);
+                } else if (a instanceof Recognized.ValidateConstraint vc) {
+                    objects.add(new ObjectChange(Action.ALTER, ObjectKind.CONSTRAINT, table + "." + vc.name()));
+                    fullScan = true;
+                } else if (a instanceof Recognized.DropConstraint dc) {
+                    objects.add(new ObjectChange(Action.DROP, ObjectKind.CONSTRAINT, table + "." + dc.name()));
+                    undo.add("ADD CONSTRAINT " + dc.name() + " as the earlier migration defined it");
+                } else if (a instanceof Recognized.RenameAction ra) {
+                    if (ra.what().equals("table")) {
+                        objects.add(new ObjectChange(Action.ALTER, ObjectKind.TABLE, table));
+                        row(RowKind.RESHAPE, table, List.of());
+                        undo.add("RENAME TO " + bare(table) + " (on " + ra.to() + ")");
+                    } else if (ra.what().equals("column")) {
+                        objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + ra.from()));
+                        row(RowKind.RESHAPE, table, List.of());
+                        undo.add("RENAME COLUMN " + ra.to() + " TO " + ra.from());
+                    } else {
+                        objects.add(new ObjectChange(Action.ALTER, ObjectKind.CONSTRAINT, table + "." + ra.from()));
+                        undo.add("RENAME CONSTRAINT " + ra.to() + " TO " + ra.from());
+                    }
+                } else if (a instanceof Recognized.RewriteAction) {
+                    objects.add(new ObjectChange(Action.ALTER, ObjectKind.TABLE, table));
+                    rewrite = true;
+                } else if (a instanceof Recognized.AttachPartition ap && ap.partition() != null) {
+                    objects.add(new ObjectChange(Action.ALTER, ObjectKind.PARTITION, ap.partition().name()));
+                    fullScan = true; // the partition is scanned to check its rows fit the bounds
+                    undo.add("DETACH PARTITION " + ap.partition().name());
+                } else if (a instanceof Recognized.DetachPartition dp && dp.partition() != null) {
+                    objects.add(new ObjectChange(Action.ALTER, ObjectKind.PARTITION, dp.partition().name()));
+                    undo.add("ATTACH PARTITION " + dp.partition().name() + " FOR VALUES … (its bounds)");
+                } else {
+                    objects.add(new ObjectChange(Action.ALTER, ObjectKind.TABLE, table));
+                }
+            }
+            reversal = new Reversal(reversible, undo.isEmpty() ? "nothing to undo"
+                    : "ALTER TABLE " + table + " " + String.join(", ", reversed(undo)));
+        }
+
+        /** Records a constraint (and the unique index it builds, the table it references); returns its name. */
+        private String constraint(String table, Recognized.ConstraintDef d, boolean onExisting) {
+            String name = d.name() != null ? d.name() : bare(table) + "_" + String.join("_", d.columns()) + "_"
+                    + switch (d.kind()) {
+                        case PRIMARY_KEY -> "pkey";
+                        case UNIQUE -> "key";
+                        case FOREIGN_KEY -> "fkey";
+                        case CHECK -> "check";
+                        case EXCLUDE -> "excl";
+                        case NOT_NULL -> "not_null";
+                    };
+            if (d.kind() == Recognized.ConstraintKind.NOT_NULL) {
+                fullScan |= onExisting;
+                return name;
+            }
+            objects.add(new ObjectChange(Action.CREATE, ObjectKind.CONSTRAINT, table + "." + name));
+            if ((d.kind() == Recognized.ConstraintKind.PRIMARY_KEY || d.kind() == Recognized.ConstraintKind.UNIQUE
+                    || d.kind() == Recognized.ConstraintKind.EXCLUDE) && !d.usingIndex()) {
+                objects.add(new ObjectChange(Action.CREATE, ObjectKind.INDEX, name));
+            }
+            // a new table's constraints are checked as rows arrive; on an existing one they read every row
+            fullScan |= onExisting && !d.notValid() && !d.usingIndex();
+            return name;
+        }
+
+        private void drop(Recognized.Drop d) {
+            ObjectKind kind = kind(d.objectKind());
+            boolean reversible = true;
+            String undo = "CREATE " + d.objectKind().toUpperCase(java.util.Locale.ROOT) + " again as the earlier migration defined it";
+            for (Name n : d.names()) {
+                objects.add(new ObjectChange(Action.DROP, kind, n.name()));
+                target = target == null ? n.name() : target;
+                if (kind == ObjectKind.TABLE) {
+                    row(RowKind.DROP_TABLE, n.name(), List.of());
+                    reversible = false;
+                } else if (kind == ObjectKind.SCHEMA && d.cascade()) {
+                    for (String table : before.tablesInSchema(n.name())) {
+                        objects.add(new ObjectChange(Action.DROP, ObjectKind.TABLE, table));
+                        row(RowKind.DROP_TABLE, table, List.of());
+                        reversible = false;
+                    }
+                } else if (kind == ObjectKind.SEQUENCE) {
+                    undo += ", then setval() to where it was";
+                }
+            }
+            if (!reversible) {
+                undo = "the rows are gone: CREATE the table(s) again and restore the rows from the deploy snapshot or a backup";
+            }
+            reversal = new Reversal(reversible, undo);
+        }
+
+        private void dml(Recognized.Dml d) {
+            target = d.table().name();
+            switch (d.verb()) {
+                case "insert" -> {
+                    row(RowKind.INSERT, target, List.of());
+                    reversal = new Reversal(true, "DELETE the rows it inserted");
+                }
+                case "delete" -> {
+                    row(RowKind.DELETE, target, List.of());
+                    fullScan = !d.hasWhere();
+                    cascade(target, RowKind.DELETE, false);
+                    reversal = new Reversal(false, "the rows are gone: restore them from the deploy snapshot or a backup");
+                }
+                default -> { // update, merge
+                    row(RowKind.UPDATE, target, List.of());
+                    fullScan = !d.hasWhere();
+                    cascade(target, RowKind.UPDATE, false);
+                    reversal = new Reversal(false, "the old values are gone: restore them from the deploy snapshot or a backup");
+                }
+            }
+        }
+
+        /**
+         * The tables whose rows a change to {@code parent} reaches through foreign keys: TRUNCATE …
+         * CASCADE empties every referencing table; DELETE/UPDATE follow ON DELETE/ON UPDATE
+         * CASCADE (rows deleted or updated), SET NULL and SET DEFAULT (rows updated).
+         */
+        private void cascade(String parent, RowKind kind, boolean truncate) {
+            Map<String, List<ForeignKey>> byParent = before.foreignKeysByParent();
+            Deque<String> todo = new ArrayDeque<>(List.of(parent));
+            Set<String> seen = new HashSet<>(todo);
+            while (!todo.isEmpty()) {
+                String p = todo.pop();
+                for (ForeignKey fk : byParent.getOrDefault(p, List.of())) {
+                    Recognized.FkAction action = kind == RowKind.UPDATE ? fk.onUpdate() : fk.onDelete();
+                    RowKind effect;
+                    if (truncate) {
+                        effect = RowKind.TRUNCATE;
+                    } else if (action == Recognized.FkAction.CASCADE) {
+                        effect = kind;
+                    } else if (action == Recognized.FkAction.SET_NULL || action == Recognized.FkAction.SET_DEFAULT) {
+                        effect = RowKind.UPDATE;
+                    } else {
+                        continue;
+                    }
+                    row(effect, fk.child(), List.of());
+                    if (seen.add(fk.child()) && (truncate || effect == kind)) {
+                        todo.add(fk.child());
+                    }
+                }
+            }
+        }
+
+        /** CREATE/DROP of objects the recognizers do not model: views, sequences, functions, schemas, types, extensions. */
+        private void opaque() {
+            List<Token> t = s.tokens();
+            if (t.isEmpty() || !(t.get(0).isWord("create") || t.get(0).isWord("drop") || t.get(0).isWord("copy"))) {
+                return;
+            }
+            if (t.get(0).isWord("copy")) {
+                // COPY t FROM …: rows added (COPY … TO only reads)
+                if (t.size() > 1 && isName(t.get(1)) && t.stream().anyMatch(k -> k.isWord("from"))) {
+                    target = t.get(1).value();
+                    row(RowKind.INSERT, target, List.of());
+                }
+                return;
+            }
+            int i = 1;
+            while (i < t.size() && (t.get(i).isWord("or") || t.get(i).isWord("replace") || t.get(i).isWord("temp")
+                    || t.get(i).isWord("temporary") || t.get(i).isWord("recursive") || t.get(i).isWord("trusted")
+                    || t.get(i).isWord("procedural"))) {
+                i++;
+            }
+            if (i >= t.size() || t.get(i).kind() != TokenKind.WORD) {
+                return;
+            }
+            String word = t.get(i).value();
+            ObjectKind kind = kind(word);
+            if (kind == ObjectKind.OTHER && !word.equals("domain") && !word.equals("procedure") && !word.equals("aggregate")) {
+                return;
+            }
+            i++;
+            while (i < t.size() && (t.get(i).isWord("if") || t.get(i).isWord("not") || t.get(i).isWord("exists"))) {
+                i++;
+            }
+            StringBuilder name = new StringBuilder();
+            while (i < t.size() && isName(t.get(i))) {
+                String part = t.get(i).value();
+                if (!(name.isEmpty() && part.equals("public") && i + 1 < t.size() && t.get(i + 1).isPunctuation('.'))) {
+                    name.append(name.isEmpty() ? "" : ".").append(part);
+                }
+                if (i + 1 < t.size() && t.get(i + 1).isPunctuation('.')) {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            if (name.isEmpty()) {
+                return;
+            }
+            boolean create = t.get(0).isWord("create");
+            objects.add(new ObjectChange(create ? Action.CREATE : Action.DROP, kind, name.toString()));
+            target = kind == ObjectKind.VIEW ? name.toString() : null;
+            reversal = create ? new Reversal(true, "DROP " + word.toUpperCase(java.util.Locale.ROOT) + " " + name)
+                    : new Reversal(true, "CREATE " + word.toUpperCase(java.util.Locale.ROOT) + " again as the earlier migration defined it");
+        }
+
+        private void row(RowKind kind, String table, List<String> columns) {
+            String key = kind + " " + table;
+            RowChange old = rows.get(key);
+            List<String> cols = new ArrayList<>(old == null ? List.of() : old.columns());
+            columns.stream().filter(c -> !cols.contains(c)).forEach(cols::add);
+            rows.put(key, new RowChange(kind, table, cols, existing(table)));
+        }
+
+        /** Whether {@code table} has rows that predate this migration. */
+        private boolean existing(String table) {
+            TableModel t = before.table(table);
+            return t == null || migrationId == null || !migrationId.equals(t.createdBy());
+        }
+    }
+
+    /** int → bigint, real → double precision and the like: a new type that holds every old value. */
+    static boolean widens(String from, String to) {
+        List<String> ints = List.of("smallint", "int2", "integer", "int", "int4", "bigint", "int8");
+        int f = ints.indexOf(from);
+        int t = ints.indexOf(to);
+        if (f >= 0 && t >= 0) {
+            return rank(from) <= rank(to);
+        }
+        if ((from.equals("real") || from.equals("float4")) && (to.equals("double precision") || to.equals("float8"))) {
+            return true;
+        }
+        if ((f >= 0) && (to.equals("numeric") || to.equals("text"))) {
+            return true;
+        }
+        return to.equals("text") && (from.startsWith("varchar") || from.startsWith("char") || from.startsWith("character"));
+    }
+
+    private static int rank(String intType) {
+        return switch (intType) {
+            case "smallint", "int2" -> 1;
+            case "integer", "int", "int4" -> 2;
+            default -> 3;
+        };
+    }
+
+    private static ObjectKind kind(String word) {
+        return switch (word) {
+            case "table", "foreign table" -> ObjectKind.TABLE;
+            case "view" -> ObjectKind.VIEW;
+            case "materialized view" -> ObjectKind.MATERIALIZED_VIEW;
+            case "index" -> ObjectKind.INDEX;
+            case "sequence" -> ObjectKind.SEQUENCE;
+            case "type", "domain" -> ObjectKind.TYPE;
+            case "function", "procedure", "aggregate" -> ObjectKind.FUNCTION;
+            case "schema" -> ObjectKind.SCHEMA;
+            case "trigger" -> ObjectKind.TRIGGER;
+            case "extension" -> ObjectKind.EXTENSION;
+            default -> ObjectKind.OTHER;
+        };
+    }
+
+    private static List<String> reversed(List<String> in) {
+        List<String> out = new ArrayList<>(in);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    private static boolean isName(Token t) {
+        return t.kind() == TokenKind.WORD || t.kind() == TokenKind.QUOTED_IDENTIFIER;
+    }
+
+    private static String bare(String table) {
+        int dot = table.lastIndexOf('.');
+        return dot < 0 ? table : table.substring(dot + 1);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.bulwark.sql.analysis;
+
+import dev.bulwark.lint.Locks;
+import dev.bulwark.lint.recognize.Recognized;
+import dev.bulwark.sql.Statement;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What one statement does, in the context of the schema folded from the migrations before it:
+ * the one description every part of Bulwark reads (lint's rules, deploy's snapshots, verify's
+ * expected changes, the rehearsal's trace findings, the migration engine's transaction
+ * decision, the audit). Made only by {@link StatementAnalysis}; see docs/statement-model.md.
+ *
+ * @param statement     the statement
+ * @param recognized    the recognizers' reading of it ({@link Recognized.Opaque} when they cannot follow it)
+ * @param objects       objects it creates, alters or drops, in statement order
+ * @param rows          tables whose rows it removes, changes or adds (see {@link RowChange#destructive()})
+ * @param locks         the table-level locks it takes, for the PostgreSQL major version it was analysed for
+ * @param target        the relation the statement is about (the table altered, indexed, created, …), or null
+ * @param rewrite       it rewrites a table (new storage, every row written again)
+ * @param fullScan      it reads every row of a table (validating a constraint, building an index, …)
+ * @param transactional it can run inside a transaction block
+ * @param reversal      whether it can be undone, and by what
+ */
+public record StatementEffect(Statement statement, Recognized recognized, List<ObjectChange> objects,
+                              List<RowChange> rows, List<Locks.Lock> locks, String target, boolean rewrite,
+                              boolean fullScan, boolean transactional, Reversal reversal) {
+    public StatementEffect {
+        objects = List.copyOf(objects);
+        rows = List.copyOf(rows);
+        locks = List.copyOf(locks);
+    }
+
+    /** Kinds of schema object a statement can create, alter or drop. */
+    public enum ObjectKind {
+        TABLE, VIEW, MATERIALIZED_VIEW, INDEX, CONSTRAINT, SEQUENCE, TYPE, FUNCTION, SCHEMA, PARTITION, COLUMN, TRIGGER,
+        EXTENSION, OTHER;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+    }
+
+    public enum Action { CREATE, ALTER, DROP }
+
+    /**
+     * One object the statement creates, alters or drops.
+     *
+     * @param name the object's name as the schema model keys it ({@code public.} dropped); for a
+     *             column or constraint, {@code table.column} / {@code table.constraint}
+     */
+    public record ObjectChange(Action action, ObjectKind kind, String name) {
+        @Override
+        public String toString() {
+            return action.name().toLowerCase(Locale.ROOT) + " " + kind.label() + " " + name;
+        }
+    }
+
+    /** How a statement changes a table's rows. */
+    public enum RowKind {
+        /** DROP TABLE, or DROP SCHEMA … CASCADE for each table of the schema: every row is gone. */
+        DROP_TABLE("DROP TABLE", true),
+        /** ALTER TABLE … DROP COLUMN: the column's values are gone. */
+        DROP_COLUMN("DROP COLUMN", true),
+        DELETE("DELETE", true),
+        UPDATE("UPDATE", true),
+        TRUNCATE("TRUNCATE", true),
+        /** ALTER COLUMN … TYPE to a type that can lose data (narrower, or a conversion PostgreSQL cannot do in place). */
+        TYPE_CHANGE("ALTER COLUMN TYPE", true),
+        /** INSERT, MERGE, COPY … FROM: rows added; nothing lost. */
+        INSERT("INSERT", false),
+        /** ALTER TABLE that changes every row's shape without losing values (ADD COLUMN, a widening type change, RENAME). */
+        RESHAPE("ALTER TABLE", false);
+
+        private final String label;
+        private final boolean destructive;
+
+        RowKind(String label, boolean destructive) {
+            this.label = label;
+            this.destructive = destructive;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public boolean destructive() {
+            return destructive;
+        }
+    }
+
+    /**
+     * A table whose rows the statement removes or changes.
+     *
+     * @param table    the table as the model keys it ({@code public.} dropped, else {@code schema.table})
+     * @param columns  for DROP COLUMN and TYPE_CHANGE, the columns; else empty
+     * @param existing the table existed before the migration (in the folded schema, or unknown to it:
+     *                 a table the migrations never created is taken to exist); false for a table
+     *                 created earlier in the same migration, whose rows nobody else has yet
+     */
+    public record RowChange(RowKind kind, String table, List<String> columns, boolean existing) {
+        public RowChange {
+            columns = List.copyOf(columns);
+        }
+
+        public boolean destructive() {
+            return kind.destructive();
+        }
+
+        /** The schema part of {@link #table()}, or null when unqualified. */
+        public String schema() {
+            int dot = table.indexOf('.');
+            return dot < 0 ? null : table.substring(0, dot);
+        }
+
+        /** The table part of {@link #table()}. */
+        public String bareName() {
+            int dot = table.indexOf('.');
+            return dot < 0 ? table : table.substring(dot + 1);
+        }
+    }
+
+    /**
+     * Whether the statement can be undone, and by what.
+     *
+     * @param reversible an undo restores the schema and the data as they were
+     * @param undo       the SQL (or action) that undoes it, or why nothing does
+     */
+    public record Reversal(boolean reversible, String undo) {
+    }
+
+    /** The row changes that lose data (what deploy snapshots, what lint calls destructive). */
+    public List<RowChange> destructive() {
+        return rows.stream().filter(RowChange::destructive).toList();
+    }
+
+    /** The destructive row changes on tables that existed before the migration: what a deploy must snapshot. */
+    public List<RowChange> dataLoss() {
+        return rows.stream().filter(r -> r.destructive() && r.existing()).toList();
+    }
+
+    /** The strongest lock the statement takes on {@code table}, or null. */
+    public Locks.Mode lockOn(String table) {
+        Locks.Mode strongest = null;
+        for (Locks.Lock l : locks) {
+            if (l.table().equals(table) && (strongest == null || l.mode().compareTo(strongest) > 0)) {
+                strongest = l.mode();
+            }
+        }
+        return strongest;
+    }
+
+    /** The statement is BEGIN / COMMIT / ROLLBACK / … */
+    public boolean transactionControl() {
+        return recognized instanceof Recognized.TransactionControl;
+    }
+}
