@@ -60,8 +60,8 @@ final class LintCommand implements Callable<Integer> {
             description = "Migration folders to lint (default: [migrations] dir in bulwark.toml, else ./migrations).")
     List<Path> paths;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: text, json, sarif, junit, github (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output format: text, json, sarif, junit, github (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--migration-format", paramLabel = "LAYOUT",
@@ -218,7 +218,7 @@ final class LintCommand implements Callable<Integer> {
             case "junit" -> new JunitRenderer(base, threshold).render(result, out);
             case "github" -> new GithubRenderer(base).render(result, out);
             default -> throw BulwarkException.usage("unknown output format '" + format + "'",
-                    "use one of: text, json, sarif, junit, github");
+                    "use -o with one of: text, json, sarif, junit, github");
         }
     }
 
