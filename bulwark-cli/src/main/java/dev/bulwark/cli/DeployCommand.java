@@ -25,7 +25,7 @@ import java.util.List;
                 "--max-duration passes, it rolls back (downs, snapshot restores; a full restore only with --allow-restore)",
                 "and verifies again. Reports: .bulwark/reports/<deploy>.json and .md, and the bulwark_audit table.",
                 "Exits 0 deployed, 1 refused by preflight (nothing changed), 4 rolled back, 5 NOT rolled back."})
-final class DeployCommand extends DatabaseCommand {
+final class DeployCommand extends StatementCommand {
     @Mixin
     BackupCommand.Options backupOptions;
 

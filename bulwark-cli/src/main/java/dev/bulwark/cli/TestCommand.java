@@ -25,7 +25,7 @@ import java.util.Optional;
                 "With --url, the real database is only read (in a read-only transaction) for its table sizes,",
                 "so each lock says what it would block there.",
                 "Exits 1 when a statement fails, a round trip fails or a trace finding is an error."})
-final class TestCommand extends DatabaseCommand {
+final class TestCommand extends StatementCommand {
     @Option(names = "--scratch-url", paramLabel = "URL",
             description = "Server to create the scratch database on (needs CREATEDB). Default: the embedded server.")
     String scratchUrl;
