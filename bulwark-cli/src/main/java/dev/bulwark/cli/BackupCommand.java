@@ -11,6 +11,7 @@ import dev.bulwark.backup.Backups;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.PgTools;
+import dev.bulwark.cli.options.PgBinOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,8 +51,8 @@ final class BackupCommand implements Runnable {
         @Option(names = "--backup-dir", paramLabel = "DIR", description = "Backup folder (default: [backup] dir, else .bulwark/backups).")
         Path dir;
 
-        @Option(names = "--pg-bin", paramLabel = "DIR", description = "Folder holding pg_dump and pg_restore (default: PATH, then /usr/lib/postgresql/*/bin).")
-        Path pgBin;
+        @Mixin
+        PgBinOptions pgTools;
 
         @Option(names = "--key-env", paramLabel = "VAR", description = "Environment variable holding the encryption key (default BULWARK_BACKUP_KEY).")
         String keyEnv;
@@ -62,7 +63,7 @@ final class BackupCommand implements Runnable {
         BackupSettings settings(BulwarkCommand root, Boolean encrypt, Integer jobs) {
             Path wd = root.workingDir;
             return BackupSettings.load(root.projectDir()).with(dir == null ? null : wd.resolve(dir), encrypt, keyEnv,
-                    keyFile == null ? null : wd.resolve(keyFile), jobs, pgBin == null ? null : wd.resolve(pgBin));
+                    keyFile == null ? null : wd.resolve(keyFile), jobs, pgTools.pgBin == null ? null : wd.resolve(pgTools.pgBin));
         }
 
         Backups backups(BulwarkCommand root, BackupSettings s, Listener listener) {
@@ -181,7 +182,7 @@ final class BackupCommand implements Runnable {
                     "The file is checked whole first; it is restored into a new database, compared with the manifest,",
                     "and only then swapped in; the previous database is kept, renamed. A safety backup of the target is",
                     "taken first unless --no-safety-backup."})
-    static final class Restore extends DatabaseCommand {
+    static final class Restore extends StatementCommand {
         @Mixin
         Options options;
 

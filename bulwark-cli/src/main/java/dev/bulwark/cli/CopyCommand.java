@@ -7,7 +7,9 @@ import dev.bulwark.copy.CopyResult;
 import dev.bulwark.copy.TablePatterns;
 import dev.bulwark.pg.ConnectionResolver;
 import dev.bulwark.pg.ConnectionSpec;
+import dev.bulwark.cli.options.PgBinOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -73,8 +75,8 @@ final class CopyCommand implements Callable<Integer> {
             description = "Rows per verification chunk: a difference is reported as such a key range (default ${DEFAULT-VALUE}).")
     long chunkRows;
 
-    @Option(names = "--pg-dump", paramLabel = "PATH", description = "The pg_dump to use (default: the first on PATH).")
-    Path pgDump;
+    @Mixin
+    PgBinOptions pgTools;
 
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
             description = "bar (a progress bar on the terminal), lines (plain lines), or auto (bar on a terminal).")
@@ -87,7 +89,7 @@ final class CopyCommand implements Callable<Integer> {
         ConnectionSpec source = resolve(from, "--from");
         ConnectionSpec target = resolve(to, "--to");
         CopyOptions options = new CopyOptions(jobs, schemaOnly, dataOnly, new TablePatterns(tables, exclude), resume, verify,
-                splitRows, chunkRows, pgDump == null ? null : root.workingDir.resolve(pgDump));
+                splitRows, chunkRows, pgTools.pgBin == null ? null : root.workingDir.resolve(pgTools.pgBin).resolve("pg_dump"));
         boolean bar = switch (progress.toLowerCase(Locale.ROOT)) {
             case "bar" -> true;
             case "lines" -> false;
