@@ -27,9 +27,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = {"Backups with pg_dump, a JSON manifest each (row counts, fingerprints, SHA-256), optional",
-                "AES-256-GCM encryption, verification by a real restore, and a restore that never touches the",
-                "target until the restored copy matches the manifest. Backups go to .bulwark/backups (owner-only)."},
+        description = {"Make, list, verify, restore and prune backups.",
+                "Backups with pg_dump, a JSON manifest each (row counts, fingerprints, SHA-256), optional AES-256-GCM"
+                        + " encryption, verification by a real restore, and a restore that never touches the target until"
+                        + " the restored copy matches the manifest. Backups go to .bulwark/backups (owner-only)."},
         subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class,
                 BackupCommand.Restore.class, BackupCommand.Prune.class})
 final class BackupCommand implements Runnable {
@@ -84,8 +85,9 @@ final class BackupCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Dump the database (pg_dump custom format; --jobs N: folder format) with its manifest.",
-                    "Row counts and fingerprints come from the same snapshot as the dump."})
+            description = {"Dump the database with its manifest.",
+                    "pg_dump's custom format (--jobs N: its folder format). Row counts and fingerprints come from the same"
+                            + " snapshot as the dump."})
     static final class Create extends DatabaseCommand {
         @Mixin
         Options options;
@@ -113,7 +115,8 @@ final class BackupCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every backup, newest first, with its manifest facts and verification state.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = {"List the backups.",
+            "Every backup, newest first, with its manifest facts and verification state."})
     static final class ListBackups implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -148,8 +151,9 @@ final class BackupCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Check a backup: SHA-256, decryption of every chunk, pg_restore --list; with --drill, restore it",
-                    "into a scratch database and compare row counts and fingerprints with the manifest. Exits 1 when it fails."})
+            description = {"Check that a backup can be restored.",
+                    "SHA-256, decryption of every chunk, pg_restore --list; with --drill, restore it into a scratch database"
+                            + " and compare row counts and fingerprints with the manifest. Exits 1 when it fails."})
     static final class Verify extends DatabaseCommand {
         @Mixin
         Options options;
@@ -178,10 +182,10 @@ final class BackupCommand implements Runnable {
     }
 
     @Command(name = "restore", mixinStandardHelpOptions = true,
-            description = {"Restore a backup into the target database (--url, …), or into a new database (--new-db).",
-                    "The file is checked whole first; it is restored into a new database, compared with the manifest,",
-                    "and only then swapped in; the previous database is kept, renamed. A safety backup of the target is",
-                    "taken first unless --no-safety-backup."})
+            description = {"Restore a backup into the target or a new database.",
+                    "The file is checked whole first; it is restored into a new database (--new-db: that one), compared"
+                            + " with the manifest, and only then swapped in; the previous database is kept, renamed. A safety"
+                            + " backup of the target is taken first unless --no-safety-backup."})
     static final class Restore extends StatementCommand {
         @Mixin
         Options options;
@@ -222,8 +226,9 @@ final class BackupCommand implements Runnable {
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = {"Delete backups older than --max-age (default 30 days), keeping at least --keep (default 3)",
-                    "and always the newest verified backup."})
+            description = {"Delete old backups.",
+                    "Deletes backups older than --max-age (default 30 days), keeping at least --keep (default 3) and always"
+                            + " the newest verified backup."})
     static final class Prune implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;

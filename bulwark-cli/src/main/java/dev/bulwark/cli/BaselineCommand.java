@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 // No standard -V/--version here: the command's own --version VERSION would displace it (and with it --help).
 @Command(name = "baseline",
         description = {"Adopt an existing database at a version.",
-                "Records that the database already has every migration up to VERSION, without running them.",
-                "Refuses when Bulwark has already applied migrations here."})
+                "Records that the database already has every migration up to VERSION, without running them."
+                        + " Refuses when Bulwark has already applied migrations here."})
 final class BaselineCommand extends StatementCommand {
     @Option(names = "--version", required = true, paramLabel = "VERSION", description = "The version the database is at.")
     String version;

@@ -11,11 +11,11 @@ import java.util.Map;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-                "Safe PostgreSQL schema migrations: find the dangerous migration before it runs, apply without",
-                "blocking the application, prove nothing was lost, roll back when something is wrong.",
+                "Safe PostgreSQL schema migrations: find the dangerous migration before it runs, apply without"
+                        + " blocking the application, prove nothing was lost, roll back when something is wrong.",
                 "",
-                "With no database configured (--url, DATABASE_URL, PG* variables or bulwark.toml), commands run",
-                "against an embedded PostgreSQL whose data lives in .bulwark/pgdata under the project folder."},
+                "With no database configured (--url, DATABASE_URL, PG* variables or bulwark.toml), commands run"
+                        + " against an embedded PostgreSQL whose data lives in .bulwark/pgdata under the project folder."},
         subcommands = {
                 InitCommand.class,
                 NewCommand.class,
@@ -35,6 +35,7 @@ import java.util.Map;
                 VerifyCommand.class,
                 AuditCommand.class,
                 CopyCommand.class,
+                CompletionCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class BulwarkCommand implements Runnable {

@@ -13,10 +13,11 @@ import dev.bulwark.cli.options.OutputOptions;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Preflight checks before a deploy, all of them, each with its measured value, threshold and fix:",
-                "connectivity, server version, migration set, failed migrations, privileges, recent backup, long queries,",
-                "idle transactions, locks on the tables the pending migrations touch, disk space, replication lag,",
-                "connection headroom, transaction ID wraparound. Thresholds: [deploy] in bulwark.toml.",
+        description = {"Run a deploy's preflight checks; change nothing.",
+                "Each check with its measured value, threshold and fix: connectivity, server version, migration set,"
+                        + " failed migrations, privileges, recent backup, long queries, idle transactions, locks on the"
+                        + " tables the pending migrations touch, disk space, replication lag, connection headroom,"
+                        + " transaction ID wraparound. Thresholds: [deploy] in bulwark.toml.",
                 "Exits 1 when a check fails (warnings exit 0)."})
 final class CheckCommand extends DatabaseCommand {
     @Mixin

@@ -23,11 +23,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "copy", mixinStandardHelpOptions = true,
-        description = {"Copy a database to another server: schema (pg_dump's pre-data section), then rows by binary COPY",
-                "streamed through Bulwark by N workers in one snapshot, tables in foreign-key order and big ones in",
-                "primary-key ranges, each table's indexes as soon as its rows are in, foreign keys last (NOT VALID,",
-                "then validated), sequences set to the source's values. Then verifies: schema, row counts and",
-                "fingerprints per key range, orphans, sequences. Exits 1 naming the table and range that differ.",
+        description = {"Copy a database to another server and verify the copy.",
+                "Schema (pg_dump's pre-data section), then rows by binary COPY streamed through Bulwark by N workers in"
+                        + " one snapshot, tables in foreign-key order and big ones in primary-key ranges, each table's"
+                        + " indexes as soon as its rows are in, foreign keys last (NOT VALID, then validated), sequences set"
+                        + " to the source's values. Then verifies: schema, row counts and fingerprints per key range,"
+                        + " orphans, sequences. Exits 1 naming the table and range that differ.",
                 "Interrupted? Rerun with --resume: finished tables and ranges are kept, nothing is loaded twice."})
 final class CopyCommand implements Callable<Integer> {
     @ParentCommand

@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "db", mixinStandardHelpOptions = true,
         description = {"Manage the project's embedded PostgreSQL.",
-                "Its data is in .bulwark/pgdata. To use psql on it:",
+                "Its data is in .bulwark/pgdata. To use psql on it (db url starts it when it is stopped):",
                 "  psql \"$(bulwark db url)\""},
         subcommands = {DbCommand.Start.class, DbCommand.Stop.class, DbCommand.Status.class, DbCommand.Url.class})
 final class DbCommand implements Runnable {
@@ -64,7 +64,7 @@ final class DbCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether it runs, where, and on which port. Exits 1 when stopped.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = {"Say whether it runs, where, and on which port.", "Exits 1 when it is stopped."})
     static final class Status extends Sub {
         @Override
         public Integer call() {
@@ -79,10 +79,19 @@ final class DbCommand implements Runnable {
         }
     }
 
-    @Command(name = "url", mixinStandardHelpOptions = true, description = "Print its connection URL (postgresql://…) for psql.")
+    @Command(name = "url", mixinStandardHelpOptions = true, description = {"Print its URL for psql (starts it when stopped).",
+            "Prints postgresql://postgres@127.0.0.1:PORT/bulwark. A stopped server is started and kept running (as 'bulwark db"
+                    + " start' does; standard error says so) so that psql \"$(bulwark db url)\" works as written."})
     static final class Url extends Sub {
         @Override
         public Integer call() {
+            // a URL of a stopped server would send psql "$(bulwark db url)" to a refused connection: start it instead
+            if (!EmbeddedServer.status(project()).running()) {
+                EmbeddedStatus s = EmbeddedServer.startPersistent(project());
+                spec.commandLine().getErr().println("bulwark: started the embedded PostgreSQL " + s.version() + " on port " + s.port()
+                        + "; it keeps running until 'bulwark db stop'");
+                spec.commandLine().getErr().flush();
+            }
             out().println(EmbeddedServer.url(project()));
             return ExitCodes.OK;
         }

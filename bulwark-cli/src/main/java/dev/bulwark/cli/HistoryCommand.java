@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import java.util.List;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
-        description = "Show every row of bulwark_history: what ran, when, by whom, how long, how many lock waits.")
+        description = {"Show what ran on the database, row by row.",
+                "Every row of bulwark_history: what ran, when, by whom, how long, how many rows and lock waits."})
 final class HistoryCommand extends DatabaseCommand {
     @Override
     int run(Bulwark b) {

@@ -6,9 +6,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Apply pending migrations, each in its own transaction, under lock_timeout with retries.",
-                "Statements PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY …) run alone;",
-                "a failed non-transactional migration resumes at the failed statement next time."})
+        description = {"Apply pending migrations.",
+                "Each migration runs in its own transaction, under lock_timeout with retries. Statements PostgreSQL refuses"
+                        + " in a transaction (CREATE INDEX CONCURRENTLY …) run alone; a failed non-transactional migration"
+                        + " resumes at the failed statement next time."})
 final class MigrateCommand extends StatementCommand {
     @Option(names = "--to", paramLabel = "VERSION", description = "Stop after this version.")
     String to;

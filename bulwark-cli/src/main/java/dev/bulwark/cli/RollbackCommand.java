@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = {"Revert the last migrations with their downs.",
-                "Runs downs in reverse order. Refuses, before touching anything, when a migration in range has no down",
-                "(or an empty one), or when a migration above it is half applied or its file is missing."})
+                "Runs downs in reverse order. Refuses, before touching anything, when a migration in range has no down"
+                        + " (or an empty one), or when a migration above it is half applied or its file is missing."})
 final class RollbackCommand extends StatementCommand {
     @Option(names = "--steps", paramLabel = "N", description = "How many migrations to revert (default 1).")
     Integer steps;

@@ -16,8 +16,9 @@ import java.time.Duration;
 import java.util.List;
 
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
-        description = {"List the snapshots deploys took of data that destructive statements removed (the bulwark_snapshots",
-                "schema, or --snapshot-dir), and prune those older than the retention window (default 7 days)."})
+        description = {"List or prune the data snapshots deploys took.",
+                "Deploys snapshot the data destructive statements remove (in the bulwark_snapshots schema, or"
+                        + " --snapshot-dir). --prune deletes those older than the retention window (default 7 days)."})
 final class SnapshotsCommand extends DatabaseCommand {
     @Option(names = "--snapshot-dir", paramLabel = "DIR", description = "Snapshots written as files here (default: the bulwark_snapshots schema).")
     Path snapshotDir;

@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show every migration and its state.",
-                "States: applied, baseline, pending, out of order, outdated (repeatable), failed, running, edited after apply,",
-                "file missing. Exits 1 when a migration is failed, edited or missing."})
+                "States: applied, baseline, pending, out of order, outdated (repeatable), failed, running, edited after apply,"
+                        + " file missing. Exits 1 when a migration is failed, edited or missing."})
 final class StatusCommand extends DatabaseCommand {
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
