@@ -124,12 +124,27 @@ final class BackupCommand implements Runnable {
         @Mixin
         Options options;
 
+        @Mixin
+        dev.bulwark.cli.options.OutputOptions output;
+
         @Override
         public Integer call() {
             BulwarkCommand root = top(spec);
             PrintWriter out = spec.commandLine().getOut();
             BackupSettings s = options.settings(root, null, null);
             java.util.List<Backups.Backup> all = options.backups(root, s, Listener.SILENT).list();
+            if (output.json()) {
+                Json.print(out, Json.obj("dir", s.dir().toString(), "backups", all.stream().map(b -> {
+                    BackupManifest m = b.manifest();
+                    BackupManifest.Verification v = m.verification();
+                    return Json.obj("name", b.name(), "createdAt", Json.when(m.createdAt()), "database", m.database(),
+                            "migrationVersion", m.migrationVersion(), "tables", m.data().tables().size(), "rows", m.rows(),
+                            "bytes", m.bytes(), "encrypted", m.encrypted(), "sha256", m.sha256(),
+                            "verification", v == null ? null : Json.obj("ok", v.ok(), "level", String.valueOf(v.level()),
+                                    "at", Json.when(v.at())));
+                }).toList()));
+                return ExitCodes.OK;
+            }
             if (all.isEmpty()) {
                 out.println("No backups in " + s.dir() + "; make one with 'bulwark backup create'.");
                 return ExitCodes.OK;

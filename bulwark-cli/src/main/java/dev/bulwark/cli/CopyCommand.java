@@ -83,9 +83,14 @@ final class CopyCommand implements Callable<Integer> {
             description = "bar (a progress bar on the terminal), lines (plain lines), or auto (bar on a terminal).")
     String progress;
 
+    @Mixin
+    dev.bulwark.cli.options.OutputOptions output;
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        boolean json = output.json();
+        // with -o json, stdout carries the JSON alone: the progress lines go to stderr
+        PrintWriter out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ConnectionSpec source = resolve(from, "--from");
         ConnectionSpec target = resolve(to, "--to");
@@ -103,7 +108,19 @@ final class CopyCommand implements Callable<Integer> {
         try (CopyProgress listener = new CopyProgress(out, err, bar ? System.err : null)) {
             r = new Copier(source, target, options, listener).run();
         }
-        render(out, r);
+        if (json) {
+            Json.print(spec.commandLine().getOut(), Json.obj("source", source.masked(), "target", target.masked(), "jobs", jobs,
+                    "schemaOnly", schemaOnly, "dataOnly", dataOnly, "levels", r.levels(), "rows", r.rows(), "bytes", r.bytes(),
+                    "tables", r.tables().stream().map(t -> Json.obj("table", t.table().toString(), "level", t.level(),
+                            "rows", t.rows(), "bytes", t.bytes(), "binary", t.binary(), "units", t.units(),
+                            "resumed", t.resumed())).toList(),
+                    "timeMs", Json.obj("schema", r.schemaTime(), "data", r.dataTime(), "postData", r.postDataTime(),
+                            "verify", r.verifyTime(), "total", r.total()),
+                    "verified", r.verified(), "ok", r.ok(),
+                    "problems", r.problems().stream().map(p -> Json.obj("object", p.object(), "detail", p.detail())).toList()));
+        } else {
+            render(out, r);
+        }
         return r.ok() ? ExitCodes.OK : ExitCodes.FINDINGS;
     }
 

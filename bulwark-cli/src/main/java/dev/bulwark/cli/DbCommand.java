@@ -66,9 +66,19 @@ final class DbCommand implements Runnable {
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = {"Say whether it runs, where, and on which port.", "Exits 1 when it is stopped."})
     static final class Status extends Sub {
+        @picocli.CommandLine.Mixin
+        dev.bulwark.cli.options.OutputOptions output;
+
         @Override
         public Integer call() {
             EmbeddedStatus s = EmbeddedServer.status(project());
+            if (output.json()) {
+                Json.print(out(), Json.obj("running", s.running(), "pid", s.running() ? s.pid() : null,
+                        "port", s.port() > 0 ? s.port() : null, "version", s.version(),
+                        "dataDir", s.dataDir() == null ? null : s.dataDir().toString(), "persistent", s.persistent(),
+                        "url", s.port() > 0 ? EmbeddedServer.url(project()) : null));
+                return s.running() ? ExitCodes.OK : ExitCodes.FINDINGS;
+            }
             if (s.running()) {
                 out().println("running: PostgreSQL " + s.version() + ", pid " + s.pid() + ", port " + s.port() + ", data " + s.dataDir()
                         + (s.persistent() ? " (started with 'bulwark db start')" : ""));

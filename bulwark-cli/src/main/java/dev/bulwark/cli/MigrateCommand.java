@@ -20,8 +20,21 @@ final class MigrateCommand extends StatementCommand {
     @Option(names = "--out-of-order", description = "Apply pending migrations that sort before applied ones instead of refusing.")
     boolean outOfOrder;
 
+    @picocli.CommandLine.Mixin
+    dev.bulwark.cli.options.OutputOptions output;
+
+    @Override
+    boolean progressToStderr() {
+        return output.json();
+    }
+
     @Override
     int run(Bulwark b) {
+        if (output.json()) {
+            MigrateResult r = b.migrate(to, dryRun, outOfOrder);
+            Json.print(out(), MigrateJson.of(b, r, dryRun));
+            return ExitCodes.OK;
+        }
         // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
         out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
         MigrateResult r = b.migrate(to, dryRun, outOfOrder);

@@ -19,8 +19,21 @@ final class RollbackCommand extends StatementCommand {
     @Option(names = "--dry-run", description = "Print what would run and change nothing.")
     boolean dryRun;
 
+    @picocli.CommandLine.Mixin
+    dev.bulwark.cli.options.OutputOptions output;
+
+    @Override
+    boolean progressToStderr() {
+        return output.json();
+    }
+
     @Override
     int run(Bulwark b) {
+        if (output.json()) {
+            MigrateResult r = b.rollback(steps, to, dryRun);
+            Json.print(out(), MigrateJson.of(b, r, dryRun));
+            return ExitCodes.OK;
+        }
         // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
         out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
         MigrateResult r = b.rollback(steps, to, dryRun);
