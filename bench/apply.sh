@@ -28,7 +28,7 @@ psql -q -X "$url" -c "CREATE DATABASE bench_bulwark" -c "CREATE DATABASE bench_p
 ms() { date +%s%3N; }
 
 t0=$(ms)
-"$here/bulwark" -C "$work" migrate --url "$base/bench_bulwark" --dir "$work/migrations" --format flyway >/dev/null
+"$here/bulwark" -C "$work" migrate --url "$base/bench_bulwark" --dir "$work/migrations" --migration-format flyway >/dev/null
 t1=$(ms)
 for i in $(seq 1 "$n"); do
   psql -q -X -v ON_ERROR_STOP=1 -1 -f "$work/migrations/V${i}__step_${i}.sql" "$base/bench_psql" >/dev/null

@@ -34,14 +34,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"The migration-safety report a reviewer writes by hand: executive summary,",
-                "risk matrix, the migration chain (heads, branches, broken files), rollback",
-                "coverage, every finding with its safe rewrite, cascade chains and blast",
-                "radius, data criticality, committed credentials and unsafe settings, and an",
-                "action plan for now / this week / this month.",
-                "Needs no database. --url also reads the live database's sizes and row",
-                "estimates (read-only); --trace rehearses every migration on the embedded",
-                "server. Exits 1 when a problem's risk is at or above --fail-on."})
+        description = {"Write a migration-safety audit report.",
+                "The report a reviewer writes by hand.",
+                "Executive summary, risk matrix, the migration chain (heads, branches, broken files), rollback coverage,"
+                        + " every finding with its safe rewrite, cascade chains and blast radius, data criticality, committed"
+                        + " credentials and unsafe settings, and an action plan for now / this week / this month.",
+                "Needs no database. --url also reads the live database's sizes and row estimates (read-only); --trace"
+                        + " rehearses every migration on the embedded server. Exits 1 when a problem's risk is at or above"
+                        + " --fail-on."})
 final class AuditCommand implements Callable<Integer> {
     @ParentCommand
     BulwarkCommand root;

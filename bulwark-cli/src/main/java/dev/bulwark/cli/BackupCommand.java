@@ -11,6 +11,7 @@ import dev.bulwark.backup.Backups;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.PgTools;
+import dev.bulwark.cli.options.PgBinOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,9 +27,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = {"Backups with pg_dump, a JSON manifest each (row counts, fingerprints, SHA-256), optional",
-                "AES-256-GCM encryption, verification by a real restore, and a restore that never touches the",
-                "target until the restored copy matches the manifest. Backups go to .bulwark/backups (owner-only)."},
+        description = {"Make, list, verify, restore and prune backups.",
+                "Backups with pg_dump, a JSON manifest each (row counts, fingerprints, SHA-256), optional AES-256-GCM"
+                        + " encryption, verification by a real restore, and a restore that never touches the target until"
+                        + " the restored copy matches the manifest. Backups go to .bulwark/backups (owner-only)."},
         subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class,
                 BackupCommand.Restore.class, BackupCommand.Prune.class})
 final class BackupCommand implements Runnable {
@@ -50,8 +52,8 @@ final class BackupCommand implements Runnable {
         @Option(names = "--backup-dir", paramLabel = "DIR", description = "Backup folder (default: [backup] dir, else .bulwark/backups).")
         Path dir;
 
-        @Option(names = "--pg-bin", paramLabel = "DIR", description = "Folder holding pg_dump and pg_restore (default: PATH, then /usr/lib/postgresql/*/bin).")
-        Path pgBin;
+        @Mixin
+        PgBinOptions pgTools;
 
         @Option(names = "--key-env", paramLabel = "VAR", description = "Environment variable holding the encryption key (default BULWARK_BACKUP_KEY).")
         String keyEnv;
@@ -62,7 +64,7 @@ final class BackupCommand implements Runnable {
         BackupSettings settings(BulwarkCommand root, Boolean encrypt, Integer jobs) {
             Path wd = root.workingDir;
             return BackupSettings.load(root.projectDir()).with(dir == null ? null : wd.resolve(dir), encrypt, keyEnv,
-                    keyFile == null ? null : wd.resolve(keyFile), jobs, pgBin == null ? null : wd.resolve(pgBin));
+                    keyFile == null ? null : wd.resolve(keyFile), jobs, pgTools.pgBin == null ? null : wd.resolve(pgTools.pgBin));
         }
 
         Backups backups(BulwarkCommand root, BackupSettings s, Listener listener) {
@@ -83,8 +85,9 @@ final class BackupCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Dump the database (pg_dump custom format; --jobs N: folder format) with its manifest.",
-                    "Row counts and fingerprints come from the same snapshot as the dump."})
+            description = {"Dump the database with its manifest.",
+                    "pg_dump's custom format (--jobs N: its folder format). Row counts and fingerprints come from the same"
+                            + " snapshot as the dump."})
     static final class Create extends DatabaseCommand {
         @Mixin
         Options options;
@@ -112,7 +115,8 @@ final class BackupCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every backup, newest first, with its manifest facts and verification state.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = {"List the backups.",
+            "Every backup, newest first, with its manifest facts and verification state."})
     static final class ListBackups implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -120,12 +124,27 @@ final class BackupCommand implements Runnable {
         @Mixin
         Options options;
 
+        @Mixin
+        dev.bulwark.cli.options.OutputOptions output;
+
         @Override
         public Integer call() {
             BulwarkCommand root = top(spec);
             PrintWriter out = spec.commandLine().getOut();
             BackupSettings s = options.settings(root, null, null);
             java.util.List<Backups.Backup> all = options.backups(root, s, Listener.SILENT).list();
+            if (output.json()) {
+                Json.print(out, Json.obj("dir", s.dir().toString(), "backups", all.stream().map(b -> {
+                    BackupManifest m = b.manifest();
+                    BackupManifest.Verification v = m.verification();
+                    return Json.obj("name", b.name(), "createdAt", Json.when(m.createdAt()), "database", m.database(),
+                            "migrationVersion", m.migrationVersion(), "tables", m.data().tables().size(), "rows", m.rows(),
+                            "bytes", m.bytes(), "encrypted", m.encrypted(), "sha256", m.sha256(),
+                            "verification", v == null ? null : Json.obj("ok", v.ok(), "level", String.valueOf(v.level()),
+                                    "at", Json.when(v.at())));
+                }).toList()));
+                return ExitCodes.OK;
+            }
             if (all.isEmpty()) {
                 out.println("No backups in " + s.dir() + "; make one with 'bulwark backup create'.");
                 return ExitCodes.OK;
@@ -147,8 +166,9 @@ final class BackupCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Check a backup: SHA-256, decryption of every chunk, pg_restore --list; with --drill, restore it",
-                    "into a scratch database and compare row counts and fingerprints with the manifest. Exits 1 when it fails."})
+            description = {"Check that a backup can be restored.",
+                    "SHA-256, decryption of every chunk, pg_restore --list; with --drill, restore it into a scratch database"
+                            + " and compare row counts and fingerprints with the manifest. Exits 1 when it fails."})
     static final class Verify extends DatabaseCommand {
         @Mixin
         Options options;
@@ -177,11 +197,11 @@ final class BackupCommand implements Runnable {
     }
 
     @Command(name = "restore", mixinStandardHelpOptions = true,
-            description = {"Restore a backup into the target database (--url, …), or into a new database (--new-db).",
-                    "The file is checked whole first; it is restored into a new database, compared with the manifest,",
-                    "and only then swapped in; the previous database is kept, renamed. A safety backup of the target is",
-                    "taken first unless --no-safety-backup."})
-    static final class Restore extends DatabaseCommand {
+            description = {"Restore a backup into the target or a new database.",
+                    "The file is checked whole first; it is restored into a new database (--new-db: that one), compared"
+                            + " with the manifest, and only then swapped in; the previous database is kept, renamed. A safety"
+                            + " backup of the target is taken first unless --no-safety-backup."})
+    static final class Restore extends StatementCommand {
         @Mixin
         Options options;
 
@@ -221,8 +241,9 @@ final class BackupCommand implements Runnable {
     }
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = {"Delete backups older than --max-age (default 30 days), keeping at least --keep (default 3)",
-                    "and always the newest verified backup."})
+            description = {"Delete old backups.",
+                    "Deletes backups older than --max-age (default 30 days), keeping at least --keep (default 3) and always"
+                            + " the newest verified backup."})
     static final class Prune implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;

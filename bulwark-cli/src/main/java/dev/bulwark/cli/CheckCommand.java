@@ -1,7 +1,6 @@
 package dev.bulwark.cli;
 
 import dev.bulwark.Bulwark;
-import dev.bulwark.BulwarkException;
 import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.Backups;
 import dev.bulwark.catalog.CatalogJson;
@@ -10,27 +9,32 @@ import dev.bulwark.deploy.DeploySettings;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.pg.PgTools;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import dev.bulwark.cli.options.OutputOptions;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Preflight checks before a deploy, all of them, each with its measured value, threshold and fix:",
-                "connectivity, server version, migration set, failed migrations, privileges, recent backup, long queries,",
-                "idle transactions, locks on the tables the pending migrations touch, disk space, replication lag,",
-                "connection headroom, transaction ID wraparound. Thresholds: [deploy] in bulwark.toml.",
+        description = {"Run a deploy's preflight checks; change nothing.",
+                "Each check with its measured value, threshold and fix: connectivity, server version, migration set,"
+                        + " failed migrations, privileges, recent backup, long queries, idle transactions, locks on the"
+                        + " tables the pending migrations touch, disk space, replication lag, connection headroom,"
+                        + " transaction ID wraparound. Thresholds: [deploy] in bulwark.toml.",
                 "Exits 1 when a check fails (warnings exit 0)."})
 final class CheckCommand extends DatabaseCommand {
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default text).")
-    String output;
+    @Mixin
+    OutputOptions output;
+
+    @Override
+    boolean progressToStderr() {
+        return output.json();
+    }
 
     @Override
     int run(Bulwark b) {
-        if (!output.equals("text") && !output.equals("json")) {
-            throw BulwarkException.usage("--output " + output + " is not a check format", "use text or json");
-        }
+        boolean json = output.json();
         BackupSettings bs = BackupSettings.load(root.projectDir());
         Backups backups = new Backups(bs.dir(), new PgTools(bs.pgBin(), root.env), b.config().historySchema(), Listener.SILENT);
         CheckResult.Report r = b.check(DeploySettings.load(root.projectDir()), backups);
-        if (output.equals("json")) {
+        if (json) {
             out().println(CatalogJson.write(r));
         } else {
             out().println("Database:   " + b.targetDescription());

@@ -7,7 +7,9 @@ import dev.bulwark.copy.CopyResult;
 import dev.bulwark.copy.TablePatterns;
 import dev.bulwark.pg.ConnectionResolver;
 import dev.bulwark.pg.ConnectionSpec;
+import dev.bulwark.cli.options.PgBinOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -21,11 +23,12 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "copy", mixinStandardHelpOptions = true,
-        description = {"Copy a database to another server: schema (pg_dump's pre-data section), then rows by binary COPY",
-                "streamed through Bulwark by N workers in one snapshot, tables in foreign-key order and big ones in",
-                "primary-key ranges, each table's indexes as soon as its rows are in, foreign keys last (NOT VALID,",
-                "then validated), sequences set to the source's values. Then verifies: schema, row counts and",
-                "fingerprints per key range, orphans, sequences. Exits 1 naming the table and range that differ.",
+        description = {"Copy a database to another server and verify the copy.",
+                "Schema (pg_dump's pre-data section), then rows by binary COPY streamed through Bulwark by N workers in"
+                        + " one snapshot, tables in foreign-key order and big ones in primary-key ranges, each table's"
+                        + " indexes as soon as its rows are in, foreign keys last (NOT VALID, then validated), sequences set"
+                        + " to the source's values. Then verifies: schema, row counts and fingerprints per key range,"
+                        + " orphans, sequences. Exits 1 naming the table and range that differ.",
                 "Interrupted? Rerun with --resume: finished tables and ranges are kept, nothing is loaded twice."})
 final class CopyCommand implements Callable<Integer> {
     @ParentCommand
@@ -73,21 +76,26 @@ final class CopyCommand implements Callable<Integer> {
             description = "Rows per verification chunk: a difference is reported as such a key range (default ${DEFAULT-VALUE}).")
     long chunkRows;
 
-    @Option(names = "--pg-dump", paramLabel = "PATH", description = "The pg_dump to use (default: the first on PATH).")
-    Path pgDump;
+    @Mixin
+    PgBinOptions pgTools;
 
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
             description = "bar (a progress bar on the terminal), lines (plain lines), or auto (bar on a terminal).")
     String progress;
 
+    @Mixin
+    dev.bulwark.cli.options.OutputOptions output;
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        boolean json = output.json();
+        // with -o json, stdout carries the JSON alone: the progress lines go to stderr
+        PrintWriter out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ConnectionSpec source = resolve(from, "--from");
         ConnectionSpec target = resolve(to, "--to");
         CopyOptions options = new CopyOptions(jobs, schemaOnly, dataOnly, new TablePatterns(tables, exclude), resume, verify,
-                splitRows, chunkRows, pgDump == null ? null : root.workingDir.resolve(pgDump));
+                splitRows, chunkRows, pgTools.pgBin == null ? null : root.workingDir.resolve(pgTools.pgBin).resolve("pg_dump"));
         boolean bar = switch (progress.toLowerCase(Locale.ROOT)) {
             case "bar" -> true;
             case "lines" -> false;
@@ -100,7 +108,19 @@ final class CopyCommand implements Callable<Integer> {
         try (CopyProgress listener = new CopyProgress(out, err, bar ? System.err : null)) {
             r = new Copier(source, target, options, listener).run();
         }
-        render(out, r);
+        if (json) {
+            Json.print(spec.commandLine().getOut(), Json.obj("source", source.masked(), "target", target.masked(), "jobs", jobs,
+                    "schemaOnly", schemaOnly, "dataOnly", dataOnly, "levels", r.levels(), "rows", r.rows(), "bytes", r.bytes(),
+                    "tables", r.tables().stream().map(t -> Json.obj("table", t.table().toString(), "level", t.level(),
+                            "rows", t.rows(), "bytes", t.bytes(), "binary", t.binary(), "units", t.units(),
+                            "resumed", t.resumed())).toList(),
+                    "timeMs", Json.obj("schema", r.schemaTime(), "data", r.dataTime(), "postData", r.postDataTime(),
+                            "verify", r.verifyTime(), "total", r.total()),
+                    "verified", r.verified(), "ok", r.ok(),
+                    "problems", r.problems().stream().map(p -> Json.obj("object", p.object(), "detail", p.detail())).toList()));
+        } else {
+            render(out, r);
+        }
         return r.ok() ? ExitCodes.OK : ExitCodes.FINDINGS;
     }
 

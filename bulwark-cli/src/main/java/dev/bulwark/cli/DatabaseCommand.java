@@ -33,9 +33,6 @@ abstract class DatabaseCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Mixin
-    TimeoutOptions timeouts;
-
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
@@ -52,11 +49,20 @@ abstract class DatabaseCommand implements Callable<Integer> {
         if (project.format != null) {
             c = c.withFormat(MigrationFormat.fromId(project.format));
         }
+        TimeoutOptions timeouts = timeouts();
+        if (timeouts == null) {
+            return c;
+        }
         return c.withTimeouts(
                 timeouts.lockTimeout == null ? null : Durations.parseTimeout(timeouts.lockTimeout, "--lock-timeout"),
                 timeouts.statementTimeout == null ? null : Durations.parseTimeout(timeouts.statementTimeout, "--statement-timeout"),
                 timeouts.lockRetryBudget == null ? null : Durations.parse(timeouts.lockRetryBudget, "--lock-retry-budget"),
                 timeouts.lockWait == null ? null : Durations.parse(timeouts.lockWait, "--lock-wait"));
+    }
+
+    /** Lock and statement timeouts: null on commands that run no statements of the user's (status, history, check…). */
+    TimeoutOptions timeouts() {
+        return null;
     }
 
     /** The configured database, or empty for the embedded default. */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "db", mixinStandardHelpOptions = true,
         description = {"Manage the project's embedded PostgreSQL.",
-                "Its data is in .bulwark/pgdata. To use psql on it:",
+                "Its data is in .bulwark/pgdata. To use psql on it (db url starts it when it is stopped):",
                 "  psql \"$(bulwark db url)\""},
         subcommands = {DbCommand.Start.class, DbCommand.Stop.class, DbCommand.Status.class, DbCommand.Url.class})
 final class DbCommand implements Runnable {
@@ -64,11 +64,21 @@ final class DbCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Say whether it runs, where, and on which port. Exits 1 when stopped.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = {"Say whether it runs, where, and on which port.", "Exits 1 when it is stopped."})
     static final class Status extends Sub {
+        @picocli.CommandLine.Mixin
+        dev.bulwark.cli.options.OutputOptions output;
+
         @Override
         public Integer call() {
             EmbeddedStatus s = EmbeddedServer.status(project());
+            if (output.json()) {
+                Json.print(out(), Json.obj("running", s.running(), "pid", s.running() ? s.pid() : null,
+                        "port", s.port() > 0 ? s.port() : null, "version", s.version(),
+                        "dataDir", s.dataDir() == null ? null : s.dataDir().toString(), "persistent", s.persistent(),
+                        "url", s.port() > 0 ? EmbeddedServer.url(project()) : null));
+                return s.running() ? ExitCodes.OK : ExitCodes.FINDINGS;
+            }
             if (s.running()) {
                 out().println("running: PostgreSQL " + s.version() + ", pid " + s.pid() + ", port " + s.port() + ", data " + s.dataDir()
                         + (s.persistent() ? " (started with 'bulwark db start')" : ""));
@@ -79,10 +89,19 @@ final class DbCommand implements Runnable {
         }
     }
 
-    @Command(name = "url", mixinStandardHelpOptions = true, description = "Print its connection URL (postgresql://…) for psql.")
+    @Command(name = "url", mixinStandardHelpOptions = true, description = {"Print its URL for psql (starts it when stopped).",
+            "Prints postgresql://postgres@127.0.0.1:PORT/bulwark. A stopped server is started and kept running (as 'bulwark db"
+                    + " start' does; standard error says so) so that psql \"$(bulwark db url)\" works as written."})
     static final class Url extends Sub {
         @Override
         public Integer call() {
+            // a URL of a stopped server would send psql "$(bulwark db url)" to a refused connection: start it instead
+            if (!EmbeddedServer.status(project()).running()) {
+                EmbeddedStatus s = EmbeddedServer.startPersistent(project());
+                spec.commandLine().getErr().println("bulwark: started the embedded PostgreSQL " + s.version() + " on port " + s.port()
+                        + "; it keeps running until 'bulwark db stop'");
+                spec.commandLine().getErr().flush();
+            }
             out().println(EmbeddedServer.url(project()));
             return ExitCodes.OK;
         }

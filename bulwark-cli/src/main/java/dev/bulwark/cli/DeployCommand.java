@@ -19,13 +19,14 @@ import java.util.HashSet;
 import java.util.List;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = {"Deploy pending migrations safely: preflight checks, a verified backup, snapshots of the data",
-                "destructive statements remove, apply under lock timeouts, verify (integrity, checks/, fingerprints of every",
-                "table the migrations do not declare they change), optional health probe. If a stage fails or",
-                "--max-duration passes, it rolls back (downs, snapshot restores; a full restore only with --allow-restore)",
-                "and verifies again. Reports: .bulwark/reports/<deploy>.json and .md, and the bulwark_audit table.",
+        description = {"Deploy pending migrations; roll back if anything fails.",
+                "Preflight checks, a verified backup, snapshots of the data destructive statements remove, apply under"
+                        + " lock timeouts, verify (integrity, checks/, fingerprints of every table the migrations do not"
+                        + " declare they change), optional health probe. If a stage fails or --max-duration passes, it"
+                        + " rolls back (downs, snapshot restores; a full restore only with --allow-restore) and verifies"
+                        + " again. Reports: .bulwark/reports/<deploy>.json and .md, and the bulwark_audit table.",
                 "Exits 0 deployed, 1 refused by preflight (nothing changed), 4 rolled back, 5 NOT rolled back."})
-final class DeployCommand extends DatabaseCommand {
+final class DeployCommand extends StatementCommand {
     @Mixin
     BackupCommand.Options backupOptions;
 
@@ -57,8 +58,8 @@ final class DeployCommand extends DatabaseCommand {
     List<String> expectChange = new ArrayList<>();
 
     @Option(names = "--exec", paramLabel = "COMMAND",
-            description = {"Run another tool's migrations as the apply stage (alembic upgrade head, prisma migrate deploy…):",
-                    "it gets PGOPTIONS with Bulwark's lock and statement timeouts, PG* variables and DATABASE_URL."})
+            description = "Run another tool's migrations as the apply stage (alembic upgrade head, prisma migrate deploy…):"
+                    + " it gets PGOPTIONS with Bulwark's lock and statement timeouts, PG* variables and DATABASE_URL.")
     String exec;
 
     @Option(names = "--exec-rollback", paramLabel = "COMMAND", description = "That tool's undo command (alembic downgrade <rev>…); else only the backup can undo it.")

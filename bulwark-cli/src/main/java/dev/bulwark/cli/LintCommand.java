@@ -45,10 +45,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "lint", mixinStandardHelpOptions = true,
-        description = {"Find the dangerous migration before it runs, with no database.",
-                "Locks, rewrites, data loss, cascades, broken",
-                "revision graphs, committed passwords. Needs no database. Exits 1 when a finding is at or above",
-                "--fail-on."})
+        description = {"Find dangerous migrations before they run (no database).",
+                "Locks, rewrites, data loss, cascades, broken revision graphs, committed passwords."
+                        + " Needs no database. Exits 1 when a finding is at or above --fail-on."})
 final class LintCommand implements Callable<Integer> {
     @ParentCommand
     BulwarkCommand root;
@@ -60,8 +59,8 @@ final class LintCommand implements Callable<Integer> {
             description = "Migration folders to lint (default: [migrations] dir in bulwark.toml, else ./migrations).")
     List<Path> paths;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: text, json, sarif, junit, github (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output format: text, json, sarif, junit, github (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--migration-format", paramLabel = "LAYOUT",
@@ -76,20 +75,20 @@ final class LintCommand implements Callable<Integer> {
             description = "PostgreSQL major version the migrations run on (default: [lint] pg_version, else 15).")
     Integer pgVersion;
 
-    @Option(names = "--fix", description = {"Rewrite the mechanical cases in place (CONCURRENTLY, NOT VALID + VALIDATE,",
-            "the CHECK sequence for SET NOT NULL), then lint again."})
+    @Option(names = "--fix", description = "Rewrite the mechanical cases in place (CONCURRENTLY, NOT VALID + VALIDATE,"
+            + " the CHECK sequence for SET NOT NULL), then lint again.")
     boolean fix;
 
     @Option(names = "--render-cmd", paramLabel = "COMMAND",
-            description = {"Lint exactly the SQL this command prints, e.g. \"alembic upgrade head --sql\" or",
-                    "\"npx prisma migrate diff --from-migrations prisma/migrations --to-schema-datamodel prisma/schema.prisma --script\"."})
+            description = "Lint exactly the SQL this command prints, e.g. \"alembic upgrade head --sql\" or"
+                    + " \"npx prisma migrate diff --from-migrations prisma/migrations --to-schema-datamodel prisma/schema.prisma --script\".")
     String renderCmd;
 
     @Option(names = "--url", paramLabel = "URL",
-            description = {"Also read the target database (read only): which migrations it applied (out-of-order,",
-                    "edited-after-apply), its PostgreSQL version, and its table sizes: a lock finding on a table of a",
-                    "gigabyte or more becomes an error, one on a table under 10 MB is lowered a level.",
-                    "Without it lint needs no database."})
+            description = "Also read the target database (read only): which migrations it applied (out-of-order,"
+                    + " edited-after-apply), its PostgreSQL version, and its table sizes: a lock finding on a table of a"
+                    + " gigabyte or more becomes an error, one on a table under 10 MB is lowered a level."
+                    + " Without it lint needs no database.")
     String url;
 
     @Option(names = "--list-rules", description = "List the rules with their default severity and exit.")
@@ -211,14 +210,13 @@ final class LintCommand implements Callable<Integer> {
         Path base = root.workingDir;
         switch (format.toLowerCase(Locale.ROOT)) {
             // Color only on a terminal: CI logs and files get plain text.
-            case "text" -> new TextRenderer(base, System.console() != null && !root.env.containsKey("NO_COLOR")
-                    && !"dumb".equals(root.env.get("TERM"))).render(result, out);
+            case "text" -> new TextRenderer(base, Color.enabled(root.env, root.noColor)).render(result, out);
             case "json" -> new JsonRenderer(base).render(result, out);
             case "sarif" -> new SarifRenderer(base, version()).render(result, out);
             case "junit" -> new JunitRenderer(base, threshold).render(result, out);
             case "github" -> new GithubRenderer(base).render(result, out);
             default -> throw BulwarkException.usage("unknown output format '" + format + "'",
-                    "use one of: text, json, sarif, junit, github");
+                    "use -o with one of: text, json, sarif, junit, github");
         }
     }
 

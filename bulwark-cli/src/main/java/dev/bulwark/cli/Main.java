@@ -20,8 +20,17 @@ public final class Main {
 
     /** Runs one command line; tests call this with their own writers, environment and working folder. */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDir) {
+        CommandLine cl = commandLine(out, err, env, workingDir, java.util.Arrays.asList(args).contains("--no-color"));
+        return cl.execute(args);
+    }
+
+    /** The command tree with Bulwark's handlers; help is laid out at the terminal's width, in colour only on a terminal. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDir, boolean noColor) {
         BulwarkCommand root = new BulwarkCommand(env, workingDir);
         CommandLine cl = new CommandLine(root);
+        cl.setUsageHelpAutoWidth(true);
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(
+                Color.enabled(env, noColor) ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -33,6 +42,6 @@ public final class Main {
             return ExitCodes.USAGE;
         });
         cl.setExitCodeExceptionMapper(e -> ExitCodes.DATABASE);
-        return cl.execute(args);
+        return cl;
     }
 }

@@ -8,10 +8,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Apply pending migrations, each in its own transaction, under lock_timeout with retries.",
-                "Statements PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY …) run alone;",
-                "a failed non-transactional migration resumes at the failed statement next time."})
-final class MigrateCommand extends DatabaseCommand {
+        description = {"Apply pending migrations.",
+                "Each migration runs in its own transaction, under lock_timeout with retries. Statements PostgreSQL refuses"
+                        + " in a transaction (CREATE INDEX CONCURRENTLY …) run alone; a failed non-transactional migration"
+                        + " resumes at the failed statement next time."})
+final class MigrateCommand extends StatementCommand {
     @Option(names = "--to", paramLabel = "VERSION", description = "Stop after this version.")
     String to;
 
@@ -24,9 +25,22 @@ final class MigrateCommand extends DatabaseCommand {
     @Mixin
     ResumeOptions resume;
 
+    @picocli.CommandLine.Mixin
+    dev.bulwark.cli.options.OutputOptions output;
+
+    @Override
+    boolean progressToStderr() {
+        return output.json();
+    }
+
     @Override
     int run(Bulwark b) {
         b.onUncertainStep(resume.resolver(out()));
+        if (output.json()) {
+            MigrateResult r = b.migrate(to, dryRun, outOfOrder);
+            Json.print(out(), MigrateJson.of(b, r, dryRun));
+            return ExitCodes.OK;
+        }
         // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
         out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
         MigrateResult r = b.migrate(to, dryRun, outOfOrder);

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "new", mixinStandardHelpOptions = true,
-        description = "Write a new migration with both an up and a down section, in the folder's format.")
+        description = {"Write a new migration.",
+                "The new file has both an up and a down section, in the folder's format."})
 final class NewCommand implements Callable<Integer> {
     @ParentCommand
     BulwarkCommand root;

@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = {"Revert the last migrations with their downs.",
-                "Runs downs in reverse order. Refuses, before touching anything, when a migration in range has no down",
-                "(or an empty one), or when a migration above it is half applied or its file is missing."})
-final class RollbackCommand extends DatabaseCommand {
+                "Runs downs in reverse order. Refuses, before touching anything, when a migration in range has no down"
+                        + " (or an empty one), or when a migration above it is half applied or its file is missing."})
+final class RollbackCommand extends StatementCommand {
     @Option(names = "--steps", paramLabel = "N", description = "How many migrations to revert (default 1).")
     Integer steps;
 
@@ -24,9 +24,22 @@ final class RollbackCommand extends DatabaseCommand {
     @Mixin
     ResumeOptions resume;
 
+    @picocli.CommandLine.Mixin
+    dev.bulwark.cli.options.OutputOptions output;
+
+    @Override
+    boolean progressToStderr() {
+        return output.json();
+    }
+
     @Override
     int run(Bulwark b) {
         b.onUncertainStep(resume.resolver(out()));
+        if (output.json()) {
+            MigrateResult r = b.rollback(steps, to, dryRun);
+            Json.print(out(), MigrateJson.of(b, r, dryRun));
+            return ExitCodes.OK;
+        }
         // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
         out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
         MigrateResult r = b.rollback(steps, to, dryRun);

@@ -16,8 +16,9 @@ import java.time.Duration;
 import java.util.List;
 
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
-        description = {"List the snapshots deploys took of data that destructive statements removed (the bulwark_snapshots",
-                "schema, or --snapshot-dir), and prune those older than the retention window (default 7 days)."})
+        description = {"List or prune the data snapshots deploys took.",
+                "Deploys snapshot the data destructive statements remove (in the bulwark_snapshots schema, or"
+                        + " --snapshot-dir). --prune deletes those older than the retention window (default 7 days)."})
 final class SnapshotsCommand extends DatabaseCommand {
     @Option(names = "--snapshot-dir", paramLabel = "DIR", description = "Snapshots written as files here (default: the bulwark_snapshots schema).")
     Path snapshotDir;
@@ -31,8 +32,23 @@ final class SnapshotsCommand extends DatabaseCommand {
     @Option(names = "--dry-run", description = "With --prune: say what would be deleted.")
     boolean dryRun;
 
+    @picocli.CommandLine.Mixin
+    dev.bulwark.cli.options.OutputOptions output;
+
+    @Override
+    boolean progressToStderr() {
+        return output.json();
+    }
+
+    private static java.util.Map<String, Object> json(Snapshots.Snapshot x) {
+        return Json.obj("id", x.id(), "deployId", x.deployId(), "migration", x.migration(), "statement", x.kind().label(),
+                "table", x.table().toString(), "rows", x.rows(), "createdAt", Json.when(x.createdAt()),
+                "restoredAt", Json.when(x.restoredAt()), "location", x.location());
+    }
+
     @Override
     int run(Bulwark b) {
+        boolean json = output.json();
         DeploySettings s = DeploySettings.load(root.projectDir());
         Path dir = snapshotDir != null ? root.workingDir.resolve(snapshotDir) : s.snapshotDir();
         Snapshots snapshots = new Snapshots(dir);
@@ -40,12 +56,22 @@ final class SnapshotsCommand extends DatabaseCommand {
             if (prune) {
                 Duration keep = olderThan == null ? s.snapshotRetention() : Durations.parse(olderThan, "--older-than");
                 List<Snapshots.Snapshot> gone = snapshots.prune(c, keep, dryRun);
+                if (json) {
+                    Json.print(out(), Json.obj("pruned", true, "dryRun", dryRun, "olderThan", Durations.human(keep),
+                            "snapshots", gone.stream().map(SnapshotsCommand::json).toList()));
+                    return ExitCodes.OK;
+                }
                 gone.forEach(x -> out().println((dryRun ? "would delete " : "deleted ") + x.id() + " (" + x.kind().label() + " " + x.table()
                         + ", " + x.rows() + " rows, " + BackupCommand.WHEN.format(x.createdAt()) + ")"));
                 out().println((dryRun ? "Would delete " : "Deleted ") + gone.size() + " snapshot(s) older than " + Durations.human(keep) + ".");
                 return ExitCodes.OK;
             }
             List<Snapshots.Snapshot> all = snapshots.list(c);
+            if (json) {
+                Json.print(out(), Json.obj("pruned", false, "dryRun", false, "olderThan", null,
+                        "snapshots", all.stream().map(SnapshotsCommand::json).toList()));
+                return ExitCodes.OK;
+            }
             if (all.isEmpty()) {
                 out().println("No snapshots" + (dir != null ? " in " + dir : " in schema " + Snapshots.SCHEMA) + ".");
                 return ExitCodes.OK;

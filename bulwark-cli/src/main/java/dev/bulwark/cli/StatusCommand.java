@@ -14,14 +14,37 @@ import java.util.stream.Collectors;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show every migration and its state.",
-                "States: applied, baseline, pending, out of order, outdated (repeatable), failed, running, edited after apply,",
-                "file missing. Exits 1 when a migration is failed, edited or missing."})
+                "States: applied, baseline, pending, out of order, outdated (repeatable), failed, running, edited after apply,"
+                        + " file missing. Exits 1 when a migration is failed, edited or missing."})
 final class StatusCommand extends DatabaseCommand {
+    @picocli.CommandLine.Mixin
+    dev.bulwark.cli.options.OutputOptions output;
+
+    @Override
+    boolean progressToStderr() {
+        return output.json();
+    }
+
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     @Override
     int run(Bulwark b) {
         List<MigrationStatus> states = b.status();
+        boolean bad = states.stream().anyMatch(s -> s.state() == MigrationState.FAILED || s.state() == MigrationState.EDITED
+                || s.state() == MigrationState.MISSING);
+        if (output.json()) {
+            Json.print(out(), Json.obj("database", b.targetDescription(), "migrationsDir", rel(b.config().migrationsDir()),
+                    "format", b.migrations().format().id(),
+                    "migrations", states.stream().map(s -> Json.obj("version", s.id(), "description", s.description(),
+                            "state", s.state().label(),
+                            "appliedAt", s.last() != null && s.state().isApplied() ? Json.when(s.last().startedAt()) : null,
+                            "recordedBy", s.recordedBy(), "hasDown", s.migration() != null && s.migration().hasDown(),
+                            "note", s.detail())).toList(),
+                    "counts", states.stream().collect(Collectors.groupingBy(s -> s.state().label(), java.util.TreeMap::new,
+                            Collectors.counting())),
+                    "ok", !bad));
+            return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
+        }
         out().println("Database:   " + b.targetDescription());
         out().println("Migrations: " + rel(b.config().migrationsDir()) + " (" + b.migrations().format().id() + ", "
                 + b.migrations().migrations().size() + " files)");
@@ -42,8 +65,6 @@ final class StatusCommand extends DatabaseCommand {
         out().println();
         out().println(counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
                 .collect(Collectors.joining(", ")) + (counts.isEmpty() ? "" : "."));
-        boolean bad = states.stream().anyMatch(s -> s.state() == MigrationState.FAILED || s.state() == MigrationState.EDITED
-                || s.state() == MigrationState.MISSING);
         return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
     }
 

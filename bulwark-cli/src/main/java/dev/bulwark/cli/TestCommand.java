@@ -19,20 +19,20 @@ import java.util.Optional;
 
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = {"Rehearse every migration on a throwaway database.",
-                "On the embedded server (or --scratch-url): apply statement by statement and record the locks, rewrites",
-                "and scans PostgreSQL really performs,",
-                "then check each round trip (up, down, up again). The scratch database is always dropped.",
-                "With --url, the real database is only read (in a read-only transaction) for its table sizes,",
-                "so each lock says what it would block there.",
+                "On the embedded server (or --scratch-url): apply statement by statement and record the locks, rewrites"
+                        + " and scans PostgreSQL really performs, then check each round trip (up, down, up again)."
+                        + " The scratch database is always dropped.",
+                "With --url, the real database is only read (in a read-only transaction) for its table sizes,"
+                        + " so each lock says what it would block there.",
                 "Exits 1 when a statement fails, a round trip fails or a trace finding is an error."})
-final class TestCommand extends DatabaseCommand {
+final class TestCommand extends StatementCommand {
     @Option(names = "--scratch-url", paramLabel = "URL",
             description = "Server to create the scratch database on (needs CREATEDB). Default: the embedded server.")
     String scratchUrl;
 
     @Option(names = "--from-url", paramLabel = "URL",
-            description = {"Start the scratch database from this database's schema (schema only, never its data) and",
-                    "rehearse only the migrations it has not applied. Only read."})
+            description = "Start the scratch database from this database's schema (schema only, never its data) and"
+                    + " rehearse only the migrations it has not applied. Only read.")
     String fromUrl;
 
     @Option(names = "--sample-rows", paramLabel = "N", defaultValue = "5",

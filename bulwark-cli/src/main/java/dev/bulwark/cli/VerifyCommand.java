@@ -23,14 +23,14 @@ import java.util.Set;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {
-                "Prove a database intact, and that a migration lost nothing (read-only).",
-                "Schema: tables without a primary key, NOT VALID",
-                "constraints, invalid and duplicate indexes, sequences behind their column, foreign keys",
-                "without an index. Data: orphan rows of every foreign key, rows a NOT VALID check rejects,",
-                "duplicates under an invalid unique index. Invariants: each checks/*.sql must return no rows.",
-                "Also reports what a one-row delete cascades to.",
-                "--snapshot FILE records row counts and fingerprints per primary-key range; --compare FILE",
-                "then names per table the rows added and removed and the key ranges that changed.",
+                "Prove the database intact and that nothing was lost.",
+                "Read-only.",
+                "Schema: tables without a primary key, NOT VALID constraints, invalid and duplicate indexes, sequences"
+                        + " behind their column, foreign keys without an index. Data: orphan rows of every foreign key,"
+                        + " rows a NOT VALID check rejects, duplicates under an invalid unique index. Invariants: each"
+                        + " checks/*.sql must return no rows. Also reports what a one-row delete cascades to.",
+                "--snapshot FILE records row counts and fingerprints per primary-key range; --compare FILE then names"
+                        + " per table the rows added and removed and the key ranges that changed.",
                 "Exits 1 when anything is found, or data changed that no migration declared."})
 final class VerifyCommand extends DatabaseCommand {
     @Option(names = "--snapshot", paramLabel = "FILE",

@@ -62,7 +62,7 @@ class LintCommandTest {
     void sarifRulesCarryHelpUrisAndResultsPointIntoTheRuleTable() throws Exception {
         // Schema validity is SarifSchemaTest's; this checks what the schema cannot: links and indexes.
         project("CREATE INDEX users_email_idx ON users (email);\n");
-        Cli r = Cli.run(dir, "lint", "--format", "sarif");
+        Cli r = Cli.run(dir, "lint", "-o", "sarif");
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertThat(root.get("version").asText()).isEqualTo("2.1.0");
         assertThat(root.get("$schema").asText()).contains("sarif-2.1.0");
@@ -85,12 +85,12 @@ class LintCommandTest {
     @Test
     void githubAndJunitAndJsonFormats() throws Exception {
         project("CREATE INDEX users_email_idx ON users (email);\n");
-        assertThat(Cli.run(dir, "lint", "--format", "github").out())
+        assertThat(Cli.run(dir, "lint", "-o", "github").out())
                 .contains("::error file=migrations/V2__index.sql,line=1,col=1,");
-        assertThat(Cli.run(dir, "lint", "--format", "junit").out())
+        assertThat(Cli.run(dir, "lint", "-o", "junit").out())
                 .contains("<testcase classname=\"bulwark.lint\" name=\"migrations/V2__index.sql\">")
                 .contains("<failure message=\"");
-        JsonNode json = new ObjectMapper().readTree(Cli.run(dir, "lint", "--format", "json").out());
+        JsonNode json = new ObjectMapper().readTree(Cli.run(dir, "lint", "-o", "json").out());
         assertThat(json.at("/findings/0/rule").asText()).isNotBlank();
         assertThat(json.at("/summary/migrations").asInt()).isEqualTo(2);
     }
@@ -98,7 +98,7 @@ class LintCommandTest {
     @Test
     void unknownOutputFormatIsAUsageError() throws Exception {
         project("SELECT 1;\n");
-        Cli r = Cli.run(dir, "lint", "--format", "xml");
+        Cli r = Cli.run(dir, "lint", "-o", "xml");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("unknown output format 'xml'");
     }

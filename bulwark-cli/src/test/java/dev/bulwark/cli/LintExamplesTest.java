@@ -18,7 +18,7 @@ class LintExamplesTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
     private static List<String> findings(String dir) throws Exception {
-        Cli r = Cli.run(REPO, "lint", dir, "--format", "json");
+        Cli r = Cli.run(REPO, "lint", dir, "-o", "json");
         assertThat(r.err()).isEmpty();
         List<String> out = new ArrayList<>();
         for (JsonNode f : new ObjectMapper().readTree(r.out()).get("findings")) {
@@ -91,7 +91,7 @@ class LintExamplesTest {
     @Test
     void shopSampleTheReadmeStartsWithHasNoErrors() throws Exception {
         // Today it has one warning: VALIDATE CONSTRAINT in the transaction that added the constraint.
-        Cli r = Cli.run(REPO, "lint", "examples/shop/migrations", "--format", "json");
+        Cli r = Cli.run(REPO, "lint", "examples/shop/migrations", "-o", "json");
         for (JsonNode f : new ObjectMapper().readTree(r.out()).get("findings")) {
             assertThat(f.get("severity").asText()).as(f.toString()).isNotEqualTo("error");
         }

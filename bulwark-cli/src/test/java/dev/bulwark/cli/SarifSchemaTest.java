@@ -29,7 +29,7 @@ class SarifSchemaTest {
         JsonSchema schema = schema();
         for (String dir : new String[]{"examples/alembic-bot/alembic", "examples/prisma-blog/prisma/migrations",
                 "examples/flyway-payments/sql", "examples/shop/migrations"}) {
-            Cli r = Cli.run(REPO, "lint", dir, "--format", "sarif");
+            Cli r = Cli.run(REPO, "lint", dir, "-o", "sarif");
             JsonNode sarif = new ObjectMapper().readTree(r.out());
             Set<ValidationMessage> errors = schema.validate(sarif);
             assertThat(errors).as(dir).isEmpty();

@@ -197,7 +197,7 @@ public final class Copier {
                 if (!missing.isEmpty()) {
                     throw BulwarkException.usage(noPgDump + ", and the schema has what Bulwark cannot create from the catalog: "
                                     + String.join(", ", missing.stream().limit(8).toList()) + (missing.size() > 8 ? ", …" : ""),
-                            "install the PostgreSQL " + sourceMajor + " client tools (or pass --pg-dump), or create the schema"
+                            "install the PostgreSQL " + sourceMajor + " client tools (or pass --pg-bin), or create the schema"
                                     + " yourself and use --data-only");
                 }
                 listener.warn(noPgDump + ": generating the schema from the catalog");

@@ -27,7 +27,7 @@ final class DbmateHistory extends ToolTable {
         if (Sql.tableExists(c, schema, TABLE)) {
             if (Sql.columns(c, schema, TABLE).contains("dirty")) {
                 throw new BulwarkException(ErrorCode.DATABASE, table() + " exists but is golang-migrate's, not dbmate's",
-                        "pass --format golang-migrate");
+                        "pass --migration-format golang-migrate");
             }
             return;
         }

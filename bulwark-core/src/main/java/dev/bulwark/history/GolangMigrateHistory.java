@@ -30,7 +30,7 @@ final class GolangMigrateHistory extends ToolTable {
         if (Sql.tableExists(c, schema, TABLE)) {
             if (!Sql.columns(c, schema, TABLE).equals(Set.of("version", "dirty"))) {
                 throw new BulwarkException(ErrorCode.DATABASE, table() + " exists but is not golang-migrate's (columns "
-                        + Sql.columns(c, schema, TABLE) + ")", "is this project managed by dbmate? pass --format dbmate");
+                        + Sql.columns(c, schema, TABLE) + ")", "is this project managed by dbmate? pass --migration-format dbmate");
             }
             return;
         }

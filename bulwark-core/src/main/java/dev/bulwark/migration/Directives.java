@@ -222,7 +222,7 @@ public final class Directives {
                     where + ": -- bulwark:" + d.name() + " marks sections only in bulwark-format files, and this"
                             + " directory is read as " + format.id(),
                     "put the down SQL where " + format.id() + " expects it, or read the directory with"
-                            + " --format bulwark");
+                            + " --migration-format bulwark");
         }
     }
 

@@ -104,7 +104,7 @@ public final class DrizzleReader implements MigrationReader {
         if (!Files.isRegularFile(journal)) {
             throw BulwarkException.usage(
                     "no " + JOURNAL + " in " + journal.getParent().getParent() + ": Drizzle lists its migrations there",
-                    "run drizzle-kit generate (it writes the journal), or pass the --format of the layout you use");
+                    "run drizzle-kit generate (it writes the journal), or pass the --migration-format of the layout you use");
         }
         JsonNode root = tree(journal);
         JsonNode dialect = root.get("dialect");

@@ -18,7 +18,7 @@ public enum MigrationFormat {
         this.id = id;
     }
 
-    /** The name used on the command line ({@code --format}) and in {@code bulwark.toml}. */
+    /** The name used on the command line ({@code --migration-format}) and in {@code bulwark.toml}. */
     public String id() {
         return id;
     }

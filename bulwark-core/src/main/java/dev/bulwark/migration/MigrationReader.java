@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Reads one tool's migration layout. Readers hold no state; {@link MigrationSources} picks one by
- * detection or by the user's {@code --format}.
+ * detection or by the user's {@code --migration-format}.
  */
 public interface MigrationReader {
     MigrationFormat format();

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * The entry point for reading a migration directory: detects which tool's layout it holds (or
- * takes the user's {@code --format}) and reads it with that tool's {@link MigrationReader}.
+ * takes the user's {@code --migration-format}) and reads it with that tool's {@link MigrationReader}.
  */
 public final class MigrationSources {
     private static final List<MigrationReader> READERS = List.of(
@@ -40,7 +40,7 @@ public final class MigrationSources {
                 .findFirst()
                 .orElseThrow(() -> BulwarkException.usage(
                         "reading " + format.id() + " migrations is not supported yet",
-                        "use one of " + FORMATS + " for --format"));
+                        "use one of " + FORMATS + " for --migration-format"));
     }
 
     /**
@@ -68,7 +68,7 @@ public final class MigrationSources {
                     .map(e -> e.getKey().id() + " (" + e.getValue() + ")")
                     .collect(Collectors.joining(", "));
             String choices = found.keySet().stream()
-                    .map(f -> "--format " + f.id())
+                    .map(f -> "--migration-format " + f.id())
                     .collect(Collectors.joining(" or "));
             throw BulwarkException.usage(dir + " looks like more than one migration layout: " + what,
                     "say which with " + choices + " (or format in bulwark.toml), or keep each tool's files in"
@@ -89,10 +89,10 @@ public final class MigrationSources {
 
     private static BulwarkException nothingRecognized(Path dir) {
         List<Path> entries = Sources.list(dir);
-        String fix = "name the files as one of " + FORMATS + " expects, or say which layout with --format <format>";
+        String fix = "name the files as one of " + FORMATS + " expects, or say which layout with --migration-format <format>";
         if (entries.isEmpty()) {
             return BulwarkException.usage("no migrations in " + dir + ": the directory is empty",
-                    "create one with `bulwark new <name>`, or say which layout it will hold with --format <format>");
+                    "create one with `bulwark new <name>`, or say which layout it will hold with --migration-format <format>");
         }
         List<String> sql = entries.stream().filter(Sources::isSqlFile).map(Sources::name).toList();
         String what = sql.isEmpty()

@@ -64,7 +64,7 @@ class MigrationSourcesTest {
         assertThat(e.getMessage()).contains("looks like more than one migration layout")
                 .contains("flyway (V1__create_users.sql)")
                 .contains("bulwark (0002_add_email.sql has -- bulwark:up)");
-        assertThat(e.fix()).contains("--format flyway").contains("--format bulwark");
+        assertThat(e.fix()).contains("--migration-format flyway").contains("--migration-format bulwark");
     }
 
     @Test
@@ -72,7 +72,7 @@ class MigrationSourcesTest {
         var e = usageError(() -> MigrationSources.detect(dir("detect/unrecognized")));
 
         assertThat(e.getMessage()).contains("no migrations recognized").contains("1 .sql file (schema.sql)");
-        assertThat(e.fix()).contains("--format");
+        assertThat(e.fix()).contains("--migration-format");
     }
 
     @Test
@@ -86,7 +86,7 @@ class MigrationSourcesTest {
         var e = usageError(() -> MigrationSources.detect(dir));
 
         assertThat(e.getMessage()).contains("empty");
-        assertThat(e.fix()).contains("bulwark new").contains("--format");
+        assertThat(e.fix()).contains("bulwark new").contains("--migration-format");
     }
 
     @Test

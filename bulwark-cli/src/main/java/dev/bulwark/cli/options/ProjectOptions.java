@@ -10,7 +10,8 @@ public final class ProjectOptions {
             description = "Migrations folder (default: [migrations] dir in bulwark.toml, else ./migrations).")
     public Path dir;
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "Migration format: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle (default: detected).")
+    /** The layout, {@code --migration-format}; the field keeps its old name. */
+    @Option(names = "--migration-format", paramLabel = "LAYOUT",
+            description = "Migration layout: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic (default: detected).")
     public String format;
 }

@@ -2,7 +2,7 @@ package dev.bulwark.cli.options;
 
 import picocli.CommandLine.Option;
 
-/** How long statements may wait for locks, and how long to keep retrying. */
+/** How long statements may wait for locks, and how long to keep retrying. Only on commands that run statements. */
 public final class TimeoutOptions {
     @Option(names = "--lock-timeout", paramLabel = "DURATION",
             description = "lock_timeout for every statement (default 2s). A statement that waits longer is retried.")
