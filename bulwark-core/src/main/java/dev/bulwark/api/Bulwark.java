@@ -228,6 +228,22 @@ public final class Bulwark {
         });
     }
 
+    /**
+     * The migration set's audit (risk per migration, lint findings, what each locks and rewrites)
+     * as one self-contained HTML page; reads no database.
+     */
+    public String auditHtml() {
+        return call(() -> {
+            try (MigrationLocations.Gathered g = gather()) {
+                MigrationSet set = read(g);
+                Path projectDir = configuration.projectDirectory();
+                dev.bulwark.audit.AuditReport r = new dev.bulwark.audit.Auditor(set, projectDir, g.temporary() ? g.directory() : projectDir,
+                        LintConfig.load(projectDir).options()).run();
+                return dev.bulwark.audit.AuditFormat.HTML.render(r);
+            }
+        });
+    }
+
     /** Schema and data integrity checks on the database (invalid indexes, constraint violations, invariants). */
     public VerifyReport verify() {
         return verify(VerifyOptions.defaults());

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * What an operation reports while it runs, delivered to the listener given to
- * {@link FluentConfiguration#eventListener}. Switch over it exhaustively:
+ * {@link FluentConfiguration#eventListener}. The interface is sealed, so on Java 21 a switch over
+ * it is checked for exhaustiveness (on 17, test with {@code instanceof}):
  *
  * <pre>{@code
  * switch (event) {
