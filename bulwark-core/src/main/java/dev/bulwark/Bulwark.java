@@ -32,7 +32,7 @@ import java.util.List;
  * connection, or with none to use the project's embedded PostgreSQL, and close it when done
  * (which stops the embedded server if this process started it).
  */
-public final class Bulwark implements AutoCloseable {
+public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTarget {
     public static final String APPLICATION_NAME = "bulwark";
 
     private final BulwarkConfig config;
@@ -64,26 +64,31 @@ public final class Bulwark implements AutoCloseable {
         return new Bulwark(config, server.connection(), server, listener);
     }
 
+    @Override
     public BulwarkConfig config() {
         return config;
     }
 
     /** The target, password masked, for messages. */
+    @Override
     public String targetDescription() {
         return target.masked() + (embedded != null ? " (embedded, " + config.projectDir().relativize(
                 config.projectDir().resolve(".bulwark/pgdata")) + ")" : "");
     }
 
     /** The target's connection settings (they hold the password: never print them, use {@link #targetDescription}). */
+    @Override
     public ConnectionSpec target() {
         return target;
     }
 
+    @Override
     public boolean isEmbedded() {
         return embedded != null;
     }
 
     /** The migrations of the configured directory, read once. */
+    @Override
     public synchronized MigrationSet migrations() {
         if (migrations == null) {
             migrations = MigrationSources.read(config.migrationsDir(), config.format());
@@ -122,6 +127,7 @@ public final class Bulwark implements AutoCloseable {
         }
     }
 
+    @Override
     public List<MigrationStatus> status() {
         return migrator().status();
     }
@@ -130,10 +136,12 @@ public final class Bulwark implements AutoCloseable {
         return migrator().history();
     }
 
+    @Override
     public MigrateResult migrate(String to, boolean dryRun, boolean allowOutOfOrder) {
         return migrator().migrate(to, dryRun, allowOutOfOrder);
     }
 
+    @Override
     public MigrateResult rollback(Integer steps, String to, boolean dryRun) {
         return migrator().rollback(steps, to, dryRun);
     }
@@ -299,6 +307,7 @@ public final class Bulwark implements AutoCloseable {
     }
 
     /** Cancels the statement running now (for Ctrl-C): its transaction rolls back and releases its locks. */
+    @Override
     public void cancel() {
         Migrator m = migrator;
         if (m != null) {
@@ -310,6 +319,7 @@ public final class Bulwark implements AutoCloseable {
      * Closes this instance's sessions on the target (a full restore needs the database to
      * itself); the next operation opens new ones. The embedded server keeps running.
      */
+    @Override
     public synchronized void releaseConnections() {
         closeSessions();
         work = null;

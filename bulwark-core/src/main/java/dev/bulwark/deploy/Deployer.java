@@ -1,6 +1,5 @@
 package dev.bulwark.deploy;
 
-import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.Durations;
 import dev.bulwark.backup.BackupCipher;
@@ -102,7 +101,7 @@ public final class Deployer {
         }
     }
 
-    private final Bulwark b;
+    private final DeployTarget b;
     private final DeploySettings settings;
     private final Backups backups;
     private final Options options;
@@ -118,7 +117,7 @@ public final class Deployer {
     private String id;
     private String database;
 
-    public Deployer(Bulwark b, DeploySettings settings, Backups backups, Options options, Listener out) {
+    public Deployer(DeployTarget b, DeploySettings settings, Backups backups, Options options, Listener out) {
         this.b = b;
         this.settings = settings;
         this.backups = backups;

@@ -1,6 +1,5 @@
 package dev.bulwark.deploy;
 
-import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.Durations;
 import dev.bulwark.backup.BackupManifest;
@@ -38,7 +37,7 @@ public final class Preflight {
     private static final String APP = "bulwark-preflight";
     private static final long MIB = 1L << 20;
 
-    private final Bulwark bulwark;
+    private final DeployTarget bulwark;
     private final DeploySettings settings;
     private final Backups backups;
     private final List<CheckResult> results = new ArrayList<>();
@@ -51,12 +50,12 @@ public final class Preflight {
     private final String externalCommand;
 
     /** @param backups the project's backups, for the recent-backup check; null skips reading them */
-    public Preflight(Bulwark bulwark, DeploySettings settings, Backups backups) {
+    public Preflight(DeployTarget bulwark, DeploySettings settings, Backups backups) {
         this(bulwark, settings, backups, null);
     }
 
     /** @param externalCommand another tool's migration command ({@code --exec}), or null for Bulwark's own migrations */
-    public Preflight(Bulwark bulwark, DeploySettings settings, Backups backups, String externalCommand) {
+    public Preflight(DeployTarget bulwark, DeploySettings settings, Backups backups, String externalCommand) {
         this.bulwark = bulwark;
         this.settings = settings;
         this.backups = backups;
