@@ -38,17 +38,27 @@ import java.util.Map;
  * decrypt just like flipped bits do.
  *
  * <pre>
- * file   = "BWENC1\n\0" kdf(1) iterations(4) salt(16) chunkSize(4)  chunk*
+ * file   = "BWENC2\n\0" kdf(1) iterations(4) salt(16) chunkSize(4) keyCheck(16)  chunk*
  * chunk  = final(1) nonce(12) length(4) ciphertext+tag(length)
  * aad    = header ‖ index(8) ‖ final(1)
+ * keyCheck = HMAC-SHA256(derived key, "bulwark backup key check")[0..16)
  * </pre>
+ * The key check tells a wrong key from a damaged file before any chunk is read: with the wrong
+ * key it does not match; with the right key a chunk that fails authentication was altered.
+ * Files written before the key check ("BWENC1", no keyCheck field) are still read; for them the
+ * first chunk decides: it authenticates only under the right key, so a failure of a later chunk
+ * is damage, and a failure of the first is reported as either.
  * A 96-bit random nonce per 1 MiB chunk stays far below GCM's 2³² messages per key for any
  * realistic dump.
  */
 public final class BackupCipher {
-    static final byte[] MAGIC = "BWENC1\n\0".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MAGIC = "BWENC2\n\0".getBytes(StandardCharsets.US_ASCII);
+    /** The format before the key check; read, never written. */
+    static final byte[] MAGIC_V1 = "BWENC1\n\0".getBytes(StandardCharsets.US_ASCII);
     static final int CHUNK = 1 << 20;
-    private static final int HEADER = MAGIC.length + 1 + 4 + 16 + 4;
+    private static final int HEADER_V1 = MAGIC.length + 1 + 4 + 16 + 4;
+    private static final int KEY_CHECK = 16;
+    static final int HEADER = HEADER_V1 + KEY_CHECK;
     private static final int TAG_BITS = 128;
     private static final int NONCE = 12;
     private static final int PBKDF2_ITERATIONS = 310_000;
@@ -117,8 +127,7 @@ public final class BackupCipher {
         }
 
         private BulwarkException wrongKey(String what) {
-            return new BulwarkException(ErrorCode.FINDINGS, "wrong kind of key: " + what,
-                    "use the key the backup was made with");
+            return BackupCipher.wrongKey(what);
         }
 
         SecretKeySpec derive(byte kdf, int iterations, byte[] salt) {
@@ -144,10 +153,30 @@ public final class BackupCipher {
     private BackupCipher() {
     }
 
+    /**
+     * A key that is not the one the file was encrypted with: a usage error (exit 2), not a finding
+     * about the backup, which is fine and only needs its key.
+     */
+    static BulwarkException wrongKey(String what) {
+        return new BulwarkException(ErrorCode.USAGE, "wrong key: " + what + "; nothing was decrypted or restored",
+                "pass the key the backup was made with (--key-env VAR or --key-file FILE)");
+    }
+
+    private static byte[] keyCheck(SecretKeySpec key) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return Arrays.copyOf(mac.doFinal("bulwark backup key check".getBytes(StandardCharsets.US_ASCII)), KEY_CHECK);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
+        }
+    }
+
     /** True when the file starts like an encrypted backup. */
     public static boolean isEncrypted(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
+            byte[] magic = in.readNBytes(MAGIC.length);
+            return Arrays.equals(magic, MAGIC) || Arrays.equals(magic, MAGIC_V1);
         } catch (IOException e) {
             return false;
         }
@@ -158,11 +187,12 @@ public final class BackupCipher {
         byte kdf = key.raw != null ? (byte) 0 : (byte) 1;
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
+        SecretKeySpec derived = key.derive(kdf, PBKDF2_ITERATIONS, salt);
         ByteBuffer h = ByteBuffer.allocate(HEADER);
-        h.put(MAGIC).put(kdf).putInt(kdf == 0 ? 0 : PBKDF2_ITERATIONS).put(salt).putInt(CHUNK);
+        h.put(MAGIC).put(kdf).putInt(kdf == 0 ? 0 : PBKDF2_ITERATIONS).put(salt).putInt(CHUNK).put(keyCheck(derived));
         byte[] header = h.array();
         out.write(header);
-        return new Encrypting(out, key.derive(kdf, PBKDF2_ITERATIONS, salt), header);
+        return new Encrypting(out, derived, header);
     }
 
     private static final class Encrypting extends FilterOutputStream {
@@ -242,13 +272,16 @@ public final class BackupCipher {
      */
     public static void decrypt(Path file, Key key, OutputStream out) {
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            byte[] header = in.readNBytes(HEADER);
-            if (header.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(header, MAGIC.length), MAGIC)) {
-                throw damaged(file, "not an encrypted Bulwark backup (no BWENC1 header)");
+            byte[] magic = in.readNBytes(MAGIC.length);
+            boolean v1 = Arrays.equals(magic, MAGIC_V1);
+            if (!v1 && !Arrays.equals(magic, MAGIC)) {
+                throw damaged(file, "not an encrypted Bulwark backup (no BWENC header)");
             }
-            if (header.length < HEADER) {
+            byte[] rest = in.readNBytes((v1 ? HEADER_V1 : HEADER) - MAGIC.length);
+            if (rest.length < (v1 ? HEADER_V1 : HEADER) - MAGIC.length) {
                 throw damaged(file, "shorter than the encryption header");
             }
+            byte[] header = ByteBuffer.allocate(magic.length + rest.length).put(magic).put(rest).array();
             ByteBuffer h = ByteBuffer.wrap(header);
             h.position(MAGIC.length);
             byte kdf = h.get();
@@ -260,6 +293,13 @@ public final class BackupCipher {
                 throw damaged(file, "its encryption header is corrupt");
             }
             SecretKeySpec k = key.derive(kdf, iterations, salt);
+            if (!v1) {
+                byte[] stored = new byte[KEY_CHECK];
+                h.get(stored);
+                if (!java.security.MessageDigest.isEqual(stored, keyCheck(k))) {
+                    throw wrongKey(key.source() + " is not the key " + file.getFileName() + " was encrypted with (its key check does not match)");
+                }
+            }
             long index = 0;
             while (true) {
                 int flag = in.read();
@@ -290,9 +330,16 @@ public final class BackupCipher {
                     c.updateAAD(aad(header, index, flag == 1));
                     plain = c.doFinal(ct);
                 } catch (AEADBadTagException e) {
+                    if (v1 && index == 0) {
+                        // no key check in this old format: the first chunk is the first proof of the key
+                        throw new BulwarkException(ErrorCode.FINDINGS, file + ": chunk 0 failed authentication: either "
+                                + key.source() + " holds a different key, or the file was altered",
+                                "use the key the backup was made with; if it is the right one, the file is damaged: use another backup");
+                    }
                     throw new BulwarkException(ErrorCode.FINDINGS, file + ": chunk " + index
-                            + " failed authentication: the file was altered, reordered or truncated, or " + key.source()
-                            + " holds a different key", "use the key the backup was made with; if it is the right one, the file is damaged: use another backup");
+                            + " failed authentication: the file was altered, reordered or truncated (the key is right: "
+                            + (v1 ? "an earlier chunk authenticated" : "its key check matched") + ")",
+                            "use another backup; this one cannot be restored");
                 } catch (GeneralSecurityException e) {
                     throw new IllegalStateException("AES-GCM unavailable: " + e.getMessage(), e);
                 }

@@ -55,8 +55,21 @@ import java.util.stream.Stream;
 public final class Backups {
     static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String APP = "bulwark-backup";
+    /** Prefix of the databases a restore builds before swapping them in; followed by the run id. */
+    static final String RESTORING = "bulwark_restoring_";
+    /** Prefix of the scratch databases of drills; followed by the run id. */
+    static final String DRILL = "bulwark_drill_";
+    /** Comment of a staging database while its run refuses connections to the target; followed by the target's name. */
+    private static final String BLOCKS = "bulwark restore refusing connections to ";
 
     private final Path dir;
+    /**
+     * This run's id: in the names of the databases it builds and in the application_name of a
+     * session it holds open while they exist, so the next run can tell a dead run's leftovers
+     * (no such session) from a live one's.
+     */
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String app = APP + "/" + run;
     private final PgTools tools;
     private final Listener out;
     private final String historySchema;
@@ -105,6 +118,7 @@ public final class Backups {
                     "drop --jobs to get one encrypted file, or encrypt the backup folder's disk instead");
         }
         PrivateFiles.directory(dir);
+        sweep(db);
         PgTools.Tool found;
         try {
             found = tools.find("pg_dump", serverMajor(db));
@@ -120,7 +134,7 @@ public final class Backups {
             return createTemplateCopy(db, options);
         }
         PgTools.Tool pgDump = found;
-        try (Connection c = db.open(APP)) {
+        try (Connection c = db.open(app)) {
             String database = currentDatabase(c);
             String version = CurrentVersion.read(c, historySchema);
             c.setAutoCommit(false);
@@ -169,6 +183,7 @@ public final class Backups {
                     throw e;
                 }
                 c.commit();
+                dev.bulwark.CrashPoint.here("backup.create.dumped");
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
                 long bytes = size(target);
                 String sha = sha256(target);
@@ -284,12 +299,13 @@ public final class Backups {
 
     // ------------------------------------------------------------------ list
 
-    /** Every backup with a manifest, newest first. */
+    /** Every backup with a manifest, newest first. Sweeps what dead runs left in the folder first. */
     public List<Backup> list() {
         List<Backup> all = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return all;
         }
+        sweepFiles();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {
                 try {
@@ -345,29 +361,32 @@ public final class Backups {
         List<String> problems = new ArrayList<>();
         String level = drillServer == null ? "list" : "drill";
         DataComparison comparison = null;
-        Path plain = null;
-        try {
-            plain = readable(b, key, problems);
-            if (problems.isEmpty() && drillServer != null) {
-                String scratch = "bulwark_drill_" + UUID.randomUUID().toString().substring(0, 8);
-                ConnectionSpec maintenance = maintenance(drillServer);
+        sweep(drillServer);
+        readable(b, key, problems);
+        if (problems.isEmpty() && drillServer != null) {
+            String scratch = DRILL + run;
+            ConnectionSpec maintenance = maintenance(drillServer);
+            try (Connection presence = maintenance.open(app)) {
                 createDatabase(maintenance, scratch, null);
                 try {
+                    dev.bulwark.CrashPoint.here("backup.drill.created");
                     ConnectionSpec target = drillServer.withDatabase(scratch);
-                    pgRestore(b, plain, target, maintenance);
+                    pgRestore(b, key, target, maintenance, "drill");
+                    dev.bulwark.CrashPoint.here("backup.drill.restored");
                     comparison = compare(target, b.manifest().data());
                     if (comparison.verdict() != DataComparison.Verdict.IDENTICAL) {
                         problems.add("the restored data differs from the manifest: " + differences(comparison));
                     }
                 } catch (BulwarkException e) {
+                    if (e.getMessage().startsWith("wrong key: ")) {
+                        throw e;
+                    }
                     problems.add(e.getMessage());
                 } finally {
                     dropDatabase(maintenance, scratch);
                 }
-            }
-        } finally {
-            if (plain != null && !plain.equals(b.data())) {
-                PrivateFiles.delete(plain);
+            } catch (SQLException e) {
+                throw new BulwarkException(ErrorCode.DATABASE, "cannot close the session of " + drillServer.masked() + ": " + e.getMessage(), null, e);
             }
         }
         boolean ok = problems.isEmpty();
@@ -404,50 +423,85 @@ public final class Backups {
     }
 
     /**
-     * Checks the stored bytes and returns a plaintext dump {@code pg_restore} can read (a
-     * decrypted temporary file for an encrypted backup, which the caller deletes), or null with
-     * {@code problems} filled.
+     * Checks the stored bytes: the checksum, then (for an encrypted backup) the key and every
+     * chunk's authentication, and that {@code pg_restore --list} reads the archive. Decrypted
+     * bytes go straight into {@code pg_restore}'s standard input and are never written to disk.
+     * Fills {@code problems}; a missing or wrong key is thrown (a usage error: the backup is fine).
      */
-    private Path readable(Backup b, BackupCipher.Key key, List<String> problems) {
+    private void readable(Backup b, BackupCipher.Key key, List<String> problems) {
         Path data = b.data();
         if (!Files.exists(data)) {
             problems.add(data + " is missing");
-            return null;
+            return;
         }
         String sha = sha256(data);
         if (!sha.equals(b.manifest().sha256())) {
             problems.add("checksum mismatch: " + data.getFileName() + " has SHA-256 " + sha + ", the manifest says "
                     + b.manifest().sha256() + " (the file was changed or damaged after the backup)");
-            return null;
+            return;
         }
-        Path plain = data;
-        if (b.manifest().encrypted() || (Files.isRegularFile(data) && BackupCipher.isEncrypted(data))) {
-            if (key == null) {
-                throw BulwarkException.usage(data.getFileName() + " is encrypted and no key was given",
-                        "pass --key-env VAR or --key-file FILE with the key it was made with");
-            }
-            plain = PrivateFiles.create(dir.resolve("." + b.name() + "." + UUID.randomUUID().toString().substring(0, 8) + ".plain"));
-            try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(plain), 1 << 16)) {
-                BackupCipher.decrypt(data, key, o);
-            } catch (BulwarkException e) {
-                PrivateFiles.delete(plain);
-                problems.add(e.getMessage());
-                return null;
-            } catch (IOException e) {
-                PrivateFiles.delete(plain);
-                throw BulwarkException.usage("cannot decrypt " + data + " into " + dir + ": " + e.getMessage(), "check free space");
-            }
+        boolean encrypted = encrypted(b);
+        if (encrypted && key == null) {
+            throw BulwarkException.usage(data.getFileName() + " is encrypted and no key was given",
+                    "pass --key-env VAR or --key-file FILE with the key it was made with");
         }
         PgTools.Tool pgRestore = tools.find("pg_restore", majorOf(b.manifest().serverVersion()));
-        PgTools.Result list = PgTools.run(List.of(pgRestore.path().toString(), "--list", plain.toString()), Map.of(), null, null);
+        PgTools.Result list;
+        try {
+            list = encrypted
+                    ? PgTools.runFeeding(List.of(pgRestore.path().toString(), "--list"), Map.of(), decrypting(data, key, "list"))
+                    : PgTools.run(List.of(pgRestore.path().toString(), "--list", data.toString()), Map.of(), null, null);
+        } catch (BulwarkException e) {
+            if (e.code() == ErrorCode.FINDINGS) { // damaged: a chunk failed authentication
+                problems.add(e.getMessage());
+                return;
+            }
+            throw e;
+        }
         if (list.exit() != 0) {
             problems.add(data.getFileName() + " is not a pg_restore archive: " + list.reason());
-            if (!plain.equals(data)) {
-                PrivateFiles.delete(plain);
-            }
-            return null;
         }
-        return plain;
+    }
+
+    private static boolean encrypted(Backup b) {
+        Path data = b.data();
+        return b.manifest().encrypted() || (Files.isRegularFile(data) && BackupCipher.isEncrypted(data));
+    }
+
+    /**
+     * Feeds the decrypted backup to a program's standard input. A write that fails because the
+     * program stopped reading is passed on as the IOException it is (the program's exit code then
+     * tells why); a chunk that fails authentication or a wrong key is thrown as such.
+     */
+    private static PgTools.Feeder decrypting(Path data, BackupCipher.Key key, String what) {
+        return stdin -> {
+            IOException[] broken = new IOException[1];
+            OutputStream watched = new java.io.FilterOutputStream(stdin) {
+                private boolean reached;
+
+                @Override
+                public void write(byte[] bytes, int off, int len) throws IOException {
+                    try {
+                        out.write(bytes, off, len);
+                    } catch (IOException e) {
+                        broken[0] = e;
+                        throw e;
+                    }
+                    if (!reached) {
+                        reached = true;
+                        dev.bulwark.CrashPoint.here("backup." + what + ".decrypt.streaming");
+                    }
+                }
+            };
+            try {
+                BackupCipher.decrypt(data, key, watched);
+            } catch (BulwarkException e) {
+                if (broken[0] != null) {
+                    throw broken[0];
+                }
+                throw e;
+            }
+        };
     }
 
     // ------------------------------------------------------------------ restore
@@ -474,21 +528,24 @@ public final class Backups {
             throw BulwarkException.usage("the restore target " + target.masked() + " names no database", "add the database to the URL");
         }
         List<String> problems = new ArrayList<>();
-        Path plain = null;
+        sweep(target);
         if (isTemplate(b)) {
             if (!databaseExists(maintenance(target), b.name())) {
                 problems.add("the database " + b.name() + " holding this backup no longer exists");
             }
         } else {
-            plain = readable(b, key, problems);
+            readable(b, key, problems);
         }
         if (!problems.isEmpty()) {
             throw new BulwarkException(ErrorCode.FINDINGS, "not restored, the target was not touched: " + String.join("; ", problems),
                     "use another backup ('bulwark backup list')");
         }
         ConnectionSpec maintenance = maintenance(target);
-        String staging = truncate(name, 40) + "_restoring_" + STAMP.format(Instant.now()).toLowerCase(java.util.Locale.ROOT);
-        try {
+        // the safety backup of an encrypted backup's target holds the same data: it is encrypted too
+        CreateOptions safetyWith = safetyOptions.key() == null && !isTemplate(b) && encrypted(b)
+                ? new CreateOptions(1, key, safetyOptions.toolVersion(), safetyOptions.templateFallback()) : safetyOptions;
+        String staging = RESTORING + run + "_" + truncate(name, 36);
+        try (Connection presence = maintenance.open(app)) {
             boolean exists = databaseExists(maintenance, name);
             if (exists && !force) {
                 List<String> sessions = sessions(maintenance, name);
@@ -506,11 +563,13 @@ public final class Backups {
             }
             DataComparison comparison;
             try {
+                dev.bulwark.CrashPoint.here("backup.restore.staging.created");
                 ConnectionSpec stagingSpec = target.withDatabase(staging);
                 out.info("Restoring " + b.name() + " into a new database " + staging);
                 if (!isTemplate(b)) {
-                    pgRestore(b, plain, stagingSpec, maintenance);
+                    pgRestore(b, key, stagingSpec, maintenance, "restore");
                 }
+                dev.bulwark.CrashPoint.here("backup.restore.restored");
                 comparison = compare(stagingSpec, b.manifest().data());
                 if (comparison.verdict() != DataComparison.Verdict.IDENTICAL) {
                     throw new BulwarkException(ErrorCode.FINDINGS, "not restored, the target was not touched: the restored data differs"
@@ -526,60 +585,97 @@ public final class Backups {
                 if (safetyBackup) {
                     out.info("Safety backup of " + name + " before it is replaced");
                     try {
-                        safety = create(target, safetyOptions);
+                        safety = create(target, safetyWith);
+                        dev.bulwark.CrashPoint.here("backup.restore.safety.written");
                     } catch (RuntimeException e) {
                         dropDatabase(maintenance, staging);
                         throw e;
                     }
                 }
                 replaced = truncate(name, 40) + "_before_restore_" + STAMP.format(Instant.now()).toLowerCase(java.util.Locale.ROOT);
+                dev.bulwark.CrashPoint.here("backup.restore.swap.before");
                 swap(maintenance, name, staging, replaced, force);
             } else {
+                dev.bulwark.CrashPoint.here("backup.restore.swap.before");
                 rename(maintenance, staging, name);
             }
+            dev.bulwark.CrashPoint.here("backup.restore.swap.after");
             out.info("Restored " + b.name() + " into " + name + ": " + b.manifest().data().tables().size() + " tables, "
                     + b.manifest().rows() + " rows, fingerprints equal to the manifest"
                     + (replaced != null ? "; the previous database is kept as " + replaced + " (DROP DATABASE it when satisfied)" : ""));
             return new RestoreOutcome(name, safety, replaced, comparison);
-        } finally {
-            if (plain != null && !plain.equals(b.data())) {
-                PrivateFiles.delete(plain);
-            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot close the session of " + target.masked() + ": " + e.getMessage(), null, e);
         }
     }
 
+    /**
+     * Both renames in one transaction: a kill leaves either the old database under its name (and
+     * the staging copy, which the next run drops) or the restored one, never no database. With
+     * {@code force}, new sessions are refused while the old ones are ended; the staging
+     * database's comment names the target, so a run killed in that window is undone by the next
+     * run's sweep (it allows connections again).
+     */
     private void swap(ConnectionSpec maintenance, String name, String staging, String replaced, boolean force) {
-        try (Connection c = maintenance.open(APP); Statement s = c.createStatement()) {
-            // no new sessions may slip in between ending the old ones and the rename
-            s.execute("ALTER DATABASE " + Identifiers.quote(name) + " ALLOW_CONNECTIONS false");
-            try {
-                if (force) {
+        try (Connection c = maintenance.open(app); Statement s = c.createStatement()) {
+            if (force) {
+                // no new sessions may slip in between ending the old ones and the rename
+                s.execute("COMMENT ON DATABASE " + Identifiers.quote(staging) + " IS "
+                        + literal(BLOCKS + name));
+                s.execute("ALTER DATABASE " + Identifiers.quote(name) + " ALLOW_CONNECTIONS false");
+                dev.bulwark.CrashPoint.here("backup.restore.swap.connections-refused");
+                try {
                     terminate(c, name);
+                } catch (SQLException e) {
+                    s.execute("ALTER DATABASE " + Identifiers.quote(name) + " ALLOW_CONNECTIONS true");
+                    throw e;
                 }
+            }
+            c.setAutoCommit(false);
+            try {
                 s.execute("ALTER DATABASE " + Identifiers.quote(name) + " RENAME TO " + Identifiers.quote(replaced));
+                if (force) {
+                    s.execute("ALTER DATABASE " + Identifiers.quote(replaced) + " ALLOW_CONNECTIONS true");
+                }
+                s.execute("ALTER DATABASE " + Identifiers.quote(staging) + " RENAME TO " + Identifiers.quote(name));
+                s.execute("COMMENT ON DATABASE " + Identifiers.quote(name) + " IS NULL");
+                dev.bulwark.CrashPoint.here("backup.restore.swap.uncommitted");
+                c.commit();
             } catch (SQLException e) {
-                s.execute("ALTER DATABASE " + Identifiers.quote(name) + " ALLOW_CONNECTIONS true");
+                c.rollback();
+                c.setAutoCommit(true);
+                if (force) {
+                    s.execute("ALTER DATABASE " + Identifiers.quote(name) + " ALLOW_CONNECTIONS true");
+                }
                 throw e;
             }
-            s.execute("ALTER DATABASE " + Identifiers.quote(replaced) + " ALLOW_CONNECTIONS true");
-            s.execute("ALTER DATABASE " + Identifiers.quote(staging) + " RENAME TO " + Identifiers.quote(name));
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "the restored database " + staging + " is ready but could not replace "
                     + name + ": " + e.getMessage(), "end the sessions on " + name + " (or pass --force) and rename it by hand", e);
         }
     }
 
-    private void pgRestore(Backup b, Path plain, ConnectionSpec target, ConnectionSpec maintenance) {
+    /**
+     * Restores into {@code target}. An encrypted backup is decrypted straight into pg_restore's
+     * standard input (one stream, so no parallel jobs); nothing decrypted touches the disk.
+     */
+    private void pgRestore(Backup b, BackupCipher.Key key, ConnectionSpec target, ConnectionSpec maintenance, String what) {
         PgTools.Tool pgRestore = tools.find("pg_restore", serverMajor(maintenance));
         List<String> cmd = new ArrayList<>(List.of(pgRestore.path().toString(), "--exit-on-error", "--no-password",
                 "--dbname=" + target.database()));
         if ("directory".equals(b.manifest().dumpFormat())) {
             cmd.add("--jobs=" + Math.max(2, Runtime.getRuntime().availableProcessors()));
         }
-        cmd.add(plain.toString());
         Map<String, String> env = new TreeMap<>(target.libpqEnvironment());
         env.remove("PGDATABASE");
-        PgTools.Result r = PgTools.run(cmd, env, null, null);
+        env.put("PGAPPNAME", app);
+        PgTools.Result r;
+        if (encrypted(b)) {
+            r = PgTools.runFeeding(cmd, env, decrypting(b.data(), key, what));
+        } else {
+            cmd.add(b.data().toString());
+            r = PgTools.run(cmd, env, null, null);
+        }
         if (r.exit() != 0) {
             throw new BulwarkException(ErrorCode.DATABASE, "pg_restore of " + b.name() + " failed: " + r.reason(),
                     "fix what it reports (a missing role or extension on the target?) and run again");
@@ -662,6 +758,87 @@ public final class Backups {
             }
         }
         return new PruneOutcome(deleted, kept);
+    }
+
+    // ------------------------------------------------------------------ sweep
+
+    /**
+     * Removes what killed runs left behind, so a kill at any instant strands nothing: decrypted
+     * dumps an earlier version wrote beside the backups ({@code .<name>.plain}; this version never
+     * writes one) and, with {@code server}, the staging and drill databases of runs that no longer
+     * have a session ({@value #RESTORING}…, {@value #DRILL}…). A target whose connections a dead
+     * run refused is opened again. Runs at the start of every backup command; says what it removed.
+     *
+     * @return what was removed
+     */
+    public List<String> sweep(ConnectionSpec server) {
+        List<String> swept = new ArrayList<>(sweepFiles());
+        if (server != null) {
+            swept.addAll(sweepDatabases(maintenance(server)));
+        }
+        return swept;
+    }
+
+    private List<String> sweepFiles() {
+        List<String> swept = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return swept;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.plain")) {
+            for (Path f : files) {
+                PrivateFiles.delete(f);
+                swept.add(f.getFileName().toString());
+                out.warn("warning: removed " + f.getFileName() + ", a decrypted dump a killed run left in " + dir);
+            }
+        } catch (IOException e) {
+            throw BulwarkException.usage("cannot list " + dir + ": " + e.getMessage(), "check the backup folder");
+        }
+        return swept;
+    }
+
+    private List<String> sweepDatabases(ConnectionSpec maintenance) {
+        List<String> swept = new ArrayList<>();
+        record Leftover(String name, String comment) {
+        }
+        List<Leftover> dead = new ArrayList<>();
+        try (Connection c = maintenance.open(app); PreparedStatement ps = c.prepareStatement(
+                "SELECT d.datname, pg_catalog.shobj_description(d.oid, 'pg_database') FROM pg_catalog.pg_database d"
+                        + " WHERE (d.datname LIKE ? OR d.datname LIKE ?) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a"
+                        + " WHERE a.application_name = ? || substring(d.datname FROM '^bulwark_(?:restoring|drill)_([0-9a-f]{8})'))")) {
+            ps.setString(1, RESTORING.replace("_", "\\_") + "%");
+            ps.setString(2, DRILL.replace("_", "\\_") + "%");
+            ps.setString(3, APP + "/");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    dead.add(new Leftover(rs.getString(1), rs.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read pg_database: " + e.getMessage(), null, e);
+        }
+        for (Leftover l : dead) {
+            if (l.comment() != null && l.comment().startsWith(BLOCKS)) {
+                String target = l.comment().substring(BLOCKS.length());
+                try (Connection c = maintenance.open(app); Statement s = c.createStatement()) {
+                    if (databaseExists(maintenance, target)) {
+                        s.execute("ALTER DATABASE " + Identifiers.quote(target) + " ALLOW_CONNECTIONS true");
+                        out.warn("warning: " + target + " accepts connections again (a killed restore had refused them)");
+                    }
+                } catch (SQLException e) {
+                    throw new BulwarkException(ErrorCode.DATABASE, "cannot allow connections to " + target + " again: " + e.getMessage(),
+                            "run ALTER DATABASE " + Identifiers.quote(target) + " ALLOW_CONNECTIONS true", e);
+                }
+            }
+            dropDatabase(maintenance, l.name());
+            swept.add(l.name());
+            out.warn("warning: dropped " + l.name() + ", the unfinished " + (l.name().startsWith(DRILL) ? "drill" : "restore")
+                    + " database of a killed run");
+        }
+        return swept;
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     // ------------------------------------------------------------------ helpers

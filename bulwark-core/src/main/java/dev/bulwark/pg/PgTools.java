@@ -185,6 +185,62 @@ public final class PgTools {
         }
     }
 
+    /** Writes a program's standard input; what it throws ends the program. */
+    @FunctionalInterface
+    public interface Feeder {
+        void feed(java.io.OutputStream stdin) throws java.io.IOException;
+    }
+
+    /**
+     * Runs a program whose standard input is written by {@code feeder} (decrypted backup bytes go
+     * straight into {@code pg_restore} this way, never through a file). When the feeder throws,
+     * the program is killed and the feeder's exception is rethrown; when the program exits early
+     * (so writing to it fails), its own exit code and stderr are returned.
+     */
+    public static Result runFeeding(List<String> command, Map<String, String> extraEnv, Feeder feeder) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.startsWith("PG"));
+        e.putAll(extraEnv);
+        e.put("LC_MESSAGES", "C");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException ex) {
+            throw new BulwarkException(ErrorCode.USAGE, "cannot run " + command.get(0) + ": " + ex.getMessage(),
+                    "check that it is installed and executable");
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread errReader = new Thread(() -> copy(p.getErrorStream(), err), "pg-tool-stderr");
+        Thread outReader = new Thread(() -> copy(p.getInputStream(), out), "pg-tool-stdout");
+        errReader.start();
+        outReader.start();
+        try {
+            try (java.io.OutputStream stdin = new java.io.BufferedOutputStream(p.getOutputStream(), 1 << 16)) {
+                feeder.feed(stdin);
+            } catch (IOException broken) {
+                // the program stopped reading (it failed, or had all it needed): its exit code tells which
+            } catch (RuntimeException | Error failed) {
+                p.destroyForcibly();
+                try {
+                    p.waitFor();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                throw failed;
+            }
+            int code = p.waitFor();
+            errReader.join();
+            outReader.join();
+            return new Result(code, Masking.mask(out.toString(StandardCharsets.UTF_8)), Masking.mask(err.toString(StandardCharsets.UTF_8)));
+        } catch (InterruptedException ex) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new BulwarkException(ErrorCode.DATABASE, "interrupted while " + command.get(0) + " ran", null, ex);
+        }
+    }
+
     private static void copy(InputStream in, ByteArrayOutputStream out) {
         try {
             in.transferTo(out);

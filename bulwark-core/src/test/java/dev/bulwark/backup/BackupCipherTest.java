@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BackupCipherTest {
     static final BackupCipher.Key KEY = BackupCipher.Key.parse("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", "test key");
-    static final int HEADER = 33;
+    static final int HEADER = 49;
 
     @TempDir
     Path dir;
@@ -50,12 +50,36 @@ class BackupCipherTest {
     }
 
     @Test
-    void passphraseRoundTripsAndAWrongPassphraseIsRefused() throws IOException {
+    void passphraseRoundTripsAndAWrongPassphraseSaysWrongKeyNotDamaged() throws IOException {
         BackupCipher.Key pass = BackupCipher.Key.parse("correct horse battery staple", "env");
         Path f = encrypt(data(1000), pass);
         assertThat(BackupCipher.decryptToBytes(f, pass)).isEqualTo(data(1000));
         assertThatThrownBy(() -> BackupCipher.decryptToBytes(f, BackupCipher.Key.parse("wrong horse battery staple", "env")))
-                .isInstanceOf(BulwarkException.class).hasMessageContaining("failed authentication");
+                .isInstanceOfSatisfying(BulwarkException.class, e -> assertThat(e.code()).isEqualTo(dev.bulwark.ErrorCode.USAGE))
+                .hasMessageStartingWith("wrong key: ").hasMessageNotContaining("damaged").hasMessageNotContaining("altered");
+    }
+
+    @Test
+    void aWrongRawKeySaysWrongKeyAndWritesNothing() throws IOException {
+        Path f = encrypt(data(BackupCipher.CHUNK + 5), KEY);
+        BackupCipher.Key other = BackupCipher.Key.parse("ff112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", "other key");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        assertThatThrownBy(() -> BackupCipher.decrypt(f, other, out)).hasMessageStartingWith("wrong key: other key");
+        assertThat(out.size()).isZero();
+        BackupCipher.Key passphrase = BackupCipher.Key.parse("correct horse battery staple", "env");
+        assertThatThrownBy(() -> BackupCipher.decrypt(f, passphrase, out)).hasMessageStartingWith("wrong key: ");
+    }
+
+    @Test
+    void aDamagedChunkUnderTheRightKeySaysAlteredNotWrongKey() throws IOException {
+        Path f = encrypt(data(BackupCipher.CHUNK + 5000), KEY);
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 100] ^= 1;
+        Files.write(f, b);
+        assertThatThrownBy(() -> BackupCipher.decryptToBytes(f, KEY))
+                .isInstanceOfSatisfying(BulwarkException.class, e -> assertThat(e.code()).isEqualTo(dev.bulwark.ErrorCode.FINDINGS))
+                .hasMessageContaining("chunk 1 failed authentication").hasMessageContaining("the key is right")
+                .hasMessageNotContaining("wrong key");
     }
 
     @Test
