@@ -3,6 +3,7 @@ package dev.bulwark.execute;
 import dev.bulwark.pg.Identifiers;
 import dev.bulwark.sql.Statement;
 import dev.bulwark.sql.StatementClassifier;
+import dev.bulwark.sql.analysis.StatementAnalysis;
 import dev.bulwark.sql.Token;
 import dev.bulwark.sql.TokenKind;
 
@@ -46,14 +47,14 @@ final class StepCheck {
         if (t.isEmpty()) {
             return new Verdict(Outcome.RUN, "empty statement");
         }
-        if (StatementClassifier.startsWith(s, "create") && StatementClassifier.buildsIndexConcurrently(s)) {
+        if (StatementClassifier.startsWith(s, "create") && StatementAnalysis.buildsIndexConcurrently(s)) {
             return createIndex(c, s);
         }
         if (words(t, 0, "drop", "index", "concurrently")) {
             return dropIndex(c, s);
         }
         if (words(t, 0, "reindex")) {
-            if (StatementClassifier.buildsIndexConcurrently(s)) {
+            if (StatementAnalysis.buildsIndexConcurrently(s)) {
                 List<String> dropped = dropReindexLeftovers(c, s);
                 return new Verdict(Outcome.RUN, "rebuilding an index again is harmless"
                         + (dropped.isEmpty() ? "" : "; dropped the INVALID " + String.join(", ", dropped) + " the killed rebuild left"));

@@ -34,7 +34,7 @@ public final class StepPlanner {
             // a transaction is one; only those PostgreSQL refuses there run alone in autocommit
             for (int i = 0; i < statements.size(); i++) {
                 Statement s = statements.get(i);
-                steps.add(new Step(i, List.of(s), !StatementClassifier.requiresAutocommit(s, pgMajor)));
+                steps.add(new Step(i, List.of(s), !StatementAnalysis.requiresAutocommit(s, pgMajor)));
             }
             return steps;
         }
