@@ -108,6 +108,8 @@ class CliIT {
         Cli init = Cli.run(project, "init");
         assertThat(init.exit()).as(init.all()).isEqualTo(0);
         assertThat(project.resolve("bulwark.toml")).exists();
+        assertThat(init.out()).contains("added .bulwark/ to .gitignore");
+        assertThat(project.resolve(".gitignore")).content().contains(".bulwark/");
         assertThat(Cli.run(project, "init").exit()).isEqualTo(2);
         Cli n = Cli.run(project, "new", "create widgets");
         assertThat(n.exit()).as(n.all()).isEqualTo(0);

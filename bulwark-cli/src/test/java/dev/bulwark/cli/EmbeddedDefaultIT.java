@@ -45,4 +45,24 @@ class EmbeddedDefaultIT {
         assertThat(Cli.run(project, "db", "stop").out()).contains("stopped");
         assertThat(Cli.run(project, "db", "status").exit()).isEqualTo(1);
     }
+
+    @Test
+    void dbUrlOfAStoppedServerStartsItSoPsqlCanConnect() throws Exception {
+        Files.createDirectories(project.resolve("migrations"));
+        assertThat(Cli.run(project, "db", "status").exit()).as("stopped").isEqualTo(1);
+        Cli url = Cli.run(project, "db", "url");
+        assertThat(url.exit()).as(url.all()).isZero();
+        assertThat(url.err()).contains("started the embedded PostgreSQL").contains("bulwark db stop");
+        assertThat(url.out().strip()).startsWith("postgresql://postgres@127.0.0.1:").doesNotContain("\n");
+        assertThat(Cli.run(project, "db", "status").exit()).as("still running for psql").isZero();
+        // the URL it printed is a server that answers, as psql "$(bulwark db url)" needs
+        String jdbc = "jdbc:" + url.out().strip().replace("postgresql://postgres@", "postgresql://");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc, "postgres", "");
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
+            assertThat(rs.next()).isTrue();
+        }
+        Cli again = Cli.run(project, "db", "url");
+        assertThat(again.err()).as("running: nothing to say").isEmpty();
+        assertThat(again.out()).isEqualTo(url.out());
+    }
 }

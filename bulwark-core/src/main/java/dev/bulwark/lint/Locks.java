@@ -33,7 +33,7 @@ public final class Locks {
     public record Lock(String table, Mode mode) {
     }
 
-    /** The rules of RULES.md whose hazard is a lock that blocks the application (some with a rewrite). */
+    /** The rules (docs/rules.md) whose hazard is a lock that blocks the application (some with a rewrite). */
     public static final java.util.Set<String> LOCK_RULES = java.util.Set.of("require-concurrent-index",
             "require-concurrent-index-drop", "require-concurrent-reindex", "partitioned-index", "constraint-not-valid",
             "unique-without-index", "exclusion-constraint", "set-not-null", "add-required-column", "volatile-default",

@@ -5,7 +5,7 @@ import dev.bulwark.lint.rules.*;
 import java.util.List;
 import java.util.Optional;
 
-/** Every built-in rule, in catalogue order (docs/rules/, RULES.md). */
+/** Every built-in rule, in catalogue order (docs/rules.md, a page each under docs/rules/). */
 public final class RuleRegistry {
     private static final List<Rule> ALL = List.of(
             new RequireConcurrentIndexRule(), new RequireConcurrentIndexDropRule(), new ConcurrentlyInTransactionRule(),

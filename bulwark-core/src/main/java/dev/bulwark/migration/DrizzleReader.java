@@ -34,7 +34,14 @@ public final class DrizzleReader implements MigrationReader {
     static final String JOURNAL = "meta/_journal.json";
     static final Pattern TAG_PREFIX = Pattern.compile("^(\\d+)_(.*)$");
     private static final Set<String> POSTGRES = Set.of("postgresql", "pg", "postgres");
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: creating an ObjectMapper loads some 350 classes, which every lint paid at start-up. */
+    static ObjectMapper json() {
+        return Json.MAPPER;
+    }
+
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** One entry of the journal, as far as Bulwark needs it. */
     record Entry(int idx, String tag, Long when, boolean breakpoints) {
@@ -157,7 +164,7 @@ public final class DrizzleReader implements MigrationReader {
     static ObjectNode tree(Path journal) {
         SourceFile file = SourceFile.read(journal);
         try {
-            JsonNode root = JSON.readTree(file.text());
+            JsonNode root = json().readTree(file.text());
             if (root instanceof ObjectNode o) {
                 return o;
             }

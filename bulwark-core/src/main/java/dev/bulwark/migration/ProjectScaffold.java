@@ -245,7 +245,7 @@ public final class ProjectScaffold {
             root = DrizzleReader.tree(journal);
             trailingNewline = SourceFile.read(journal).text().endsWith("\n");
         } else {
-            root = DrizzleReader.JSON.createObjectNode();
+            root = DrizzleReader.json().createObjectNode();
             root.put("version", "7");
             root.put("dialect", "postgresql");
             root.putArray("entries");
@@ -275,7 +275,7 @@ public final class ProjectScaffold {
                 -- Drizzle has no down migrations: revert with a new migration.
 
                 """.formatted(Sources.description(snake)));
-        ObjectNode entry = DrizzleReader.JSON.createObjectNode();
+        ObjectNode entry = DrizzleReader.json().createObjectNode();
         entry.put("idx", idx);
         entry.put("version", last != null && last.has("version") ? last.get("version").asText()
                 : root.path("version").asText("7"));
@@ -285,7 +285,7 @@ public final class ProjectScaffold {
         entries.add(entry);
         createDirectories(journal.getParent());
         try {
-            String json = DrizzleReader.JSON.writer(journalPrinter()).writeValueAsString(root);
+            String json = DrizzleReader.json().writer(journalPrinter()).writeValueAsString(root);
             Files.writeString(journal, trailingNewline ? json + "\n" : json, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw cannotWrite(journal, e);

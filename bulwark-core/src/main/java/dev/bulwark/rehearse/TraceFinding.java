@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A finding drawn from what the server really did (depth T in RULES.md), not from the text.
+ * A finding drawn from what the server really did (the traced depth of docs/architecture.md), not from the text.
  *
  * @param rule stable kebab-case id
  */

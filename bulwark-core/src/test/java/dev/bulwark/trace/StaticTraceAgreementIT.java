@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The static lock and rewrite table (lint's {@link Locks} and its rewrite rules) against what
- * PostgreSQL really does, statement by statement: one statement per rule of RULES.md that has a
+ * PostgreSQL really does, statement by statement: one statement per rule of docs/rules.md that has a
  * lock or rewrite column, plus its safe form. A disagreement fails the test, so the static table
  * stays true on the server we ship.
  */
