@@ -148,7 +148,7 @@ final class AuditCommand implements Callable<Integer> {
                 if (file.getParent() != null) {
                     Files.createDirectories(file.getParent());
                 }
-                Files.writeString(file, rendered, StandardCharsets.UTF_8);
+                Files.writeString(file, dev.bulwark.pg.Masking.mask(rendered), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new BulwarkException(ErrorCode.USAGE, "cannot write " + report + ": " + e.getMessage(), "check the path");
             }

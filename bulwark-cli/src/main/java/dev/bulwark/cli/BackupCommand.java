@@ -183,6 +183,9 @@ final class BackupCommand implements Runnable {
         int run(Bulwark b) {
             BackupSettings s = options.settings(root, null, null);
             Backups backups = options.backups(root, s, listener());
+            if (!drill) {
+                backups.sweep(b.target()); // a drill sweeps by itself; without one, the server is still there to sweep
+            }
             Backups.Backup backup = backups.find(name);
             Backups.VerifyOutcome v = backups.verify(backup, options.keyIfGiven(root, s), drill ? b.target() : null);
             if (v.ok()) {

@@ -29,15 +29,28 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             }
             code = be.code().exitCode();
         } else {
-            err.println("error: internal error: " + Masking.mask(String.valueOf(ex)));
-            err.println("  fix: run again with --stacktrace and report it");
-            code = ExitCodes.DATABASE;
+            return internal(ex, err, root.stacktrace);
         }
         if (root.stacktrace) {
             ex.printStackTrace(err);
         }
         err.flush();
         return code;
+    }
+
+    /**
+     * An exception nobody expected or an Error (OutOfMemoryError…): a bug, never a result. One line,
+     * exit {@value ExitCodes#INTERNAL}, never a findings code (it must not read as "no findings"
+     * nor as "findings").
+     */
+    static int internal(Throwable t, PrintWriter err, boolean stacktrace) {
+        err.println("error: internal error (a bug in Bulwark): " + Masking.mask(String.valueOf(t))
+                + (stacktrace ? "" : "; run again with --stacktrace and report it with the output"));
+        if (stacktrace) {
+            t.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.INTERNAL;
     }
 
     private static String label(ErrorCode code) {

@@ -71,7 +71,7 @@ final class TestCommand extends StatementCommand {
         String rendered = RehearsalReport.render(r, format);
         if (report != null) {
             try {
-                Files.writeString(root.workingDir.resolve(report), rendered, StandardCharsets.UTF_8);
+                Files.writeString(root.workingDir.resolve(report), dev.bulwark.pg.Masking.mask(rendered), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new BulwarkException(ErrorCode.USAGE, "cannot write " + report + ": " + e.getMessage(), "check the path");
             }

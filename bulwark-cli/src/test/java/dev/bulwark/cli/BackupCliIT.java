@@ -83,6 +83,40 @@ class BackupCliIT {
     }
 
     @Test
+    void aWrongKeySaysWrongKeyWithExitCode2AndTheBackupIsNotMarkedFailed() {
+        Cli c = Cli.run(project, env("correct horse battery staple"), "backup", "create", "--encrypt", "--url", url());
+        assertThat(c.exit()).as(c.all()).isZero();
+        for (String[] args : new String[][]{{"backup", "verify", "--url", url()}, {"backup", "restore", "latest", "--url", url()}}) {
+            Cli w = Cli.run(project, env("a different passphrase entirely"), args);
+            assertThat(w.exit()).as(w.all()).isEqualTo(2);
+            assertThat(w.err()).contains("error: wrong key: environment variable BULWARK_BACKUP_KEY is not the key")
+                    .doesNotContain("damaged").doesNotContain("altered").doesNotContain("corrupt");
+        }
+        assertThat(Cli.run(project, env(null), "backup", "list").out()).containsPattern("yes\\s+never");
+    }
+
+    @Test
+    void theSafetyBackupOfAnEncryptedRestoreIsEncryptedAndNoDecryptedFileIsEverWritten() throws Exception {
+        Map<String, String> env = env("correct horse battery staple");
+        assertThat(Cli.run(project, env, "backup", "create", "--encrypt", "--url", url()).exit()).isZero();
+        Cli r = Cli.run(project, env, "backup", "restore", "latest", "--force", "--url", url());
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("Safety backup of the previous contents: ").contains(".dump.enc");
+        try (var files = Files.walk(project.resolve(".bulwark"))) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                assertThat(p.getFileName().toString()).as("a backup file at rest").doesNotEndWith(".dump").doesNotEndWith(".plain");
+                byte[] head = Files.readAllBytes(p);
+                assertThat(new String(head, 0, Math.min(5, head.length), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as(p + " is a plaintext pg_dump archive").isNotEqualTo("PGDMP");
+            }
+        }
+        String kept = r.out().replaceAll("(?s).*kept as (\\S+);.*", "$1");
+        try (Connection conn = db.open(); Statement s = conn.createStatement()) {
+            s.execute("DROP DATABASE \"" + kept + "\"");
+        }
+    }
+
+    @Test
     void encryptWithoutAKeyFailsWithExitCode2AndWritesNothing() {
         Cli c = Cli.run(project, env(null), "backup", "create", "--encrypt", "--url", url());
         assertThat(c.exit()).isEqualTo(2);

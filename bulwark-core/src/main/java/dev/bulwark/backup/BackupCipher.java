@@ -83,6 +83,7 @@ public final class BackupCipher {
 
         static Key parse(String text, String source) {
             String t = text.strip();
+            dev.bulwark.pg.Masking.remember(t);
             if (t.isEmpty()) {
                 throw new BulwarkException(ErrorCode.USAGE, "encryption was asked for but " + source + " is empty",
                         "put a 32-byte key (64 hex digits or base64) or a passphrase of 16+ characters there");

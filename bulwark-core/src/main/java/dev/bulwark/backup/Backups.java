@@ -672,6 +672,21 @@ public final class Backups {
         PgTools.Result r;
         if (encrypted(b)) {
             r = PgTools.runFeeding(cmd, env, decrypting(b.data(), key, what));
+        } else if (!"directory".equals(b.manifest().dumpFormat())) {
+            // through stdin too: pg_restore then ends with this process (EOF) instead of outliving a kill
+            r = PgTools.runFeeding(cmd, env, stdin -> {
+                try (InputStream in = Files.newInputStream(b.data())) {
+                    byte[] buffer = new byte[1 << 16];
+                    boolean reached = false;
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        stdin.write(buffer, 0, n);
+                        if (!reached) {
+                            reached = true;
+                            dev.bulwark.CrashPoint.here("backup." + what + ".streaming");
+                        }
+                    }
+                }
+            });
         } else {
             cmd.add(b.data().toString());
             r = PgTools.run(cmd, env, null, null);

@@ -150,7 +150,7 @@ public final class HistoryTable {
             setLong(ps, 11, e.lockWaitMs());
             ps.setString(12, e.status().dbValue());
             if (e.resumeFrom() == null) ps.setNull(13, Types.INTEGER); else ps.setInt(13, e.resumeFrom());
-            ps.setString(14, e.error());
+            ps.setString(14, dev.bulwark.pg.Masking.mask(e.error())); // history rows are output too: never a password
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -170,7 +170,7 @@ public final class HistoryTable {
             if (statements == null) ps.setNull(4, Types.INTEGER); else ps.setInt(4, statements);
             setLong(ps, 5, rowsAffected);
             setLong(ps, 6, lockWaitMs);
-            ps.setString(7, error);
+            ps.setString(7, dev.bulwark.pg.Masking.mask(error));
             ps.setLong(8, id);
             ps.executeUpdate();
         }

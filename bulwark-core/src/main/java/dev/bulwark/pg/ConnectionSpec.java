@@ -25,6 +25,9 @@ public record ConnectionSpec(String jdbcUrl, String user, String password, Map<S
     public ConnectionSpec {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         properties = properties == null ? Map.of() : Map.copyOf(properties);
+        // whatever this process connects with is masked in every line it writes
+        Masking.remember(password);
+        Masking.remember(properties.get("password"));
     }
 
     /** A spec for {@code host:port/database}; the URL is built with IPv6 brackets and encoding as needed. */

@@ -262,6 +262,8 @@ public final class EmbeddedServer implements AutoCloseable {
             if (previous > 0) {
                 LOG.info("Port {} is taken; the embedded PostgreSQL moves to port {}", previous, port);
             }
+        } else {
+            writeConf(layout.dataDir(), port); // a data folder made by an earlier version gets today's log settings
         }
         long t0 = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
@@ -521,7 +523,11 @@ public final class EmbeddedServer implements AutoCloseable {
         settings.put("port", String.valueOf(port));
         settings.put("listen_addresses", "'127.0.0.1'");
         settings.put("unix_socket_directories", "''");
-        StringBuilder text = new StringBuilder("# Written by Bulwark; it rewrites this file when the port changes.\n");
+        // the log never holds a statement's text (a migration's PASSWORD '…', say) nor a client's
+        // error message quoting it: statements failing on the server are reported to the client
+        settings.put("log_min_error_statement", "panic");
+        settings.put("log_min_messages", "log");
+        StringBuilder text = new StringBuilder("# Written by Bulwark at every start.\n");
         settings.forEach((name, value) -> text.append(name).append(" = ").append(value).append('\n'));
         Path conf = dataDir.resolve(CONF_FILE);
         Path temp = dataDir.resolve(CONF_FILE + ".tmp");
@@ -584,7 +590,7 @@ public final class EmbeddedServer implements AutoCloseable {
                     lines.add(line.strip());
                 }
             }
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+            return Masking.mask(String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
         } catch (IOException e) {
             return "";
         }

@@ -1,5 +1,8 @@
 package dev.bulwark.pg;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,13 +42,50 @@ public final class Masking {
             "(?i)(?<key>\\bpassword\\s+)(?<value>[eE]?'(?:[^']|'')*'?|\\$(?<tag>[A-Za-z_]*)\\$.*?\\$\\k<tag>\\$)",
             Pattern.DOTALL);
 
+    /** Shortest secret masked wherever it appears; a shorter one is masked only where a pattern finds it. */
+    static final int MIN_LITERAL = 4;
+
+    /** The secrets known to this process (passwords it connects with, backup keys), longest first. */
+    private static volatile List<String> secrets = List.of();
+
     private Masking() {
+    }
+
+    /**
+     * Remembers a secret this process holds (a password it was given in a URL, PGPASSWORD, the
+     * password file or the configuration; a backup key) so that {@link #mask(String)} hides it
+     * wherever it appears, also where no pattern would recognize it: a statement's text, a
+     * parser error, an exception's message. Secrets shorter than {@value #MIN_LITERAL} characters
+     * are masked only by the patterns.
+     */
+    public static void remember(String secret) {
+        if (secret == null || secret.length() < MIN_LITERAL || secret.equals(MASK)) {
+            return;
+        }
+        synchronized (Masking.class) {
+            if (secrets.contains(secret)) {
+                return;
+            }
+            List<String> next = new ArrayList<>(secrets);
+            next.add(secret);
+            next.sort(Comparator.comparingInt(String::length).reversed());
+            secrets = List.copyOf(next);
+        }
     }
 
     /** The text with every password replaced by {@value #MASK}; null stays null. */
     public static String mask(String text) {
         if (text == null || text.isEmpty()) {
             return text;
+        }
+        for (String secret : secrets) {
+            if (text.contains(secret)) {
+                text = text.replace(secret, MASK);
+            }
+            String encoded = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+            if (!encoded.equals(secret) && text.contains(encoded)) {
+                text = text.replace(encoded, MASK); // as it appears in a URL
+            }
         }
         String result = replace(URI_USERINFO, text, m -> m.group("prefix") + ":" + MASK + "@");
         result = replace(QUERY_PARAMETER, result, m -> m.group("key") + m.group("sep") + MASK);
