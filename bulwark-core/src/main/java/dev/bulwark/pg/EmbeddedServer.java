@@ -81,9 +81,24 @@ public final class EmbeddedServer implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * The binaries come with {@code dev.bulwark:bulwark-embedded}, an optional dependency of the
+     * library: without it, say so instead of failing on a missing class. Checked by resource name,
+     * so nothing of the absent jars is loaded.
+     */
+    static void requireBinariesOnClassPath() {
+        ClassLoader loader = EmbeddedServer.class.getClassLoader();
+        if (loader.getResource("io/zonky/test/db/postgres/embedded/DefaultPostgresBinaryResolver.class") == null
+                || loader.getResource("org/tukaani/xz/XZInputStream.class") == null) {
+            throw new BulwarkException(ErrorCode.USAGE, "the embedded PostgreSQL is not on the class path",
+                    "add the dependency dev.bulwark:bulwark-embedded (the CLI includes it), or give a database URL");
+        }
+    }
+
     /** Starts the server if it is not running (or joins the running one) and registers this process as a user. */
     public static EmbeddedServer open(Path projectDir) {
         Layout layout = Layout.of(projectDir);
+        requireBinariesOnClassPath();
         PostgresBinaries binaries = PostgresBinaries.get(); // extraction has its own lock; keep it outside ours
         return layout.locked(() -> {
             Running running = ensureRunning(layout, binaries);
@@ -99,6 +114,7 @@ public final class EmbeddedServer implements AutoCloseable {
     /** Starts the server (if needed) and marks it to keep running after Bulwark exits, for {@code db start}. */
     public static EmbeddedStatus startPersistent(Path projectDir) {
         Layout layout = Layout.of(projectDir);
+        requireBinariesOnClassPath();
         PostgresBinaries binaries = PostgresBinaries.get();
         return layout.locked(() -> {
             ensureRunning(layout, binaries);
