@@ -59,7 +59,7 @@ class StaticTraceAgreementIT {
             CREATE TABLE parent_codes_source (code text);
             CREATE TYPE mood AS ENUM ('happy', 'sad');
             CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
-            CREATE FUNCTION pick() RETURNS int LANGUAGE sql AS 'SELECT 7';
+            CREATE FUNCTION pick() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN 7; END$$;
             CREATE TABLE kid (id bigint PRIMARY KEY, parent_id bigint REFERENCES parent (id) ON DELETE CASCADE);
             CREATE SCHEMA archive;
             CREATE TABLE archive.items (id int PRIMARY KEY);

@@ -115,6 +115,18 @@ public final class StatementAnalysis {
     /** The locks {@code r} takes, as PostgreSQL {@code pgMajor} takes them. */
     static List<Locks.Lock> locks(Recognized r, SchemaModel before, int pgMajor) {
         List<Locks.Lock> out = new ArrayList<>(Locks.of(r, before));
+        if (r instanceof Recognized.AlterTable at && before.table(at.table().name()) != null) {
+            // dropping a foreign key drops its triggers on the referenced table: ACCESS EXCLUSIVE there (seen on PostgreSQL 15)
+            for (Recognized.Action a : at.actions()) {
+                if (a instanceof Recognized.DropConstraint dc) {
+                    TableModel.Constraint c = before.table(at.table().name()).constraint(dc.name());
+                    if (c != null && c.kind() == Recognized.ConstraintKind.FOREIGN_KEY && c.refTable() != null
+                            && !c.refTable().equals(at.table().name())) {
+                        out.add(new Locks.Lock(c.refTable(), Locks.Mode.ACCESS_EXCLUSIVE));
+                    }
+                }
+            }
+        }
         if (pgMajor < 12 && r instanceof Recognized.AlterTable at
                 && at.actions().stream().anyMatch(a -> a instanceof Recognized.AttachPartition)) {
             // before PostgreSQL 12, ATTACH PARTITION took ACCESS EXCLUSIVE on the parent
