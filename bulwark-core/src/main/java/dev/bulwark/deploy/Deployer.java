@@ -28,8 +28,6 @@ import dev.bulwark.pg.Masking;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.sql.SqlSplitter;
-import dev.bulwark.sql.analysis.StatementAnalysis;
-import dev.bulwark.sql.analysis.StatementEffect;
 import dev.bulwark.verify.ExpectedChanges;
 import dev.bulwark.verify.Finding;
 import dev.bulwark.verify.Verifier;
@@ -49,7 +47,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -216,16 +213,11 @@ public final class Deployer {
         t0 = Instant.now();
         try (Connection c = b.target().open("bulwark-snapshot")) {
             int n = 0;
-            Map<String, List<StatementEffect>> effects = StatementAnalysis.ups(b.migrations().migrations(),
-                    pending.stream().map(Migration::id).collect(Collectors.toSet()), StatementAnalysis.DEFAULT_PG_MAJOR);
-            for (Map.Entry<String, List<StatementEffect>> m : effects.entrySet()) {
-                for (StatementEffect e : m.getValue()) {
-                    for (StatementEffect.RowChange d : e.dataLoss()) {
-                        Snapshots.Snapshot s = snapshots.take(c, id, ++n, m.getKey(), e.statement(), d);
-                        if (s != null) {
-                            taken.add(s);
-                        }
-                    }
+            for (Snapshots.Planned p : Snapshots.plan(b.migrations().migrations(), pending.stream().map(Migration::id)
+                    .collect(Collectors.toSet()))) {
+                Snapshots.Snapshot s = snapshots.take(c, id, ++n, p.migration(), p.statement(), p.change());
+                if (s != null) {
+                    taken.add(s);
                 }
             }
             stage("snapshots", t0, taken.isEmpty() ? Status.SKIPPED : Status.OK, taken.isEmpty()

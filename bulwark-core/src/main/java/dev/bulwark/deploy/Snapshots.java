@@ -76,6 +76,24 @@ public final class Snapshots {
         }
     }
 
+    /** One snapshot a deploy will take: a destructive row change of a statement of a migration. */
+    public record Planned(String migration, dev.bulwark.sql.Statement statement, RowChange change) {
+    }
+
+    /**
+     * What a deploy of {@code pending} snapshots, in order: every row change the statement model
+     * calls destructive on a table that existed before the migration ({@link
+     * dev.bulwark.sql.analysis.StatementEffect#dataLoss()}), each statement analysed in the schema
+     * folded from every migration of {@code ordered} before it.
+     */
+    public static List<Planned> plan(List<dev.bulwark.migration.Migration> ordered, java.util.Set<String> pending) {
+        List<Planned> out = new ArrayList<>();
+        dev.bulwark.sql.analysis.StatementAnalysis.ups(ordered, pending, dev.bulwark.sql.analysis.StatementAnalysis.DEFAULT_PG_MAJOR)
+                .forEach((migration, effects) -> effects.forEach(e -> e.dataLoss()
+                        .forEach(d -> out.add(new Planned(migration, e.statement(), d)))));
+        return out;
+    }
+
     /**
      * Copies what {@code d} (a destructive row change of {@code from}, as the statement model
      * describes it) would destroy. Returns null when the table does not exist yet (it is created

@@ -22,7 +22,10 @@ import java.util.stream.Collectors;
  * missed one when schemas share table names.
  */
 public final class ExpectedChanges {
-    private record Entry(String schema, String table, String source) {
+    private record Entry(String schema, String table, String source, boolean statement) {
+        Entry(String schema, String table, String source) {
+            this(schema, table, source, false);
+        }
     }
 
     /** Migration tools' history tables: applying any migration writes a row there. */
@@ -78,11 +81,21 @@ public final class ExpectedChanges {
             for (StatementEffect e : effects) {
                 for (StatementEffect.RowChange r : e.rows()) {
                     out.add(new Entry(r.schema(), r.bareName(), e.statement().source() + ":" + e.statement().line()
-                            + " (" + r.kind().label() + ")"));
+                            + " (" + r.kind().label() + ")", true));
                 }
             }
         });
         return new ExpectedChanges(out);
+    }
+
+    /**
+     * The tables the migrations' statements change, as the statement model names them
+     * ({@code table} or {@code schema.table}): the ones verify expects because a statement said so.
+     */
+    public java.util.SortedSet<String> statementTables() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        entries.stream().filter(e -> e.statement()).forEach(e -> out.add(e.schema() == null ? e.table() : e.schema() + "." + e.table()));
+        return out;
     }
 
     /** What declared that {@code table} changes, or null when nothing did. */

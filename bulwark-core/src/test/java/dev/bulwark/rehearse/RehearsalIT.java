@@ -103,6 +103,17 @@ class RehearsalIT {
         assertThat(scratchDatabases()).isZero();
     }
 
+    @Test
+    void aForeignKeysOnDeleteActionIsNeverTakenForTheTableACreateTableLocks() {
+        // examples/shop: orders.customer_id REFERENCES customers (id) ON DELETE RESTRICT
+        RehearsalResult r = rehearse(EXAMPLES.getParent().resolve("shop"), 5);
+        List<String> messages = r.migrations().stream().flatMap(m -> m.findings().stream()).map(TraceFinding::message).toList();
+        assertThat(messages).noneMatch(msg -> msg.contains("not only delete") || msg.contains("not only restrict"));
+        assertThat(migration(r, "20260102090000").findings()).extracting(TraceFinding::rule, TraceFinding::message)
+                .containsExactly(tuple(TraceFinding.LOCKS_OTHER_TABLE,
+                        "also locks public.customers (SHARE ROW EXCLUSIVE), not only orders"));
+    }
+
     private Path project(String... files) throws IOException {
         Path m = Files.createDirectories(tmp.resolve("migrations"));
         for (int i = 0; i < files.length; i += 2) {

@@ -1,16 +1,19 @@
 package dev.bulwark.trace;
 
-import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.Finding;
 import dev.bulwark.lint.LintOptions;
 import dev.bulwark.lint.Linter;
 import dev.bulwark.lint.Locks;
+import dev.bulwark.lint.model.SchemaModel;
+import dev.bulwark.lint.recognize.Recognized;
+import dev.bulwark.lint.recognize.Recognizers;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationSet;
 import dev.bulwark.migration.MigrationSources;
 import dev.bulwark.sql.SqlSplitter;
 import dev.bulwark.sql.Statement;
 import dev.bulwark.sql.analysis.StatementAnalysis;
+import dev.bulwark.sql.analysis.StatementEffect;
 import dev.bulwark.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,10 +33,11 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The static lock and rewrite table (lint's {@link Locks} and its rewrite rules) against what
- * PostgreSQL really does, statement by statement: one statement per rule of docs/rules.md that has a
- * lock or rewrite column, plus its safe form. A disagreement fails the test, so the static table
- * stays true on the server we ship.
+ * The statement model ({@link StatementEffect}: locks, rewrite, row changes) and lint's rewrite
+ * rules against what PostgreSQL really does, statement by statement: one statement per rule of
+ * docs/rules.md that has a lock or rewrite column, plus its safe form, statements whose rows change,
+ * and down statements run after their up. A disagreement fails the test, so the model stays true
+ * on the server we ship.
  */
 class StaticTraceAgreementIT {
     /** Rules whose statement gives an existing relation new storage: a rewrite, a refresh, a truncate. */
@@ -55,6 +59,16 @@ class StaticTraceAgreementIT {
             CREATE TABLE parent_codes_source (code text);
             CREATE TYPE mood AS ENUM ('happy', 'sad');
             CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+            CREATE FUNCTION pick() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN 7; END$$;
+            CREATE TABLE kid (id bigint PRIMARY KEY, parent_id bigint REFERENCES parent (id) ON DELETE CASCADE);
+            CREATE SCHEMA archive;
+            CREATE TABLE archive.items (id int PRIMARY KEY);
+            CREATE TABLE archive.notes (body text);
+            INSERT INTO parent SELECT g, 'c' || g FROM generate_series(1, 3) g;
+            INSERT INTO child SELECT g, NULL, g, 'l' || g, g, NULL, 'note ' || g FROM generate_series(1, 9) g;
+            INSERT INTO kid SELECT g, g % 3 + 1 FROM generate_series(1, 9) g;
+            INSERT INTO archive.items SELECT generate_series(1, 5);
+            INSERT INTO archive.notes VALUES ('n');
             """;
 
     /** name → statement. Safe forms sit beside the dangerous ones. */
@@ -96,7 +110,38 @@ class StaticTraceAgreementIT {
             Map.entry("refresh-matview", "REFRESH MATERIALIZED VIEW parent_codes"),
             Map.entry("trigger-on-existing", "CREATE TRIGGER child_touch BEFORE UPDATE ON child FOR EACH ROW EXECUTE FUNCTION touch()"),
             Map.entry("enum-change", "ALTER TYPE mood ADD VALUE 'calm'"),
-            Map.entry("unbounded-dml", "UPDATE child SET note = 'x'")));
+            Map.entry("unbounded-dml", "UPDATE child SET note = 'x'"),
+            Map.entry("delete cascades", "DELETE FROM parent WHERE id = 3"),
+            Map.entry("insert", "INSERT INTO parent VALUES (10, 'new')"),
+            Map.entry("truncate cascade", "TRUNCATE parent CASCADE"),
+            Map.entry("lossy type change", "ALTER TABLE child ALTER COLUMN note TYPE varchar(2) USING left(note, 2)"),
+            Map.entry("drop schema cascade", "DROP SCHEMA archive CASCADE"),
+            Map.entry("create table with on delete restrict",
+                    "CREATE TABLE orders (id bigint PRIMARY KEY, parent_id bigint REFERENCES parent (id) ON DELETE RESTRICT)"),
+            Map.entry("add column unique", "ALTER TABLE child ADD COLUMN email text UNIQUE"),
+            Map.entry("add column default user function", "ALTER TABLE child ADD COLUMN picked int DEFAULT pick()"),
+            Map.entry("create table as", "CREATE TABLE child_copy AS SELECT * FROM child"),
+            Map.entry("index on materialized view", "CREATE INDEX parent_codes_n ON parent_codes (n)")));
+
+    /** name → [the up, applied with the setup, and the down statement that undoes it]: downs are what runs in an incident. */
+    private static final Map<String, String[]> DOWNS = new TreeMap<>(Map.ofEntries(
+            Map.entry("down drop index", new String[]{"CREATE INDEX child_note_idx ON child (note)", "DROP INDEX child_note_idx"}),
+            Map.entry("down drop index concurrently", new String[]{"CREATE INDEX child_note_idx ON child (note)",
+                    "DROP INDEX CONCURRENTLY child_note_idx"}),
+            Map.entry("down drop column", new String[]{"ALTER TABLE child ADD COLUMN flag boolean", "ALTER TABLE child DROP COLUMN flag"}),
+            Map.entry("down drop fk", new String[]{
+                    "ALTER TABLE child ADD CONSTRAINT child_parent_fk2 FOREIGN KEY (parent_id) REFERENCES parent (id) NOT VALID",
+                    "ALTER TABLE child DROP CONSTRAINT child_parent_fk2"}),
+            Map.entry("down rename back", new String[]{"ALTER TABLE child RENAME COLUMN note TO remark",
+                    "ALTER TABLE child RENAME COLUMN remark TO note"}),
+            Map.entry("down drop table made by create table as", new String[]{"CREATE TABLE child_copy AS SELECT * FROM child",
+                    "DROP TABLE child_copy"}),
+            Map.entry("down delete seeded rows", new String[]{"INSERT INTO parent VALUES (10, 'new')", "DELETE FROM parent WHERE id = 10"}),
+            Map.entry("down type back", new String[]{"ALTER TABLE child ALTER COLUMN amount TYPE bigint",
+                    "ALTER TABLE child ALTER COLUMN amount TYPE integer"}),
+            Map.entry("down drop trigger", new String[]{
+                    "CREATE TRIGGER child_touch BEFORE UPDATE ON child FOR EACH ROW EXECUTE FUNCTION touch()",
+                    "DROP TRIGGER child_touch ON child"})));
 
     static TestDatabase db;
 
@@ -117,41 +162,66 @@ class StaticTraceAgreementIT {
     void staticLocksAndRewritesMatchWhatTheServerDoes() throws Exception {
         List<String> disagreements = new ArrayList<>();
         for (Map.Entry<String, String> c : CORPUS.entrySet()) {
-            disagreements.addAll(compare(c.getKey(), c.getValue()));
+            disagreements.addAll(compare(c.getKey(), c.getValue(), null));
+        }
+        for (Map.Entry<String, String[]> c : DOWNS.entrySet()) {
+            disagreements.addAll(compare(c.getKey(), c.getValue()[0], c.getValue()[1]));
         }
         assertThat(disagreements).as("static analysis vs trace on PostgreSQL 15:\n" + String.join("\n", disagreements)).isEmpty();
     }
 
-    private List<String> compare(String name, String sql) throws Exception {
+    /**
+     * One case: {@code up} alone, or with {@code down} the down statement traced after the up ran.
+     * Static: the statement model over the schema folded from the setup (and the up). Server:
+     * the trace, and each table's rows (count and a hash of their text) before and after.
+     */
+    private List<String> compare(String name, String up, String down) throws Exception {
         Path project = Files.createDirectories(tmp.resolve(name.replaceAll("[^a-z0-9]+", "_")));
-        MigrationSet set = write(project, sql);
+        MigrationSet set = write(project, up);
         Migration m = set.migrations().get(1);
+        String sql = down == null ? up : down;
 
-        // static: predicted table locks (existing tables) and whether a rewrite rule fires
-        Linter linter = Linter.standard(LintOptions.defaults());
-        Analyzed a = linter.analyze(set).statements(m).get(0);
+        // static: the statement model (locks, rewrite, row changes)
+        SchemaModel model = new SchemaModel();
+        for (Statement s : SqlSplitter.split(SETUP, "setup", 1)) {
+            model.apply(Recognizers.recognize(s), "1");
+        }
+        if (down != null) {
+            model.apply(Recognizers.recognize(SqlSplitter.split(up, "up", 1).get(0)), m.id());
+        }
+        Statement statement = SqlSplitter.split(sql, name, 1).get(0);
+        StatementEffect effect = StatementAnalysis.analyze(statement, Recognizers.recognize(statement), model,
+                down == null ? m.id() : m.id() + " down", 15);
         Map<String, Locks.Mode> predicted = new TreeMap<>();
-        for (Locks.Lock l : Locks.of(a.what(), a.before())) {
+        for (Locks.Lock l : effect.locks()) {
             predicted.merge(l.table(), l.mode(), (x, y) -> x.compareTo(y) >= 0 ? x : y);
         }
-        boolean predictsNewStorage = linter.lint(set, project).findings().stream()
+        boolean modelNewStorage = effect.rewrite() || effect.recognized() instanceof Recognized.Truncate;
+        // lint's rewrite rules, for the ups (user functions in defaults: the volatile-default rule's own fixture)
+        Boolean lintNewStorage = down != null || name.equals("add column default user function") ? null
+                : Linter.standard(LintOptions.defaults()).lint(set, project).findings().stream()
                 .filter(f -> m.id().equals(f.migration()))
                 .map(Finding::ruleId).anyMatch(NEW_STORAGE_RULES::contains);
 
         // trace: on a fresh copy of the setup
-        Statement statement = SqlSplitter.split(sql, name, 1).get(0);
         StatementTrace t;
+        Map<String, String> rowsBefore;
+        Map<String, String> rowsAfter;
         try (Connection c = db.open()) {
             try (var s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;" + SETUP);
+                s.execute("DROP SCHEMA IF EXISTS public CASCADE; DROP SCHEMA IF EXISTS archive CASCADE; CREATE SCHEMA public;" + SETUP
+                        + (down != null ? up + ";" : ""));
             }
             StatementTracer tracer = new StatementTracer(c);
             tracer.startMigration();
+            rowsBefore = rows(c);
             if (StatementAnalysis.requiresAutocommit(statement, 15)) {
                 t = tracer.traceAutocommit(statement, 0);
+                rowsAfter = rows(c);
             } else {
                 c.setAutoCommit(false);
                 t = tracer.traceInTransaction(statement, 0);
+                rowsAfter = t.failed() ? rowsBefore : rows(c);
                 c.rollback();
             }
         }
@@ -163,8 +233,7 @@ class StaticTraceAgreementIT {
         Map<String, String> observed = new TreeMap<>();
         for (LockTaken l : t.locks()) {
             if (l.kind().equals("table") || l.kind().equals("partitioned table") || l.kind().equals("materialized view")) {
-                String table = l.relation().substring(l.relation().indexOf('.') + 1);
-                observed.merge(table, l.mode(), (x, y) -> strength(x) >= strength(y) ? x : y);
+                observed.merge(modelName(l.relation()), l.mode(), (x, y) -> strength(x) >= strength(y) ? x : y);
             }
         }
         if (t.traced()) {
@@ -183,11 +252,66 @@ class StaticTraceAgreementIT {
             }
         }
         boolean rewrote = t.rewritten().stream().anyMatch(r -> !r.endsWith("(index)"));
-        if (rewrote != predictsNewStorage) {
-            out.add(name + ": static analysis " + (predictsNewStorage ? "predicts" : "does not predict") + " a rewrite, the server "
+        if (rewrote != modelNewStorage) {
+            out.add(name + ": the statement model " + (modelNewStorage ? "predicts" : "does not predict") + " a rewrite, the server "
                     + (rewrote ? "rewrote " + t.rewritten() : "rewrote nothing"));
         }
+        if (lintNewStorage != null && rewrote != lintNewStorage) {
+            out.add(name + ": lint " + (lintNewStorage ? "predicts" : "does not predict") + " a rewrite, the server "
+                    + (rewrote ? "rewrote " + t.rewritten() : "rewrote nothing"));
+        }
+
+        // rows: every table whose rows changed on the server is one the model says changes (what verify expects);
+        // a drop, truncate or dropped column the model reports did change rows; what it calls harmless lost none
+        Map<String, StatementEffect.RowChange> declared = new TreeMap<>();
+        effect.rows().forEach(r -> declared.merge(r.table(), r, (x, y) -> x.destructive() ? x : y));
+        for (Map.Entry<String, String> b : rowsBefore.entrySet()) {
+            String after = rowsAfter.get(b.getKey());
+            boolean changed = !b.getValue().equals(after);
+            StatementEffect.RowChange d = declared.get(b.getKey());
+            if (changed && d == null) {
+                out.add(name + ": the server changed the rows of " + b.getKey() + ", the statement model declares no row change there");
+            }
+            if (d != null && d.destructive() && !changed && !b.getValue().startsWith("0:") && Set.of(StatementEffect.RowKind.DROP_TABLE,
+                    StatementEffect.RowKind.TRUNCATE, StatementEffect.RowKind.DROP_COLUMN).contains(d.kind())) {
+                out.add(name + ": the statement model says " + d.kind().label() + " " + b.getKey() + ", the server left its rows as they were");
+            }
+            if (d != null && !d.destructive() && (after == null || count(after) < count(b.getValue()))) {
+                out.add(name + ": the statement model calls " + d.kind().label() + " on " + b.getKey() + " harmless, the server lost rows");
+            }
+        }
         return out;
+    }
+
+    /** Each user table's row count and a hash of its rows' text, keyed as the schema model keys tables. */
+    private static Map<String, String> rows(Connection c) throws java.sql.SQLException {
+        List<String> tables = new ArrayList<>();
+        try (var s = c.createStatement(); var rs = s.executeQuery("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname),"
+                + " n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind = 'r' AND n.nspname IN ('public', 'archive')")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1) + "\t" + rs.getString(2));
+            }
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (String t : tables) {
+            String[] parts = t.split("\t");
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) || ':' || md5(coalesce(string_agg(x::text, '|'"
+                    + " ORDER BY x::text), '')) FROM " + parts[0] + " x")) {
+                rs.next();
+                out.put(modelName(parts[1]), rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static long count(String rows) {
+        return Long.parseLong(rows.substring(0, rows.indexOf(':')));
+    }
+
+    /** {@code public.t} → {@code t}, {@code archive.t} stays: the schema model's keys. */
+    private static String modelName(String relation) {
+        return relation.startsWith("public.") ? relation.substring("public.".length()) : relation;
     }
 
     private static MigrationSet write(Path project, String sql) throws IOException {

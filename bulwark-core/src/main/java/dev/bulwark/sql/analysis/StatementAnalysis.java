@@ -57,7 +57,31 @@ public final class StatementAnalysis {
     public static StatementEffect analyze(Statement s, Recognized r, SchemaModel before, String migrationId, int pgMajor) {
         Builder b = new Builder(s, r, before, migrationId, pgMajor);
         b.build();
-        return new StatementEffect(s, r, b.objects, new ArrayList<>(b.rows.values()), locks(r, before, pgMajor), b.target,
+        List<Locks.Lock> locks = locks(r, before, pgMajor);
+        for (RowChange row : b.rows.values()) {
+            // TRUNCATE … CASCADE and DROP SCHEMA … CASCADE take ACCESS EXCLUSIVE on every table they empty or drop
+            if ((row.kind() == RowKind.TRUNCATE || row.kind() == RowKind.DROP_TABLE)
+                    && locks.stream().noneMatch(l -> l.table().equals(row.table()))) {
+                locks.add(new Locks.Lock(row.table(), Locks.Mode.ACCESS_EXCLUSIVE));
+            }
+        }
+        if (r instanceof Recognized.Drop d && (d.objectKind().equals("trigger") || d.objectKind().equals("policy")
+                || d.objectKind().equals("rule"))) {
+            // DROP TRIGGER|POLICY|RULE name ON table: ACCESS EXCLUSIVE on the table
+            List<Token> t = s.tokens();
+            for (int i = 2; i + 1 < t.size(); i++) {
+                if (t.get(i).isWord("on") && isName(t.get(i + 1))) {
+                    StringBuilder name = new StringBuilder(t.get(i + 1).value());
+                    if (i + 3 < t.size() && t.get(i + 2).isPunctuation('.') && isName(t.get(i + 3))) {
+                        name = new StringBuilder(name.toString().equals("public") ? "" : name + ".").append(t.get(i + 3).value());
+                    }
+                    locks.add(new Locks.Lock(name.toString(), Locks.Mode.ACCESS_EXCLUSIVE));
+                    b.target = name.toString();
+                    break;
+                }
+            }
+        }
+        return new StatementEffect(s, r, b.objects, new ArrayList<>(b.rows.values()), locks, b.target,
                 b.rewrite, b.fullScan, !requiresAutocommit(s, r, pgMajor), b.reversal);
     }
 
@@ -91,6 +115,18 @@ public final class StatementAnalysis {
     /** The locks {@code r} takes, as PostgreSQL {@code pgMajor} takes them. */
     static List<Locks.Lock> locks(Recognized r, SchemaModel before, int pgMajor) {
         List<Locks.Lock> out = new ArrayList<>(Locks.of(r, before));
+        if (r instanceof Recognized.AlterTable at && before.table(at.table().name()) != null) {
+            // dropping a foreign key drops its triggers on the referenced table: ACCESS EXCLUSIVE there (seen on PostgreSQL 15)
+            for (Recognized.Action a : at.actions()) {
+                if (a instanceof Recognized.DropConstraint dc) {
+                    TableModel.Constraint c = before.table(at.table().name()).constraint(dc.name());
+                    if (c != null && c.kind() == Recognized.ConstraintKind.FOREIGN_KEY && c.refTable() != null
+                            && !c.refTable().equals(at.table().name())) {
+                        out.add(new Locks.Lock(c.refTable(), Locks.Mode.ACCESS_EXCLUSIVE));
+                    }
+                }
+            }
+        }
         if (pgMajor < 12 && r instanceof Recognized.AlterTable at
                 && at.actions().stream().anyMatch(a -> a instanceof Recognized.AttachPartition)) {
             // before PostgreSQL 12, ATTACH PARTITION took ACCESS EXCLUSIVE on the parent
@@ -292,7 +328,7 @@ public final class StatementAnalysis {
                     objects.add(new ObjectChange(Action.CREATE, ObjectKind.COLUMN, table + "." + c.name()));
                     row(RowKind.RESHAPE, table, List.of());
                     boolean fills = c.generatedStored() || c.identity() || c.type().endsWith("serial")
-                            || (c.defaultExpr() != null && (pgMajor < 11 || VolatileDefaultRule.volatileCall(c.defaultExpr()) != null));
+                            || (c.defaultExpr() != null && (pgMajor < 11 || defaultRewrites(c.defaultExpr())));
                     rewrite |= fills;
                     c.constraints().forEach(d -> constraint(table, d, true));
                     undo.add("DROP COLUMN " + c.name());
@@ -538,6 +574,36 @@ public final class StatementAnalysis {
             return t == null || migrationId == null || !migrationId.equals(t.createdBy());
         }
     }
+
+    /** Functions PostgreSQL marks STABLE or IMMUTABLE that show up in defaults: evaluated once, no rewrite. */
+    private static final Set<String> NOT_VOLATILE = Set.of("now", "current_timestamp", "current_date", "current_time",
+            "localtimestamp", "localtime", "transaction_timestamp", "statement_timestamp", "current_user", "current_setting",
+            "lower", "upper", "coalesce", "nullif", "greatest", "least", "concat", "length", "to_char", "to_jsonb", "jsonb_build_object",
+            "json_build_object", "jsonb_build_array", "array", "make_interval", "make_date", "date_trunc", "timezone", "abs", "round");
+
+    /**
+     * ADD COLUMN … DEFAULT expr rewrites the table when expr is volatile: a known volatile
+     * function, or any function not known to be stable or immutable (a user function is VOLATILE
+     * unless declared otherwise).
+     */
+    static boolean defaultRewrites(String expr) {
+        if (VolatileDefaultRule.volatileCall(expr) != null) {
+            return true;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z_][a-z0-9_.]*)\\s*\\(").matcher(
+                expr.toLowerCase(java.util.Locale.ROOT).replaceAll("'[^']*'", "''"));
+        while (m.find()) {
+            String f = m.group(1).substring(m.group(1).lastIndexOf('.') + 1);
+            if (!NOT_VOLATILE.contains(f) && !f.equals("pg_catalog") && !TYPE_WORDS.contains(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Type names that take a parenthesised modifier in a cast ({@code ::numeric(10,2)}). */
+    private static final Set<String> TYPE_WORDS = Set.of("numeric", "decimal", "varchar", "char", "character", "bit", "varbit",
+            "timestamp", "timestamptz", "time", "interval");
 
     /** int → bigint, real → double precision and the like: a new type that holds every old value. */
     static boolean widens(String from, String to) {

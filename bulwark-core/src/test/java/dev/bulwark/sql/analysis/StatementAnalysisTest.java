@@ -197,6 +197,26 @@ class StatementAnalysisTest {
     }
 
     @Test
+    void aDefaultFromAUserFunctionRewritesTheTableAndNowDoesNot() {
+        String schema = "CREATE TABLE t (id int);";
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a int DEFAULT pick()").rewrite()).isTrue();
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a uuid DEFAULT gen_random_uuid()").rewrite()).isTrue();
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a timestamptz DEFAULT now()").rewrite()).isFalse();
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a numeric(10,2) DEFAULT 0::numeric(10,2)").rewrite()).isFalse();
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a text DEFAULT 'f(x)'").rewrite()).isFalse();
+        assertThat(effects(schema, "ALTER TABLE t ADD COLUMN a int DEFAULT 0", 10).get(0).rewrite()).isTrue();
+    }
+
+    @Test
+    void dropTriggerAndTruncateCascadeLockEveryTableTheyTouch() {
+        assertThat(one("", "DROP TRIGGER trg ON public.orders").locks())
+                .containsExactly(new Locks.Lock("orders", Locks.Mode.ACCESS_EXCLUSIVE));
+        String schema = "CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (a_id int REFERENCES a);";
+        assertThat(one(schema, "TRUNCATE a CASCADE").locks()).containsExactlyInAnyOrder(
+                new Locks.Lock("a", Locks.Mode.ACCESS_EXCLUSIVE), new Locks.Lock("b", Locks.Mode.ACCESS_EXCLUSIVE));
+    }
+
+    @Test
     void reversibleStatementsSayWhatUndoesThem() {
         assertThat(one("", "CREATE INDEX CONCURRENTLY i ON t (a)").reversal().undo()).isEqualTo("DROP INDEX CONCURRENTLY i");
         assertThat(one("", "ALTER TABLE t RENAME COLUMN a TO b").reversal().undo()).isEqualTo("ALTER TABLE t RENAME COLUMN b TO a");

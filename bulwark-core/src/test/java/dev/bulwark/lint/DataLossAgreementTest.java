@@ -1,0 +1,129 @@
+package dev.bulwark.lint;
+
+import dev.bulwark.deploy.Snapshots;
+import dev.bulwark.migration.Migration;
+import dev.bulwark.migration.MigrationSet;
+import dev.bulwark.migration.MigrationSources;
+import dev.bulwark.sql.Statement;
+import dev.bulwark.sql.analysis.StatementAnalysis;
+import dev.bulwark.sql.analysis.StatementEffect;
+import dev.bulwark.sql.analysis.StatementEffect.RowKind;
+import dev.bulwark.verify.ExpectedChanges;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Lint, deploy and verify agree on what every statement of the rule fixtures and the samples does
+ * to data: the statements lint calls destructive (drop-table on a table, drop-column, truncate)
+ * are exactly those deploy snapshots, and the tables verify expects to change are exactly those
+ * the statement model says the statements remove, change or add rows of.
+ */
+class DataLossAgreementTest {
+    /** Lint's data-loss rules, and the row changes each stands for. */
+    private static final Map<String, Set<RowKind>> DATA_LOSS_RULES = Map.of(
+            "drop-table", Set.of(RowKind.DROP_TABLE), "drop-column", Set.of(RowKind.DROP_COLUMN), "truncate", Set.of(RowKind.TRUNCATE));
+    private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    @TestFactory
+    List<DynamicTest> lintDeployAndVerifyAgreeOnEveryFixtureAndSample() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(RuleFixturesTest.FIXTURES)) {
+            for (Path dir : dirs.sorted().toList()) {
+                for (String fixture : List.of("fire.txt", "ok.txt")) {
+                    if (Files.exists(dir.resolve(fixture))) {
+                        tests.add(DynamicTest.dynamicTest(dir.getFileName() + "/" + fixture, () -> {
+                            Path project = Files.createTempDirectory(tmp, dir.getFileName().toString());
+                            // a suppression silences the report, not the loss: deploy still snapshots, so lint unsuppressed
+                            LintFixtures.write(Files.readString(dir.resolve(fixture)).replace("bulwark:ignore", "suppression-off"), project);
+                            agree(project, project.resolve("migrations"), LintFixtures.options(project));
+                        }));
+                    }
+                }
+            }
+        }
+        for (String sample : List.of("shop", "flyway-payments", "prisma-blog", "rehearsal/broken", "rehearsal/fixed")) {
+            tests.add(DynamicTest.dynamicTest("examples/" + sample, () -> {
+                Path project = EXAMPLES.resolve(sample);
+                agree(project, project.resolve(sample.equals("prisma-blog") ? "prisma/migrations" : "migrations"), LintOptions.defaults());
+            }));
+        }
+        return tests;
+    }
+
+    private static void agree(Path project, Path migrations, LintOptions options) {
+        if (!Files.isDirectory(migrations)) {
+            return;
+        }
+        MigrationSet set = MigrationSources.read(migrations, null);
+        List<Migration> ordered = set.migrations();
+        Set<String> all = ordered.stream().map(Migration::id).collect(Collectors.toSet());
+        Map<String, List<StatementEffect>> effects = StatementAnalysis.ups(ordered, all, StatementAnalysis.DEFAULT_PG_MAJOR);
+        List<Statement> statements = effects.values().stream().flatMap(List::stream).map(StatementEffect::statement).toList();
+
+        // lint: the statements its data-loss rules report on (DROP SCHEMA / DATABASE are the backup's to cover)
+        SortedSet<String> lint = new TreeSet<>();
+        for (Finding f : Linter.standard(options).lint(set, project).findings()) {
+            if (DATA_LOSS_RULES.containsKey(f.ruleId())) {
+                Statement s = statementAt(statements, f.file().getFileName().toString(), f.line());
+                if (s != null && !(s.tokens().size() > 1 && s.tokens().get(0).isWord("drop")
+                        && (s.tokens().get(1).isWord("schema") || s.tokens().get(1).isWord("database")))) {
+                    lint.add(f.ruleId() + " " + where(s));
+                }
+            }
+        }
+        // deploy: the statements it snapshots, as the same rule ids
+        SortedSet<String> deploy = new TreeSet<>();
+        for (Snapshots.Planned p : Snapshots.plan(ordered, all)) {
+            DATA_LOSS_RULES.forEach((rule, kinds) -> {
+                if (kinds.contains(p.change().kind()) && !isDropSchema(p.statement())) {
+                    deploy.add(rule + " " + where(p.statement()));
+                }
+            });
+        }
+        assertThat(deploy).as("what deploy snapshots vs what lint calls destructive in " + migrations).isEqualTo(lint);
+
+        // verify: the tables it expects to change are those whose rows the statements change
+        SortedSet<String> rows = new TreeSet<>();
+        effects.values().forEach(list -> list.forEach(e -> e.rows().forEach(r -> rows.add(r.table()))));
+        assertThat(ExpectedChanges.of(ordered, all, List.of()).statementTables()).as("verify's expected changes in " + migrations)
+                .isEqualTo(rows);
+    }
+
+    private static boolean isDropSchema(Statement s) {
+        return s.tokens().size() > 1 && s.tokens().get(0).isWord("drop") && s.tokens().get(1).isWord("schema");
+    }
+
+    /** The statement of {@code file} that holds {@code line}. */
+    private static Statement statementAt(List<Statement> statements, String file, int line) {
+        Statement found = null;
+        for (Statement s : statements) {
+            if (Path.of(s.source()).getFileName().toString().equals(file) && s.line() <= line
+                    && (found == null || s.line() >= found.line())) {
+                found = s;
+            }
+        }
+        return found;
+    }
+
+    private static String where(Statement s) {
+        return Path.of(s.source()).getFileName() + ":" + s.line();
+    }
+}
