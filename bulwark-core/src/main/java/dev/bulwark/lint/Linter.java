@@ -99,8 +99,10 @@ public final class Linter {
         contexts.forEach(c -> findings.addAll(c.findings));
         downs.forEach(c -> findings.addAll(c.findings));
         findings.addAll(setContext.findings);
+        java.util.Map<String, Migration> byId = new java.util.HashMap<>();
+        set.migrations().forEach(m -> byId.putIfAbsent(m.id(), m));
         List<Finding> kept = new ArrayList<>(Suppressions.apply(findings, contexts, options, ruleIds()).stream()
-                .map(f -> inDown(f, set) ? f.withPart(Finding.Part.DOWN) : f).toList());
+                .map(f -> inDown(f, byId) ? f.withPart(Finding.Part.DOWN) : f).toList());
         // Not suppressible, not configurable: a crash in the analysis is never "no findings".
         kept.addAll(internal);
         if (!internal.isEmpty()) {
@@ -110,14 +112,13 @@ public final class Linter {
     }
 
     /** A set-level finding that points into a migration's down section or down file. */
-    private static boolean inDown(Finding f, MigrationSet set) {
+    private static boolean inDown(Finding f, java.util.Map<String, Migration> byId) {
         if (f.part() == Finding.Part.DOWN || f.migration() == null) {
             return f.part() == Finding.Part.DOWN;
         }
-        for (Migration m : set.migrations()) {
-            if (m.id().equals(f.migration()) && m.down() != null && f.file().equals(m.down().file())) {
-                return !m.down().file().equals(m.up().file()) || f.line() >= m.down().firstLine();
-            }
+        Migration m = byId.get(f.migration());
+        if (m != null && m.down() != null && f.file().equals(m.down().file())) {
+            return !m.down().file().equals(m.up().file()) || f.line() >= m.down().firstLine();
         }
         return false;
     }
