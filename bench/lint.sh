@@ -1,51 +1,119 @@
 #!/usr/bin/env bash
-# Lint speed: generates a corpus of migration files with mixed statements, times `bulwark lint`
-# on 500 and on 2,000 files (JVM start included), and, when squawk-cli can be installed with
-# npm, lints the same 2,000 files with squawk and prints the ratio.
+# Lint speed and memory against squawk, on a corpus whose schema grows the way real projects do
+# (bench/lint-corpus.awk: hundreds of tables, foreign keys between them, self-referencing trees,
+# cascades, indexes built and dropped, later changes to earlier tables).
+#
+# For 500, 1,000 and 2,000 migrations (each corpus is the first N files of the same sequence) it
+# runs, interleaved (bulwark, squawk, bulwark, squawk, ...), RUNS (default 5) rounds and prints
+# the medians of wall time, both as whole processes: `bulwark lint` (the CLI jar through the
+# ./bulwark launcher, JVM start included) and squawk (npm package squawk-cli, its native binary
+# called directly, so node's start is not counted against it). Then: bulwark/squawk ratio,
+# bulwark's peak memory (max RSS, /usr/bin/time), time(2,000)/time(1,000), whether
+# `java -Xmx256m` lints the 2,000 files, and the machine's load before and after.
+#
+# squawk is installed with npm into $BULWARK_BENCH_CACHE (default ~/.cache/bulwark-bench) when
+# absent; SQUAWK=/path/to/squawk uses that one instead.
+# Goals (issue 12): 2,000 files at or under squawk's time, peak <= 300 MB, time ratio <= 2.1.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
+runs="${RUNS:-5}"
+sizes=(500 1000 2000)
+cache="${BULWARK_BENCH_CACHE:-$HOME/.cache/bulwark-bench}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-gen() { # gen <dir> <count>
-  mkdir -p "$1"
-  printf 'CREATE TABLE t0 (id bigint PRIMARY KEY, a text, b int);\n' > "$1/V1__init.sql"
-  for ((i = 2; i <= $2; i++)); do
-    case $((i % 6)) in
-      0) s="CREATE TABLE t$i (id bigint PRIMARY KEY, t0_id bigint REFERENCES t0 (id) ON DELETE CASCADE, at timestamp);";;
-      1) s="CREATE INDEX t0_a_${i}_idx ON t0 (a);";;
-      2) s="ALTER TABLE t0 ADD COLUMN c$i text;
-ALTER TABLE t0 ALTER COLUMN b SET NOT NULL;";;
-      3) s="UPDATE t0 SET a = 'x' WHERE id = $i;
-ALTER TABLE t0 ADD CONSTRAINT c_$i CHECK (b > 0) NOT VALID;";;
-      4) s="CREATE INDEX CONCURRENTLY IF NOT EXISTS t0_b_${i}_idx ON t0 (b);";;
-      5) s="ALTER TABLE t0 ALTER COLUMN a TYPE varchar(50);
-DROP INDEX IF EXISTS t0_a_${i}_idx;";;
-    esac
-    printf '%s\n' "$s" > "$1/V${i}__m$i.sql"
-  done
-}
-gen "$work/c500" 500
-gen "$work/c2000" 2000
-"$here/bulwark" --version >/dev/null   # builds the jar if needed, outside the timing
-time_it() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); echo "$e - $s" | bc; }
-t500=$(time_it "$here/bulwark" lint "$work/c500" --migration-format flyway)
-t2000=$(time_it "$here/bulwark" lint "$work/c2000" --migration-format flyway)
-printf 'bulwark lint   500 files: %.2f s wall (%.0f files/s)\n' "$t500" "$(echo "500 / $t500" | bc -l)"
-# A short-lived CLI gains from C1-only compilation and the serial collector (less JIT and GC start-up work).
-fast=$(BULWARK_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" time_it "$here/bulwark" lint "$work/c500" --migration-format flyway)
-printf 'bulwark lint   500 files: %.2f s wall with BULWARK_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"\n' "$fast"
-printf 'bulwark lint 2,000 files: %.2f s wall (%.0f files/s)\n' "$t2000" "$(echo "2000 / $t2000" | bc -l)"
+
+command -v /usr/bin/time >/dev/null || { echo "bench/lint.sh needs /usr/bin/time (Debian: apt-get install time)" >&2; exit 2; }
+
+# ---- squawk --------------------------------------------------------------------------------
 squawk="${SQUAWK:-}"
 if [[ -z "$squawk" ]]; then
-  if (cd "$work" && npm install --silent --no-audit --no-fund squawk-cli >/dev/null 2>&1); then
-    squawk="$work/node_modules/.bin/squawk"
+  native="$(ls "$cache"/squawk/node_modules/@squawk-cli/*/bin/squawk 2>/dev/null | head -n1 || true)"
+  if [[ -z "$native" ]]; then
+    echo "installing squawk-cli with npm into $cache/squawk ..." >&2
+    mkdir -p "$cache/squawk"
+    npm install --silent --no-audit --no-fund --prefix "$cache/squawk" squawk-cli >/dev/null 2>&1 || true
+    native="$(ls "$cache"/squawk/node_modules/@squawk-cli/*/bin/squawk 2>/dev/null | head -n1 || true)"
   fi
+  squawk="${native:-$cache/squawk/node_modules/.bin/squawk}"
 fi
-if [[ -n "$squawk" && -x "$squawk" ]]; then
-  ts=$(time_it "$squawk" "$work"/c2000/*.sql)
-  printf 'squawk       2,000 files: %.2f s wall (%.0f files/s); bulwark/squawk time ratio %.2f\n' "$ts" \
-    "$(echo "2000 / $ts" | bc -l)" "$(echo "$t2000 / $ts" | bc -l)"
+[[ -x "$squawk" ]] || { echo "squawk could not be installed (npm install squawk-cli); set SQUAWK=/path/to/squawk" >&2; exit 2; }
+
+# ---- corpus --------------------------------------------------------------------------------
+for n in "${sizes[@]}"; do
+  mkdir -p "$work/c$n"
+  awk -v dir="$work/c$n" -v n="$n" -f "$here/bench/lint-corpus.awk"
+done
+tables=$(grep -l '^CREATE TABLE' "$work"/c2000/*.sql | wc -l)
+self=$(grep -l 'parent_id bigint REFERENCES' "$work"/c2000/*.sql | wc -l)
+fks=$(grep -c 'REFERENCES' "$work"/c2000/*.sql | awk -F: '{s += $2} END {print s}')
+later=$(grep -l -E '^(ALTER TABLE|CREATE INDEX CONCURRENTLY|DROP INDEX|UPDATE|DROP TABLE)' "$work"/c2000/*.sql | wc -l)
+echo "corpus: 2,000 Flyway migrations: $tables CREATE TABLE ($self self-referencing trees), $fks foreign keys, $later migrations change earlier tables"
+
+"$here/bulwark" --version >/dev/null   # builds the jar if needed, outside the timing
+echo "bulwark: $("$here/bulwark" --version 2>&1 | head -n1), launcher defaults (${BULWARK_JAVA_OPTS:-"-XX:+UseSerialGC -XX:TieredStopAtLevel=1"}); java: $(java -version 2>&1 | head -n1)"
+echo "squawk:  $("$squawk" --version 2>&1 | head -n1) ($squawk)"
+echo "machine: $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# run <name> <n> <cmd...>: appends "wall_seconds max_rss_kb cpu_seconds" to $work/<name>-<n>
+run() {
+  local name=$1 n=$2 s e rc
+  shift 2
+  s=$(date +%s.%N)
+  set +e
+  /usr/bin/time -f '%M %U %S' -o "$work/rss" "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+  set -e
+  e=$(date +%s.%N)
+  # 0: clean, 1: findings (both tools). Anything else is a crash: the figures would mean nothing.
+  if (( rc > 1 )); then
+    echo "$name on $n files exited $rc:" >&2
+    tail -n 5 "$work/err" >&2
+    exit 1
+  fi
+  read -r rss user sys < <(tail -n1 "$work/rss")
+  echo "$(echo "$e - $s" | bc) $rss $(echo "$user + $sys" | bc)" >>"$work/$name-$n"
+}
+
+for ((r = 1; r <= runs; r++)); do
+  for n in "${sizes[@]}"; do
+    run bulwark "$n" "$here/bulwark" lint "$work/c$n" --migration-format flyway
+    run squawk "$n" "$squawk" "$work/c$n"/*.sql
+  done
+done
+
+median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+declare -A tb ts mb cb cs
+printf '\n%-6s %12s %12s %8s %14s %14s %14s\n' files "bulwark s" "squawk s" ratio "bulwark peak" "bulwark cpu s" "squawk cpu s"
+for n in "${sizes[@]}"; do
+  tb[$n]=$(cut -d' ' -f1 "$work/bulwark-$n" | median)
+  ts[$n]=$(cut -d' ' -f1 "$work/squawk-$n" | median)
+  mb[$n]=$(cut -d' ' -f2 "$work/bulwark-$n" | sort -n | tail -n1)
+  cb[$n]=$(cut -d' ' -f3 "$work/bulwark-$n" | median)
+  cs[$n]=$(cut -d' ' -f3 "$work/squawk-$n" | median)
+  printf '%-6s %12.2f %12.2f %8.2f %11.0f MB %14.2f %14.2f\n' "$n" "${tb[$n]}" "${ts[$n]}" "$(echo "${tb[$n]} / ${ts[$n]}" | bc -l)" \
+    "$(echo "${mb[$n]} / 1024" | bc -l)" "${cb[$n]}" "${cs[$n]}"
+done
+echo "(medians of $runs interleaved runs of wall time and of CPU time (user + sys, all threads); peak = the largest max RSS"
+echo " of bulwark's runs, JVM included. On a loaded machine wall time is the machine's; the goals use wall time.)"
+growth=$(echo "${tb[2000]} / ${tb[1000]}" | bc -l)
+sgrowth=$(echo "${ts[2000]} / ${ts[1000]}" | bc -l)
+printf 'time(2,000)/time(1,000): bulwark %.2f, squawk %.2f\n' "$growth" "$sgrowth"
+
+set +e
+BULWARK_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1" "$here/bulwark" lint "$work/c2000" \
+  --migration-format flyway >"$work/out" 2>"$work/err"
+small=$?
+set -e
+if (( small <= 1 )); then
+  echo "java -Xmx256m lints the 2,000 files: yes (exit $small, $(tail -n1 "$work/out"))"
 else
-  echo "squawk: could not be installed with npm here (squawk-cli), no comparison"
+  echo "java -Xmx256m lints the 2,000 files: NO (exit $small: $(tail -n1 "$work/err"))"
 fi
-echo "cores: $(nproc), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+ratio=$(echo "${tb[2000]} / ${ts[2000]}" | bc -l)
+verdict() { if (( $(echo "$1" | bc -l) )); then echo met; else echo MISSED; fi; }
+echo "goals: 2,000 files at or under squawk's time (ratio $(printf '%.2f' "$ratio") <= 1.0): $(verdict "$ratio <= 1.0");" \
+  "peak <= 300 MB ($(printf '%.0f' "$(echo "${mb[2000]} / 1024" | bc -l)") MB): $(verdict "${mb[2000]} <= 307200");" \
+  "time(2,000)/time(1,000) <= 2.1 ($(printf '%.2f' "$growth")): $(verdict "$growth <= 2.1");" \
+  "-Xmx256m: $( ((small <= 1)) && echo met || echo MISSED)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

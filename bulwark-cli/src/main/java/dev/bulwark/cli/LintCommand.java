@@ -142,6 +142,7 @@ final class LintCommand implements Callable<Integer> {
                 Fixer.Fixed fixed = new Fixer().fix(result, linter, project);
                 PrintWriter err = spec.commandLine().getErr();
                 fixed.changed().forEach(f -> err.println("fixed:   " + rel(f)));
+                fixed.fixes().forEach(f -> err.println("         " + f));
                 fixed.created().forEach(f -> err.println("created: " + rel(f)));
                 fixed.skipped().forEach(f -> err.println("not fixed: " + f));
                 err.flush();

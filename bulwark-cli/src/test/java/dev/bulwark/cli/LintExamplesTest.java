@@ -47,7 +47,13 @@ class LintExamplesTest {
                 "alembic/versions/0005_analytics_fusion.py:14 missing-down",
                 "alembic/versions/0005_bot_ui_alerts.py:5 multiple-heads",
                 "alembic/versions/0005_bot_ui_alerts.py:10 missing-lock-timeout",
-                "alembic/versions/performance_optimization_indexes.py:1 empty-migration");
+                "alembic/versions/performance_optimization_indexes.py:1 empty-migration",
+                // downs are linted like ups: these are in downgrade()
+                "alembic/versions/0003_payment_system.py:31 missing-lock-timeout",
+                "alembic/versions/0003_payment_system.py:31 several-hot-tables",
+                "alembic/versions/0004_add_indexes.py:19 missing-lock-timeout",
+                "alembic/versions/0004_add_indexes.py:19 require-concurrent-index-drop",
+                "alembic/versions/0005_bot_ui_alerts.py:14 missing-lock-timeout");
     }
 
     @Test

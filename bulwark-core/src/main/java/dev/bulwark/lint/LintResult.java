@@ -22,4 +22,14 @@ public record LintResult(MigrationSet set, List<Finding> findings, List<Rule> ru
     public long count(Severity s) {
         return findings.stream().filter(f -> f.severity() == s).count();
     }
+
+    /** Findings of one rule (the summary counts unreadable statements and analysis errors apart). */
+    public long count(String ruleId) {
+        return findings.stream().filter(f -> f.ruleId().equals(ruleId)).count();
+    }
+
+    /** Findings in downs. */
+    public long inDowns() {
+        return findings.stream().filter(f -> f.part() == Finding.Part.DOWN).count();
+    }
 }

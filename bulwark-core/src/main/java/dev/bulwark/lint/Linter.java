@@ -51,11 +51,18 @@ public final class Linter {
     public LintResult lint(MigrationSet set, Path projectDir) {
         SchemaModel model = new SchemaModel();
         List<MigrationContext> contexts = new ArrayList<>();
+        List<MigrationContext> downs = new ArrayList<>();
+        List<Finding> internal = new ArrayList<>();
         for (Migration m : set.migrations()) {
-            contexts.add(analyze(m, model));
+            MigrationContext up = analyze(m, model, internal);
+            contexts.add(up);
+            if (up.downContext != null) {
+                downs.add(up.downContext);
+            }
         }
         SchemaModel end = model.snapshot();
         contexts.forEach(c -> c.atSetEnd = end);
+        downs.forEach(c -> c.atSetEnd = end);
         List<Finding> findings = new ArrayList<>();
         List<Rule> active = new ArrayList<>();
         for (Rule rule : rules) {
@@ -64,22 +71,56 @@ public final class Linter {
                 continue;
             }
             active.add(rule);
-            for (MigrationContext c : contexts) {
-                c.rule = rule;
-                c.severity = sev.get();
-                rule.check(c);
+            // Downs are linted like ups: they are what runs during an incident.
+            for (List<MigrationContext> part : List.of(contexts, downs)) {
+                for (MigrationContext c : part) {
+                    c.rule = rule;
+                    c.severity = sev.get();
+                    try {
+                        rule.check(c);
+                    } catch (StatementRule.Failure e) {
+                        internal.add(AnalysisError.at(c, e.statement(), rule.id() + " failed", e.getCause()));
+                    } catch (RuntimeException e) {
+                        internal.add(AnalysisError.at(c, null, rule.id() + " failed", e));
+                    }
+                }
             }
         }
         SetContext setContext = new SetContext(set, projectDir, contexts, options);
         for (Rule rule : active) {
             setContext.rule = rule;
             setContext.severity = options.severities().getOrDefault(rule.id(), Optional.of(rule.defaultSeverity())).get();
-            rule.checkSet(setContext);
+            try {
+                rule.checkSet(setContext);
+            } catch (RuntimeException e) {
+                internal.add(AnalysisError.about(set, rule.id() + " failed", e));
+            }
         }
         contexts.forEach(c -> findings.addAll(c.findings));
+        downs.forEach(c -> findings.addAll(c.findings));
         findings.addAll(setContext.findings);
-        List<Finding> kept = Suppressions.apply(findings, contexts, options, ruleIds());
+        java.util.Map<String, Migration> byId = new java.util.HashMap<>();
+        set.migrations().forEach(m -> byId.putIfAbsent(m.id(), m));
+        List<Finding> kept = new ArrayList<>(Suppressions.apply(findings, contexts, options, ruleIds()).stream()
+                .map(f -> inDown(f, byId) ? f.withPart(Finding.Part.DOWN) : f).toList());
+        // Not suppressible, not configurable: a crash in the analysis is never "no findings".
+        kept.addAll(internal);
+        if (!internal.isEmpty()) {
+            active.add(AnalysisError.RULE);
+        }
         return new LintResult(set, kept, active);
+    }
+
+    /** A set-level finding that points into a migration's down section or down file. */
+    private static boolean inDown(Finding f, java.util.Map<String, Migration> byId) {
+        if (f.part() == Finding.Part.DOWN || f.migration() == null) {
+            return f.part() == Finding.Part.DOWN;
+        }
+        Migration m = byId.get(f.migration());
+        if (m != null && m.down() != null && f.file().equals(m.down().file())) {
+            return !m.down().file().equals(m.up().file()) || f.line() >= m.down().firstLine();
+        }
+        return false;
     }
 
     /**
@@ -99,16 +140,27 @@ public final class Linter {
     public Analysis analyze(MigrationSet set) {
         SchemaModel model = new SchemaModel();
         java.util.Map<String, List<Analyzed>> out = new java.util.HashMap<>();
+        java.util.Map<String, List<Analyzed>> downs = new java.util.HashMap<>();
         for (Migration m : set.migrations()) {
-            out.put(m.id(), analyze(m, model).statements());
+            MigrationContext c = analyze(m, model, new ArrayList<>());
+            out.put(m.id(), c.statements());
+            downs.put(m.id(), c.down());
         }
-        return new Analysis(out);
+        return new Analysis(out, downs);
     }
 
-    /** Statements per migration id. */
-    public record Analysis(java.util.Map<String, List<Analyzed>> byMigration) {
+    /** Statements per migration id, up and down. */
+    public record Analysis(java.util.Map<String, List<Analyzed>> byMigration, java.util.Map<String, List<Analyzed>> downs) {
+        public Analysis(java.util.Map<String, List<Analyzed>> byMigration) {
+            this(byMigration, java.util.Map.of());
+        }
+
         public List<Analyzed> statements(Migration m) {
             return byMigration.getOrDefault(m.id(), List.of());
+        }
+
+        public List<Analyzed> downStatements(Migration m) {
+            return downs.getOrDefault(m.id(), List.of());
         }
     }
 
@@ -119,7 +171,7 @@ public final class Linter {
         return ids;
     }
 
-    private MigrationContext analyze(Migration m, SchemaModel model) {
+    private MigrationContext analyze(Migration m, SchemaModel model, List<Finding> internal) {
         SchemaModel atStart = model.snapshot();
         List<Statement> statements;
         SqlSyntaxException error = null;
@@ -129,16 +181,41 @@ public final class Linter {
             statements = List.of();
             error = e;
         }
+        Set<String> created = new HashSet<>();
+        List<Analyzed> up = fold(m, statements, m.up().file(), model, created, internal, Finding.Part.UP);
+        SchemaModel atEnd = model.snapshot();
+        MigrationContext downContext = down(m, atEnd, created, internal);
+        if (downContext != null) {
+            downContext.upStatements = up;
+        }
+        MigrationContext c = new MigrationContext(m, up, downContext == null ? List.of() : downContext.statements(),
+                atStart, atEnd, Set.copyOf(created), options, error);
+        c.downContext = downContext;
+        return c;
+    }
+
+    /**
+     * Reads statements in order, applying each to {@code model}: every statement gets the version of
+     * the schema before and after it (versions share structure, so keeping them all costs what the
+     * statements changed). A statement the reader could not follow stays in the list (as
+     * {@link Recognized.Unreadable}, which unreadable-statement reports); a failure of the reader or
+     * of the model becomes an analysis-error finding, and the rest of the file is still read.
+     */
+    private List<Analyzed> fold(Migration m, List<Statement> statements, Path file, SchemaModel model, Set<String> created,
+                                List<Finding> internal, Finding.Part part) {
         boolean wrapped = wrapped(m, statements, options.pgVersion());
         List<int[]> autocommit = autocommitLines(m);
         List<Analyzed> out = new ArrayList<>();
-        Set<String> created = new HashSet<>();
         int current = wrapped ? 0 : -1;
         int counter = 0;
         boolean explicit = false;
+        SchemaModel before = model.snapshot();
         for (int i = 0; i < statements.size(); i++) {
             Statement s = statements.get(i);
             Recognized r = Recognizers.recognize(s);
+            if (r instanceof Recognized.Unreadable u && u.failure() != null) {
+                internal.add(AnalysisError.at(file, m, part, s, "reading the statement failed", u.failure()));
+            }
             int txn;
             if (r instanceof Recognized.TransactionControl tc) {
                 if (tc.begins()) {
@@ -167,36 +244,42 @@ public final class Linter {
                     }
                 }
             }
-            SchemaModel before = model.snapshot();
-            model.apply(r, m.id());
-            out.add(new Analyzed(s, r, i, txn, before, null));
+            try {
+                model.apply(r, m.id());
+            } catch (RuntimeException e) {
+                internal.add(AnalysisError.at(file, m, part, s, "updating the schema model failed", e));
+            }
+            SchemaModel after = model.snapshot();
+            out.add(new Analyzed(s, r, i, txn, before, after));
+            before = after;
         }
-        // Fill in "after" now that every snapshot exists.
-        List<Analyzed> done = new ArrayList<>();
-        for (int i = 0; i < out.size(); i++) {
-            Analyzed a = out.get(i);
-            SchemaModel after = i + 1 < out.size() ? out.get(i + 1).before() : model.snapshot();
-            done.add(new Analyzed(a.statement(), a.what(), a.index(), a.transaction(), a.before(), after));
-        }
-        SchemaModel atEnd = model.snapshot();
-        return new MigrationContext(m, List.copyOf(done), down(m, atEnd), atStart, atEnd, Set.copyOf(created),
-                options, error);
+        return List.copyOf(out);
     }
 
-    private static List<Analyzed> down(Migration m, SchemaModel atEnd) {
+    /**
+     * The down, linted like an up: its statements applied in order to a version of the schema at
+     * the end of the up (the main model is not changed). Objects the up created count as created
+     * here too: a down that removes what its own up added is the expected inverse (irreversible-down
+     * judges the rest). Null when the migration has no down.
+     */
+    private MigrationContext down(Migration m, SchemaModel atEnd, Set<String> createdByUp, List<Finding> internal) {
         Script d = m.down();
         if (d == null) {
-            return List.of();
+            return null;
         }
+        List<Statement> statements;
+        SqlSyntaxException error = null;
         try {
-            List<Analyzed> out = new ArrayList<>();
-            for (Statement s : SqlSplitter.split(d.sql(), d.file().toString(), d.firstLine())) {
-                out.add(new Analyzed(s, Recognizers.recognize(s), out.size(), 0, atEnd, atEnd));
-            }
-            return out;
+            statements = SqlSplitter.split(d.sql(), d.file().toString(), d.firstLine());
         } catch (SqlSyntaxException e) {
-            return List.of();
+            statements = List.of();
+            error = e;
         }
+        SchemaModel model = atEnd.snapshot();
+        Set<String> created = new HashSet<>(createdByUp);
+        List<Analyzed> out = fold(m, statements, d.file(), model, created, internal, Finding.Part.DOWN);
+        return new MigrationContext(m, out, List.of(), atEnd, model.snapshot(), Set.copyOf(created), options, error,
+                Finding.Part.DOWN);
     }
 
     /**

@@ -22,14 +22,26 @@ public final class MigrationContext {
     private final Set<String> createdHere;
     private final LintOptions options;
     private final SqlSyntaxException parseError;
+    private final Finding.Part part;
     final List<Finding> findings = new ArrayList<>();
     Rule rule;
     Severity severity;
     SchemaModel atSetEnd;
+    /** The down's own context (the Linter runs rules on it too), or null. */
+    MigrationContext downContext;
+    /** In a down's context, the up's statements. */
+    List<Analyzed> upStatements = List.of();
 
     MigrationContext(Migration migration, List<Analyzed> statements, List<Analyzed> down, SchemaModel atStart,
                      SchemaModel atEnd, Set<String> createdHere, LintOptions options, SqlSyntaxException parseError) {
+        this(migration, statements, down, atStart, atEnd, createdHere, options, parseError, Finding.Part.UP);
+    }
+
+    MigrationContext(Migration migration, List<Analyzed> statements, List<Analyzed> down, SchemaModel atStart,
+                     SchemaModel atEnd, Set<String> createdHere, LintOptions options, SqlSyntaxException parseError,
+                     Finding.Part part) {
         this.migration = migration;
+        this.part = part;
         this.statements = statements;
         this.down = down;
         this.atStart = atStart;
@@ -47,14 +59,34 @@ public final class MigrationContext {
         return migration.format();
     }
 
-    /** The up statements, in order. Empty when the file could not be split ({@link #parseError()}). */
+    /**
+     * Which part of the migration this context holds: rules run once on the up and once on the
+     * down, and see the down's statements as {@link #statements()} there.
+     */
+    public Finding.Part part() {
+        return part;
+    }
+
+    /**
+     * The statements of this part (the up's, or the down's when {@link #part()} is DOWN), in order.
+     * Empty when the file could not be split ({@link #parseError()}).
+     */
     public List<Analyzed> statements() {
         return statements;
     }
 
-    /** The down statements (schema fields are those at the end of the up). */
+    /**
+     * The down statements, each with the schema just before and after it (the down starts from the
+     * schema at the end of the up). Empty in the down's own context.
+     */
     public List<Analyzed> down() {
         return down;
+    }
+
+    /** The schema before this part runs (for a down: at the end of its up). */
+    /** The up's statements, also in the down's context (to tell a down that undoes its up). */
+    public List<Analyzed> upStatements() {
+        return part == Finding.Part.DOWN ? upStatements : statements;
     }
 
     public SchemaModel atStart() {
@@ -96,8 +128,9 @@ public final class MigrationContext {
         return createdHere;
     }
 
+    /** The file of this part (a down may live in a file of its own). */
     public Path file() {
-        return migration.up().file();
+        return part == Finding.Part.DOWN && migration.down() != null ? migration.down().file() : migration.up().file();
     }
 
     /** Reports a finding at the statement's first token. */
@@ -126,7 +159,7 @@ public final class MigrationContext {
     /** Reports a finding at a position of the migration's file. */
     public void reportAt(int line, int column, int length, String message, String help) {
         findings.add(new Finding(rule.id(), severity, file(), line, column, length, message,
-                help == null ? rule.help() : help, migration.id()));
+                help == null ? rule.help() : help, migration.id(), part));
     }
 
     /** True for a recognized form of the given type; a shorthand for rules. */

@@ -24,7 +24,7 @@ public final class RuleRegistry {
             new EmptyMigrationRule(), new MultipleHeadsRule(), new MissingParentRule(), new DuplicateVersionRule(),
             new VersionTooLongRule(), new OutOfOrderRule(), new MissingDownRule(), new IrreversibleDownRule(), new EditedAfterApplyRule(), new DialectMismatchRule(),
             new HardcodedCredentialsRule(),
-            new UnusedSuppressionRule(), new SuppressionWithoutReasonRule());
+            new UnusedSuppressionRule(), new SuppressionWithoutReasonRule(), new UnreadableStatementRule());
 
     private RuleRegistry() {
     }
@@ -33,7 +33,11 @@ public final class RuleRegistry {
         return ALL;
     }
 
+    /** A built-in rule, or analysis-error (reported by the Linter itself, not a rule one can turn off). */
     public static Optional<Rule> byId(String id) {
+        if (AnalysisError.ID.equals(id)) {
+            return Optional.of(AnalysisError.RULE);
+        }
         return ALL.stream().filter(r -> r.id().equals(id)).findFirst();
     }
 }

@@ -44,7 +44,7 @@ public final class SizeSeverities {
             return f;
         }
         Analyzed at = null;
-        for (Analyzed a : analysis.statements(m)) {
+        for (Analyzed a : f.part() == Finding.Part.DOWN ? analysis.downStatements(m) : analysis.statements(m)) {
             if (a.statement().line() <= f.line() && (at == null || a.statement().line() >= at.statement().line())) {
                 at = a;
             }
@@ -70,7 +70,7 @@ public final class SizeSeverities {
                 : f.severity();
         String note = " — on the target " + largest + " is " + size.describe()
                 + (large ? ": the lock lasts long enough to be an outage" : small ? ": the lock is brief there" : "");
-        return new Finding(f.ruleId(), s, f.file(), f.line(), f.column(), f.length(), f.message() + note, f.help(), f.migration());
+        return new Finding(f.ruleId(), s, f.file(), f.line(), f.column(), f.length(), f.message() + note, f.help(), f.migration(), f.part());
     }
 
     /** Lint names tables without a schema; the first schema that has one by that name. */

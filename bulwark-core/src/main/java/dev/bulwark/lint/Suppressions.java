@@ -105,7 +105,7 @@ final class Suppressions {
             if (l.startsWith("--") || l.startsWith("#")) {
                 continue;
             }
-            for (Analyzed a : c.statements()) {
+            for (Analyzed a : java.util.stream.Stream.concat(c.statements().stream(), c.down().stream()).toList()) {
                 Statement s = a.statement();
                 if (s.line() == lineNo && s.source().equals(script.file().toString())) {
                     List<Token> t = s.tokens();

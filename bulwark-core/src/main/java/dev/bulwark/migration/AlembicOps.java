@@ -48,8 +48,8 @@ final class AlembicOps {
                 autocommit.add((i + 2 + lineOffset) + "-" + (j + lineOffset));
             }
         }
-        if (up && !autocommit.isEmpty()) {
-            data.put(AlembicReader.AUTOCOMMIT, String.join(",", autocommit));
+        if (!autocommit.isEmpty()) {
+            data.merge(AlembicReader.AUTOCOMMIT, String.join(",", autocommit), (a, b) -> a + "," + b);
         }
         StringBuilder out = new StringBuilder();
         int line = 1;

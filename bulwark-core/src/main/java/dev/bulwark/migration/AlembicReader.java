@@ -232,7 +232,8 @@ public final class AlembicReader implements MigrationReader {
             } else if (code.startsWith("raise")) {
                 p.data.put(DOWNGRADE, "raises");
             } else {
-                p.down = AlembicOps.toSql(src, downBody[0], downBody[1], new HashMap<>(), false);
+                // the down's autocommit_block() lines join the up's (file lines: they cannot collide); lint reads downs too
+                p.down = AlembicOps.toSql(src, downBody[0], downBody[1], p.data, false);
             }
         }
         return p;

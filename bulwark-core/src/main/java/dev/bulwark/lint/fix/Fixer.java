@@ -34,6 +34,8 @@ import java.util.TreeMap;
  *   <li>set-not-null: becomes {@code ADD CONSTRAINT … CHECK (col IS NOT NULL) NOT VALID}, then new
  *       migrations validate it, and set NOT NULL and drop the CHECK.</li>
  * </ul>
+ * Findings in downs are fixed too (downs are linted like ups; they run during incidents), but only
+ * the CONCURRENTLY ones: the others add migrations after the one fixed, which a down cannot take.
  * A CONCURRENTLY fix is applied only where the statement will then run outside a transaction (a
  * Bulwark migration, whose runner takes it out; or a file holding only that statement); new
  * migrations are written only for the Bulwark and Flyway layouts, whose versions have room between
@@ -41,8 +43,15 @@ import java.util.TreeMap;
  * when that fails.
  */
 public final class Fixer {
-    /** What --fix did, for the report. */
-    public record Fixed(List<String> changed, List<String> created, List<String> skipped) {
+    /**
+     * What --fix did, for the report.
+     *
+     * @param fixes each finding fixed, as {@code rule at file:line}, with {@code (down)} for one in a down
+     */
+    public record Fixed(List<String> changed, List<String> created, List<String> skipped, List<String> fixes) {
+        public Fixed(List<String> changed, List<String> created, List<String> skipped) {
+            this(changed, created, skipped, List.of());
+        }
     }
 
     private record Edit(int offset, int length, String text) {
@@ -63,26 +72,40 @@ public final class Fixer {
         }
         dev.bulwark.lint.Linter.Analysis analysis = linter.analyze(result.set());
         Map<String, Integer> followUps = new LinkedHashMap<>();
+        Map<Path, List<String>> described = new LinkedHashMap<>();
         for (Finding f : fixable) {
             Migration m = byId.get(f.migration());
             if (m == null || m.format() == MigrationFormat.ALEMBIC) {
                 skipped.add(f.ruleId() + " at " + f.file().getFileName() + ":" + f.line() + " (Alembic files are Python: fix them by hand)");
                 continue;
             }
-            List<Analyzed> statements = analysis.statements(m);
+            boolean down = f.part() == Finding.Part.DOWN;
+            if (down && (m.down() == null || !f.file().equals(m.down().file()))) {
+                continue;
+            }
+            List<Analyzed> statements = down ? analysis.downStatements(m) : analysis.statements(m);
             Analyzed s = statements.stream().filter(a -> a.statement().line() <= f.line()
                     && lastLine(a.statement()) >= f.line()).findFirst().orElse(null);
             if (s == null) {
                 continue;
             }
-            String text = read(m.up().file());
+            Path file = down ? m.down().file() : m.up().file();
+            String where = f.ruleId() + " at " + f.file().getFileName() + ":" + f.line() + (down ? " (down)" : "");
+            if (down && !f.ruleId().startsWith("require-concurrent-index")) {
+                // The other fixes add migrations after this one; a down cannot take them.
+                skipped.add(where + " (in a down: fix it by hand)");
+                continue;
+            }
+            String text = read(file);
+            // Bulwark's runner takes CONCURRENTLY statements out of the transaction in downs as in ups.
             boolean alone = m.format() == MigrationFormat.BULWARK && m.options().transactional()
                     || (statements.size() == 1 && m.format() != MigrationFormat.DBMATE && m.format() != MigrationFormat.DRIZZLE);
-            List<Edit> list = edits.computeIfAbsent(m.up().file(), k -> new ArrayList<>());
+            List<Edit> list = edits.computeIfAbsent(file, k -> new ArrayList<>());
+            int editsBefore = list.size();
             switch (f.ruleId()) {
                 case "require-concurrent-index", "require-concurrent-index-drop" -> {
                     if (!alone) {
-                        skipped.add(f.ruleId() + " at " + f.file().getFileName() + ":" + f.line()
+                        skipped.add(where
                                 + " (move the statement into a migration of its own first: with CONCURRENTLY it cannot run in this file's transaction)");
                         continue;
                     }
@@ -136,8 +159,12 @@ public final class Fixer {
                 default -> {
                 }
             }
+            if (list.size() > editsBefore) {
+                described.computeIfAbsent(file, k -> new ArrayList<>()).add(where);
+            }
         }
         List<String> changed = new ArrayList<>();
+        List<String> fixes = new ArrayList<>();
         for (Map.Entry<Path, List<Edit>> e : edits.entrySet()) {
             if (e.getValue().isEmpty()) {
                 continue;
@@ -155,13 +182,14 @@ public final class Fixer {
             }
             write(e.getKey(), fixed);
             changed.add(e.getKey().toString());
+            fixes.addAll(described.getOrDefault(e.getKey(), List.of()));
         }
         List<String> created = new ArrayList<>();
         newFiles.forEach((p, body) -> {
             write(p, body);
             created.add(p.toString());
         });
-        return new Fixed(changed, created, skipped);
+        return new Fixed(changed, created, skipped, fixes);
     }
 
     private static boolean canAddMigrations(Migration m) {

@@ -1,71 +1,81 @@
 package dev.bulwark.lint.model;
 
+import dev.bulwark.lint.model.TableModel.Column;
+import dev.bulwark.lint.model.TableModel.Constraint;
+import dev.bulwark.lint.model.TableModel.Index;
 import dev.bulwark.lint.recognize.Name;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Recognized.ColumnDef;
 import dev.bulwark.lint.recognize.Recognized.ConstraintDef;
 import dev.bulwark.lint.recognize.Recognized.ConstraintKind;
-import dev.bulwark.lint.model.TableModel.Column;
-import dev.bulwark.lint.model.TableModel.Constraint;
-import dev.bulwark.lint.model.TableModel.Index;
+import org.pcollections.HashTreePMap;
+import org.pcollections.HashTreePSet;
+import org.pcollections.PMap;
+import org.pcollections.PSet;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The schema as folded from the migrations read so far: tables, columns and types, constraints
- * with their validity, indexes and the foreign-key graph. Statements are applied one by one;
- * {@link #snapshot()} is cheap (tables are copied only when a later statement changes them), so
- * rules can compare the schema before and after any statement.
+ * with their validity, indexes and the foreign-key graph. Statements are applied one by one.
+ * <p>
+ * Every field is a persistent (structure-sharing) collection, so {@link #snapshot()} costs nothing
+ * and a statement costs about what it changes: a version kept for each statement shares all but
+ * the changed paths with its neighbours. Two derived maps are kept up to date as tables change,
+ * so rules never scan the whole schema: which table owns an index, and the foreign keys grouped
+ * by parent table.
  */
 public final class SchemaModel {
-    private final Map<String, TableModel> tables;
-    private final Set<String> owned;
-    private final Set<String> enums;
+    private PMap<String, TableModel> tables;
+    private PSet<String> enums;
     /** partition → its partitioned parent: an index built on the parent locks every partition */
-    private final Map<String, String> partitionParent;
-    /** What the migrations created besides tables: materialized views, tables filled by CREATE TABLE … AS, and tables dropped then created again. */
-    private final Facts facts;
-    /** foreignKeys() of this state; cleared by every change (cascade rules ask for it many times). */
+    private PMap<String, String> partitionParent;
+    /** index name → the table that owns it */
+    private PMap<String, String> indexOwner;
+    /** parent table → (child + NUL + constraint name → the foreign key) */
+    private PMap<String, PMap<String, ForeignKey>> fksByParent;
+    /** materialized views the migrations created (and did not drop) */
+    private PSet<String> materializedViews;
+    /** tables created by CREATE TABLE … AS: they have rows from the start */
+    private PSet<String> filledByQuery;
+    /** table → the migration that created it again after dropping it */
+    private PMap<String, String> recreatedBy;
+    /** tables the migrations dropped (by DROP TABLE or DROP SCHEMA … CASCADE) */
+    private PSet<String> dropped;
+    /** foreignKeys() of this version, built on first use (it lists the whole graph). */
     private List<ForeignKey> fkCache;
-    private Map<String, List<ForeignKey>> byParentCache;
 
     public SchemaModel() {
-        this(new HashMap<>(), new HashSet<>(), new HashSet<>(), new HashMap<>(), new Facts(new HashSet<>(), new HashSet<>(), new HashMap<>(), new HashSet<>()));
+        this(HashTreePMap.empty(), HashTreePSet.empty(), HashTreePMap.empty(), HashTreePMap.empty(), HashTreePMap.empty());
     }
 
-    private SchemaModel(Map<String, TableModel> tables, Set<String> owned, Set<String> enums, Map<String, String> partitionParent,
-                        Facts facts) {
+    private SchemaModel(PMap<String, TableModel> tables, PSet<String> enums, PMap<String, String> partitionParent,
+                        PMap<String, String> indexOwner, PMap<String, PMap<String, ForeignKey>> fksByParent) {
         this.tables = tables;
-        this.owned = owned;
         this.enums = enums;
         this.partitionParent = partitionParent;
-        this.facts = facts;
+        this.indexOwner = indexOwner;
+        this.fksByParent = fksByParent;
+        this.materializedViews = HashTreePSet.empty();
+        this.filledByQuery = HashTreePSet.empty();
+        this.recreatedBy = HashTreePMap.empty();
+        this.dropped = HashTreePSet.empty();
     }
 
-    /**
-     * @param materializedViews materialized views the migrations created (and did not drop)
-     * @param filledByQuery     tables created by CREATE TABLE … AS (they have rows from the start)
-     * @param recreatedBy       table → the migration that created it again after dropping it
-     * @param dropped           tables the migrations dropped (by DROP TABLE or DROP SCHEMA … CASCADE)
-     */
-    private record Facts(Set<String> materializedViews, Set<String> filledByQuery, Map<String, String> recreatedBy,
-                         Set<String> dropped) {
-        Facts copy() {
-            return new Facts(new HashSet<>(materializedViews), new HashSet<>(filledByQuery), new HashMap<>(recreatedBy),
-                    new HashSet<>(dropped));
-        }
-    }
-
-    /** An independent copy; this model can keep changing. */
+    /** An independent version of this state (O(1): the collections are shared, never changed in place). */
     public SchemaModel snapshot() {
-        owned.clear();
-        return new SchemaModel(new HashMap<>(tables), new HashSet<>(), new HashSet<>(enums), new HashMap<>(partitionParent),
-                facts.copy());
+        SchemaModel copy = new SchemaModel(tables, enums, partitionParent, indexOwner, fksByParent);
+        copy.materializedViews = materializedViews;
+        copy.filledByQuery = filledByQuery;
+        copy.recreatedBy = recreatedBy;
+        copy.dropped = dropped;
+        return copy;
     }
 
     /** The tables of schema {@code schema} (keyed {@code schema.table}; for {@code public}, the unqualified ones), sorted. */
@@ -76,24 +86,24 @@ public final class SchemaModel {
 
     /** True for a materialized view the migrations created. */
     public boolean isMaterializedView(String name) {
-        return facts.materializedViews().contains(name);
+        return materializedViews.contains(name);
     }
 
     /** True for a table created by {@code CREATE TABLE … AS}: it holds rows from the moment it exists. */
     public boolean filledByQuery(String table) {
-        return facts.filledByQuery().contains(table);
+        return filledByQuery.contains(table);
     }
 
     /** The migration that created {@code table} again after an earlier drop of the same name, or null. */
     public String recreatedBy(String table) {
-        return facts.recreatedBy().get(table);
+        return recreatedBy.get(table);
     }
 
     /** The partitions of a partitioned table, and theirs, in no particular order. */
     public List<String> partitionsOf(String parent) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (Map.Entry<String, String> e : partitionParent.entrySet()) {
-            if (e.getValue().equals(parent)) {
+            if (e.getValue().equals(parent) && !e.getKey().equals(parent)) {
                 out.add(e.getKey());
                 out.addAll(partitionsOf(e.getKey()));
             }
@@ -106,57 +116,133 @@ public final class SchemaModel {
     }
 
     public boolean hasTable(String name) {
-        return tables.containsKey(name);
+        return name != null && tables.containsKey(name);
     }
 
     public boolean isEnum(String type) {
         return enums.contains(type);
     }
 
+    public int tableCount() {
+        return tables.size();
+    }
+
     public List<TableModel> tables() {
         return List.copyOf(tables.values());
     }
 
-    /** Every foreign key, in table then declaration order. */
+    /** Every foreign key, in child table then name order. Lists the whole graph: prefer {@link #foreignKeysTo}. */
     public List<ForeignKey> foreignKeys() {
-        if (fkCache != null) {
-            return fkCache;
+        if (fkCache == null) {
+            List<ForeignKey> out = new ArrayList<>();
+            fksByParent.values().forEach(m -> out.addAll(m.values()));
+            out.sort(Comparator.comparing(ForeignKey::child).thenComparing(ForeignKey::name));
+            fkCache = List.copyOf(out);
         }
-        List<ForeignKey> out = new ArrayList<>();
-        for (TableModel t : tables.values()) {
-            for (Constraint c : t.constraints) {
-                if (c.kind() == ConstraintKind.FOREIGN_KEY && c.refTable() != null) {
-                    out.add(new ForeignKey(c.name(), t.name, c.columns(), c.refTable(), c.onDelete(), c.onUpdate()));
-                }
-            }
-        }
-        out.sort((a, b) -> (a.child() + a.name()).compareTo(b.child() + b.name()));
-        fkCache = List.copyOf(out);
         return fkCache;
     }
 
-    /** Foreign keys grouped by parent table, for walks down the graph. */
-    public Map<String, List<ForeignKey>> foreignKeysByParent() {
-        if (byParentCache == null) {
-            Map<String, List<ForeignKey>> m = new HashMap<>();
-            for (ForeignKey fk : foreignKeys()) {
-                m.computeIfAbsent(fk.parent(), k -> new ArrayList<>()).add(fk);
-            }
-            byParentCache = m;
+    /** The foreign keys that reference {@code parent}, in child then name order. */
+    public List<ForeignKey> foreignKeysTo(String parent) {
+        PMap<String, ForeignKey> m = parent == null ? null : fksByParent.get(parent);
+        if (m == null || m.isEmpty()) {
+            return List.of();
         }
-        return byParentCache;
+        List<ForeignKey> out = new ArrayList<>(m.values());
+        out.sort(Comparator.comparing(ForeignKey::child).thenComparing(ForeignKey::name));
+        return out;
+    }
+
+    /** The foreign keys declared on {@code child}, in declaration order. */
+    public List<ForeignKey> foreignKeysFrom(String child) {
+        TableModel t = table(child);
+        if (t == null) {
+            return List.of();
+        }
+        List<ForeignKey> out = new ArrayList<>();
+        for (Constraint c : t.constraints) {
+            if (c.isForeignKey()) {
+                out.add(fk(t.name, c));
+            }
+        }
+        return out;
+    }
+
+    /** Foreign keys grouped by parent table. Lists the whole graph: prefer {@link #foreignKeysTo}. */
+    public Map<String, List<ForeignKey>> foreignKeysByParent() {
+        Map<String, List<ForeignKey>> m = new HashMap<>();
+        for (String parent : fksByParent.keySet()) {
+            m.put(parent, foreignKeysTo(parent));
+        }
+        return m;
     }
 
     /** The table an index belongs to, or null. */
     public String tableOfIndex(String index) {
-        for (TableModel t : tables.values()) {
-            for (Index i : t.indexes) {
-                if (i.name().equals(index)) {
-                    return t.name;
+        return index == null ? null : indexOwner.get(index);
+    }
+
+    // ---- changes: every table change goes through put/remove, which keep the derived maps right ----
+
+    private static ForeignKey fk(String child, Constraint c) {
+        return new ForeignKey(c.name(), child, c.columns(), c.refTable(), c.onDelete(), c.onUpdate());
+    }
+
+    private static String fkKey(String child, Constraint c) {
+        return child + '\0' + c.name() + '\0' + c.columns();
+    }
+
+    private void put(TableModel t) {
+        TableModel old = tables.get(t.name);
+        if (old == t) {
+            return;
+        }
+        unindex(old);
+        tables = tables.plus(t.name, t);
+        index(t);
+    }
+
+    private void remove(String name) {
+        TableModel old = tables.get(name);
+        if (old != null) {
+            unindex(old);
+            tables = tables.minus(name);
+        }
+    }
+
+    private void unindex(TableModel t) {
+        if (t == null) {
+            return;
+        }
+        fkCache = null;
+        for (Constraint c : t.constraints) {
+            if (c.isForeignKey()) {
+                PMap<String, ForeignKey> m = fksByParent.get(c.refTable());
+                if (m != null) {
+                    m = m.minus(fkKey(t.name, c));
+                    fksByParent = m.isEmpty() ? fksByParent.minus(c.refTable()) : fksByParent.plus(c.refTable(), m);
                 }
             }
         }
-        return null;
+        for (Index i : t.indexes) {
+            if (t.name.equals(indexOwner.get(i.name()))) {
+                indexOwner = indexOwner.minus(i.name());
+            }
+        }
+    }
+
+    private void index(TableModel t) {
+        fkCache = null;
+        for (Constraint c : t.constraints) {
+            if (c.isForeignKey()) {
+                PMap<String, ForeignKey> m = fksByParent.get(c.refTable());
+                m = (m == null ? HashTreePMap.<String, ForeignKey>empty() : m).plus(fkKey(t.name, c), fk(t.name, c));
+                fksByParent = fksByParent.plus(c.refTable(), m);
+            }
+        }
+        for (Index i : t.indexes) {
+            indexOwner = indexOwner.plus(i.name(), t.name);
+        }
     }
 
     /**
@@ -164,77 +250,56 @@ public final class SchemaModel {
      * the migrations say about it, but that much it keeps (an index built here covers a foreign key
      * added later; a CHECK validated here lets SET NOT NULL skip its scan).
      */
-    private void adopt(String name) {
-        if (name != null && !tables.containsKey(name)) {
-            tables.put(name, new TableModel(name, null, false));
-            owned.add(name);
-        }
-    }
-
-    private TableModel edit(String name) {
+    private TableModel adopt(String name) {
         TableModel t = tables.get(name);
-        if (t == null) {
-            return null;
-        }
-        if (!owned.contains(name)) {
-            t = t.copy(name);
-            tables.put(name, t);
-            owned.add(name);
+        if (t == null && name != null) {
+            t = new TableModel(name, null, false);
+            put(t);
         }
         return t;
     }
 
     /** Applies what one statement of migration {@code migrationId} does to the schema. */
     public void apply(Recognized r, String migrationId) {
-        fkCache = null;
-        byParentCache = null;
-        if (r instanceof Recognized.CreateTable ct) {
+        if (r instanceof Recognized.CreateTable ct && ct.table() != null) {
             String name = ct.table().name();
             if (tables.containsKey(name) && ct.ifNotExists()) {
                 return;
             }
             TableModel t = new TableModel(name, migrationId, ct.partitioned());
-            if (facts.dropped().contains(name)) {
-                facts.recreatedBy().put(name, migrationId);
+            if (dropped.contains(name)) {
+                recreatedBy = recreatedBy.plus(name, migrationId);
             }
-            if (ct.asSelect()) {
-                facts.filledByQuery().add(name);
-            } else {
-                facts.filledByQuery().remove(name);
-            }
-            tables.put(name, t);
-            owned.add(name);
+            filledByQuery = ct.asSelect() ? filledByQuery.plus(name) : filledByQuery.minus(name);
             if (ct.partitionOf() != null && tables.containsKey(ct.partitionOf().name())) {
                 TableModel parent = tables.get(ct.partitionOf().name());
-                t.columns.putAll(parent.columns);
-                partitionParent.put(name, ct.partitionOf().name());
+                t = t.withColumns(t.columns.plusAll(parent.columns));
+                partitionParent = partitionParent.plus(name, ct.partitionOf().name());
             }
             for (ColumnDef c : ct.columns()) {
-                addColumn(t, c);
+                t = addColumn(t, c);
             }
             for (ConstraintDef c : ct.constraints()) {
-                addConstraint(t, c);
+                t = addConstraint(t, c);
             }
-        } else if (r instanceof Recognized.AlterTable at) {
+            put(t);
+        } else if (r instanceof Recognized.AlterTable at && at.table() != null) {
             for (Recognized.Action a : at.actions()) {
                 alter(at.table().name(), a);
             }
         } else if (r instanceof Recognized.CreateIndex ci && ci.table() != null) {
-            adopt(ci.table().name());
-            TableModel t = edit(ci.table().name());
-            if (t != null) {
-                String name = ci.name() != null ? ci.name().name()
-                        : ci.table().name() + "_" + String.join("_", ci.columns()) + "_idx";
-                if (ci.ifNotExists() && t.indexes.stream().anyMatch(i -> i.name().equals(name))) {
-                    return;
-                }
-                t.indexes.add(new Index(name, ci.columns(), ci.unique(), ci.partial()));
+            TableModel t = adopt(ci.table().name());
+            String name = ci.name() != null ? ci.name().name()
+                    : ci.table().name() + "_" + String.join("_", ci.columns()) + "_idx";
+            if (ci.ifNotExists() && (t.hasIndex(name) || indexOwner.containsKey(name))) {
+                return;
             }
+            put(t.withIndex(new Index(name, ci.columns(), ci.unique(), ci.partial())));
         } else if (r instanceof Recognized.DropIndex di) {
             for (Name n : di.names()) {
                 String table = tableOfIndex(n.name());
                 if (table != null) {
-                    edit(table).indexes.removeIf(i -> i.name().equals(n.name()));
+                    put(tables.get(table).withoutIndexes(i -> i.name().equals(n.name())));
                 }
             }
         } else if (r instanceof Recognized.Drop d && d.objectKind().equals("schema") && d.cascade()) {
@@ -242,16 +307,20 @@ public final class SchemaModel {
                 for (String table : tablesInSchema(n.name())) {
                     dropTable(table);
                 }
-                facts.materializedViews().removeIf(v -> v.startsWith(n.name() + "."));
+                String prefix = n.name() + ".";
+                for (String view : List.copyOf(materializedViews)) {
+                    if (view.startsWith(prefix)) {
+                        materializedViews = materializedViews.minus(view);
+                    }
+                }
             }
         } else if (r instanceof Recognized.Drop d && d.objectKind().equals("materialized view")) {
             for (Name n : d.names()) {
-                facts.materializedViews().remove(n.name());
-                tables.remove(n.name()); // the indexes built on it
-                owned.remove(n.name());
+                materializedViews = materializedViews.minus(n.name());
+                remove(n.name()); // the indexes built on it
             }
         } else if (r instanceof Recognized.CreateMaterializedView cm && cm.name() != null) {
-            facts.materializedViews().add(cm.name().name());
+            materializedViews = materializedViews.plus(cm.name().name());
         } else if (r instanceof Recognized.Drop d && d.objectKind().equals("table")) {
             for (Name n : d.names()) {
                 dropTable(n.name());
@@ -259,100 +328,105 @@ public final class SchemaModel {
         } else if (r instanceof Recognized.RenameObject ro && ro.objectKind().equals("index") && ro.from() != null) {
             String table = tableOfIndex(ro.from().name());
             if (table != null) {
-                TableModel t = edit(table);
-                for (int k = 0; k < t.indexes.size(); k++) {
-                    Index i = t.indexes.get(k);
-                    if (i.name().equals(ro.from().name())) {
-                        t.indexes.set(k, new Index(ro.to(), i.columns(), i.unique(), i.partial()));
-                    }
-                }
+                put(tables.get(table).mapIndexes(i -> i.name().equals(ro.from().name())
+                        ? new Index(ro.to(), i.columns(), i.unique(), i.partial()) : i));
             }
         } else if (r instanceof Recognized.CreateEnum ce && ce.type() != null) {
-            enums.add(ce.type().name());
+            enums = enums.plus(ce.type().name());
         }
     }
 
     private void dropTable(String name) {
-        tables.remove(name);
-        owned.remove(name);
-        partitionParent.remove(name);
-        facts.filledByQuery().remove(name);
-        facts.dropped().add(name);
-        for (String other : List.copyOf(tables.keySet())) {
-            if (tables.get(other).constraints.stream().anyMatch(c -> name.equals(c.refTable()))) {
-                edit(other).constraints.removeIf(c -> name.equals(c.refTable()));
+        // Foreign keys of other tables that reference it go with it (DROP … CASCADE, or they were dropped first).
+        for (ForeignKey fk : foreignKeysTo(name)) {
+            TableModel child = tables.get(fk.child());
+            if (child != null && !fk.child().equals(name)) {
+                put(child.withoutConstraints(c -> name.equals(c.refTable())));
             }
+        }
+        remove(name);
+        partitionParent = partitionParent.minus(name);
+        filledByQuery = filledByQuery.minus(name);
+        dropped = dropped.plus(name);
+    }
+
+    private void renameTable(String from, String to) {
+        TableModel t = tables.get(from);
+        if (t == null) {
+            return;
+        }
+        List<ForeignKey> referencing = foreignKeysTo(from);
+        remove(from);
+        put(t.renamed(to));
+        Set<String> children = new LinkedHashSet<>();
+        referencing.forEach(fk -> children.add(fk.child().equals(from) ? to : fk.child()));
+        for (String child : children) {
+            TableModel c = tables.get(child);
+            if (c != null) {
+                put(c.mapConstraints(k -> from.equals(k.refTable()) ? k.withRefTable(to) : k));
+            }
+        }
+        String parent = partitionParent.get(from);
+        if (parent != null) {
+            partitionParent = partitionParent.minus(from).plus(to, parent);
         }
     }
 
     private void alter(String tableName, Recognized.Action a) {
         if (a instanceof Recognized.AttachPartition ap && ap.partition() != null) {
-            partitionParent.put(ap.partition().name(), tableName);
+            partitionParent = partitionParent.plus(ap.partition().name(), tableName);
         } else if (a instanceof Recognized.DetachPartition dp && dp.partition() != null) {
-            partitionParent.remove(dp.partition().name());
+            partitionParent = partitionParent.minus(dp.partition().name());
         }
         if (a instanceof Recognized.RenameAction ra && ra.what().equals("table")) {
-            TableModel t = tables.remove(tableName);
-            owned.remove(tableName);
-            if (t != null) {
-                tables.put(ra.to(), t.copy(ra.to()));
-                owned.add(ra.to());
-                for (String other : List.copyOf(tables.keySet())) {
-                    if (tables.get(other).constraints.stream().anyMatch(c -> tableName.equals(c.refTable()))) {
-                        TableModel o = edit(other);
-                        o.constraints.replaceAll(c -> tableName.equals(c.refTable())
-                                ? new Constraint(c.name(), c.kind(), c.columns(), ra.to(), c.refColumns(), c.onDelete(),
-                                c.onUpdate(), c.validated(), c.checkExpr()) : c);
-                    }
-                }
-            }
+            renameTable(tableName, ra.to());
             return;
         }
-        adopt(tableName);
-        TableModel t = edit(tableName);
+        TableModel t = adopt(tableName);
         if (t == null) {
             return;
         }
         if (a instanceof Recognized.AddColumn ac) {
-            addColumn(t, ac.column());
+            t = addColumn(t, ac.column());
         } else if (a instanceof Recognized.DropColumn dc) {
-            t.columns.remove(dc.column());
-            t.constraints.removeIf(c -> c.columns().contains(dc.column()));
-            t.indexes.removeIf(i -> i.columns().contains(dc.column()));
+            t = t.withoutColumn(dc.column()).withoutConstraints(c -> c.columns().contains(dc.column()))
+                    .withoutIndexes(i -> i.columns().contains(dc.column()));
         } else if (a instanceof Recognized.AlterColumnType act) {
             Column c = t.columns.get(act.column());
-            t.columns.put(act.column(), new Column(act.column(), act.type(), c != null && c.notNull()));
+            t = t.withColumn(new Column(act.column(), act.type(), c != null && c.notNull()));
         } else if (a instanceof Recognized.SetNotNull sn && t.columns.containsKey(sn.column())) {
-            t.columns.put(sn.column(), new Column(sn.column(), t.columns.get(sn.column()).type(), true));
+            t = t.withColumn(new Column(sn.column(), t.columns.get(sn.column()).type(), true));
         } else if (a instanceof Recognized.DropNotNull dn && t.columns.containsKey(dn.column())) {
-            t.columns.put(dn.column(), new Column(dn.column(), t.columns.get(dn.column()).type(), false));
+            t = t.withColumn(new Column(dn.column(), t.columns.get(dn.column()).type(), false));
         } else if (a instanceof Recognized.AddConstraint ac) {
-            addConstraint(t, ac.constraint());
+            t = addConstraint(t, ac.constraint());
         } else if (a instanceof Recognized.ValidateConstraint vc) {
-            t.constraints.replaceAll(c -> vc.name().equals(c.name()) ? c.withValidated(true) : c);
+            t = t.mapConstraints(c -> vc.name().equals(c.name()) && !c.validated() ? c.withValidated(true) : c);
         } else if (a instanceof Recognized.DropConstraint dc) {
-            t.constraints.removeIf(c -> dc.name().equals(c.name()));
-            t.indexes.removeIf(i -> dc.name().equals(i.name()));
+            t = t.withoutConstraints(c -> dc.name().equals(c.name())).withoutIndexes(i -> dc.name().equals(i.name()));
         } else if (a instanceof Recognized.RenameAction ra && ra.what().equals("column") && t.columns.containsKey(ra.from())) {
-            Column c = t.columns.remove(ra.from());
-            t.columns.put(ra.to(), new Column(ra.to(), c.type(), c.notNull()));
+            Column c = t.columns.get(ra.from());
+            t = t.withoutColumn(ra.from()).withColumn(new Column(ra.to(), c.type(), c.notNull()));
         }
+        put(t);
     }
 
-    private static void addColumn(TableModel t, ColumnDef c) {
-        t.columns.put(c.name(), new Column(c.name(), c.type(), c.notNull()));
+    private static TableModel addColumn(TableModel t, ColumnDef c) {
+        t = t.withColumn(new Column(c.name(), c.type(), c.notNull()));
         for (ConstraintDef d : c.constraints()) {
-            addConstraint(t, d);
+            t = addConstraint(t, d);
         }
+        return t;
     }
 
-    private static void addConstraint(TableModel t, ConstraintDef d) {
+    private static TableModel addConstraint(TableModel t, ConstraintDef d) {
         String name = d.name() != null ? d.name() : generatedName(t.name, d);
-        t.constraints.add(new Constraint(name, d.kind(), d.columns(), d.refTable(), d.refColumns(), d.onDelete(),
+        t = t.withConstraint(new Constraint(name, d.kind(), d.columns(), d.refTable(), d.refColumns(), d.onDelete(),
                 d.onUpdate(), !d.notValid(), d.checkExpr()));
         if (d.kind() == ConstraintKind.PRIMARY_KEY || d.kind() == ConstraintKind.UNIQUE) {
-            t.indexes.add(new Index(name, d.columns(), true, false));
+            t = t.withIndex(new Index(name, d.columns(), true, false));
         }
+        return t;
     }
 
     /** PostgreSQL's own naming, so later DROP/VALIDATE CONSTRAINT statements find the constraint. */

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * What a statement does, as far as lint needs to know. Each statement family has its own record;
- * anything else is {@link Opaque}, which rules simply skip.
+ * a statement that needs no modelling (GRANT, CREATE FUNCTION, SELECT, …) is {@link Opaque}, which
+ * rules simply skip; one that could not be read at all is {@link Unreadable}, which lint reports.
  */
 public sealed interface Recognized {
 
@@ -159,7 +160,19 @@ public sealed interface Recognized {
     record CreateEnum(Name type) implements Recognized {
     }
 
-    /** Anything else: kept, never an error. */
+    /** Anything else that PostgreSQL would read and the model need not: kept, never an error. */
     record Opaque() implements Recognized {
+    }
+
+    /**
+     * A statement the reader could not follow: not a PostgreSQL command, or a form of one the
+     * model tracks (CREATE TABLE, ALTER TABLE, CREATE INDEX, …) whose parts it could not find.
+     * Lint reports it ({@code unreadable-statement}) instead of skipping it.
+     *
+     * @param reason  what could not be read, for the message
+     * @param failure the reader's own exception when it failed (a bug: lint reports
+     *                {@code analysis-error}), else null
+     */
+    record Unreadable(String reason, RuntimeException failure) implements Recognized {
     }
 }

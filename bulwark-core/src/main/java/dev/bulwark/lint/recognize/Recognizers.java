@@ -10,7 +10,9 @@ import java.util.Set;
 
 /**
  * Recognizes what a statement does. Never throws: a statement it cannot follow is
- * {@link Recognized.Opaque}, because lint must not fail on SQL the server would accept.
+ * {@link Recognized.Unreadable} (with the exception when the reader itself failed), so lint can
+ * report it rather than skip it; a PostgreSQL command the model has no use for is
+ * {@link Recognized.Opaque}. Errors (OutOfMemoryError, StackOverflowError) are not caught.
  */
 public final class Recognizers {
     private static final Set<String> DROPPABLE = Set.of("table", "schema", "database", "view", "type", "sequence",
@@ -19,13 +21,72 @@ public final class Recognizers {
     private Recognizers() {
     }
 
+    /** Every PostgreSQL command's first word (the SQL Commands chapter of the manual), and "(" for a parenthesized query. */
+    private static final Set<String> COMMANDS = Set.of("abort", "alter", "analyze", "analyse", "begin", "call", "checkpoint",
+            "close", "cluster", "comment", "commit", "copy", "create", "deallocate", "declare", "delete", "discard", "do",
+            "drop", "end", "execute", "explain", "fetch", "grant", "import", "insert", "listen", "load", "lock", "merge",
+            "move", "notify", "prepare", "reassign", "refresh", "reindex", "release", "reset", "revoke", "rollback",
+            "savepoint", "security", "select", "set", "show", "start", "table", "truncate", "unlisten", "update", "vacuum",
+            "values", "with");
+    /** Object kinds CREATE, ALTER and DROP take (first word; "default" for ALTER DEFAULT PRIVILEGES and CREATE DEFAULT CONVERSION). */
+    private static final Set<String> KINDS = Set.of("access", "aggregate", "cast", "collation", "conversion", "database",
+            "default", "domain", "event", "extension", "foreign", "function", "group", "index", "language", "large",
+            "materialized", "operator", "owned", "policy", "procedure", "publication", "role", "routine", "rule", "schema",
+            "sequence", "server", "statistics", "subscription", "system", "table", "tablespace", "text", "transform",
+            "trigger", "type", "user", "view");
+    /** Words that may come between CREATE and the object kind. */
+    private static final Set<String> CREATE_MODIFIERS = Set.of("or", "replace", "global", "local", "temporary", "temp",
+            "unlogged", "unique", "constraint", "trusted", "procedural", "recursive");
+
     public static Recognized recognize(Statement s) {
         try {
-            return dispatch(s.tokens());
+            Recognized r = dispatch(s.tokens());
+            if (r instanceof Recognized.Opaque) {
+                String why = unreadable(s.tokens());
+                if (why != null) {
+                    return new Recognized.Unreadable(why, null);
+                }
+            }
+            return r;
         } catch (RuntimeException e) {
-            // A recognizer bug must not hide the rest of the file's findings.
-            return new Recognized.Opaque();
+            // A reader bug must not hide the rest of the file's findings, nor pass for "nothing to see".
+            return new Recognized.Unreadable("the statement reader failed (" + e + ")", e);
         }
+    }
+
+    /** Why a statement the recognizers passed over is not one PostgreSQL would read either, or null. */
+    private static String unreadable(List<Token> t) {
+        if (t.isEmpty()) {
+            return null;
+        }
+        Token first = t.get(0);
+        if (first.kind() != TokenKind.WORD) {
+            return first.isPunctuation('(') ? null : "it starts with \"" + first.text() + "\", not a PostgreSQL command";
+        }
+        String verb = first.value();
+        if (!COMMANDS.contains(verb)) {
+            return "\"" + first.text() + "\" is not a PostgreSQL command";
+        }
+        if (verb.equals("create") || verb.equals("alter") || verb.equals("drop")) {
+            int k = 1;
+            while (verb.equals("create") && k < t.size() && t.get(k).kind() == TokenKind.WORD
+                    && CREATE_MODIFIERS.contains(t.get(k).value())) {
+                k++;
+            }
+            if (k >= t.size()) {
+                return first.text().toUpperCase(java.util.Locale.ROOT) + " without an object to act on";
+            }
+            Token kind = t.get(k);
+            if (kind.kind() != TokenKind.WORD || !KINDS.contains(kind.value())) {
+                return "\"" + kind.text() + "\" is not an object kind " + first.text().toUpperCase(java.util.Locale.ROOT) + " takes";
+            }
+            if (kind.value().equals("table") && !verb.equals("drop") || kind.value().equals("index") && verb.equals("create")) {
+                // the reader follows these forms: passing over one means it could not find the table or the index
+                return first.text().toUpperCase(java.util.Locale.ROOT) + " " + kind.text().toUpperCase(java.util.Locale.ROOT)
+                        + " without a table name the reader could find";
+            }
+        }
+        return null;
     }
 
     private static Recognized dispatch(List<Token> t) {

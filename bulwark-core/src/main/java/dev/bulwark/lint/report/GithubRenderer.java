@@ -22,7 +22,7 @@ public final class GithubRenderer {
                 case INFO -> "notice";
             };
             out.println("::" + level + " file=" + prop(Paths.show(f.file(), base)) + ",line=" + f.line() + ",col=" + f.column()
-                    + ",endColumn=" + (f.column() + f.length()) + ",title=" + prop("bulwark " + f.ruleId()) + "::"
+                    + ",endColumn=" + (f.column() + f.length()) + ",title=" + prop("bulwark " + f.ruleId() + (f.part() == Finding.Part.DOWN ? " (down)" : "")) + "::"
                     + data(f.message() + "\nhelp: " + f.help()));
         }
         out.flush();

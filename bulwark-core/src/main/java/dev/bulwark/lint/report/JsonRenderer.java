@@ -36,6 +36,7 @@ public final class JsonRenderer {
             n.put("help", f.help());
             if (f.migration() != null) {
                 n.put("migration", f.migration());
+                n.put("part", f.part().label());
             }
             RuleRegistry.byId(f.ruleId()).ifPresent(r -> n.put("docs", r.docsUrl()));
         }
@@ -45,6 +46,9 @@ public final class JsonRenderer {
         for (var s : dev.bulwark.lint.Severity.values()) {
             summary.put(s.label(), result.count(s));
         }
+        summary.put("inDowns", result.inDowns());
+        summary.put("unreadable", result.count(dev.bulwark.lint.rules.UnreadableStatementRule.ID));
+        summary.put("analysisErrors", result.count(dev.bulwark.lint.AnalysisError.ID));
         try {
             out.println(MAPPER.writeValueAsString(root));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -52,7 +52,11 @@ public final class SarifRenderer {
                 n.put("ruleIndex", index);
             }
             n.put("level", level(f.severity()));
-            n.putObject("message").put("text", f.message() + " Help: " + f.help());
+            n.putObject("message").put("text", (f.part() == Finding.Part.DOWN ? "In the down migration: " : "")
+                    + f.message() + " Help: " + f.help());
+            if (f.migration() != null) {
+                n.putObject("properties").put("part", f.part().label());
+            }
             ObjectNode loc = n.putArray("locations").addObject().putObject("physicalLocation");
             loc.putObject("artifactLocation").put("uri", Paths.show(f.file(), base));
             ObjectNode region = loc.putObject("region");

@@ -1,5 +1,8 @@
 package dev.bulwark.lint.report;
 
+import dev.bulwark.lint.AnalysisError;
+import dev.bulwark.lint.rules.UnreadableStatementRule;
+
 import dev.bulwark.lint.Finding;
 import dev.bulwark.lint.LintResult;
 import dev.bulwark.lint.RuleRegistry;
@@ -28,7 +31,8 @@ public final class TextRenderer {
         for (Finding f : result.findings()) {
             String sev = f.severity().label();
             out.println(Paths.show(f.file(), base) + ":" + f.line() + ":" + f.column() + ": "
-                    + paint(sev, f.severity()) + "[" + f.ruleId() + "] " + f.message());
+                    + paint(sev, f.severity()) + "[" + f.ruleId() + "] " + (f.part() == Finding.Part.DOWN ? "(down) " : "")
+                    + f.message());
             List<String> lines = cache.computeIfAbsent(f.file(), TextRenderer::lines);
             if (f.line() >= 1 && f.line() <= lines.size()) {
                 String src = lines.get(f.line() - 1).replace('\t', ' ');
@@ -47,7 +51,18 @@ public final class TextRenderer {
         } else {
             out.println(result.findings().size() + " finding" + (result.findings().size() == 1 ? "" : "s") + " in "
                     + files + " migration" + (files == 1 ? "" : "s") + ": " + result.count(Severity.ERROR) + " error(s), "
-                    + result.count(Severity.WARNING) + " warning(s), " + result.count(Severity.INFO) + " info.");
+                    + result.count(Severity.WARNING) + " warning(s), " + result.count(Severity.INFO) + " info"
+                    + (result.inDowns() > 0 ? "; " + result.inDowns() + " in downs" : "") + ".");
+        }
+        long unreadable = result.count(UnreadableStatementRule.ID);
+        long failed = result.count(AnalysisError.ID);
+        if (unreadable > 0) {
+            out.println(unreadable + " statement" + (unreadable == 1 ? "" : "s") + " could not be read and "
+                    + (unreadable == 1 ? "was" : "were") + " not checked (unreadable-statement).");
+        }
+        if (failed > 0) {
+            out.println(failed + " internal error" + (failed == 1 ? "" : "s") + " in the analysis (analysis-error): "
+                    + "those statements were not fully checked.");
         }
         out.flush();
     }

@@ -6,6 +6,7 @@ import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.model.CascadeGraph;
+import dev.bulwark.lint.model.ForeignKey;
 
 import java.util.List;
 import java.util.Set;
@@ -78,22 +79,53 @@ public final class CascadeChainRule extends Rule {
         if (worst == null) {
             return null;
         }
+        return message(ctx, s, worst, protectedHit);
+    }
+
+    private Runnable message(MigrationContext ctx, Analyzed s, CascadeGraph.Chain worst, String protectedHit) {
         List<String> tables = worst.deleted().stream().map(CascadeGraph.Reach::table).toList();
-        List<String> updated = worst.reached().stream().filter(r -> !r.deletes()).map(CascadeGraph.Reach::table).toList();
-        StringBuilder m = new StringBuilder("after this statement, deleting one row of " + worst.root() + " deletes rows in "
-                + tables.size() + " table" + (tables.size() == 1 ? "" : "s") + " (" + String.join(", ", tables) + "), "
-                + worst.depth() + " level" + (worst.depth() == 1 ? "" : "s") + " deep: " + worst.path());
+        List<String> updated = worst.updated().stream().map(CascadeGraph.Reach::table).toList();
+        List<ForeignKey> self = worst.selfReferences();
+        StringBuilder m = new StringBuilder("after this statement, deleting one row of " + worst.root());
+        if (tables.isEmpty()) {
+            m.append(" deletes no other rows");
+        } else {
+            m.append(" deletes rows in ").append(tables.size()).append(" table").append(tables.size() == 1 ? "" : "s")
+                    .append(" (").append(String.join(", ", tables)).append("), ");
+            if (worst.cycle()) {
+                m.append("at least ");
+            }
+            m.append(worst.depth()).append(" level").append(worst.depth() == 1 ? "" : "s").append(" deep: ")
+                    .append(worst.path());
+        }
         if (!updated.isEmpty()) {
             m.append("; and updates ").append(String.join(", ", updated)).append(" (SET NULL/DEFAULT)");
+        }
+        for (CascadeGraph.Reach d : worst.diamonds()) {
+            m.append("; ").append(d.table()).append(" is reached along ").append(d.paths())
+                    .append(" paths (they meet there; not a cycle)");
         }
         if (protectedHit != null) {
             m.append("; it reaches ").append(protectedHit).append(", whose rows must never disappear with a parent");
         }
-        if (worst.cycle()) {
-            m.append("; the cascade forms a cycle");
+        for (ForeignKey fk : self) {
+            m.append("; ").append(fk.child()).append(" references itself (").append(String.join(", ", fk.columns()))
+                    .append(") with ON DELETE CASCADE, so one delete removes a whole subtree, as deep as the data goes");
         }
-        String chainEntry = protectedHit != null ? protectedHit : tables.get(tables.size() - 1);
-        return () -> ctx.report(s, m.toString(), "use ON DELETE RESTRICT where the chain enters " + chainEntry + ", and delete those rows explicitly");
+        List<ForeignKey> loops = worst.cycleEdges().stream().filter(fk -> !fk.child().equals(fk.parent())).toList();
+        if (!loops.isEmpty()) {
+            m.append("; the cascade forms a cycle (").append(String.join(", ", loops.stream().map(ForeignKey::describe).toList()))
+                    .append(" closes it), so it goes as deep as the data does");
+        }
+        String chainEntry = protectedHit != null ? protectedHit
+                : !self.isEmpty() ? self.get(0).child() + " (" + String.join(", ", self.get(0).columns()) + ")"
+                : !loops.isEmpty() ? loops.get(0).child()
+                : tables.isEmpty() ? worst.root() : tables.get(tables.size() - 1);
+        String help = !self.isEmpty() && protectedHit == null && loops.isEmpty() && tables.size() <= 1
+                ? "if deleting a subtree is intended, delete it explicitly (a recursive CTE) and use ON DELETE RESTRICT on "
+                + chainEntry + "; otherwise keep the cascade and say so with a suppression"
+                : "use ON DELETE RESTRICT where the chain enters " + chainEntry + ", and delete those rows explicitly";
+        return () -> ctx.report(s, m.toString(), help);
     }
 
 }

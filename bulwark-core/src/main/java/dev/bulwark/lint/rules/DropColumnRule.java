@@ -32,7 +32,7 @@ public final class DropColumnRule extends StatementRule {
     protected void visit(MigrationContext ctx, Analyzed s) {
         if (s.what() instanceof Recognized.AlterTable at && ctx.existing(at.table().name())) {
             for (Recognized.Action a : at.actions()) {
-                if (a instanceof Recognized.DropColumn dc) {
+                if (a instanceof Recognized.DropColumn dc && !undoesItsUp(ctx, at.table().name(), dc.column())) {
                     ctx.report(s, a.at(), "DROP COLUMN " + at.table().name() + "." + dc.column()
                             + " deletes its data and breaks every running query that still names it", null);
                 }
@@ -40,4 +40,23 @@ public final class DropColumnRule extends StatementRule {
         }
     }
 
+    /**
+     * A down that drops the column its own up added is the expected inverse: the rows written to
+     * it since are the data-losing-down's concern (audit) and irreversible-down's, not a second finding.
+     */
+    private static boolean undoesItsUp(MigrationContext ctx, String table, String column) {
+        if (ctx.part() != dev.bulwark.lint.Finding.Part.DOWN) {
+            return false;
+        }
+        for (Analyzed s : ctx.upStatements()) {
+            if (s.what() instanceof Recognized.AlterTable at && at.table().name().equals(table)) {
+                for (Recognized.Action a : at.actions()) {
+                    if (a instanceof Recognized.AddColumn ac && ac.column().name().equals(column)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
 }

@@ -64,6 +64,27 @@ class FixerTest {
     }
 
     @Test
+    void aBlockingDropIndexInADownIsReportedAsTheDownsAndFixedThereUntilTheSetLintsClean() throws Exception {
+        Path m = Files.createDirectories(dir.resolve("migrations"));
+        Files.writeString(m.resolve("20260101000000_init.sql"), "-- bulwark:up\nCREATE TABLE users (id bigint PRIMARY KEY,"
+                + " email text);\n-- bulwark:down\nDROP TABLE users;\n");
+        Files.writeString(m.resolve("20260102000000_email_index.sql"), "-- bulwark:up\n"
+                + "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n"
+                + "-- bulwark:down\nDROP INDEX users_email_idx;\n");
+        LintResult before = lint(m);
+        assertThat(before.findings()).singleElement().satisfies(f -> {
+            assertThat(f.ruleId()).isEqualTo("require-concurrent-index-drop");
+            assertThat(f.part()).isEqualTo(Finding.Part.DOWN);
+            assertThat(f.line()).isEqualTo(4);
+        });
+        Fixer.Fixed fixed = new Fixer().fix(before, linter, dir);
+        assertThat(fixed.fixes()).containsExactly("require-concurrent-index-drop at 20260102000000_email_index.sql:4 (down)");
+        assertThat(Files.readString(m.resolve("20260102000000_email_index.sql")))
+                .endsWith("-- bulwark:down\nDROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n");
+        assertThat(lint(m).findings()).isEmpty();
+    }
+
+    @Test
     void constraintGetsNotValidAndAValidateMigrationRightAfter() throws Exception {
         Path m = bulwark("ALTER TABLE users ADD CONSTRAINT age_positive CHECK (age > 0);");
         assertFixed(m, "constraint-not-valid");

@@ -139,11 +139,31 @@ class RecognizersTest {
     }
 
     @Test
-    void anythingElseIsOpaqueNeverAnError() {
+    void postgresCommandsTheModelNeedsNotAreOpaqueNeverAnError() {
         assertThat(r("SELECT 1")).isInstanceOf(Opaque.class);
         assertThat(r("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$")).isInstanceOf(Opaque.class);
-        assertThat(r("ALTER TABLE")).isInstanceOf(Opaque.class);
-        assertThat(r("CREATE INDEX")).isInstanceOf(Opaque.class);
         assertThat(r("GRANT SELECT ON t TO r")).isInstanceOf(Opaque.class);
+        assertThat(r("COMMENT ON TABLE t IS 'x'")).isInstanceOf(Opaque.class);
+        assertThat(r("ALTER INDEX i SET TABLESPACE fast")).isInstanceOf(Opaque.class);
+        assertThat(r("DROP OWNED BY app")).isInstanceOf(Opaque.class);
+        assertThat(r("CREATE OR REPLACE RECURSIVE VIEW v (n) AS SELECT 1")).isInstanceOf(Opaque.class);
+        assertThat(r("(SELECT 1)")).isInstanceOf(Opaque.class);
+    }
+
+    @Test
+    void statementsTheReaderCannotFollowAreUnreadableWithTheReason() {
+        assertThat(r("ALTER TABLE")).isInstanceOfSatisfying(Recognized.Unreadable.class, u -> {
+            assertThat(u.reason()).isEqualTo("ALTER TABLE without a table name the reader could find");
+            assertThat(u.failure()).isNull();
+        });
+        assertThat(r("CREATE INDEX")).isInstanceOfSatisfying(Recognized.Unreadable.class,
+                u -> assertThat(u.reason()).isEqualTo("CREATE INDEX without a table name the reader could find"));
+        assertThat(r("CRATE TABLE t (id int)")).isInstanceOfSatisfying(Recognized.Unreadable.class,
+                u -> assertThat(u.reason()).isEqualTo("\"CRATE\" is not a PostgreSQL command"));
+        assertThat(r("DELIMITER //")).isInstanceOf(Recognized.Unreadable.class);
+        assertThat(r("CREATE WIDGET w")).isInstanceOfSatisfying(Recognized.Unreadable.class,
+                u -> assertThat(u.reason()).isEqualTo("\"WIDGET\" is not an object kind CREATE takes"));
+        assertThat(r("DROP")).isInstanceOfSatisfying(Recognized.Unreadable.class,
+                u -> assertThat(u.reason()).isEqualTo("DROP without an object to act on"));
     }
 }
