@@ -112,4 +112,19 @@ class MaskingTest {
         org.assertj.core.api.Assertions.assertThat(masked).doesNotContain("hunter2").doesNotContain("correct horse")
                 .contains("PASSWORD '***'");
     }
+
+    @Test
+    void aRememberedSecretIsMaskedWhereNoPatternWouldFindItAlsoUrlEncoded() {
+        Masking.remember("Remembered pw/7731");
+        assertThat(Masking.mask("Unmatched argument at index 1: 'Remembered pw/7731'"))
+                .isEqualTo("Unmatched argument at index 1: '***'");
+        assertThat(Masking.mask("host?x=Remembered+pw%2F7731")).isEqualTo("host?x=***");
+    }
+
+    @Test
+    void aSecretTooShortToMaskEverywhereIsLeftToThePatterns() {
+        Masking.remember("ab1");
+        assertThat(Masking.mask("table ab1 has rows")).isEqualTo("table ab1 has rows");
+        assertThat(Masking.mask("postgresql://u:ab1@h/db")).isEqualTo("postgresql://u:***@h/db");
+    }
 }
