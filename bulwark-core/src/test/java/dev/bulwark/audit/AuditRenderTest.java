@@ -56,7 +56,7 @@ class AuditRenderTest {
         assertThat(j.get("summary").get("overall").asText()).isEqualTo("CRITICAL");
         assertThat(j.get("chain").get("heads")).hasSize(2);
         assertThat(j.get("rollback").get("percent").asInt()).isEqualTo(83);
-        assertThat(j.get("issues")).hasSize(20);
+        assertThat(j.get("issues")).hasSize(23);
         assertThat(j.get("issues").get(0).get("id").asText()).isEqualTo("A1");
         assertThat(j.get("cascades").get("edges")).hasSize(6);
         assertThat(j.get("actions").get(0).get("horizon").asText()).isEqualTo("NOW");

@@ -28,15 +28,19 @@ public final class SchemaModel {
     private final Set<String> enums;
     /** partition → its partitioned parent: an index built on the parent locks every partition */
     private final Map<String, String> partitionParent;
+    /** user function name → volatile / stable / immutable, as its last CREATE FUNCTION declared it */
+    private final Map<String, String> functions;
     /** foreignKeys() of this state; cleared by every change (cascade rules ask for it many times). */
     private List<ForeignKey> fkCache;
     private Map<String, List<ForeignKey>> byParentCache;
 
     public SchemaModel() {
-        this(new HashMap<>(), new HashSet<>(), new HashSet<>(), new HashMap<>());
+        this(new HashMap<>(), new HashSet<>(), new HashSet<>(), new HashMap<>(), new HashMap<>());
     }
 
-    private SchemaModel(Map<String, TableModel> tables, Set<String> owned, Set<String> enums, Map<String, String> partitionParent) {
+    private SchemaModel(Map<String, TableModel> tables, Set<String> owned, Set<String> enums, Map<String, String> partitionParent,
+                        Map<String, String> functions) {
+        this.functions = functions;
         this.tables = tables;
         this.owned = owned;
         this.enums = enums;
@@ -46,7 +50,8 @@ public final class SchemaModel {
     /** An independent copy; this model can keep changing. */
     public SchemaModel snapshot() {
         owned.clear();
-        return new SchemaModel(new HashMap<>(tables), new HashSet<>(), new HashSet<>(enums), new HashMap<>(partitionParent));
+        return new SchemaModel(new HashMap<>(tables), new HashSet<>(), new HashSet<>(enums), new HashMap<>(partitionParent),
+                new HashMap<>(functions));
     }
 
     /** The partitions of a partitioned table, and theirs, in no particular order. */
@@ -67,6 +72,14 @@ public final class SchemaModel {
 
     public boolean hasTable(String name) {
         return tables.containsKey(name);
+    }
+
+    /**
+     * The volatility a migration declared for user function {@code name} ({@code volatile},
+     * {@code stable}, {@code immutable}), or null when no migration read so far created it.
+     */
+    public String functionVolatility(String name) {
+        return functions.get(name);
     }
 
     public boolean isEnum(String type) {
@@ -211,6 +224,8 @@ public final class SchemaModel {
                     }
                 }
             }
+        } else if (r instanceof Recognized.CreateFunction cf && cf.name() != null) {
+            functions.put(cf.name().name(), cf.volatility());
         } else if (r instanceof Recognized.CreateEnum ce && ce.type() != null) {
             enums.add(ce.type().name());
         }
