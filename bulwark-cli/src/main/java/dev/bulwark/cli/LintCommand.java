@@ -5,6 +5,7 @@ import dev.bulwark.lint.SizeSeverities;
 
 import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
+import dev.bulwark.audit.ProjectLayout;
 import dev.bulwark.ErrorCode;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.pg.ConnectionResolver;
@@ -38,6 +39,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -116,8 +118,12 @@ final class LintCommand implements Callable<Integer> {
         }
         Severity threshold = failOn == null ? lintConfig.failOn() : Severity.parse(failOn, "--fail-on");
         MigrationFormat layout = migrationFormat != null ? MigrationFormat.fromId(migrationFormat) : config.format();
-        List<Path> dirs = paths == null || paths.isEmpty() ? List.of(config.migrationsDir())
-                : paths.stream().map(p -> root.workingDir.resolve(p).normalize()).toList();
+        // At a repository root without bulwark.toml, find the tool's layout the way audit does
+        // (alembic.ini's script_location, prisma/migrations, flyway.conf's locations, migrations/).
+        List<Path> dirs = paths == null || paths.isEmpty()
+                ? List.of(Files.isRegularFile(projectDir.resolve(BulwarkConfig.FILE_NAME)) ? config.migrationsDir()
+                : ProjectLayout.locate(projectDir).migrationsDir())
+                : paths.stream().map(p -> located(root.workingDir.resolve(p).normalize())).toList();
         Linter linter = Linter.standard(options);
         if (renderCmd != null) {
             Path file = projectDir.resolve(".bulwark").resolve("lint").resolve("rendered.sql");
@@ -195,6 +201,15 @@ final class LintCommand implements Callable<Integer> {
         Path p = Path.of(file).toAbsolutePath().normalize();
         Path base = root.workingDir.toAbsolutePath().normalize();
         return p.startsWith(base) ? base.relativize(p).toString() : p.toString();
+    }
+
+    /** A project root named on the command line (it holds alembic.ini, prisma/, flyway.conf) stands for its migrations folder. */
+    private static Path located(Path dir) {
+        if (Files.isRegularFile(dir.resolve("alembic.ini")) || Files.isDirectory(dir.resolve("prisma").resolve("migrations"))
+                || Files.isRegularFile(dir.resolve("flyway.conf"))) {
+            return ProjectLayout.locate(dir).migrationsDir();
+        }
+        return dir;
     }
 
     private static Path projectFor(Path dir) {

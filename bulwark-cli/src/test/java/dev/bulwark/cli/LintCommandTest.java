@@ -133,4 +133,38 @@ class LintCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--render-cmd failed with exit code 3").contains("no such revision");
     }
+
+    @Test
+    void atARepositoryRootLintFindsAlembicThroughScriptLocationLikeAudit() throws Exception {
+        Files.writeString(dir.resolve("alembic.ini"), "[alembic]\nscript_location = %(here)s/db/alembic\n");
+        Path versions = Files.createDirectories(dir.resolve("db/alembic/versions"));
+        Files.writeString(versions.resolve("a1_init.py"), "revision = 'a1'  # first\ndown_revision = None\n\n"
+                + "def upgrade():\n    op.create_table('users', sa.Column('id', sa.BigInteger(), primary_key=True))\n\n"
+                + "def downgrade():\n    op.drop_table('users')\n");
+        Files.writeString(versions.resolve("b2_index.py"), "revision = 'b2'\ndown_revision = 'a1'  # parent\n\n"
+                + "def upgrade():\n    op.create_index('users_id_idx', 'users', ['id'])\n\n"
+                + "def downgrade():\n    op.drop_index('users_id_idx')\n");
+        Cli r = Cli.run(dir, "lint");
+        assertThat(r.out()).contains("db/alembic/versions/b2_index.py").contains("require-concurrent-index");
+        assertThat(Cli.run(dir, "lint", ".").out()).contains("require-concurrent-index");
+    }
+
+    @Test
+    void atARepositoryRootLintFindsPrismaMigrations() throws Exception {
+        Path m = Files.createDirectories(dir.resolve("prisma/migrations/20240101000000_init"));
+        Files.writeString(m.resolve("migration.sql"), "CREATE TABLE \"User\" (\"id\" BIGINT NOT NULL PRIMARY KEY);\n");
+        Path m2 = Files.createDirectories(dir.resolve("prisma/migrations/20240102000000_idx"));
+        Files.writeString(m2.resolve("migration.sql"), "CREATE INDEX \"User_id_idx\" ON \"User\"(\"id\");\n");
+        Cli r = Cli.run(dir, "lint");
+        assertThat(r.out()).contains("prisma/migrations/20240102000000_idx/migration.sql").contains("require-concurrent-index");
+    }
+
+    @Test
+    void theSourceExcerptOfALeakedPasswordIsMasked() throws Exception {
+        project("SELECT 1;\n");
+        Files.writeString(dir.resolve(".env"), "DATABASE_URL=postgresql://app:Sup3rS3cret@db:5432/app\n");
+        Cli r = Cli.run(dir, "lint");
+        assertThat(r.out()).contains("hardcoded-credentials").contains("   | DATABASE_URL=postgresql://app:***@db:5432/app")
+                .doesNotContain("Sup3rS3cret");
+    }
 }

@@ -36,10 +36,12 @@ class LintExamplesTest {
                 "alembic/versions/0001_initial_schema.py:36 cascade-chain",
                 "alembic/versions/0001_initial_schema.py:36 cascade-delete",
                 "alembic/versions/0003_payment_system.py:10 cascade-delete",
+                "alembic/versions/0003_payment_system.py:10 missing-lock-timeout",
                 "alembic/versions/0003_payment_system.py:19 cascade-chain",
                 "alembic/versions/0003_payment_system.py:19 cascade-delete",
                 "alembic/versions/0004_add_indexes.py:10 missing-lock-timeout",
                 "alembic/versions/0004_add_indexes.py:10 require-concurrent-index",
+                "alembic/versions/0004_add_indexes.py:12 prefer-robust-stmts",
                 "alembic/versions/0005_analytics_fusion.py:5 multiple-heads",
                 "alembic/versions/0005_analytics_fusion.py:10 missing-lock-timeout",
                 "alembic/versions/0005_analytics_fusion.py:11 statements-after-access-exclusive",
@@ -85,10 +87,12 @@ class LintExamplesTest {
     void flywayProjectFindsCascadeChainIntoPaymentsBlockingIndexEmptyFileAndConfPassword() throws Exception {
         assertThat(findings("examples/flyway-payments/sql")).containsExactlyInAnyOrder(
                 "flyway.conf:4 hardcoded-credentials",
+                "sql/V2__create_channels_and_posts.sql:1 missing-lock-timeout",
                 "sql/V2__create_channels_and_posts.sql:3 cascade-delete",
                 "sql/V2__create_channels_and_posts.sql:8 cascade-chain",
                 "sql/V2__create_channels_and_posts.sql:10 cascade-delete",
                 "sql/V3__payments_and_subscriptions.sql:1 cascade-chain",
+                "sql/V3__payments_and_subscriptions.sql:1 missing-lock-timeout",
                 "sql/V3__payments_and_subscriptions.sql:3 cascade-delete",
                 "sql/V4__index_posts_by_date.sql:2 require-concurrent-index",
                 "sql/V5__placeholder.sql:1 empty-migration");

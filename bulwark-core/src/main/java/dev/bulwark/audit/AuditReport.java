@@ -106,8 +106,20 @@ public record AuditReport(String project, String migrationsDir, String format, I
                               String rehearsed) {
     }
 
-    /** @param percent migrations whose down restores the schema, of those that change something */
-    public record RollbackCoverage(List<RollbackRow> rows, int covered, int applicable, int percent) {
+    /**
+     * @param percent     migrations whose down restores the schema, of those that change something
+     * @param unavailable why the tool has no rollbacks to count (Flyway Community has no undo
+     *                    migrations), or null; a report then shows this instead of a percentage
+     */
+    public record RollbackCoverage(List<RollbackRow> rows, int covered, int applicable, int percent, String unavailable) {
+        public RollbackCoverage(List<RollbackRow> rows, int covered, int applicable, int percent) {
+            this(rows, covered, applicable, percent, null);
+        }
+
+        /** "83%", or the reason there is no percentage. */
+        public String shown() {
+            return unavailable != null ? unavailable : percent + "%";
+        }
     }
 
     // ---- findings ----------------------------------------------------------------------------

@@ -150,8 +150,12 @@ public final class Auditor {
         List<RollbackRow> rollbackRows = rollbackRows();
         int applicable = (int) rollbackRows.stream().filter(r -> r.status() != RollbackStatus.NOT_APPLICABLE).count();
         int covered = (int) rollbackRows.stream().filter(r -> r.status().restoresSchema()).count();
+        // Undo migrations (U files) are a Flyway Teams feature: a Community project without any has
+        // nothing to measure, which is not the same as 0 % coverage.
+        boolean flywayWithoutUndo = set.format() == MigrationFormat.FLYWAY && set.migrations().stream().noneMatch(Migration::hasDown);
         RollbackCoverage rollback = new RollbackCoverage(rollbackRows, covered, applicable,
-                applicable == 0 ? 100 : Math.round(100f * covered / applicable));
+                applicable == 0 ? 100 : Math.round(100f * covered / applicable),
+                flywayWithoutUndo && applicable > 0 ? "not available in Flyway Community" : null);
 
         List<Issue> issues = issues(rollback);
         Cascades cascades = cascades();
@@ -307,7 +311,8 @@ public final class Auditor {
                 status = RollbackStatus.MISSING;
                 detail = switch (m.format()) {
                     case PRISMA -> "Prisma writes no down migration (a down.sql beside migration.sql would be one)";
-                    case FLYWAY -> "no U" + m.id() + "__ undo file";
+                    case FLYWAY -> anyDown ? "no U" + m.id() + "__ undo file"
+                            : "no undo file (undo migrations are a Flyway Teams feature)";
                     default -> "no down section";
                 };
                 risk = anyDown ? RiskLevel.HIGH : RiskLevel.MEDIUM;
@@ -411,7 +416,8 @@ public final class Auditor {
         for (Analyzed s : down) {
             if (s.what() instanceof Recognized.Drop d && d.objectKind().equals("table")) {
                 for (Name n : d.names()) {
-                    if (Criticality.of(n.name(), options.protectedTables()) == Criticality.FINANCIAL) {
+                    // by level, not by kind: accounts are as critical as payments, so the same DROP gets the same verdict
+                    if (Criticality.of(n.name(), options.protectedTables()).level() == RiskLevel.CRITICAL) {
                         out.add(n.name());
                     }
                 }

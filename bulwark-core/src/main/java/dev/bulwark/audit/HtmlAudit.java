@@ -77,7 +77,9 @@ final class HtmlAudit {
         stat(String.valueOf(s.high()), "high", "risk-high");
         stat(String.valueOf(s.medium()), "medium", "risk-medium");
         stat(String.valueOf(s.low()), "low", "risk-low");
-        out.append("<div class=\"stat wide\"><div class=\"num\">").append(s.rollbackPercent()).append("%</div><div class=\"cap\">rollback coverage</div>")
+        out.append("<div class=\"stat wide\"><div class=\"num\">").append(r.rollback().unavailable() != null ? "n/a"
+                : s.rollbackPercent() + "%").append("</div><div class=\"cap\">rollback coverage").append(r.rollback().unavailable() != null
+                ? " (" + esc(r.rollback().unavailable()) + ")" : "").append("</div>")
                 .append("<div class=\"bar\"><span style=\"width:").append(s.rollbackPercent()).append("%\"></span></div></div>");
         out.append("<div class=\"stat wide sev\"><span><b>").append(s.errors()).append("</b> errors</span><span><b>").append(s.warnings())
                 .append("</b> warnings</span><span><b>").append(s.infos()).append("</b> info</span></div>");
@@ -155,8 +157,13 @@ final class HtmlAudit {
 
     private void rollback(AuditReport r) {
         section("rollback", "Rollback coverage");
-        out.append("<p class=\"lede\"><b>").append(r.rollback().percent()).append("%</b> of the migrations that change something can be rolled back (")
-                .append(r.rollback().covered()).append(" of ").append(r.rollback().applicable()).append(").</p>");
+        if (r.rollback().unavailable() != null) {
+            out.append("<p class=\"lede\"><b>").append(esc(r.rollback().unavailable())).append("</b>: undo migrations (U files)"
+                    + " are a Flyway Teams feature, and this project has none.</p>");
+        } else {
+            out.append("<p class=\"lede\"><b>").append(r.rollback().percent()).append("%</b> of the migrations that change something can be rolled back (")
+                    .append(r.rollback().covered()).append(" of ").append(r.rollback().applicable()).append(").</p>");
+        }
         boolean rehearsed = r.rollback().rows().stream().anyMatch(x -> x.rehearsed() != null);
         out.append("<table><thead><tr><th>Migration</th><th>Down</th><th>Risk</th><th>Notes</th>").append(rehearsed ? "<th>Rehearsed</th>" : "")
                 .append("</tr></thead><tbody>");

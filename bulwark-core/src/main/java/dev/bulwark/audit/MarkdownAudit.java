@@ -46,8 +46,10 @@ final class MarkdownAudit {
         line("| info | " + s.infos() + " | | " + badge(RiskLevel.MEDIUM) + " | " + s.medium() + " |");
         line("| | | | " + badge(RiskLevel.LOW) + " | " + s.low() + " |");
         line();
-        line("Rollback coverage: **" + s.rollbackPercent() + "%** (" + r.rollback().covered() + " of " + r.rollback().applicable()
-                + " migrations can be rolled back).");
+        line(r.rollback().unavailable() != null
+                ? "Rollback coverage: **" + r.rollback().unavailable() + "** (no undo migrations to count)."
+                : "Rollback coverage: **" + s.rollbackPercent() + "%** (" + r.rollback().covered() + " of "
+                + r.rollback().applicable() + " migrations can be rolled back).");
         line();
         if (!s.topActions().isEmpty()) {
             line("**Most urgent actions**");
@@ -135,7 +137,10 @@ final class MarkdownAudit {
     private void rollback(AuditReport r) {
         line("## Rollback coverage");
         line();
-        line("**" + r.rollback().percent() + "%** of the migrations that change something can be rolled back ("
+        line(r.rollback().unavailable() != null
+                ? "**" + r.rollback().unavailable() + "**: undo migrations (U files) are a Flyway Teams feature, and this"
+                + " project has none. The way back from a bad migration is a forward fix or a restore from backup."
+                : "**" + r.rollback().percent() + "%** of the migrations that change something can be rolled back ("
                 + r.rollback().covered() + " of " + r.rollback().applicable() + ").");
         line();
         boolean rehearsed = r.rollback().rows().stream().anyMatch(x -> x.rehearsed() != null);

@@ -141,7 +141,12 @@ final class SafeRewrite {
                     String folder = relFile.contains("/") ? relFile.substring(0, relFile.lastIndexOf('/')) : relFile;
                     return Fix.command("git rm -r " + folder + "   # if it was applied somewhere: prisma migrate resolve first");
                 }
-                return Fix.command("git rm " + relFile + "   # or give it real content");
+                if (m != null && m.toolData().containsKey(dev.bulwark.migration.AlembicReader.ERROR)) {
+                    // no revision id: Alembic cannot have applied it anywhere, so removing it is safe
+                    return Fix.command("git rm " + relFile + "   # or give it a revision header and real content");
+                }
+                // a version some database may have applied must stay: neutralise it instead of deleting it
+                return Fix.sql("SELECT 1; -- intentionally empty: <why>; kept because databases may have applied this version");
             }
             case "multiple-heads" -> {
                 if (heads.size() > 1) {

@@ -49,4 +49,16 @@ public final class SetContext {
         findings.add(new Finding(rule.id(), severity, file, Math.max(1, line), Math.max(1, column), Math.max(1, length),
                 message, help == null ? rule.help() : help, migration));
     }
+
+    /**
+     * Reports a note that is never worse than {@code at most}: an information that belongs to the
+     * rule but is not its hazard (e.g. "these operations could not be read"). A severity the user
+     * configured lower than that is kept.
+     */
+    public void reportAtMost(Severity atMost, Path file, int line, int column, int length, String message, String help,
+                             String migration) {
+        Severity s = severity.atLeast(atMost) ? atMost : severity;
+        findings.add(new Finding(rule.id(), s, file, Math.max(1, line), Math.max(1, column), Math.max(1, length),
+                message, help == null ? rule.help() : help, migration));
+    }
 }

@@ -20,15 +20,42 @@ final class AlembicOps {
         int lineOffset = PyCalls.lineOf(src, start) - 1;
         TreeMap<Integer, String> byLine = new TreeMap<>();
         Map<Integer, Integer> columns = new TreeMap<>();
-        for (PyCalls.Call call : PyCalls.find(body, "op.")) {
-            String sql = sql(call);
+        Map<String, String> constants = constants(src);
+        java.util.Set<Integer> readLines = new java.util.HashSet<>();
+        List<PyCalls.Call> calls = new ArrayList<>(PyCalls.find(body, "op."));
+        // conn.execute(…), op.get_bind().execute(…), session.execute(…): SQL sent on the migration's connection
+        PyCalls.find(body, ".").stream().filter(c -> c.name().equals("execute")).forEach(calls::add);
+        java.util.regex.Matcher receiver = java.util.regex.Pattern.compile("\\b([A-Za-z_][A-Za-z0-9_]*)\\.execute\\s*\\(").matcher(body);
+        java.util.Set<String> receivers = new java.util.TreeSet<>();
+        while (receiver.find()) {
+            if (!receiver.group(1).equals("op")) {
+                receivers.add(receiver.group(1));
+            }
+        }
+        for (String r : receivers) {
+            PyCalls.find(body, r + ".").stream().filter(c -> c.name().equals("execute")).forEach(calls::add);
+        }
+        calls.sort(java.util.Comparator.comparingInt(PyCalls.Call::line).thenComparingInt(PyCalls.Call::column));
+        String unread = null;
+        for (PyCalls.Call call : calls) {
+            String sql = sql(call, constants);
+            int line = call.line() + lineOffset;
             if (sql != null) {
-                int line = call.line() + lineOffset;
                 byLine.merge(line, sql, (a, b) -> a + "; " + b);
                 columns.putIfAbsent(line, call.column());
+                readLines.add(line);
+            } else if (!NOT_OPERATIONS.contains(call.name()) && unread == null) {
+                unread = line + ":" + (call.name().equals("execute")
+                        ? "execute(…) with SQL that is not a literal" : "op." + call.name() + "(…)") + " at line " + line;
             }
         }
         String[] lines = body.split("\n", -1);
+        if (unread == null) {
+            unread = unreadHelpersOrLoops(src, lines, lineOffset, readLines);
+        }
+        if (up && unread != null) {
+            data.put(AlembicReader.UNREAD, unread);
+        }
         List<String> autocommit = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
             String ignore = AlembicReader.ignoreComment(lines[i]);
@@ -77,7 +104,76 @@ final class AlembicOps {
         return i;
     }
 
-    private static String sql(PyCalls.Call call) {
+    /** op.* calls that issue no operation of their own. */
+    private static final java.util.Set<String> NOT_OPERATIONS = java.util.Set.of("get_bind", "get_context", "f",
+            "inline_literal", "implementation_for", "invoke", "run_async", "batch_alter_table");
+
+    /**
+     * Module-level and local assignments of a string literal or {@code sa.text("…")}:
+     * {@code SQL = """UPDATE …"""}, so {@code op.execute(SQL)} can be read.
+     */
+    static Map<String, String> constants(String src) {
+        Map<String, String> out = new java.util.HashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?m)^[ \\t]*([A-Za-z_][A-Za-z0-9_]*)[ \\t]*(?::[^=\\n]*)?=[ \\t]*(?=[rRuUbB]*['\"]|(?:sa\\.|sqlalchemy\\.)?text\\()")
+                .matcher(src);
+        while (m.find()) {
+            int start = m.end();
+            int end = start;
+            if (src.startsWith("text(", start) || src.startsWith("sa.text(", start) || src.startsWith("sqlalchemy.text(", start)) {
+                int open = src.indexOf('(', start);
+                end = PyCalls.matching(src, open) + 1;
+            } else {
+                while (end < src.length() && "rRuUbB".indexOf(src.charAt(end)) >= 0) {
+                    end++;
+                }
+                end = PyCalls.skipString(src, end);
+            }
+            String expr = src.substring(start, Math.min(end, src.length()));
+            String value = literalSql(expr);
+            if (value != null) {
+                out.put(m.group(1), value);
+            }
+        }
+        return out;
+    }
+
+    /** The SQL of a string literal or {@code sa.text("…")}, else null. */
+    private static String literalSql(String expr) {
+        String arg = expr.trim();
+        String s = PyCalls.string(arg);
+        if (s == null) {
+            int open = arg.indexOf('(');
+            if (open > 0 && arg.substring(0, open).matches("(sa\\.|sqlalchemy\\.)?text")) {
+                s = PyCalls.string(arg.substring(open + 1, PyCalls.matching(arg, open)));
+            }
+        }
+        return s;
+    }
+
+    /** Work issued from loops or module-level helper functions, which the op.* reading cannot follow. */
+    private static String unreadHelpersOrLoops(String src, String[] lines, int lineOffset, java.util.Set<Integer> readLines) {
+        java.util.Set<String> helpers = new java.util.HashSet<>();
+        java.util.regex.Matcher d = java.util.regex.Pattern.compile("(?m)^def\\s+(\\w+)\\s*\\(").matcher(src);
+        while (d.find()) {
+            if (!d.group(1).equals("upgrade") && !d.group(1).equals("downgrade")) {
+                helpers.add(d.group(1));
+            }
+        }
+        for (int i = 0; i < lines.length; i++) {
+            String code = lines[i].replaceAll("#.*$", "").trim();
+            if (code.isEmpty() || readLines.contains(i + 1 + lineOffset)) {
+                continue;
+            }
+            java.util.regex.Matcher call = java.util.regex.Pattern.compile("^(?:\\w+\\s*=\\s*)?(\\w+)\\s*\\(").matcher(code);
+            if (call.find() && helpers.contains(call.group(1))) {
+                return (i + 1 + lineOffset) + ":the helper " + call.group(1) + "() at line " + (i + 1 + lineOffset);
+            }
+        }
+        return null;
+    }
+
+    private static String sql(PyCalls.Call call, Map<String, String> constants) {
         List<String> args = call.positional();
         Map<String, String> kw = call.keywords();
         String a0 = args.size() > 0 ? PyCalls.string(args.get(0)) : null;
@@ -89,6 +185,9 @@ final class AlembicOps {
                 }
                 String arg = args.get(0).trim();
                 String s = PyCalls.string(arg);
+                if (s == null && arg.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    s = constants.get(arg);
+                }
                 if (s == null) {
                     int open = arg.indexOf('(');
                     if (open > 0 && arg.substring(0, open).matches("(sa\\.|sqlalchemy\\.)?text")) {
@@ -292,8 +391,33 @@ final class AlembicOps {
     }
 
     private static String defaultValue(String expr) {
-        if (expr.trim().equals("None")) {
+        String e = expr.trim();
+        if (e.equals("None")) {
             return null;
+        }
+        // sa.true(), sa.false(), sa.func.now(), sa.text("…"), sa.literal_column("…")
+        String bare = e.replaceFirst("^(sa|sqlalchemy)\\.(sql\\.)?(expression\\.)?", "");
+        if (bare.equals("true()")) {
+            return "true";
+        }
+        if (bare.equals("false()")) {
+            return "false";
+        }
+        if (bare.equals("null()")) {
+            return null;
+        }
+        java.util.regex.Matcher func = java.util.regex.Pattern.compile("^func\\.(\\w+)\\((.*)\\)$", java.util.regex.Pattern.DOTALL)
+                .matcher(bare);
+        if (func.matches()) {
+            String fargs = String.join(", ", PyCalls.split(func.group(2)).stream()
+                    .map(a -> PyCalls.string(a) != null ? "'" + PyCalls.string(a).replace("'", "''") + "'" : a.trim()).toList());
+            return func.group(1).toLowerCase(Locale.ROOT) + "(" + fargs + ")";
+        }
+        if (bare.startsWith("literal_column(")) {
+            return text(bare.substring("literal_".length()));
+        }
+        if (e.matches("-?[0-9]+(\\.[0-9]+)?")) {
+            return e;
         }
         String s = PyCalls.string(expr);
         if (s != null) {

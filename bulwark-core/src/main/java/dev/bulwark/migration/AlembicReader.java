@@ -39,6 +39,11 @@ public final class AlembicReader implements MigrationReader {
     public static final String DOWNGRADE = "alembic.downgrade";
     /** Lines inside autocommit_block(): "12-15,30-31". */
     public static final String AUTOCOMMIT = "alembic.autocommit";
+    /**
+     * "line:what" of the first operation of upgrade() that cannot be read statically
+     * (op.bulk_insert, execute with computed SQL, a loop, a module-level helper).
+     */
+    public static final String UNREAD = "alembic.unread";
     /** Line of the revision assignment, for findings about the header. */
     public static final String REVISION_LINE = "alembic.revision_line";
 
@@ -181,16 +186,16 @@ public final class AlembicReader implements MigrationReader {
         Matcher rev = REVISION_RE.matcher(src);
         if (src.isBlank()) {
             p.data.put(ERROR, "the file is empty");
-        } else if (!rev.find() || PyCalls.string(rev.group(1)) == null) {
+        } else if (!rev.find() || PyCalls.string(uncomment(rev.group(1))) == null) {
             p.data.putIfAbsent(ERROR, "it has no revision = '<id>' line, so Alembic cannot load it");
         } else {
-            p.revision = PyCalls.string(rev.group(1));
+            p.revision = PyCalls.string(uncomment(rev.group(1)));
             p.data.put(REVISION_LINE, String.valueOf(PyCalls.lineOf(src, rev.start())));
         }
         p.data.put(REVISION, p.revision);
         Matcher down = DOWN_RE.matcher(src);
         if (down.find()) {
-            String v = down.group(1).trim();
+            String v = uncomment(down.group(1)).trim();
             if (v.startsWith("(") || v.startsWith("[")) {
                 p.parents = PyCalls.strings(v);
                 p.data.put(MERGE, "true");
@@ -203,11 +208,11 @@ public final class AlembicReader implements MigrationReader {
         p.data.put(DOWN_REVISION, String.join(",", p.parents));
         Matcher dep = DEPENDS_RE.matcher(src);
         if (dep.find()) {
-            p.data.put(DEPENDS_ON, String.join(",", PyCalls.strings("[" + stripParens(dep.group(1)) + "]")));
+            p.data.put(DEPENDS_ON, String.join(",", PyCalls.strings("[" + stripParens(uncomment(dep.group(1))) + "]")));
         }
         Matcher labels = LABELS_RE.matcher(src);
         if (labels.find()) {
-            p.data.put(BRANCH_LABELS, String.join(",", PyCalls.strings("[" + stripParens(labels.group(1)) + "]")));
+            p.data.put(BRANCH_LABELS, String.join(",", PyCalls.strings("[" + stripParens(uncomment(labels.group(1))) + "]")));
         }
         Matcher msg = Pattern.compile("^\"\"\"(.*)$", Pattern.MULTILINE).matcher(src);
         if (msg.find()) {
@@ -237,6 +242,22 @@ public final class AlembicReader implements MigrationReader {
             }
         }
         return p;
+    }
+
+    /** A header value without its trailing {@code # comment} (a '#' inside a string literal stays). */
+    static String uncomment(String value) {
+        int i = 0;
+        while (i < value.length()) {
+            char ch = value.charAt(i);
+            if (ch == '\'' || ch == '"') {
+                i = PyCalls.skipString(value, i);
+            } else if (ch == '#') {
+                return value.substring(0, i).trim();
+            } else {
+                i++;
+            }
+        }
+        return value.trim();
     }
 
     private static String stripParens(String v) {

@@ -73,7 +73,7 @@ class AuditExamplesTest {
         assertThat(r.chain().problems()).anyMatch(p -> p.startsWith("2 heads")).anyMatch(p -> p.contains("performance_optimization_indexes.py is empty"));
 
         assertThat(rollback(r)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "0001", RollbackStatus.COMPLETE, "0002", RollbackStatus.COMPLETE, "0003", RollbackStatus.DATA_LOSING,
+                "0001", RollbackStatus.DATA_LOSING, "0002", RollbackStatus.COMPLETE, "0003", RollbackStatus.DATA_LOSING,
                 "0004", RollbackStatus.COMPLETE, "0005_analytics_fusion", RollbackStatus.EMPTY,
                 "0005_bot_ui_alerts", RollbackStatus.COMPLETE, "performance_optimization_indexes", RollbackStatus.NOT_APPLICABLE));
         assertThat(r.rollback().percent()).isEqualTo(83);
@@ -85,12 +85,15 @@ class AuditExamplesTest {
                 "alembic/versions/0001_initial_schema.py:28 cascade-delete",
                 "alembic/versions/0001_initial_schema.py:36 cascade-chain",
                 "alembic/versions/0001_initial_schema.py:36 cascade-delete",
+                "alembic/versions/0001_initial_schema.py:45 data-losing-down",
                 "alembic/versions/0003_payment_system.py:10 cascade-delete",
+                "alembic/versions/0003_payment_system.py:10 missing-lock-timeout",
                 "alembic/versions/0003_payment_system.py:19 cascade-chain",
                 "alembic/versions/0003_payment_system.py:19 cascade-delete",
                 "alembic/versions/0003_payment_system.py:30 data-losing-down",
                 "alembic/versions/0004_add_indexes.py:10 missing-lock-timeout",
                 "alembic/versions/0004_add_indexes.py:10 require-concurrent-index",
+                "alembic/versions/0004_add_indexes.py:12 prefer-robust-stmts",
                 "alembic/versions/0005_analytics_fusion.py:5 multiple-heads",
                 "alembic/versions/0005_analytics_fusion.py:10 missing-lock-timeout",
                 "alembic/versions/0005_analytics_fusion.py:11 statements-after-access-exclusive",
@@ -186,26 +189,31 @@ class AuditExamplesTest {
         assertThat(users.criticalReached()).containsExactly("payments");
         assertThat(problems(r)).containsExactlyInAnyOrder(
                 "flyway.conf:4 hardcoded-credentials",
+                "sql/V2__create_channels_and_posts.sql:1 missing-lock-timeout",
                 "sql/V2__create_channels_and_posts.sql:3 cascade-delete",
                 "sql/V2__create_channels_and_posts.sql:8 cascade-chain",
                 "sql/V2__create_channels_and_posts.sql:10 cascade-delete",
                 "sql/V3__payments_and_subscriptions.sql:1 cascade-chain",
+                "sql/V3__payments_and_subscriptions.sql:1 missing-lock-timeout",
                 "sql/V3__payments_and_subscriptions.sql:3 cascade-delete",
                 "sql/V4__index_posts_by_date.sql:2 require-concurrent-index",
                 "sql/V5__placeholder.sql:1 empty-migration",
                 "sql:1 no-rollback-path");
-        // V4 and V6 set lock_timeout themselves: no configuration warning, no action for it
+        // V4 and V6 set lock_timeout themselves, but V2 and V3 create tables whose foreign keys wait for
+        // SHARE ROW EXCLUSIVE on users with no lock_timeout: the setting is worth a warning
         assertThat(r.configuration().settings()).filteredOn(s -> s.name().equals("lock timeout")).singleElement()
-                .satisfies(s -> assertThat(s.status()).isEqualTo(AuditReport.SettingStatus.OK));
+                .satisfies(s -> assertThat(s.status()).isEqualTo(AuditReport.SettingStatus.WARN));
         assertThat(r.tables()).filteredOn(t -> t.table().equals("subscriptions")).singleElement()
                 .satisfies(t -> assertThat(t.inboundCascades()).isEmpty());
     }
 
     @Test
-    void bulwarkShopAuditIsCleanButForTheLossyRollbackOfOrders() {
+    void bulwarkShopAuditIsCleanButForTheLossyRollbacksOfCustomersAndOrders() {
         // the status check is validated in a migration of its own (it once was not: lint and audit found it)
         AuditReport r = audit("examples/shop");
+        // customers (accounts) and orders (money) are equally critical: dropping either in a down loses rows
         assertThat(problems(r)).containsExactlyInAnyOrder(
+                "migrations/20260101090000_create_customers.sql:10 data-losing-down",
                 "migrations/20260102090000_create_orders.sql:10 data-losing-down");
         assertThat(r.rollback().percent()).isEqualTo(100);
         assertThat(fkEdges(r)).containsExactly("customers->orders RESTRICT");

@@ -15,11 +15,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Snapshot tests of every rule: {@code src/test/resources/lint/<rule-id>/fire.txt} must produce
  * exactly the findings of {@code fire.expected} for that rule (message and help as rendered), and
- * {@code ok.txt} none of that rule. Run with {@code -Dbulwark.updateSnapshots=true} to rewrite the
- * expected files after a deliberate change, then review the diff.
+ * {@code ok.txt} none of that rule. A missing {@code fire.expected} fails the test: a deleted
+ * expectation must never pass silently.
+ *
+ * <p>Regenerating the expectations is a separate, explicit action: run
+ * {@code mvn -pl bulwark-core test -Dtest=RuleFixturesTest -Dbulwark.fixtures.update=true}, which
+ * (re)writes every {@code fire.expected} from the current findings, then review the diff with
+ * {@code git diff src/test/resources/lint} before committing. Without that property the test
+ * never writes a file.
  */
 class RuleFixturesTest {
     static final Path FIXTURES = Path.of("src/test/resources/lint");
+    /** The system property that makes this test rewrite the expectation files instead of checking them. */
+    static final String UPDATE_PROPERTY = "bulwark.fixtures.update";
+    private static final boolean UPDATE = Boolean.getBoolean(UPDATE_PROPERTY);
 
     @TempDir
     Path tmp;
@@ -36,10 +45,12 @@ class RuleFixturesTest {
                         .filter(f -> f.ruleId().equals(rule.id())).toList();
                 String actual = LintFixtures.render(mine, project);
                 Path expected = dir.resolve("fire.expected");
-                if (Boolean.getBoolean("bulwark.updateSnapshots") || !Files.exists(expected)) {
+                if (UPDATE) {
                     Files.writeString(expected, actual);
                 }
                 assertThat(mine).as("findings of " + rule.id()).isNotEmpty();
+                assertThat(expected).as("expectation file of " + rule.id() + " (regenerate explicitly with -D"
+                        + UPDATE_PROPERTY + "=true, then review the diff)").exists();
                 assertThat(actual).isEqualTo(Files.readString(expected));
             }));
             tests.add(DynamicTest.dynamicTest(rule.id() + " stays quiet", () -> {

@@ -107,4 +107,95 @@ class AlembicReaderTest {
         assertThat(PyCalls.strings("['a', \"b\"]")).containsExactly("a", "b");
         assertThat(PyCalls.split("a, f(b, c), [d, e], k='x,y'")).containsExactly("a", "f(b, c)", "[d, e]", "k='x,y'");
     }
+
+    @Test
+    void readsRevisionLinesWithATrailingComment() throws Exception {
+        Path v = versions();
+        Files.writeString(v.resolve("a.py"), "revision = 'a1b2'  # initial schema\ndown_revision = None  # root\n"
+                + "def upgrade():\n    op.drop_table('t')\n");
+        Files.writeString(v.resolve("b.py"), "revision: str = \"c3#d4\"  # hash in the id\n"
+                + "down_revision: Union[str, None] = 'a1b2'  # parent\ndef upgrade():\n    op.drop_table('u')\n");
+        List<Migration> ms = MigrationSources.read(dir, MigrationFormat.ALEMBIC).migrations();
+        assertThat(ms).extracting(Migration::toolName).containsExactly("a1b2", "c3#d4");
+        assertThat(ms.get(1).toolData()).containsEntry(AlembicReader.DOWN_REVISION, "a1b2")
+                .doesNotContainKey(AlembicReader.ERROR);
+    }
+
+    @Test
+    void readsSqlSentThroughTheConnectionAndFromStringConstants() throws Exception {
+        Files.writeString(versions().resolve("e.py"), """
+                revision = 'e'
+                down_revision = None
+
+                BACKFILL = \"\"\"
+                UPDATE users SET active = true WHERE active IS NULL
+                \"\"\"
+
+                def upgrade():
+                    op.execute(BACKFILL)
+                    op.get_bind().execute(sa.text("DELETE FROM sessions WHERE expired"))
+                    conn = op.get_bind()
+                    conn.execute(sa.text('TRUNCATE audit_tmp'))
+                """);
+        Migration m = MigrationSources.read(dir, MigrationFormat.ALEMBIC).migrations().get(0);
+        assertThat(m.up().sql()).contains("UPDATE users SET active = true WHERE active IS NULL;")
+                .contains("DELETE FROM sessions WHERE expired;").contains("TRUNCATE audit_tmp;");
+        assertThat(m.toolData()).doesNotContainKey(AlembicReader.UNREAD);
+    }
+
+    @Test
+    void saysWhichOperationsItCannotReadInsteadOfSeeingNothing() throws Exception {
+        Path v = versions();
+        Files.writeString(v.resolve("f.py"), """
+                revision = 'f'
+                down_revision = None
+
+                def upgrade():
+                    accounts = sa.table('accounts', sa.column('name', sa.String))
+                    op.bulk_insert(accounts, [{'name': 'a'}])
+                """);
+        Files.writeString(v.resolve("g.py"), """
+                revision = 'g'
+                down_revision = 'f'
+
+                TABLES = ['a', 'b']
+
+                def _add_audit_columns(table):
+                    op.add_column(table, sa.Column('created_by', sa.Text()))
+
+                def upgrade():
+                    _add_audit_columns('a')
+                """);
+        Files.writeString(v.resolve("h.py"), """
+                revision = 'h'
+                down_revision = 'g'
+
+                def upgrade():
+                    for t in ['a', 'b']:
+                        op.add_column(t, sa.Column('deleted_at', sa.DateTime(timezone=True)))
+                """);
+        List<Migration> ms = MigrationSources.read(dir, MigrationFormat.ALEMBIC).migrations();
+        assertThat(ms.get(0).toolData().get(AlembicReader.UNREAD)).isEqualTo("6:op.bulk_insert(…) at line 6");
+        assertThat(ms.get(1).toolData().get(AlembicReader.UNREAD)).isEqualTo("10:the helper _add_audit_columns() at line 10");
+        assertThat(ms.get(2).toolData().get(AlembicReader.UNREAD)).isEqualTo("6:op.add_column(…) at line 6");
+    }
+
+    @Test
+    void serverDefaultsWrittenAsSqlalchemyExpressionsAreDefaults() throws Exception {
+        Files.writeString(versions().resolve("d.py"), """
+                revision = 'd'
+                down_revision = None
+
+                def upgrade():
+                    op.add_column('users', sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.true()))
+                    op.add_column('users', sa.Column('banned', sa.Boolean(), nullable=False, server_default=sa.false()))
+                    op.add_column('users', sa.Column('seen', sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()))
+                    op.add_column('users', sa.Column('n', sa.Integer(), nullable=False, server_default=sa.text('0')))
+                """);
+        String sql = MigrationSources.read(dir, MigrationFormat.ALEMBIC).migrations().get(0).up().sql();
+        assertThat(sql).contains("ADD COLUMN active boolean NOT NULL DEFAULT true")
+                .contains("ADD COLUMN banned boolean NOT NULL DEFAULT false")
+                .contains("ADD COLUMN seen timestamptz NOT NULL DEFAULT now()")
+                .contains("ADD COLUMN n int NOT NULL DEFAULT 0");
+    }
 }

@@ -48,6 +48,8 @@ public final class SchemaModel {
     private PMap<String, String> recreatedBy;
     /** tables the migrations dropped (by DROP TABLE or DROP SCHEMA … CASCADE) */
     private PSet<String> dropped;
+    /** user function name → volatile / stable / immutable, as its last CREATE FUNCTION declared it */
+    private PMap<String, String> functions = HashTreePMap.empty();
     /** foreignKeys() of this version, built on first use (it lists the whole graph). */
     private List<ForeignKey> fkCache;
 
@@ -75,6 +77,7 @@ public final class SchemaModel {
         copy.filledByQuery = filledByQuery;
         copy.recreatedBy = recreatedBy;
         copy.dropped = dropped;
+        copy.functions = functions;
         return copy;
     }
 
@@ -117,6 +120,14 @@ public final class SchemaModel {
 
     public boolean hasTable(String name) {
         return name != null && tables.containsKey(name);
+    }
+
+    /**
+     * The volatility a migration declared for user function {@code name} ({@code volatile},
+     * {@code stable}, {@code immutable}), or null when no migration read so far created it.
+     */
+    public String functionVolatility(String name) {
+        return functions.get(name);
     }
 
     public boolean isEnum(String type) {
@@ -331,6 +342,8 @@ public final class SchemaModel {
                 put(tables.get(table).mapIndexes(i -> i.name().equals(ro.from().name())
                         ? new Index(ro.to(), i.columns(), i.unique(), i.partial()) : i));
             }
+        } else if (r instanceof Recognized.CreateFunction cf && cf.name() != null) {
+            functions = functions.plus(cf.name().name(), cf.volatility());
         } else if (r instanceof Recognized.CreateEnum ce && ce.type() != null) {
             enums = enums.plus(ce.type().name());
         }

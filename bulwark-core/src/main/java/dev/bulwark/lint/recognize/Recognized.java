@@ -160,6 +160,14 @@ public sealed interface Recognized {
     record CreateEnum(Name type) implements Recognized {
     }
 
+    /**
+     * CREATE [OR REPLACE] FUNCTION, so a DEFAULT that calls it can be judged.
+     *
+     * @param volatility {@code volatile} (PostgreSQL's default when none is written), {@code stable} or {@code immutable}
+     */
+    record CreateFunction(Name name, String volatility) implements Recognized {
+    }
+
     /** Anything else that PostgreSQL would read and the model need not: kept, never an error. */
     record Opaque() implements Recognized {
     }

@@ -193,6 +193,16 @@ public final class Recognizers {
             Name n = c.name();
             return new Recognized.CreateMaterializedView(n, c.hasTopLevelWord("no") && lastWordsAre(c, "no", "data"));
         }
+        if (c.accept("function")) {
+            Name n = c.name();
+            String volatility = "volatile";
+            for (Token w : c.tokens.subList(c.i, c.tokens.size())) {
+                if (w.isWord("stable") || w.isWord("immutable") || w.isWord("volatile")) {
+                    volatility = w.value();
+                }
+            }
+            return new Recognized.CreateFunction(n, volatility);
+        }
         c.accept("constraint");
         if (c.accept("trigger")) {
             Name name = c.name();

@@ -36,9 +36,16 @@ public final class TextRenderer {
             List<String> lines = cache.computeIfAbsent(f.file(), TextRenderer::lines);
             if (f.line() >= 1 && f.line() <= lines.size()) {
                 String src = lines.get(f.line() - 1).replace('\t', ' ');
+                int spanLength = f.length();
+                if (f.ruleId().equals("hardcoded-credentials") && f.column() >= 1 && f.column() - 1 + f.length() <= src.length()) {
+                    // the span is the password itself: show where it is, never what it is
+                    src = src.substring(0, f.column() - 1) + dev.bulwark.pg.Masking.MASK + src.substring(f.column() - 1 + f.length());
+                    spanLength = dev.bulwark.pg.Masking.MASK.length();
+                }
+                src = dev.bulwark.pg.Masking.mask(src);
                 out.println("   | " + src);
                 int start = Math.min(Math.max(0, f.column() - 1), src.length());
-                int len = Math.max(1, Math.min(f.length(), Math.max(1, src.length() - start)));
+                int len = Math.max(1, Math.min(spanLength, Math.max(1, src.length() - start)));
                 out.println("   | " + " ".repeat(start) + paint("^".repeat(len), f.severity()));
             }
             out.println("   = help: " + f.help());

@@ -32,23 +32,32 @@ public final class ConstraintNotValidRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (!(s.what() instanceof Recognized.AlterTable at) || !ctx.existing(at.table().name())) {
+        if (!(s.what() instanceof Recognized.AlterTable at) || at.table() == null) {
             return;
         }
         String t = at.table().name();
+        if (!Existing.at(ctx, s, t)) {
+            if (Existing.filledByCreateAs(ctx, s, t)) {
+                filledHere(ctx, s, at);
+            }
+            return;
+        }
         for (Recognized.Action a : at.actions()) {
             ConstraintDef c = null;
             if (a instanceof Recognized.AddConstraint ac) {
                 c = ac.constraint();
             } else if (a instanceof Recognized.AddColumn add) {
+                // A CHECK on a new column is checked against every existing row too (under ACCESS EXCLUSIVE).
                 c = add.column().constraints().stream()
-                        .filter(d -> d.kind() == ConstraintKind.FOREIGN_KEY).findFirst().orElse(null);
+                        .filter(d -> d.kind() == ConstraintKind.FOREIGN_KEY).findFirst()
+                        .orElse(add.column().constraints().stream()
+                                .filter(d -> d.kind() == ConstraintKind.CHECK).findFirst().orElse(null));
             }
             if (c == null || c.notValid() || (c.kind() != ConstraintKind.CHECK && c.kind() != ConstraintKind.FOREIGN_KEY)) {
                 continue;
             }
             boolean fk = c.kind() == ConstraintKind.FOREIGN_KEY;
-            String name = c.name() == null ? (fk ? t + "_" + String.join("_", c.columns()) + "_fkey" : t + "_check") : c.name();
+            String name = c.name() == null ? (fk ? t + "_" + String.join("_", c.columns()) + "_fkey" : t + (c.columns().isEmpty() ? "" : "_" + String.join("_", c.columns())) + "_check") : c.name();
             String lock = fk ? "SHARE ROW EXCLUSIVE on both " + t + " and " + c.refTable() + " (blocking writes to both)"
                     : "ACCESS EXCLUSIVE on " + t + " (blocking reads and writes)";
             ctx.report(s, a.at(), (fk ? "FOREIGN KEY " : "CHECK ") + name + " on existing table " + t
@@ -58,4 +67,31 @@ public final class ConstraintNotValidRule extends StatementRule {
         }
     }
 
+    /**
+     * A table created by CREATE TABLE … AS in this migration already holds rows: nobody else sees
+     * it, but a foreign key from it is validated row by row while the referenced table, which
+     * everybody uses, is held in SHARE ROW EXCLUSIVE.
+     */
+    private static void filledHere(MigrationContext ctx, Analyzed s, Recognized.AlterTable at) {
+        String t = at.table().name();
+        for (Recognized.Action a : at.actions()) {
+            ConstraintDef c = null;
+            if (a instanceof Recognized.AddConstraint ac) {
+                c = ac.constraint();
+            } else if (a instanceof Recognized.AddColumn add) {
+                c = add.column().constraints().stream()
+                        .filter(d -> d.kind() == ConstraintKind.FOREIGN_KEY).findFirst().orElse(null);
+            }
+            if (c == null || c.notValid() || c.kind() != ConstraintKind.FOREIGN_KEY || c.refTable() == null
+                    || !Existing.at(ctx, s, c.refTable())) {
+                continue;
+            }
+            String name = c.name() == null ? t + "_" + String.join("_", c.columns()) + "_fkey" : c.name();
+            ctx.report(s, a.at(), "FOREIGN KEY " + name + " on " + t + " (just filled by CREATE TABLE … AS) is validated"
+                            + " against every copied row while holding SHARE ROW EXCLUSIVE on " + c.refTable()
+                            + ", blocking writes to " + c.refTable() + " for the whole scan",
+                    "ALTER TABLE " + t + " ADD CONSTRAINT " + name + " … NOT VALID; then, in a separate transaction,"
+                            + " ALTER TABLE " + t + " VALIDATE CONSTRAINT " + name);
+        }
+    }
 }

@@ -34,7 +34,7 @@ final class Credentials {
                 Matcher m = URL.matcher(line);
                 while (m.find()) {
                     String password = m.group(4);
-                    if (placeholder(password)) {
+                    if (placeholder(password) || template(file) && standIn(password)) {
                         continue;
                     }
                     ctx.report(file, i + 1, m.start(4) + 1, password.length(), file.getFileName() + " holds a " + m.group(1)
@@ -42,7 +42,7 @@ final class Credentials {
                             null, null);
                 }
                 Matcher p = PASSWORD_SETTING.matcher(line);
-                if (p.find() && !placeholder(p.group(2))) {
+                if (p.find() && !placeholder(p.group(2)) && !(template(file) && standIn(p.group(2)))) {
                     ctx.report(file, i + 1, p.start(2) + 1, p.group(2).length(), file.getFileName() + " sets " + p.group(1)
                             + " to a literal password", null, null);
                 }
@@ -53,6 +53,30 @@ final class Credentials {
     private static boolean placeholder(String password) {
         return password.startsWith("$") || password.startsWith("%(") || password.startsWith("{{") || password.startsWith("<")
                 || password.equals("*") || password.matches("\\*+") || password.startsWith("env(");
+    }
+
+    /** In a file meant to be copied and filled in, a value written to be replaced. */
+    private static boolean standIn(String value) {
+        return PLACEHOLDER.matcher(value).matches() || TEMPLATE_VALUE.matcher(value).matches();
+    }
+
+    /**
+     * Values written to be replaced, not secrets, in template files: CHANGE_ME…, changeme, xxx, your_password,
+     * [password], …. In a file that is used as it is (alembic.ini, .env), such a value is the
+     * password actually in use, however weak, and is reported.
+     */
+    private static final Pattern PLACEHOLDER = Pattern.compile("(?i)change[_-]?me.*|x{3,}|\\[[^\\]]*]|\\{[^}]*}"
+            + "|(your|my|the|some|example|sample|dummy|fake)[_-]?(db[_-]?)?(password|pass|passwd|pwd|secret)[_-]?(here)?"
+            + "|(password|secret|pass)[_-]?(here|placeholder)|placeholder|redacted|replace[_-]?me.*|todo|tbd");
+
+    /** In a template file, the obvious stand-ins as well: password, secret, pass, postgres. */
+    private static final Pattern TEMPLATE_VALUE = Pattern.compile("(?i)pass(word)?|secret|postgres|pwd|test|example");
+
+    /** *.example, *.sample, *.template, *.dist: files committed to be copied and filled in. */
+    private static boolean template(Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".example") || n.endsWith(".sample") || n.endsWith(".template") || n.endsWith(".dist")
+                || n.endsWith(".tmpl") || n.contains(".example.") || n.contains(".sample.");
     }
 
     private static String mask(String url) {
@@ -85,7 +109,7 @@ final class Credentials {
     }
 
     private static boolean isConfig(Path p) {
-        String n = p.getFileName().toString();
+        String n = p.getFileName().toString().replaceFirst("\\.(example|sample|template|dist|tmpl)$", "");
         return n.equals("alembic.ini") || n.startsWith(".env") || n.equals("schema.prisma") || n.equals("bulwark.toml")
                 || n.equals("flyway.conf") || n.equals("flyway.toml") || n.equals("dbconfig.yml")
                 || n.matches("(docker-)?compose.*\\.ya?ml") || n.endsWith(".yml") || n.endsWith(".yaml")

@@ -30,7 +30,7 @@ public final class DropColumnRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.AlterTable at && ctx.existing(at.table().name())) {
+        if (s.what() instanceof Recognized.AlterTable at && Existing.at(ctx, s, at.table().name())) {
             for (Recognized.Action a : at.actions()) {
                 if (a instanceof Recognized.DropColumn dc && !undoesItsUp(ctx, at.table().name(), dc.column())) {
                     ctx.report(s, a.at(), "DROP COLUMN " + at.table().name() + "." + dc.column()

@@ -34,13 +34,15 @@ public final class DropTableRule extends StatementRule {
         if (s.what() instanceof Recognized.Drop d && (d.objectKind().equals("table") || d.objectKind().equals("schema")
                 || d.objectKind().equals("database"))) {
             for (Name n : d.names()) {
-                if (d.objectKind().equals("table") && !ctx.existing(n.name())) {
+                if (d.objectKind().equals("table") && !Existing.at(ctx, s, n.name())) {
                     continue;
                 }
                 long fks = d.objectKind().equals("table") ? s.before().foreignKeys().stream()
                         .filter(fk -> fk.parent().equals(n.name()) && !fk.child().equals(n.name())).count() : 0;
                 ctx.report(s, n.token(), "DROP " + d.objectKind().toUpperCase(java.util.Locale.ROOT) + " " + n.name()
-                        + " deletes all of its data" + (fks > 0 ? " and takes locks on the " + fks
+                        + " deletes all of its data" + (recreatedLater(ctx, s, n.name())
+                        ? ", and the CREATE TABLE " + n.name() + " later in this migration makes a new, empty table under the same"
+                        + " name: every row is lost unless it is copied back" : "") + (fks > 0 ? " and takes locks on the " + fks
                         + " table(s) whose foreign keys reference it" : ""),
                         d.objectKind().equals("table") ? "stop using " + n.name() + " in the application first"
                                 + (fks > 0 ? ", drop the foreign keys that reference it in earlier migrations" : "")
@@ -49,4 +51,17 @@ public final class DropTableRule extends StatementRule {
         }
     }
 
+    /** True when a later statement of this migration creates a table of the same name again. */
+    private static boolean recreatedLater(MigrationContext ctx, Analyzed s, String table) {
+        boolean after = false;
+        for (Analyzed a : ctx.statements()) {
+            if (a == s) {
+                after = true;
+            } else if (after && a.what() instanceof Recognized.CreateTable ct && ct.table() != null
+                    && ct.table().name().equals(table)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -41,7 +41,7 @@ public final class MissingLockTimeoutRule extends Rule {
                 return;
             }
             for (Locks.Lock l : Locks.of(s.what(), s.before())) {
-                if (l.mode().blocks() && ctx.existing(l.table())) {
+                if (l.mode().blocks() && Existing.at(ctx, s, l.table())) {
                     ctx.report(s, "this statement waits for " + l.mode().sql() + " on " + l.table()
                             + " with no lock_timeout: while it waits behind a long transaction, every query on "
                             + l.table() + " queues behind it", null);

@@ -30,7 +30,7 @@ public final class RenameRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.AlterTable at && ctx.existing(at.table().name())) {
+        if (s.what() instanceof Recognized.AlterTable at && Existing.at(ctx, s, at.table().name())) {
             for (Recognized.Action a : at.actions()) {
                 if (a instanceof Recognized.RenameAction r && !r.what().equals("constraint")) {
                     String what = r.what().equals("table") ? "table " + at.table().name()

@@ -31,7 +31,7 @@ public final class SetNotNullRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (!(s.what() instanceof Recognized.AlterTable at) || !ctx.existing(at.table().name())) {
+        if (!(s.what() instanceof Recognized.AlterTable at) || !Existing.at(ctx, s, at.table().name())) {
             return;
         }
         String t = at.table().name();

@@ -39,18 +39,29 @@ public final class SeveralHotTablesRule extends Rule {
     public void check(MigrationContext ctx) {
         Map<Integer, Set<String>> locked = new HashMap<>();
         Map<Integer, Integer> fks = new HashMap<>();
+        Map<Integer, Set<Integer>> lockers = new HashMap<>();
         Set<Integer> reported = new HashSet<>();
         for (Analyzed s : ctx.statements()) {
             if (!s.inTransaction() || reported.contains(s.transaction())) {
                 continue;
             }
             Set<String> tables = locked.computeIfAbsent(s.transaction(), k -> new LinkedHashSet<>());
+            boolean locksHere = false;
             for (Locks.Lock l : Locks.of(s.what(), s.before())) {
-                if (l.mode() == Locks.Mode.ACCESS_EXCLUSIVE && ctx.existing(l.table())) {
+                if (l.mode() == Locks.Mode.ACCESS_EXCLUSIVE && Existing.at(ctx, s, l.table())) {
                     tables.add(l.table());
+                    locksHere = true;
                 }
             }
-            if (s.what() instanceof Recognized.AlterTable at && ctx.existing(at.table().name())) {
+            if (locksHere) {
+                lockers.computeIfAbsent(s.transaction(), k -> new HashSet<>()).add(s.index());
+            }
+            if (lockers.getOrDefault(s.transaction(), Set.of()).size() < 2) {
+                // One statement that locks several tables (DROP TABLE with foreign keys, DETACH PARTITION)
+                // cannot be split: only locks taken by separate statements of one transaction pile up.
+                tables = Set.of();
+            }
+            if (s.what() instanceof Recognized.AlterTable at && Existing.at(ctx, s, at.table().name())) {
                 for (Recognized.Action a : at.actions()) {
                     if (a instanceof Recognized.AddConstraint ac && ac.constraint().kind() == Recognized.ConstraintKind.FOREIGN_KEY) {
                         fks.merge(s.transaction(), 1, Integer::sum);

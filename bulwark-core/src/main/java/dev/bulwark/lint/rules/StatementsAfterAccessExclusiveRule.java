@@ -53,7 +53,7 @@ public final class StatementsAfterAccessExclusiveRule extends Rule {
             }
             if (h == null) {
                 for (Locks.Lock l : locks) {
-                    if (l.mode() == Locks.Mode.ACCESS_EXCLUSIVE && ctx.existing(l.table())) {
+                    if (l.mode() == Locks.Mode.ACCESS_EXCLUSIVE && Existing.at(ctx, s, l.table())) {
                         holder.put(s.transaction(), s);
                     }
                 }
@@ -68,6 +68,10 @@ public final class StatementsAfterAccessExclusiveRule extends Rule {
 
     /** Work that takes time (scans, builds, row changes) or locks another existing table. */
     private static boolean slowOrElsewhere(Analyzed s, List<Locks.Lock> locks, MigrationContext ctx) {
+        if (s.what() instanceof Recognized.CreateIndex ci && ci.concurrently()) {
+            // It cannot run in a transaction at all: concurrently-in-transaction's finding, not a long wait.
+            return false;
+        }
         if (s.what() instanceof Recognized.Dml || s.what() instanceof Recognized.CreateIndex) {
             return true;
         }

@@ -35,7 +35,7 @@ public final class TruncateRule extends StatementRule {
     protected void visit(MigrationContext ctx, Analyzed s) {
         if (s.what() instanceof Recognized.Truncate t) {
             for (Name n : t.tables()) {
-                if (!ctx.existing(n.name())) {
+                if (!Existing.at(ctx, s, n.name())) {
                     continue;
                 }
                 String reached = "";

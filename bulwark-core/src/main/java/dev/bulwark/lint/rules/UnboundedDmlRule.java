@@ -30,7 +30,7 @@ public final class UnboundedDmlRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.Dml d && !d.hasWhere() && d.table() != null && ctx.existing(d.table().name())
+        if (s.what() instanceof Recognized.Dml d && !d.hasWhere() && d.table() != null && Existing.at(ctx, s, d.table().name())
                 && (d.verb().equals("update") || d.verb().equals("delete"))) {
             ctx.report(s, d.verb().toUpperCase(java.util.Locale.ROOT) + " of every row of " + d.table().name()
                     + " in one statement locks all its rows until commit" + (s.inTransaction()

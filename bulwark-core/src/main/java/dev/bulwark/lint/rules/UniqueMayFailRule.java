@@ -46,7 +46,7 @@ public final class UniqueMayFailRule extends StatementRule {
                 }
             }
         }
-        if (table == null || !ctx.existing(table) || cols.isEmpty()) {
+        if (table == null || !Existing.at(ctx, s, table) || cols.isEmpty() || nullInEveryRow(ctx, s, table, cols)) {
             return;
         }
         String c = String.join(", ", cols);
@@ -56,4 +56,25 @@ public final class UniqueMayFailRule extends StatementRule {
                         + " HAVING count(*) > 1; dedupe, then build the index");
     }
 
+    /**
+     * True when one of the key columns was added to the table earlier in this migration without a
+     * default: it is NULL in every existing row, and NULLs never collide in a unique index.
+     */
+    private static boolean nullInEveryRow(MigrationContext ctx, Analyzed s, String table, List<String> cols) {
+        for (Analyzed a : ctx.statements()) {
+            if (a == s) {
+                return false;
+            }
+            if (a.what() instanceof Recognized.AlterTable at && at.table() != null && at.table().name().equals(table)) {
+                for (Recognized.Action act : at.actions()) {
+                    if (act instanceof Recognized.AddColumn ac && cols.contains(ac.column().name())
+                            && ac.column().defaultExpr() == null && !ac.column().identity()
+                            && !ac.column().generatedStored() && !ac.column().type().endsWith("serial")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
 }

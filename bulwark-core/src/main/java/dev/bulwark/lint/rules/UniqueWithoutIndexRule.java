@@ -32,12 +32,28 @@ public final class UniqueWithoutIndexRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (!(s.what() instanceof Recognized.AlterTable at) || !ctx.existing(at.table().name())) {
+        if (!(s.what() instanceof Recognized.AlterTable at) || !Existing.at(ctx, s, at.table().name())) {
             return;
         }
         String t = at.table().name();
         for (Recognized.Action a : at.actions()) {
-            if (a instanceof Recognized.AddConstraint ac && !ac.constraint().usingIndex()
+            if (a instanceof Recognized.AddColumn add) {
+                for (ConstraintDef c : add.column().constraints()) {
+                    if (c.kind() != ConstraintKind.UNIQUE && c.kind() != ConstraintKind.PRIMARY_KEY) {
+                        continue;
+                    }
+                    String col = add.column().name();
+                    String kind = c.kind() == ConstraintKind.UNIQUE ? "UNIQUE" : "PRIMARY KEY";
+                    String name = c.name() != null ? c.name()
+                            : t + (c.kind() == ConstraintKind.UNIQUE ? "_" + col + "_key" : "_pkey");
+                    ctx.report(s, c.at() == null ? a.at() : c.at(), "ADD COLUMN " + col + " " + kind + " on existing table " + t
+                                    + " builds the unique index " + name + " over every row of " + t
+                                    + " while holding ACCESS EXCLUSIVE, blocking reads and writes to " + t,
+                            "ALTER TABLE " + t + " ADD COLUMN " + col + " " + add.column().type() + "; then CREATE UNIQUE"
+                                    + " INDEX CONCURRENTLY " + name + " ON " + t + " (" + col + "); then ALTER TABLE " + t
+                                    + " ADD CONSTRAINT " + name + " " + kind + " USING INDEX " + name);
+                }
+            } else if (a instanceof Recognized.AddConstraint ac && !ac.constraint().usingIndex()
                     && (ac.constraint().kind() == ConstraintKind.UNIQUE || ac.constraint().kind() == ConstraintKind.PRIMARY_KEY)) {
                 ConstraintDef c = ac.constraint();
                 String kind = c.kind() == ConstraintKind.UNIQUE ? "UNIQUE" : "PRIMARY KEY";

@@ -141,7 +141,7 @@ class RecognizersTest {
     @Test
     void postgresCommandsTheModelNeedsNotAreOpaqueNeverAnError() {
         assertThat(r("SELECT 1")).isInstanceOf(Opaque.class);
-        assertThat(r("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$")).isInstanceOf(Opaque.class);
+        assertThat(r("CREATE AGGREGATE a (int) (sfunc = int4pl, stype = int)")).isInstanceOf(Opaque.class);
         assertThat(r("GRANT SELECT ON t TO r")).isInstanceOf(Opaque.class);
         assertThat(r("COMMENT ON TABLE t IS 'x'")).isInstanceOf(Opaque.class);
         assertThat(r("ALTER INDEX i SET TABLESPACE fast")).isInstanceOf(Opaque.class);
@@ -165,5 +165,18 @@ class RecognizersTest {
                 u -> assertThat(u.reason()).isEqualTo("\"WIDGET\" is not an object kind CREATE takes"));
         assertThat(r("DROP")).isInstanceOfSatisfying(Recognized.Unreadable.class,
                 u -> assertThat(u.reason()).isEqualTo("DROP without an object to act on"));
+    }
+
+    @Test
+    void createFunctionKeepsItsDeclaredVolatilityAndDefaultsToVolatile() {
+        assertThat(r("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$"))
+                .isEqualTo(new Recognized.CreateFunction(((Recognized.CreateFunction) r("CREATE FUNCTION f() RETURNS int"
+                        + " LANGUAGE sql AS $$ SELECT 1 $$")).name(), "volatile"));
+        assertThat(((Recognized.CreateFunction) r("CREATE OR REPLACE FUNCTION app.slug(t text) RETURNS text"
+                + " LANGUAGE sql IMMUTABLE AS $$ SELECT lower(t) $$")).volatility()).isEqualTo("immutable");
+        assertThat(((Recognized.CreateFunction) r("CREATE FUNCTION tenant() RETURNS bigint AS $$ SELECT 1 $$"
+                + " LANGUAGE sql STABLE")).volatility()).isEqualTo("stable");
+        assertThat(((Recognized.CreateFunction) r("CREATE FUNCTION f() RETURNS text LANGUAGE sql AS"
+                + " $$ SELECT 'stable' $$")).volatility()).as("words inside the body do not count").isEqualTo("volatile");
     }
 }
