@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show every migration and its state.",
                 "States: applied, baseline, pending, out of order, outdated (repeatable), failed, running, edited after apply,",
-                "file missing. Exits 1 when a migration is failed, edited or missing."})
+                "file missing. Exits 1 when a migration is failed, edited or missing; 7 when a deploy is unfinished",
+                "(interrupted: 'bulwark deploy --resume' finishes it; or running now)."})
 final class StatusCommand extends DatabaseCommand {
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
@@ -42,6 +43,9 @@ final class StatusCommand extends DatabaseCommand {
         out().println();
         out().println(counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
                 .collect(Collectors.joining(", ")) + (counts.isEmpty() ? "" : "."));
+        if (UnfinishedDeploys.print(b, out())) {
+            return ExitCodes.DEPLOY_UNFINISHED;
+        }
         boolean bad = states.stream().anyMatch(s -> s.state() == MigrationState.FAILED || s.state() == MigrationState.EDITED
                 || s.state() == MigrationState.MISSING);
         return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
