@@ -158,21 +158,25 @@ class DeployCrashIT {
     private static final String[] RESUME = {"deploy", "--resume", "--no-backup"};
 
     /**
-     * Every point with {@code -Dbulwark.crash.full=true} (or env BULWARK_CRASH_FULL); by default, the
-     * ones where a kill leaves a different state: each stage journaled as started and each ending
-     * about to be written, the header's first and last writes, the rollback plan, and every rollback
-     * step's start, commit and end.
+     * By default, one kill per distinct kind of state a kill can leave (the suite stays near a
+     * minute on an idle machine): the header alone; apply journaled as started but not run; a
+     * migration applied and the failure not yet written; the rollback planned and nothing done;
+     * the downs done and not marked (rows missing: the case of issue 11); a snapshot restore about
+     * to commit; both restores done and the stage not closed; the rollback proven but the journal
+     * not closed; a deploy verified but not finished. Every point of the trace with
+     * {@code -Dbulwark.crash.full=true} (or env BULWARK_CRASH_FULL).
      */
+    private static final List<String> SAMPLE = List.of("deploy.journal.deploy.deploy.running.after#1",
+            "deploy.journal.stage.apply.started.after#1", "deploy.journal.stage.apply.failed.before#1",
+            "deploy.journal.rollback-plan.after#1", "deploy.rollback.downs.end#1", "deploy.snapshot.restore.before-commit#2",
+            "deploy.rollback.snapshot-restore.end#2", "deploy.journal.stage.rollback.ok.before#1", "deploy.journal.deploy.deploy.finished.before#1",
+            "deploy.journal.stage.verify.ok.before#1", "deploy.snapshot.restore.before-commit#1");
+
     private static List<String> chosen(List<String> points) {
         if (Boolean.getBoolean("bulwark.crash.full") || System.getenv("BULWARK_CRASH_FULL") != null) {
             return points;
         }
-        return points.stream().filter(p -> p.startsWith("deploy.rollback.") || p.startsWith("deploy.snapshot.")
-                || p.contains(".started.after") || p.startsWith("deploy.journal.rollback-plan.after")
-                || p.startsWith("deploy.journal.deploy.deploy.running.after#1") || p.startsWith("deploy.journal.deploy.deploy.finished.before")
-                || p.startsWith("deploy.journal.stage.apply.") && p.contains(".before") && !p.contains("started")
-                || p.startsWith("deploy.journal.stage.verify.ok.before") || p.startsWith("deploy.journal.stage.rollback.ok.before")
-                || p.startsWith("deploy.journal.deploy.deploy.running.after#2")).toList();
+        return points.stream().filter(SAMPLE::contains).toList();
     }
 
     /**

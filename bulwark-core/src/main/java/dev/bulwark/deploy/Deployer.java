@@ -824,7 +824,10 @@ public final class Deployer {
         beforeCatalog = ctx.beforeCatalog();
         seq = entries.stream().mapToInt(DeployJournal.Entry::seq).max().orElse(0) + 1;
         for (DeployJournal.Entry e : entries) {
-            if (e.kind().equals(DeployJournal.STAGE) && !e.state().equals("started")) {
+            if (e.kind().equals(DeployJournal.STAGE) && e.state().equals("started") && !e.name().equals("rollback")) {
+                stages.add(new Stage(e.name(), Status.FAILED, e.startedAt(), 0, "interrupted: the process ended before this stage did",
+                        List.of()));
+            } else if (e.kind().equals(DeployJournal.STAGE) && !e.state().equals("started")) {
                 Status st = switch (e.state()) {
                     case "ok" -> Status.OK;
                     case "warn" -> Status.WARN;
