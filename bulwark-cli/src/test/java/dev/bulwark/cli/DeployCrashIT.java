@@ -203,7 +203,7 @@ class DeployCrashIT {
             assertThat(migrate.err()).contains("migrate refused").contains("bulwark deploy --resume");
             Cli deploy = cli(DEPLOY);
             assertThat(deploy.exit()).as(point + ": deploy\n" + deploy.all()).isEqualTo(ExitCodes.DEPLOY_UNFINISHED);
-            assertThat(deploy.err()).contains("deploy refused");
+            assertThat(deploy.err()).contains("deploy refused").contains("was interrupted").contains("bulwark deploy --resume");
             figures[3]++;
         } else {
             assertThat(status.exit()).as(point + ": status\n" + status.all()).isZero();

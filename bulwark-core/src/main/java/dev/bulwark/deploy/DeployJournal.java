@@ -257,11 +257,19 @@ public final class DeployJournal {
 
     /** Refuses (exit 7) while a deploy is unfinished; {@code what} names the refused command. */
     public void refuseIfUnfinished(String what) {
+        refuseIfUnfinished(what, false);
+    }
+
+    /** @param holdingLock the caller holds the journal lock itself: no other deploy can be running, so every unfinished one was interrupted */
+    public void refuseIfUnfinished(String what, boolean holdingLock) {
         List<Unfinished> open = unfinished();
         if (open.isEmpty()) {
             return;
         }
         Unfinished u = open.get(0);
+        if (holdingLock) {
+            u = new Unfinished(u.deployId(), u.startedAt(), u.stage(), u.stageState(), u.owed(), null);
+        }
         throw new BulwarkException(ErrorCode.DEPLOY_UNFINISHED, what + " refused: " + String.join("; ", u.describe()),
                 u.interrupted() ? "run '" + RESUME_COMMAND + "' first; it finishes what the interrupted deploy owes"
                         : "wait for that deploy to finish");

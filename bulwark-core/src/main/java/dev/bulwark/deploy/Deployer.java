@@ -184,7 +184,7 @@ public final class Deployer {
         database = b.targetDescription();
         takeLock();
         try {
-            journal.refuseIfUnfinished("deploy");
+            journal.refuseIfUnfinished("deploy", true);
             ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "bulwark-deploy-deadline");
                 t.setDaemon(true);
@@ -336,7 +336,7 @@ public final class Deployer {
             stage("backup", t0, Status.SKIPPED, "--no-backup: fingerprints taken, but no full restore is possible", List.of());
         }
         if (stopReason() != null) {
-            return rollback(stopReason() + " before anything was applied");
+            return stopBeforeApply();
         }
 
         // ---- snapshots of what destructive statements remove
@@ -364,7 +364,7 @@ public final class Deployer {
                     + Snapshots.SCHEMA + ")", "fix the cause, then deploy again");
         }
         if (stopReason() != null) {
-            return rollback(stopReason() + " before anything was applied");
+            return stopBeforeApply();
         }
 
         // ---- apply
@@ -465,6 +465,13 @@ public final class Deployer {
         pruneSnapshots();
         return finish(Outcome.DEPLOYED, applied,
                 "deployed: " + applied.size() + " migration(s) applied and verified; the database is at " + version(), null);
+    }
+
+    /** Max duration passed, or a signal came, before the apply stage: it is not started, and the deploy rolls back (nothing to undo). */
+    private DeployReport stopBeforeApply() {
+        String why = stopReason();
+        stage("apply", Instant.now(), Status.FAILED, "not started: " + why, List.of(why + ": no migration was started"));
+        return rollback(why + " before anything was applied");
     }
 
     /** After a successful deploy, snapshots older than the retention window go (this deploy's stay). */
