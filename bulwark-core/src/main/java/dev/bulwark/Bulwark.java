@@ -43,6 +43,8 @@ public final class Bulwark implements AutoCloseable {
     private Connection work;
     private Connection monitor;
     private volatile Migrator migrator;
+    /** this process's run: every session that applies migrations carries it in application_name */
+    private final String runId = dev.bulwark.execute.RunSessions.newRunId();
 
     private Bulwark(BulwarkConfig config, ConnectionSpec target, EmbeddedServer embedded, Listener listener) {
         this.config = config;
@@ -97,11 +99,27 @@ public final class Bulwark implements AutoCloseable {
                 throw BulwarkException.usage("Bulwark reads Alembic migrations to lint them, but does not apply them",
                         "apply them with `alembic upgrade head`; lint them with `bulwark lint`");
             }
-            work = target.open(APPLICATION_NAME);
-            monitor = target.open(APPLICATION_NAME + "-lock");
-            migrator = new Migrator(config, work, monitor, set, listener);
+            String history = new dev.bulwark.history.HistoryTable(config.historySchema()).qualifiedName();
+            work = target.open(dev.bulwark.execute.RunSessions.applicationName(history, runId));
+            monitor = target.open(dev.bulwark.execute.RunSessions.lockApplicationName(history, runId));
+            migrator = new Migrator(config, work, monitor, set, listener, runId);
+            migrator.onUncertainStep(uncertainStep);
         }
         return migrator;
+    }
+
+    private volatile Migrator.UncertainStepResolver uncertainStep;
+
+    /**
+     * Who decides, on a resume, about a statement a killed run was executing whose effect the
+     * catalog cannot show (without one, migrate and rollback stop there and say how to decide).
+     */
+    public void onUncertainStep(Migrator.UncertainStepResolver resolver) {
+        this.uncertainStep = resolver;
+        Migrator m = migrator;
+        if (m != null) {
+            m.onUncertainStep(resolver);
+        }
     }
 
     public List<MigrationStatus> status() {

@@ -155,7 +155,9 @@ public record BulwarkConfig(
             return fallback;
         }
         JsonNode v = node.get(key);
-        return Durations.parse(v.isNumber() ? v.asText() : text(file, node, key), file.getFileName() + " execution." + key);
+        String what = file.getFileName() + " execution." + key;
+        String text = v.isNumber() ? v.asText() : text(file, node, key);
+        return key.endsWith("_timeout") ? Durations.parseTimeout(text, what) : Durations.parse(text, what);
     }
 
     private static String firstLine(String s) {

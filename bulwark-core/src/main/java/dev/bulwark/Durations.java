@@ -26,6 +26,19 @@ public final class Durations {
         }
     }
 
+    /**
+     * Parses a value for lock_timeout or statement_timeout; out of PostgreSQL's range (over INT_MAX
+     * milliseconds) is a usage error, before anything connects.
+     */
+    public static Duration parseTimeout(String text, String what) {
+        Duration d = parse(text, what);
+        if (d.compareTo(PgDurations.MAX_TIMEOUT) > 0) {
+            throw BulwarkException.usage(what + ": '" + text + "' is out of PostgreSQL's range for a timeout",
+                    "write " + PgDurations.TIMEOUT_RANGE);
+        }
+        return d;
+    }
+
     /** The PostgreSQL setting value for a duration: {@code 2s}, {@code 300ms}, or {@code 0} for none. */
     public static String toSetting(Duration d) {
         return d == null ? "0" : PgDurations.format(d);

@@ -53,8 +53,8 @@ abstract class DatabaseCommand implements Callable<Integer> {
             c = c.withFormat(MigrationFormat.fromId(project.format));
         }
         return c.withTimeouts(
-                timeouts.lockTimeout == null ? null : Durations.parse(timeouts.lockTimeout, "--lock-timeout"),
-                timeouts.statementTimeout == null ? null : Durations.parse(timeouts.statementTimeout, "--statement-timeout"),
+                timeouts.lockTimeout == null ? null : Durations.parseTimeout(timeouts.lockTimeout, "--lock-timeout"),
+                timeouts.statementTimeout == null ? null : Durations.parseTimeout(timeouts.statementTimeout, "--statement-timeout"),
                 timeouts.lockRetryBudget == null ? null : Durations.parse(timeouts.lockRetryBudget, "--lock-retry-budget"),
                 timeouts.lockWait == null ? null : Durations.parse(timeouts.lockWait, "--lock-wait"));
     }

@@ -2,7 +2,9 @@ package dev.bulwark.cli;
 
 import dev.bulwark.Bulwark;
 import dev.bulwark.execute.MigrateResult;
+import dev.bulwark.cli.options.ResumeOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -19,8 +21,12 @@ final class MigrateCommand extends DatabaseCommand {
     @Option(names = "--out-of-order", description = "Apply pending migrations that sort before applied ones instead of refusing.")
     boolean outOfOrder;
 
+    @Mixin
+    ResumeOptions resume;
+
     @Override
     int run(Bulwark b) {
+        b.onUncertainStep(resume.resolver(out()));
         // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
         out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
         if (!dryRun) {

@@ -1,6 +1,7 @@
 package dev.bulwark.execute;
 
 import dev.bulwark.BulwarkConfig;
+import dev.bulwark.CrashPoint;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.Durations;
 import dev.bulwark.ErrorCode;
@@ -57,6 +58,10 @@ public final class Migrator {
     private final ToolHistory tool;
     private final int pgMajor;
     private final Path projectDir;
+    /** this run's id, in the application_name of its sessions ({@link RunSessions}) */
+    private final String runId;
+    /** asked when a resume meets a statement whose effect the catalog cannot show; null = stop and say how to decide */
+    private volatile UncertainStepResolver resolver;
 
     private volatile java.sql.Statement running;
     private Integer pid;
@@ -64,6 +69,15 @@ public final class Migrator {
     private Duration currentLockTimeout;
 
     public Migrator(BulwarkConfig config, Connection work, Connection monitor, MigrationSet set, Listener out) {
+        this(config, work, monitor, set, out, RunSessions.newRunId());
+    }
+
+    /**
+     * @param runId the run id the sessions {@code work} and {@code monitor} carry in their application_name
+     *              ({@link RunSessions#applicationName}); a resume deals with other runs' backends first
+     */
+    public Migrator(BulwarkConfig config, Connection work, Connection monitor, MigrationSet set, Listener out, String runId) {
+        this.runId = runId;
         this.config = config;
         this.work = work;
         this.monitor = monitor;
@@ -82,6 +96,43 @@ public final class Migrator {
 
     public int serverMajor() {
         return pgMajor;
+    }
+
+    /** What a resume does with a statement that was running when an earlier run was killed. */
+    public enum StepDecision {
+        /** it took effect: record it as done and go on */
+        DONE,
+        /** it did not: run it again */
+        RERUN
+    }
+
+    /** A statement an earlier, killed run was executing, whose effect the catalog cannot show. */
+    public record UncertainStep(String migrationId, String description, boolean down, int statement, int statements,
+                                String position, String sql, String reason) {
+    }
+
+    /** Decides about an {@link UncertainStep}; returns null to stop without deciding. */
+    @FunctionalInterface
+    public interface UncertainStepResolver {
+        StepDecision decide(UncertainStep step);
+    }
+
+    /** Sets who decides about a statement whose effect cannot be checked; without one, the run stops and says how to decide. */
+    public void onUncertainStep(UncertainStepResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    /**
+     * Deals with the backends of earlier runs (a killed run whose statement the server still
+     * executes): waits for them up to --lock-wait, then terminates them. Holding the migration lock.
+     */
+    private void settleEarlierRuns() {
+        try {
+            RunSessions.settle(monitor, history.qualifiedName(), runId, config.lockWait(), out);
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot look for an earlier run's sessions: " + e.getMessage(),
+                    "the user needs to read pg_stat_activity (pg_read_all_stats) and to end its own sessions", e);
+        }
     }
 
     static int serverMajor(Connection c) throws SQLException {
@@ -153,6 +204,8 @@ public final class Migrator {
             return new MigrateResult(List.of(), dryRun(planUp(status(), target, allowOutOfOrder)), currentVersion(status()));
         }
         try (AdvisoryLock lock = lock(); BlockerWatch watch = new BlockerWatch(monitor)) {
+            CrashPoint.here("migrate.lock.acquired");
+            settleEarlierRuns();
             List<MigrationStatus> states = status();
             List<Run> plan = planUp(states, target, allowOutOfOrder);
             if (plan.isEmpty()) {
@@ -168,8 +221,31 @@ public final class Migrator {
     }
 
     /** One script to run: a migration's up or down, from a statement index. */
+    /**
+     * @param resuming    an earlier run of this script failed or was killed part way
+     * @param interrupted the history row of a killed earlier run (still marked running), to mark interrupted; or null
+     * @param uncertain   the statement at {@code resumeFrom} may have taken effect (it was running when the earlier run
+     *                    ended without an answer from the server)
+     */
     private record Run(Migration migration, boolean down, List<Statement> statements, List<Step> steps, int resumeFrom,
-                       Migration previous) {
+                       Migration previous, boolean resuming, Long interrupted, boolean uncertain, boolean ranAloneMark) {
+        Run(Migration migration, boolean down, List<Statement> statements, List<Step> steps, int resumeFrom, Migration previous) {
+            this(migration, down, statements, steps, resumeFrom, previous, false, null, false, false);
+        }
+
+        /** the earlier run was executing the statement at resumeFrom alone, outside a transaction */
+        boolean ranAlone() {
+            return uncertain && ranAloneMark;
+        }
+
+        Run resumingAfter(HistoryEntry row) {
+            boolean killed = row.status() == Status.RUNNING || row.status() == Status.INTERRUPTED;
+            boolean lost = row.status() == Status.FAILED && row.error() != null && connectionLost(row.error());
+            return new Run(migration, down, statements, steps, resumeFrom, previous, true,
+                    row.status() == Status.RUNNING ? row.id() : null, killed || lost || row.status() == Status.REPAIRED,
+                    row.error() != null && row.error().startsWith(RAN_ALONE));
+        }
+
         String label() {
             return (down ? "down of " : "") + migration.id() + " " + migration.description();
         }
@@ -193,7 +269,16 @@ public final class Migrator {
                 continue;
             }
             switch (s.state()) {
-                case PENDING, OUTDATED -> runs.add(run(m, false, 0));
+                case PENDING, OUTDATED -> {
+                    HistoryEntry row = s.last();
+                    if (s.state() == MigrationState.PENDING && row != null && row.status() == Status.REPAIRED
+                            && row.kind() != Kind.DOWN && row.resumeFrom() != null && row.resumeFrom() > 0) {
+                        // repaired part way: what ran before the failed statement stays applied and never runs twice
+                        runs.add(run(m, false, row.resumeFrom()).resumingAfter(row));
+                    } else {
+                        runs.add(run(m, false, 0));
+                    }
+                }
                 case OUT_OF_ORDER -> {
                     if (allowOutOfOrder) {
                         runs.add(run(m, false, 0));
@@ -213,7 +298,7 @@ public final class Migrator {
                             out.warn("warning: " + m.id() + " changed since it failed; resuming at statement "
                                     + (row.resumeFrom() + 1) + " assumes the statements before it are the ones that ran");
                         }
-                        runs.add(run(m, false, row.resumeFrom()));
+                        runs.add(run(m, false, row.resumeFrom()).resumingAfter(row));
                     } else if (row != null && row.kind() == Kind.DOWN) {
                         problems.add(m.id() + ": its down failed part way — run 'bulwark rollback' to resume it, or"
                                 + " repair the database and run 'bulwark repair'");
@@ -251,6 +336,8 @@ public final class Migrator {
             return new MigrateResult(List.of(), dryRun(planDown(status(), steps, toVersion)), currentVersion(status()));
         }
         try (AdvisoryLock lock = lock(); BlockerWatch watch = new BlockerWatch(monitor)) {
+            CrashPoint.here("rollback.lock.acquired");
+            settleEarlierRuns();
             List<Run> plan = planDown(status(), steps, toVersion);
             ensureHistory();
             List<Applied> done = new ArrayList<>();
@@ -337,6 +424,9 @@ public final class Migrator {
             Migration m = s.migration();
             int from = s == resumable && s.last().resumeFrom() != null ? s.last().resumeFrom() : 0;
             Run r = run(m, true, from);
+            if (s == resumable) {
+                r = r.resumingAfter(s.last());
+            }
             // what is current once this is reverted: the highest version below it that stays applied (baselines count)
             Migration previous = states.stream()
                     .filter(p -> p.state().isApplied() && p.migration() != null && p.migration().kind() == MigrationKind.VERSIONED)
@@ -344,7 +434,8 @@ public final class Migrator {
                     .filter(p -> p.version().compareTo(m.version()) < 0)
                     .filter(p -> chosen.stream().noneMatch(c -> c.migration() == p))
                     .reduce((a, b) -> b).orElse(null);
-            runs.add(new Run(r.migration(), true, r.statements(), r.steps(), r.resumeFrom(), previous));
+            runs.add(new Run(r.migration(), true, r.statements(), r.steps(), r.resumeFrom(), previous, r.resuming(),
+                    r.interrupted(), r.uncertain(), r.ranAloneMark()));
         }
         return runs;
     }
@@ -381,10 +472,16 @@ public final class Migrator {
         List<RepairAction> actions = new ArrayList<>();
         for (MigrationStatus s : states) {
             if (s.state() == MigrationState.FAILED && s.last() != null) {
+                Integer at = s.last().resumeFrom();
+                String next = s.last().kind() == Kind.DOWN ? "the migration counts as rolled back"
+                        : at != null && at > 0 ? "the next migrate resumes at statement " + (at + 1)
+                        + (s.last().statements() != null ? " of " + s.last().statements() : "")
+                        + "; the statements before it stay applied and never run again"
+                        : "the next migrate runs it again from the start";
                 actions.add(new RepairAction(s.id(), s.description(), s.last().id(),
-                        "mark the failed " + (s.last().kind() == Kind.DOWN ? "down" : "run") + " (history #" + s.last().id()
-                                + ") as repaired: " + (s.last().kind() == Kind.DOWN
-                                ? "the migration counts as rolled back" : "the next migrate runs it again from the start")));
+                        "mark the " + (s.last().status() == Status.FAILED ? "failed " : "interrupted ")
+                                + (s.last().kind() == Kind.DOWN ? "down" : "run") + " (history #" + s.last().id()
+                                + ") as repaired: " + next));
             } else if (s.state() == MigrationState.EDITED) {
                 actions.add(new RepairAction(s.id(), s.description(), s.last().id(),
                         "accept the edited file: record its new SHA-256 in history #" + s.last().id()));
@@ -396,6 +493,7 @@ public final class Migrator {
     /** Applies the confirmed actions that still apply once the lock is held (a run may have finished meanwhile). */
     public void repair(List<RepairAction> actions) {
         try (AdvisoryLock lock = lock()) {
+            settleEarlierRuns();
             List<MigrationStatus> now = status();
             java.util.Set<Long> still = new java.util.HashSet<>();
             planRepair(now).forEach(x -> still.add(x.historyId()));
@@ -454,7 +552,7 @@ public final class Migrator {
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "cannot prepare the session: " + e.getMessage(), null, e);
         }
-        boolean atomic = r.steps().size() == 1 && r.steps().get(0).transactional() && r.resumeFrom() == 0;
+        boolean atomic = r.steps().size() == 1 && r.steps().get(0).transactional() && r.resumeFrom() == 0 && !r.resuming();
         return atomic ? executeAtomic(r, watch) : executeSteps(r, watch);
     }
 
@@ -490,9 +588,13 @@ public final class Migrator {
                     index++;
                 }
                 long ms = (System.nanoTime() - t0) / 1_000_000;
+                CrashPoint.here("migrate.progress.before-write");
                 history.insert(work, entry(r, started, ms, rows, lockWait, Status.SUCCESS, null, null));
                 recordTool(r, ms);
+                CrashPoint.here("migrate.progress.written");
+                CrashPoint.here("migrate.commit.before");
                 work.commit();
+                CrashPoint.here("migrate.commit.after");
                 work.setAutoCommit(true);
                 Applied a = new Applied(m.id(), m.description(), r.down(), ms, r.statements().size(), rows, lockWait,
                         backoff.attempts(), 0);
@@ -531,27 +633,54 @@ public final class Migrator {
         int retries = 0;
         long rowId;
         try {
-            work.setAutoCommit(true);
+            // the new row and the killed run's row marked interrupted: one transaction
+            work.setAutoCommit(false);
+            CrashPoint.here("migrate.history.before-start");
             rowId = history.insert(work, entry(r, started, null, null, null, Status.RUNNING, r.resumeFrom(), null));
+            if (r.interrupted() != null) {
+                history.markInterrupted(work, r.interrupted(), rowId);
+            }
             if (tool != null && !r.down() && r.resumeFrom() == 0) {
                 tool.started(work, m);
             }
+            work.commit();
+            work.setAutoCommit(true);
+            CrashPoint.here("migrate.history.started");
         } catch (SQLException e) {
+            rollbackQuietly();
             throw new BulwarkException(ErrorCode.DATABASE, "cannot record the start of " + r.label() + ": " + e.getMessage(), null, e);
         }
-        boolean anyApplied = r.resumeFrom() > 0;
+        boolean anyApplied = r.resumeFrom() > 0 || r.resuming();
         for (Step step : r.steps()) {
             if (step.end() <= r.resumeFrom()) {
                 continue;
             }
             List<Statement> todo = step.statements().subList(Math.max(0, r.resumeFrom() - step.first()), step.statements().size());
             int firstIndex = Math.max(step.first(), r.resumeFrom());
+            if (r.uncertain() && firstIndex == r.resumeFrom() && (!step.transactional() || r.ranAlone())) {
+                // the killed run was executing this statement: the catalog says whether it took effect
+                if (alreadyDone(r, step, todo.get(0))) {
+                    try {
+                        CrashPoint.here("migrate.progress.before-write");
+                        history.update(work, rowId, Status.RUNNING, step.end(), null, r.statements().size(), rows, lockWait, null);
+                        CrashPoint.here("migrate.progress.written");
+                    } catch (SQLException e) {
+                        return failSteps(r, rowId, firstIndex, firstIndex, true, (System.nanoTime() - t0) / 1_000_000, rows,
+                                lockWait, todo.get(0), serverMessage(e), e);
+                    }
+                    anyApplied = true;
+                    continue;
+                }
+            }
             Backoff backoff = new Backoff(config.lockRetryBudget());
+            // a no-transaction migration's statement runs in a transaction with its progress record, unless the
+            // server refuses it there (a procedure that commits): then it runs alone
+            boolean inTransaction = step.transactional();
             while (true) {
                 int index = firstIndex;
                 IndexBuildCleanup cleanup = null;
                 try {
-                    if (step.transactional()) {
+                    if (inTransaction) {
                         work.setAutoCommit(false);
                     } else {
                         cleanup = IndexBuildCleanup.before(work, todo.get(0));
@@ -560,6 +689,7 @@ public final class Migrator {
                                     out.warn("  dropped INVALID index " + q + " left by an earlier interrupted build"));
                         }
                     }
+                    CrashPoint.here("migrate.step.begin");
                     long stepRows = 0;
                     for (Statement s : todo) {
                         stepRows += runStatement(s, watch, lockTimeoutFor(s, currentLockTimeout));
@@ -567,17 +697,35 @@ public final class Migrator {
                         index++;
                     }
                     // in a transactional step, the step and its resume point commit together
+                    CrashPoint.here("migrate.progress.before-write");
                     history.update(work, rowId, Status.RUNNING, step.end(), null, r.statements().size(), rows + stepRows, lockWait, null);
-                    if (step.transactional()) {
+                    CrashPoint.here("migrate.progress.written");
+                    if (inTransaction) {
+                        CrashPoint.here("migrate.commit.before");
                         work.commit();
+                        CrashPoint.here("migrate.commit.after");
                         work.setAutoCommit(true);
                     }
                     rows += stepRows;
                     anyApplied = true;
                     break;
                 } catch (SQLException e) {
-                    if (step.transactional()) {
+                    if (inTransaction) {
                         rollbackQuietly();
+                        if (!step.transactional() && refusedInTransaction(e)) {
+                            out.warn("  " + where(todo.get(0)) + " cannot run in a transaction (" + serverMessage(e)
+                                    + "); running it alone: a kill while it runs leaves its effect to be confirmed");
+                            inTransaction = false;
+                            try {
+                                // a resume must know this statement ran alone: its effect then needs confirming
+                                history.update(work, rowId, Status.RUNNING, firstIndex, null, r.statements().size(), rows, lockWait,
+                                        RAN_ALONE + (firstIndex + 1));
+                            } catch (SQLException recording) {
+                                return failSteps(r, rowId, firstIndex, firstIndex, anyApplied, (System.nanoTime() - t0) / 1_000_000,
+                                        rows, lockWait, todo.get(0), serverMessage(recording), recording);
+                            }
+                            continue;
+                        }
                     } else if (cleanup != null) {
                         dropInvalid(cleanup);
                     }
@@ -598,15 +746,17 @@ public final class Migrator {
                             + Durations.human(config.lockRetryBudget()) + blockedBy(watch)
                             : serverMessage(e);
                     // a transactional step rolled back whole: the next run starts at its first statement
-                    int resumeAt = step.transactional() ? firstIndex : index;
+                    int resumeAt = inTransaction ? firstIndex : index;
                     return failSteps(r, rowId, resumeAt, index, anyApplied, ms, rows, lockWait, failing, problem, e);
                 }
             }
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         try {
+            CrashPoint.here("migrate.history.before-finish");
             history.update(work, rowId, Status.SUCCESS, null, ms, r.statements().size(), rows, lockWait, null);
             recordTool(r, ms);
+            CrashPoint.here("migrate.history.finished");
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, r.label() + " ran completely but recording it failed: "
                     + e.getMessage(), "check " + history.qualifiedName() + " and run 'bulwark repair'", e);
@@ -614,6 +764,66 @@ public final class Migrator {
         Applied a = new Applied(m.id(), m.description(), r.down(), ms, r.statements().size(), rows, lockWait, retries, r.resumeFrom());
         out.info("  done in " + Durations.human(Duration.ofMillis(ms)) + summary(a));
         return a;
+    }
+
+    /**
+     * Whether the statement a killed run was executing took effect: the catalog says so for the
+     * statements that cannot run in a transaction ({@link StepCheck}); where it cannot, the
+     * resolver (the user) decides, and without one the run stops before running anything.
+     */
+    private boolean alreadyDone(Run r, Step step, Statement s) {
+        StepCheck.Verdict v;
+        try {
+            CrashPoint.here("migrate.check.before");
+            v = StepCheck.check(work, s, pgMajor);
+        } catch (SQLException e) {
+            v = new StepCheck.Verdict(StepCheck.Outcome.UNKNOWN, "the catalog could not be read: " + serverMessage(e));
+        }
+        String at = "statement " + (step.first() + 1) + " of " + r.statements().size() + " (" + where(s) + ")";
+        switch (v.outcome()) {
+            case DONE -> {
+                out.warn("  " + at + " was running when an earlier run was killed; it took effect (" + v.reason()
+                        + "): recorded as done, not run again");
+                return true;
+            }
+            case RUN -> {
+                out.warn("  " + at + " was running when an earlier run was killed; it did not take effect (" + v.reason()
+                        + "): running it again");
+                return false;
+            }
+            default -> {
+            }
+        }
+        UncertainStep u = new UncertainStep(r.migration().id(), r.migration().description(), r.down(), step.first(),
+                r.statements().size(), s.position(), Masking.mask(s.sql()), v.reason());
+        UncertainStepResolver who = resolver;
+        StepDecision d = who == null ? null : who.decide(u);
+        if (d == StepDecision.DONE) {
+            out.warn("  " + at + ": recorded as done, as confirmed (--step-done)");
+            return true;
+        }
+        if (d == StepDecision.RERUN) {
+            out.warn("  " + at + ": running it again, as confirmed (--rerun-step)");
+            return false;
+        }
+        String cmd = r.down() ? "bulwark rollback" : "bulwark migrate";
+        throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK,
+                r.label() + ": " + at + " was running when an earlier run was killed, and whether it took effect cannot be"
+                        + " read from the catalog (" + v.reason() + "); nothing was run",
+                "if it took effect, run '" + cmd + " --step-done'; if not, run '" + cmd + " --rerun-step'", null);
+    }
+
+    /** The history row's error while a statement of a no-transaction migration runs alone: a resume must confirm it. */
+    static final String RAN_ALONE = "running alone, outside a transaction: statement ";
+
+    /** The server refused the statement inside a transaction block (25001), or it ended the transaction itself (2D000). */
+    private static boolean refusedInTransaction(SQLException e) {
+        return "25001".equals(e.getSQLState()) || "2D000".equals(e.getSQLState());
+    }
+
+    /** A failure recorded with a lost connection or a terminated session: the statement may have taken effect. */
+    static boolean connectionLost(String error) {
+        return error.contains("SQLSTATE 08") || error.contains("SQLSTATE 57P") || error.contains("I/O error");
     }
 
     private Applied failSteps(Run r, long rowId, int resumeAt, int failedAt, boolean anyApplied, long ms, long rows, long lockWait,
@@ -681,13 +891,52 @@ public final class Migrator {
             st.setEscapeProcessing(false);
             running = st;
             watch.watch(backendPid());
+            Thread sent = CRASH_TESTING ? sentPoint() : null;
             try {
                 boolean hasResult = st.execute(s.sql());
-                return hasResult ? 0 : Math.max(0, st.getUpdateCount());
+                long count = hasResult ? 0 : Math.max(0, st.getUpdateCount());
+                joinQuietly(sent);
+                CrashPoint.here("migrate.statement.returned");
+                return count;
             } finally {
+                joinQuietly(sent);
                 watch.stop();
                 running = null;
             }
+        }
+    }
+
+    /** The crash harness is on: statements report the point just after they were sent. */
+    private static final boolean CRASH_TESTING = System.getenv("BULWARK_CRASH_AT") != null
+            || System.getenv("BULWARK_CRASH_TRACE") != null;
+
+    /**
+     * Crash harness only: the point "the statement was sent and the server is executing it". JDBC
+     * blocks while a statement runs, so a helper thread reaches the point a moment after the send;
+     * the statement's own thread waits for it before going on, so the points keep their order.
+     */
+    private static Thread sentPoint() {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            CrashPoint.here("migrate.statement.sent");
+        }, "bulwark-crash-point");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void joinQuietly(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

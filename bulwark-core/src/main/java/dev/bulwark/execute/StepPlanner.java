@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Cuts a script into steps. A transactional migration is one step, unless it holds statements
  * PostgreSQL refuses inside a transaction block: each of those runs alone in autocommit, and the
- * statements around them keep their transactions. A {@code no-transaction} migration runs every
- * statement alone.
+ * statements around them keep their transactions. A {@code no-transaction} migration commits every
+ * statement on its own: in a transaction of its own with its progress record, or alone in
+ * autocommit where PostgreSQL refuses a transaction.
  */
 public final class StepPlanner {
     private StepPlanner() {
@@ -28,8 +29,11 @@ public final class StepPlanner {
         }
         List<Step> steps = new ArrayList<>();
         if (!transactional) {
+            // each statement commits on its own, but together with its progress record: a statement that can run in
+            // a transaction is one; only those PostgreSQL refuses there run alone in autocommit
             for (int i = 0; i < statements.size(); i++) {
-                steps.add(new Step(i, List.of(statements.get(i)), false));
+                Statement s = statements.get(i);
+                steps.add(new Step(i, List.of(s), !StatementClassifier.requiresAutocommit(s, pgMajor)));
             }
             return steps;
         }

@@ -58,8 +58,13 @@ public record HistoryEntry(
         SUCCESS,
         /** failed with part of it applied (non-transactional); {@code resumeFrom} says where to continue */
         FAILED,
-        /** a failed entry a human marked resolved with {@code bulwark repair}: the next run starts it again */
-        REPAIRED;
+        /**
+         * a failed entry a human marked resolved with {@code bulwark repair}: the next run starts it again, at
+         * {@code resumeFrom} when part of it stays applied
+         */
+        REPAIRED,
+        /** a run that was killed part way, and which a later run resumed (that run has its own row) */
+        INTERRUPTED;
 
         public String dbValue() {
             return name().toLowerCase(java.util.Locale.ROOT);

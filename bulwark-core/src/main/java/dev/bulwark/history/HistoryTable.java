@@ -48,7 +48,7 @@ public final class HistoryTable {
                 + "  statements    integer,\n"
                 + "  rows_affected bigint,\n"
                 + "  lock_wait_ms  bigint,\n"
-                + "  status        text NOT NULL CHECK (status IN ('running', 'success', 'failed', 'repaired')),\n"
+                + "  status        text NOT NULL CHECK (status IN ('running', 'success', 'failed', 'repaired', 'interrupted')),\n"
                 + "  resume_from   integer,\n"
                 + "  error         text\n"
                 + ")";
@@ -61,11 +61,48 @@ public final class HistoryTable {
     /** Creates the schema and table if missing. Runs in the caller's transaction state. */
     public void ensure(Connection c) throws SQLException {
         if (exists(c)) {
+            allowInterrupted(c);
             return;
         }
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema));
             s.execute(createSql());
+        }
+    }
+
+    /**
+     * Tables created before the status 'interrupted' existed: widen their status check. Idempotent, and
+     * done in one statement, so a kill leaves the old check or the new one.
+     */
+    private void allowInterrupted(Connection c) throws SQLException {
+        String def = null;
+        String name = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT conname, pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint"
+                + " WHERE conrelid = pg_catalog.to_regclass(?) AND contype = 'c' AND pg_catalog.pg_get_constraintdef(oid) LIKE '%repaired%'")) {
+            ps.setString(1, qualified);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    name = rs.getString(1);
+                    def = rs.getString(2);
+                }
+            }
+        }
+        if (name == null || def.contains("interrupted")) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + qualified + " DROP CONSTRAINT " + Identifiers.quote(name) + ", ADD CONSTRAINT "
+                    + Identifiers.quote(name) + " CHECK (status IN ('running', 'success', 'failed', 'repaired', 'interrupted'))");
+        }
+    }
+
+    /** Marks the row of a killed run interrupted, naming the row of the run that resumed it. Only a row still running. */
+    public void markInterrupted(Connection c, long id, long resumedBy) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + qualified
+                + " SET status = 'interrupted', error = ? WHERE id = ? AND status = 'running'")) {
+            ps.setString(1, "the run was killed part way; resumed by history #" + resumedBy);
+            ps.setLong(2, id);
+            ps.executeUpdate();
         }
     }
 
@@ -150,7 +187,7 @@ public final class HistoryTable {
     /** Marks a failed or interrupted row repaired; false when it is no longer failed (a run finished meanwhile). */
     public boolean markRepaired(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + qualified
-                + " SET status = 'repaired' WHERE id = ? AND status IN ('failed', 'running')")) {
+                + " SET status = 'repaired' WHERE id = ? AND status IN ('failed', 'running', 'interrupted')")) {
             ps.setLong(1, id);
             return ps.executeUpdate() == 1;
         }

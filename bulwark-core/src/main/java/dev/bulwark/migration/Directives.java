@@ -236,14 +236,21 @@ public final class Directives {
     }
 
     private static Duration duration(Directive d, String where) {
+        Duration parsed;
         try {
-            return PgDurations.parse(d.argument());
+            parsed = PgDurations.parse(d.argument());
         } catch (IllegalArgumentException e) {
             String found = d.argument().isEmpty() ? "nothing" : "'" + d.argument() + "'";
             throw BulwarkException.usage(
                     where + ": -- bulwark:" + d.name() + " needs a duration, found " + found,
                     "write " + PgDurations.EXPECTED);
         }
+        if (parsed.compareTo(PgDurations.MAX_TIMEOUT) > 0) {
+            throw BulwarkException.usage(
+                    where + ": -- bulwark:" + d.name() + " " + d.argument() + " is out of PostgreSQL's range for a timeout",
+                    "write " + PgDurations.TIMEOUT_RANGE);
+        }
+        return parsed;
     }
 
     private static BulwarkException unknown(Directive d, String where) {

@@ -50,6 +50,26 @@ public final class PgDurations {
         }
     }
 
+    /** The largest lock_timeout or statement_timeout PostgreSQL accepts: INT_MAX milliseconds, about 24.8 days. */
+    public static final Duration MAX_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+
+    /** What to tell a user whose timeout is out of range. */
+    public static final String TIMEOUT_RANGE = "at most 2147483647ms (24d 20h 31min 23.647s), or 0 for no limit";
+
+    /**
+     * Parses a value for {@code lock_timeout} or {@code statement_timeout}: a duration PostgreSQL
+     * accepts for them, so an out-of-range value fails here and not on the server.
+     *
+     * @throws IllegalArgumentException naming the text when it is not a duration or out of range
+     */
+    public static Duration parseTimeout(String text) {
+        Duration d = parse(text);
+        if (d.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is out of PostgreSQL's range for a timeout");
+        }
+        return d;
+    }
+
     /** The shortest exact PostgreSQL spelling of a duration ({@code 2s}, {@code 1500ms}, {@code 0}). */
     public static String format(Duration d) {
         long nanos = d.toNanos();

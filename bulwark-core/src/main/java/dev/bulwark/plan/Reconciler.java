@@ -122,12 +122,17 @@ public final class Reconciler {
                 return new MigrationStatus(m.id(), m.description(), MigrationState.APPLIED, m, row, table, null);
             }
             case REPAIRED -> {
+                if (row.resumeFrom() != null && row.resumeFrom() > 0) {
+                    return new MigrationStatus(m.id(), m.description(), MigrationState.PENDING, m, row, table,
+                            "marked repaired: migrate resumes at statement " + (row.resumeFrom() + 1)
+                                    + (row.statements() != null ? " of " + row.statements() : "") + ", the statements before it stay applied");
+                }
                 return new MigrationStatus(m.id(), m.description(), MigrationState.PENDING, m, row, table,
                         "marked repaired: migrate runs it again from the start");
             }
             default -> {
                 return new MigrationStatus(m.id(), m.description(), MigrationState.FAILED, m, row, table,
-                        (row.status() == Status.RUNNING ? "interrupted" : "failed") + resumeHint(row, m));
+                        (row.status() == Status.RUNNING || row.status() == Status.INTERRUPTED ? "interrupted" : "failed") + resumeHint(row, m));
             }
         }
     }

@@ -104,6 +104,9 @@ class KillIT {
             MigrateResult r = b.migrate(null, false, false);
             assertThat(r.applied()).extracting(Applied::resumedFrom).containsExactly(1);
             assertThat(status(b.status(), "0002").state()).isEqualTo(MigrationState.APPLIED);
+            // the killed run's row is not left 'running'
+            assertThat(b.history()).filteredOn(h -> h.version().equals("0002")).extracting(HistoryEntry::status)
+                    .containsExactly(HistoryEntry.Status.INTERRUPTED, HistoryEntry.Status.SUCCESS);
         }
         assertThat(Sql.tableExists(db.spec(), "step_three")).isTrue();
     }

@@ -67,6 +67,14 @@ class DirectivesTest {
     }
 
     @Test
+    void timeoutOutOfPostgresRangeIsAUsageErrorNotAServerError() {
+        var e = usageError(() -> options("-- bulwark:lock-timeout 25d\n", MigrationFormat.FLYWAY));
+
+        assertThat(e.getMessage()).contains(FILE + ":1").contains("25d").contains("out of PostgreSQL's range");
+        assertThat(e.fix()).contains("2147483647ms");
+    }
+
+    @Test
     void repeatedOptionIsRejectedNamingBothLines() {
         var e = usageError(() -> options("-- bulwark:lock-timeout 5s\nSELECT 1;\n-- bulwark:lock-timeout 9s\n",
                 MigrationFormat.FLYWAY));

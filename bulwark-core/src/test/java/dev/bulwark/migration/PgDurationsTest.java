@@ -36,6 +36,21 @@ class PgDurationsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"2147483648", "2147484s", "24.9d", "25d", "1000h"})
+    void timeoutsBeyondIntMaxMillisecondsAreOutOfRange(String text) {
+        assertThat(PgDurations.parse(text)).isPositive();
+        assertThatThrownBy(() -> PgDurations.parseTimeout(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'" + text + "'").hasMessageContaining("out of PostgreSQL's range");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2147483647", "2147483s", "24d", "0"})
+    void timeoutsUpToIntMaxMillisecondsAreAccepted(String text) {
+        assertThat(PgDurations.parseTimeout(text)).isEqualTo(PgDurations.parse(text));
+    }
+
+    @ParameterizedTest
     @CsvSource({"PT2S, 2s", "PT1.5S, 1500ms", "PT10M, 10min", "PT0S, 0", "PT48H, 2d"})
     void formatsWithTheLargestExactUnit(Duration d, String expected) {
         assertThat(PgDurations.format(d)).isEqualTo(expected);
