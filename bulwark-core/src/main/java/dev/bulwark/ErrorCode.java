@@ -16,7 +16,9 @@ public enum ErrorCode {
     /** A migration failed and part of it stays applied: a human must look (exit 5). */
     FAILED_NOT_ROLLED_BACK(5),
     /** Another run holds the migration lock and did not release it in time (exit 6). */
-    LOCK_NOT_ACQUIRED(6);
+    LOCK_NOT_ACQUIRED(6),
+    /** A deploy was interrupted and its journal is unfinished: run {@code bulwark deploy --resume} (exit 7). */
+    DEPLOY_UNFINISHED(7);
 
     private final int exitCode;
 

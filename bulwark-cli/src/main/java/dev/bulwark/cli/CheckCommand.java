@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
                         + " failed migrations, privileges, recent backup, long queries, idle transactions, locks on the"
                         + " tables the pending migrations touch, disk space, replication lag, connection headroom,"
                         + " transaction ID wraparound. Thresholds: [deploy] in bulwark.toml.",
-                "Exits 1 when a check fails (warnings exit 0)."})
+                "Exits 1 when a check fails (warnings exit 0); 7 when a deploy is unfinished ('bulwark deploy --resume')."})
 final class CheckCommand extends DatabaseCommand {
     @Mixin
     OutputOptions output;
@@ -42,6 +42,9 @@ final class CheckCommand extends DatabaseCommand {
             print(r, out());
         }
         out().flush();
+        if (r.checks().stream().anyMatch(x -> x.id().equals("unfinished-deploy") && x.outcome() == CheckResult.Outcome.FAIL)) {
+            return ExitCodes.DEPLOY_UNFINISHED;
+        }
         return r.worst() == CheckResult.Outcome.FAIL ? ExitCodes.FINDINGS : ExitCodes.OK;
     }
 

@@ -108,11 +108,19 @@ abstract class DatabaseCommand implements Callable<Integer> {
             // Ctrl-C: cancel the running statement (its transaction rolls back, its locks go), then let
             // the command record what happened and close its connections before the JVM halts
             Thread hook = new Thread(() -> {
-                b.cancel();
+                onSignal(b);
+                boolean finished = false;
                 try {
-                    done.await(15, java.util.concurrent.TimeUnit.SECONDS);
+                    finished = done.await(signalGrace().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 } catch (InterruptedException ignored) {
                     Thread.currentThread().interrupt();
+                }
+                Integer code = signalExitCode(finished);
+                if (code != null) {
+                    // System.exit blocks while the JVM shuts down: the command's own code is only kept by halting here
+                    out().flush();
+                    err().flush();
+                    Runtime.getRuntime().halt(code);
                 }
             }, "bulwark-cancel");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -131,6 +139,25 @@ abstract class DatabaseCommand implements Callable<Integer> {
     }
 
     abstract int run(Bulwark b);
+
+    /** SIGTERM or SIGINT arrived while the command runs: by default, cancel the running statement. */
+    void onSignal(Bulwark b) {
+        b.cancel();
+    }
+
+    /** How long the shutdown hook lets the command finish after a signal. */
+    java.time.Duration signalGrace() {
+        return java.time.Duration.ofSeconds(15);
+    }
+
+    /**
+     * The process's exit code after a signal, or null to keep the JVM's (128 + signal).
+     *
+     * @param finished whether the command finished within {@link #signalGrace()}
+     */
+    Integer signalExitCode(boolean finished) {
+        return null;
+    }
 
     String rel(Path p) {
         try {

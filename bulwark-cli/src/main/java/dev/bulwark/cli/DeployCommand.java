@@ -25,7 +25,12 @@ import java.util.List;
                         + " declare they change), optional health probe. If a stage fails or --max-duration passes, it"
                         + " rolls back (downs, snapshot restores; a full restore only with --allow-restore) and verifies"
                         + " again. Reports: .bulwark/reports/<deploy>.json and .md, and the bulwark_audit table.",
-                "Exits 0 deployed, 1 refused by preflight (nothing changed), 4 rolled back, 5 NOT rolled back."})
+                "Every stage and every rollback step still owed is journaled in the database first: a deploy killed at"
+                        + " any instant is finished by 'bulwark deploy --resume'; until then status, check and verify exit 7"
+                        + " and migrate and deploy refuse. SIGTERM and SIGINT roll the deploy back (up to 60 s; the rest is"
+                        + " left to --resume).",
+                "Exits 0 deployed, 1 refused by preflight (nothing changed), 4 rolled back, 5 NOT rolled back, 7 another"
+                        + " deploy is unfinished (or, after a signal, this one could not finish its rollback in time)."})
 final class DeployCommand extends StatementCommand {
     @Mixin
     BackupCommand.Options backupOptions;
@@ -68,6 +73,35 @@ final class DeployCommand extends StatementCommand {
     @Option(names = "--ignore-check", paramLabel = "ID", description = "Deploy even if this preflight check fails (repeatable).")
     List<String> ignoreChecks = new ArrayList<>();
 
+    @Option(names = "--resume", description = {"Finish interrupted deploys from their journal: roll back what they applied",
+            "(or the rollback steps still owed), prove the database back, and close the journal. Safe to repeat."})
+    boolean resume;
+
+    private volatile Deployer deployer;
+    private volatile Integer exitCode;
+
+    @Override
+    void onSignal(Bulwark b) {
+        Deployer d = deployer;
+        if (d != null) {
+            d.interrupt(); // cancels the running statement before the rollback; lets the rollback itself finish
+        } else {
+            b.cancel();
+        }
+    }
+
+    @Override
+    java.time.Duration signalGrace() {
+        return Deployer.SIGNAL_GRACE;
+    }
+
+    @Override
+    Integer signalExitCode(boolean finished) {
+        Integer code = exitCode;
+        // not finished in time: the journal keeps what is still owed for --resume
+        return finished && code != null ? code : ExitCodes.DEPLOY_UNFINISHED;
+    }
+
     @Override
     int run(Bulwark b) {
         Path wd = root.workingDir;
@@ -78,8 +112,36 @@ final class DeployCommand extends StatementCommand {
         BackupCipher.Key key = bs.encrypt() && !noBackup ? bs.key(root.env) : null;
         Backups backups = new Backups(bs.dir(), new PgTools(bs.pgBin(), root.env), b.config().historySchema(), listener());
         out().println("Database:   " + b.targetDescription());
-        DeployReport r = b.deploy(s, backups, new Deployer.Options(!noBackup, key, expectChange, new HashSet<>(ignoreChecks),
-                VersionProvider.version(), exec, execRollback));
+        Deployer.Options options = new Deployer.Options(!noBackup, key, expectChange, new HashSet<>(ignoreChecks),
+                VersionProvider.version(), exec, execRollback);
+        deployer = new Deployer(b, s, backups, options, listener());
+        if (resume) {
+            return resume(s);
+        }
+        DeployReport r = deployer.run();
+        print(s, r);
+        exitCode = r.exitCode();
+        return r.exitCode();
+    }
+
+    private int resume(DeploySettings s) {
+        List<DeployReport> reports = deployer.resume();
+        if (reports.isEmpty()) {
+            out().println("Nothing to resume: no deploy is unfinished.");
+            out().flush();
+            exitCode = ExitCodes.OK;
+            return ExitCodes.OK;
+        }
+        int worst = ExitCodes.OK;
+        for (DeployReport r : reports) {
+            print(s, r);
+            worst = Math.max(worst, r.exitCode());
+        }
+        exitCode = worst;
+        return worst;
+    }
+
+    private void print(DeploySettings s, DeployReport r) {
         out().println();
         out().println(r.outcome().label().toUpperCase(java.util.Locale.ROOT) + ": " + r.state());
         if (r.todo() != null) {
@@ -87,6 +149,5 @@ final class DeployCommand extends StatementCommand {
         }
         out().println("Report: " + rel(Deployer.reportFile(s, r, "md")) + " and " + rel(Deployer.reportFile(s, r, "json")));
         out().flush();
-        return r.exitCode();
     }
 }

@@ -43,6 +43,9 @@ final class MigrateCommand extends StatementCommand {
         }
         // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
         out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
+        if (!dryRun) {
+            UnfinishedDeploys.journal(b).refuseIfUnfinished("migrate");
+        }
         MigrateResult r = b.migrate(to, dryRun, outOfOrder);
         if (dryRun) {
             if (r.dryRunSql().isEmpty()) {

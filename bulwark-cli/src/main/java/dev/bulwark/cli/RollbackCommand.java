@@ -42,6 +42,9 @@ final class RollbackCommand extends StatementCommand {
         }
         // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
         out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
+        if (!dryRun) {
+            UnfinishedDeploys.journal(b).refuseIfUnfinished("rollback");
+        }
         MigrateResult r = b.rollback(steps, to, dryRun);
         if (dryRun) {
             out().println("-- Dry run: nothing was changed. These statements would run:");

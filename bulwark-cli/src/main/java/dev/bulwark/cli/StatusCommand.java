@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show every migration and its state.",
                 "States: applied, baseline, pending, out of order, outdated (repeatable), failed, running, edited after apply,"
-                        + " file missing. Exits 1 when a migration is failed, edited or missing."})
+                        + " file missing. Exits 1 when a migration is failed, edited or missing; 7 when a deploy is unfinished"
+                        + " (interrupted: 'bulwark deploy --resume' finishes it; or running now)."})
 final class StatusCommand extends DatabaseCommand {
     @picocli.CommandLine.Mixin
     dev.bulwark.cli.options.OutputOptions output;
@@ -43,6 +44,10 @@ final class StatusCommand extends DatabaseCommand {
                     "counts", states.stream().collect(Collectors.groupingBy(s -> s.state().label(), java.util.TreeMap::new,
                             Collectors.counting())),
                     "ok", !bad));
+            // the JSON keeps its documented keys; an unfinished deploy is said on stderr and in the exit code
+            if (UnfinishedDeploys.print(b, err())) {
+                return ExitCodes.DEPLOY_UNFINISHED;
+            }
             return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
         }
         out().println("Database:   " + b.targetDescription());
@@ -65,6 +70,9 @@ final class StatusCommand extends DatabaseCommand {
         out().println();
         out().println(counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
                 .collect(Collectors.joining(", ")) + (counts.isEmpty() ? "" : "."));
+        if (UnfinishedDeploys.print(b, out())) {
+            return ExitCodes.DEPLOY_UNFINISHED;
+        }
         return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
     }
 

@@ -31,7 +31,9 @@ import java.util.Set;
                         + " checks/*.sql must return no rows. Also reports what a one-row delete cascades to.",
                 "--snapshot FILE records row counts and fingerprints per primary-key range; --compare FILE then names"
                         + " per table the rows added and removed and the key ranges that changed.",
-                "Exits 1 when anything is found, or data changed that no migration declared."})
+                "Bulwark's own tables (bulwark_snapshots, history, audit, deploy journal) are not checked.",
+                "Exits 1 when anything is found, or data changed that no migration declared; 7 when a deploy is"
+                        + " unfinished ('bulwark deploy --resume' finishes it)."})
 final class VerifyCommand extends DatabaseCommand {
     @Option(names = "--snapshot", paramLabel = "FILE",
             description = "Also write row counts and fingerprints of every table to FILE, for a later --compare.")
@@ -103,6 +105,10 @@ final class VerifyCommand extends DatabaseCommand {
         VerifyResult result = b.verify(options, before, expectChange);
         out().print(VerifyReport.render(result, output));
         out().flush();
+        // an interrupted deploy's rollback is not done: whatever the checks found, the data is not final
+        if (UnfinishedDeploys.print(b, note)) {
+            return ExitCodes.DEPLOY_UNFINISHED;
+        }
         return result.clean() ? ExitCodes.OK : ExitCodes.FINDINGS;
     }
 }

@@ -127,6 +127,18 @@ class VerifyCliIT {
     }
 
     @Test
+    void bulwarksOwnSnapshotHistoryAuditAndJournalTablesAreLeftOutOfTheChecks() throws IOException {
+        Path m = Files.createDirectories(project.resolve("migrations"));
+        Files.writeString(m.resolve("20260101000000_trim.sql"), "-- bulwark:up\nDELETE FROM orders WHERE id > 2900;\n-- bulwark:down\nSELECT 1;\n");
+        Cli deploy = Cli.run(project, "deploy", "--no-backup", "--url", url());
+        assertThat(deploy.exit()).as(deploy.all()).isZero();
+        assertThat(deploy.out()).contains("1 snapshot(s) taken");
+        Cli c = Cli.run(project, "verify", "--url", url());
+        assertThat(c.exit()).as(c.all()).isEqualTo(0);
+        assertThat(c.out()).contains("OK: no findings.").doesNotContain("bulwark_snapshots").doesNotContain("bulwark_deploy_journal");
+    }
+
+    @Test
     void misuseIsAUsageError() {
         assertThat(Cli.run(project, "verify", "--url", url(), "--snapshot", "a.json", "--compare", "a.json").exit()).isEqualTo(2);
         Cli missing = Cli.run(project, "verify", "--url", url(), "--compare", "nope.json");

@@ -1,6 +1,7 @@
 package dev.bulwark.deploy;
 
 import dev.bulwark.BulwarkException;
+import dev.bulwark.CrashPoint;
 import dev.bulwark.Durations;
 import dev.bulwark.backup.BackupCipher;
 import dev.bulwark.backup.Backups;
@@ -14,6 +15,7 @@ import dev.bulwark.catalog.TableRef;
 import dev.bulwark.deploy.DeployReport.Outcome;
 import dev.bulwark.deploy.DeployReport.Stage;
 import dev.bulwark.deploy.DeployReport.Status;
+import dev.bulwark.execute.AdvisoryLock;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.execute.MigrateResult;
 import dev.bulwark.fingerprint.DataComparer;
@@ -47,6 +49,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,7 +77,7 @@ public final class Deployer {
             dev.bulwark.verify.Check.SEQUENCE_BEHIND, dev.bulwark.verify.Check.ORPHAN_ROWS, dev.bulwark.verify.Check.CHECK_VIOLATION,
             dev.bulwark.verify.Check.DUPLICATE_KEYS, dev.bulwark.verify.Check.INVARIANT);
     /** History tables of Bulwark and the tools it writes for: their rows change by design. */
-    private static final Set<String> HISTORY_TABLES = Set.of(HistoryTable.NAME, Audit.NAME, "flyway_schema_history",
+    private static final Set<String> HISTORY_TABLES = Set.of(HistoryTable.NAME, Audit.NAME, DeployJournal.NAME, "flyway_schema_history",
             "schema_migrations", "_prisma_migrations", "__drizzle_migrations", "alembic_version");
 
     /**
@@ -98,6 +101,18 @@ public final class Deployer {
         }
     }
 
+    /**
+     * How long a deploy told to stop (SIGTERM, SIGINT) may take to finish its rollback before the
+     * process exits anyway; whatever is left stays owed in the journal for {@code --resume}.
+     */
+    public static final Duration SIGNAL_GRACE = Duration.ofSeconds(60);
+
+    /** What a resume needs to know about a deploy: the header's payload in {@link DeployJournal}. */
+    public record Context(String database, Instant startedAt, String versionBefore, List<String> appliedBefore, String backupManifest,
+                          boolean allowRestore, String snapshotDir, String exec, String execRollback, List<String> expectChange,
+                          DataSnapshot before, CatalogSnapshot beforeCatalog) {
+    }
+
     private final DeployTarget b;
     private final DeploySettings settings;
     private final Backups backups;
@@ -105,14 +120,32 @@ public final class Deployer {
     private final Listener out;
     private final Notifier notifier;
     private final Audit audit;
-    private final Snapshots snapshots;
+    private final DeployJournal journal;
+    private Snapshots snapshots;
     private final List<Stage> stages = new ArrayList<>();
     private final List<Snapshots.Snapshot> taken = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final AtomicBoolean timedOut = new AtomicBoolean();
-    private final ExternalTool tool;
+    private final AtomicBoolean interrupted = new AtomicBoolean();
+    private volatile boolean rollingBack;
+    private ExternalTool tool;
+    private String execRollback;
+    private List<String> expectChange;
+    private boolean allowRestore;
     private String id;
     private String database;
+    // what the rollback returns to, kept in the journal's header
+    private Instant started;
+    private String versionBefore;
+    private Set<String> appliedBefore = Set.of();
+    private Backups.Backup backup;
+    private DataSnapshot before;
+    private CatalogSnapshot beforeCatalog;
+    private CheckResult.Report preflight;
+    private boolean journaled;
+    private int seq;
+    private Connection lockConnection;
+    private AdvisoryLock lock;
 
     public Deployer(DeployTarget b, DeploySettings settings, Backups backups, Options options, Listener out) {
         this.b = b;
@@ -122,43 +155,123 @@ public final class Deployer {
         this.out = out;
         this.notifier = new Notifier(settings.notifyUrl());
         this.audit = new Audit(b.target(), b.config().historySchema());
+        this.journal = new DeployJournal(b.target(), b.config().historySchema());
         this.snapshots = new Snapshots(settings.snapshotDir());
         this.tool = options.exec() == null ? null : new ExternalTool(options.exec(), b.config().projectDir());
+        this.execRollback = options.execRollback();
+        this.expectChange = options.expectChange();
+        this.allowRestore = settings.allowRestore();
+    }
+
+    /**
+     * Asks the deploy to stop (SIGTERM, SIGINT): before the rollback, the running statement (or
+     * --exec command) is cancelled and the deploy rolls back; once the rollback runs, it is let finish.
+     */
+    public void interrupt() {
+        interrupted.set(true);
+        if (!rollingBack) {
+            if (tool != null) {
+                tool.kill();
+            }
+            b.cancel();
+        }
     }
 
     public DeployReport run() {
-        Instant started = Instant.now();
+        started = Instant.now();
         // a random suffix: two deploys in one second (a retry, two hosts) must not share snapshot names
         id = "deploy_" + STAMP.format(started).toLowerCase(Locale.ROOT) + "_" + java.util.UUID.randomUUID().toString().substring(0, 4);
         database = b.targetDescription();
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bulwark-deploy-deadline");
-            t.setDaemon(true);
-            return t;
-        });
-        if (!settings.maxDuration().isZero()) {
-            watchdog.schedule(() -> {
-                timedOut.set(true);
-                if (tool != null) {
-                    tool.kill();
-                }
-                b.cancel(); // the running statement's transaction rolls back; the pipeline then rolls back the rest
-            }, settings.maxDuration().toMillis(), TimeUnit.MILLISECONDS);
-        }
+        takeLock();
         try {
-            return pipeline(started);
+            journal.refuseIfUnfinished("deploy", true);
+            ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "bulwark-deploy-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+            if (!settings.maxDuration().isZero()) {
+                watchdog.schedule(() -> {
+                    timedOut.set(true);
+                    if (!rollingBack) {
+                        if (tool != null) {
+                            tool.kill();
+                        }
+                        b.cancel(); // the running statement's transaction rolls back; the pipeline then rolls back the rest
+                    }
+                }, settings.maxDuration().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            try {
+                return pipeline();
+            } finally {
+                watchdog.shutdownNow();
+            }
         } finally {
-            watchdog.shutdownNow();
+            releaseLock();
         }
     }
 
-    private DeployReport pipeline(Instant started) {
-        String versionBefore = version();
+    // ------------------------------------------------------------------ the journal lock
+
+    /** One deploy (or resume) at a time; a deploy holding it is alive, an unfinished journal without it was interrupted. */
+    private void takeLock() {
+        lockConnection = b.target().open("bulwark-deploy-lock");
+        try {
+            lock = AdvisoryLock.acquire(lockConnection, journal.lockKey(), Duration.ofSeconds(2), h -> { });
+        } catch (BulwarkException e) {
+            releaseLock();
+            throw new BulwarkException(dev.bulwark.ErrorCode.LOCK_NOT_ACQUIRED, "another deploy (or deploy --resume) is running on "
+                    + b.targetDescription() + "; " + e.getMessage(), "wait for it to finish ('bulwark status' shows it)");
+        }
+    }
+
+    private void releaseLock() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+        if (lockConnection != null) {
+            try {
+                lockConnection.close();
+            } catch (SQLException ignored) {
+                // the server releases the lock with the session
+            }
+            lockConnection = null;
+        }
+    }
+
+    /** A backup by template copy and a full restore need the database to themselves: the lock's session goes too. */
+    private void releaseAllConnections() {
+        releaseLock();
+        b.releaseConnections();
+    }
+
+    private void retakeLock() {
+        if (lock == null) {
+            takeLock();
+        }
+    }
+
+    // ------------------------------------------------------------------ the pipeline
+
+    /** Why the deploy must stop now (max duration, a signal), or null. */
+    private String stopReason() {
+        if (timedOut.get()) {
+            return "max duration " + Durations.human(settings.maxDuration()) + " passed";
+        }
+        if (interrupted.get()) {
+            return "interrupted by a signal (SIGTERM or SIGINT)";
+        }
+        return null;
+    }
+
+    private DeployReport pipeline() {
+        versionBefore = version();
         note(null, "started", "deploy " + id + " started");
 
         // ---- preflight
         Instant t0 = Instant.now();
-        CheckResult.Report preflight = new Preflight(b, settings, backups, options.exec()).run();
+        preflight = new Preflight(b, settings, backups, options.exec()).run();
         List<CheckResult> failing = preflight.checks().stream()
                 .filter(c -> c.outcome() == CheckResult.Outcome.FAIL && !options.ignoreChecks().contains(c.id())).toList();
         List<String> pre = preflight.checks().stream().filter(c -> c.outcome() != CheckResult.Outcome.PASS)
@@ -167,28 +280,36 @@ public final class Deployer {
         if (!failing.isEmpty()) {
             stage("preflight", t0, Status.FAILED, "refused: " + failing.size() + " check(s) failed ("
                     + String.join(", ", failing.stream().map(CheckResult::id).toList()) + "); nothing was changed", pre);
-            return finish(started, Outcome.REFUSED, versionBefore, List.of(), null, preflight,
-                    "unchanged: the deploy was refused before anything ran", "fix the failed checks ('bulwark check' shows them)");
+            return finish(Outcome.REFUSED, List.of(), "unchanged: the deploy was refused before anything ran",
+                    "fix the failed checks ('bulwark check' shows them)");
         }
         Set<String> baseline = findingKeys(verify());
+        if (pending.isEmpty() && tool == null) {
+            stage("preflight", t0, preflight.worst() == CheckResult.Outcome.WARN ? Status.WARN : Status.OK,
+                    "0 pending migration(s); " + preflight.count(CheckResult.Outcome.PASS) + " checks passed, "
+                            + preflight.count(CheckResult.Outcome.WARN) + " warned", pre);
+            stage("apply", Instant.now(), Status.SKIPPED, "nothing to deploy: the database is up to date", List.of());
+            return finish(Outcome.DEPLOYED, List.of(), "unchanged: it was already up to date" + (versionBefore != null ? " at " + versionBefore : ""), null);
+        }
+        // from here on the deploy is journaled: a kill at any instant leaves a journal that --resume finishes
+        appliedBefore = tool != null ? Set.of() : appliedVersions();
+        journaled = true;
+        journal.write(new DeployJournal.Entry(id, seq++, DeployJournal.HEADER, "deploy", "running", database, CatalogJson.write(context()),
+                started, null));
         stage("preflight", t0, preflight.worst() == CheckResult.Outcome.WARN ? Status.WARN : Status.OK,
                 pending.size() + " pending migration(s); " + preflight.count(CheckResult.Outcome.PASS) + " checks passed, "
                         + preflight.count(CheckResult.Outcome.WARN) + " warned", pre);
-        if (pending.isEmpty() && tool == null) {
-            stage("apply", Instant.now(), Status.SKIPPED, "nothing to deploy: the database is up to date", List.of());
-            return finish(started, Outcome.DEPLOYED, versionBefore, List.of(), null, preflight,
-                    "unchanged: it was already up to date" + (versionBefore != null ? " at " + versionBefore : ""), null);
-        }
 
         // ---- backup, and the "before" picture the deploy is verified against
-        t0 = Instant.now();
-        Backups.Backup backup = null;
-        DataSnapshot before;
-        CatalogSnapshot beforeCatalog;
+        t0 = begin("backup");
         try {
             if (options.backup()) {
-                b.releaseConnections(); // a template-copy backup (embedded server, no pg_dump) needs the database to itself
-                backup = backups.create(b.target(), new Backups.CreateOptions(1, options.backupKey(), options.toolVersion(), b.isEmbedded()));
+                releaseAllConnections(); // a template-copy backup (embedded server, no pg_dump) needs the database to itself
+                try {
+                    backup = backups.create(b.target(), new Backups.CreateOptions(1, options.backupKey(), options.toolVersion(), b.isEmbedded()));
+                } finally {
+                    retakeLock();
+                }
                 Backups.VerifyOutcome v = backups.verify(backup, options.backupKey(),
                         "template".equals(backup.manifest().dumpFormat()) ? b.target() : null);
                 if (!v.ok()) {
@@ -197,20 +318,29 @@ public final class Deployer {
                 }
                 before = withoutOwnTables(backup.manifest().data());
                 beforeCatalog = catalog();
-                stage("backup", t0, Status.OK, "backed up and verified: " + backup.name(), List.of(backup.data().toString()));
             } else {
                 beforeCatalog = catalog();
                 before = fingerprint();
-                stage("backup", t0, Status.SKIPPED, "--no-backup: fingerprints taken, but no full restore is possible", List.of());
             }
         } catch (BulwarkException e) {
             stage("backup", t0, Status.FAILED, "refused: the backup failed; nothing was changed", List.of(e.describe()));
-            return finish(started, Outcome.REFUSED, versionBefore, List.of(), null, preflight,
-                    "unchanged: the deploy stopped before applying anything", "fix the backup (" + e.getMessage() + ") or pass --no-backup");
+            return finish(Outcome.REFUSED, List.of(), "unchanged: the deploy stopped before applying anything",
+                    "fix the backup (" + e.getMessage() + ") or pass --no-backup");
+        }
+        // the picture the rollback proves the database back to, durable before anything is applied
+        journal.write(new DeployJournal.Entry(id, 0, DeployJournal.HEADER, "deploy", "running", database, CatalogJson.write(context()),
+                started, null));
+        if (backup != null) {
+            stage("backup", t0, Status.OK, "backed up and verified: " + backup.name(), List.of(backup.data().toString()));
+        } else {
+            stage("backup", t0, Status.SKIPPED, "--no-backup: fingerprints taken, but no full restore is possible", List.of());
+        }
+        if (stopReason() != null) {
+            return stopBeforeApply();
         }
 
         // ---- snapshots of what destructive statements remove
-        t0 = Instant.now();
+        t0 = begin("snapshots");
         try (Connection c = b.target().open("bulwark-snapshot")) {
             int n = 0;
             for (Snapshots.Planned p : Snapshots.plan(b.migrations().migrations(), pending.stream().map(Migration::id)
@@ -227,14 +357,15 @@ public final class Deployer {
                             + s.location()).toList());
         } catch (SQLException | RuntimeException e) {
             stage("snapshots", t0, Status.FAILED, "refused: a snapshot failed; nothing was applied", List.of(message(e)));
-            return finish(started, Outcome.REFUSED, versionBefore, List.of(), backup, preflight,
-                    "unchanged: the deploy stopped before applying anything (snapshots already taken stay in " + Snapshots.SCHEMA + ")",
-                    "fix the cause, then deploy again");
+            return finish(Outcome.REFUSED, List.of(), "unchanged: the deploy stopped before applying anything (snapshots already taken stay in "
+                    + Snapshots.SCHEMA + ")", "fix the cause, then deploy again");
+        }
+        if (stopReason() != null) {
+            return stopBeforeApply();
         }
 
-        Set<String> appliedBefore = tool != null ? Set.of() : appliedVersions();
         // ---- apply
-        t0 = Instant.now();
+        t0 = begin("apply");
         String failure = null;
         List<String> applyDetails = new ArrayList<>();
         try {
@@ -245,29 +376,30 @@ public final class Deployer {
             MigrateResult r = b.migrate(null, false, false);
             r.applied().forEach(a -> applyDetails.add(a.id() + " " + a.description() + ": " + a.durationMs() + " ms, " + a.statements()
                     + " statement(s), lock waits " + a.lockWaitMs() + " ms, " + a.lockRetries() + " retries"));
-            if (timedOut.get()) {
-                failure = "max duration " + Durations.human(settings.maxDuration()) + " passed";
+            if (stopReason() != null) {
+                failure = stopReason();
                 applyDetails.add(failure);
             }
         } catch (Done done) {
             // the external tool ran; failure says how
         } catch (BulwarkException e) {
-            failure = timedOut.get() ? "max duration " + Durations.human(settings.maxDuration()) + " passed: " + e.getMessage() : e.getMessage();
-            if (timedOut.get()) {
-                applyDetails.add("max duration " + Durations.human(settings.maxDuration()) + " passed: the running statement was cancelled");
+            String stop = stopReason();
+            failure = stop != null ? stop + ": " + e.getMessage() : e.getMessage();
+            if (stop != null) {
+                applyDetails.add(stop + ": the running statement was cancelled");
             }
             applyDetails.add(e.describe());
         }
         List<String> applied = tool != null ? List.of() : newlyApplied(appliedBefore);
         if (failure != null) {
             stage("apply", t0, Status.FAILED, "rolling back: the apply failed", applyDetails);
-            return rollback(started, versionBefore, applied, backup, preflight, before, beforeCatalog, "the apply stage failed", appliedBefore);
+            return rollback("the apply stage failed");
         }
         stage("apply", t0, Status.OK, tool != null ? "'" + tool.command() + "' succeeded"
                 : applied.size() + " migration(s) applied; the database is at " + version(), applyDetails);
 
         // ---- verify
-        t0 = Instant.now();
+        t0 = begin("verify");
         List<String> problems = new ArrayList<>();
         List<String> verifyDetails = new ArrayList<>();
         try {
@@ -288,7 +420,7 @@ public final class Deployer {
             List<Migration> appliedMigrations = applied.isEmpty() ? List.of()
                     : b.migrations().migrations().stream().filter(m -> applied.contains(m.id())).toList();
             ExpectedChanges expected = ExpectedChanges.of(b.migrations().migrations(),
-                    appliedMigrations.stream().map(Migration::id).collect(Collectors.toSet()), options.expectChange());
+                    appliedMigrations.stream().map(Migration::id).collect(Collectors.toSet()), expectChange);
             DataComparison d = compare(before, expected);
             for (DataComparison.TableComparison t : d.tables()) {
                 if (t.status().unexpected()) {
@@ -302,29 +434,42 @@ public final class Deployer {
         } catch (BulwarkException e) {
             problems.add("verification could not run: " + e.getMessage());
         }
-        if (timedOut.get()) {
-            problems.add("max duration " + Durations.human(settings.maxDuration()) + " passed");
+        if (stopReason() != null) {
+            problems.add(stopReason());
         }
         if (!problems.isEmpty()) {
             verifyDetails.addAll(0, problems);
             stage("verify", t0, Status.FAILED, "rolling back: " + problems.size() + " problem(s) after applying", verifyDetails);
-            return rollback(started, versionBefore, applied, backup, preflight, before, beforeCatalog, "verification failed", appliedBefore);
+            return rollback("verification failed");
         }
         stage("verify", t0, Status.OK, "integrity, invariants and data as expected", verifyDetails);
 
         // ---- health
         if (settings.healthUrl() != null) {
-            t0 = Instant.now();
+            t0 = begin("health");
             String bad = Notifier.probe(settings.healthUrl(), 3, Duration.ofSeconds(2));
+            if (bad == null && stopReason() != null) {
+                bad = stopReason();
+            }
             if (bad != null) {
                 stage("health", t0, Status.FAILED, "rolling back: the health check failed", List.of(bad));
-                return rollback(started, versionBefore, applied, backup, preflight, before, beforeCatalog, "the health check failed", appliedBefore);
+                return rollback("the health check failed");
             }
             stage("health", t0, Status.OK, "healthy", List.of(Masking.mask(settings.healthUrl()) + " answered"));
         }
+        if (stopReason() != null) {
+            return rollback(stopReason());
+        }
         pruneSnapshots();
-        return finish(started, Outcome.DEPLOYED, versionBefore, applied, backup, preflight,
+        return finish(Outcome.DEPLOYED, applied,
                 "deployed: " + applied.size() + " migration(s) applied and verified; the database is at " + version(), null);
+    }
+
+    /** Max duration passed, or a signal came, before the apply stage: it is not started, and the deploy rolls back (nothing to undo). */
+    private DeployReport stopBeforeApply() {
+        String why = stopReason();
+        stage("apply", Instant.now(), Status.FAILED, "not started: " + why, List.of(why + ": no migration was started"));
+        return rollback(why + " before anything was applied");
     }
 
     /** After a successful deploy, snapshots older than the retention window go (this deploy's stay). */
@@ -355,8 +500,8 @@ public final class Deployer {
         ExternalTool.Run r = t.run(b.target(), b.config().lockTimeout(), b.config().statementTimeout());
         r.tail().forEach(l -> details.add("| " + l));
         details.add("history after: " + toolHistory());
-        if (timedOut.get()) {
-            return "max duration " + Durations.human(settings.maxDuration()) + " passed; '" + t.command() + "' was ended";
+        if (!rollingBack && stopReason() != null) {
+            return stopReason() + "; '" + t.command() + "' was ended";
         }
         return r.exit() == 0 ? null : "'" + t.command() + "' exited with " + r.exit()
                 + (r.tail().isEmpty() ? "" : ": " + r.tail().get(r.tail().size() - 1));
@@ -371,16 +516,75 @@ public final class Deployer {
         }
     }
 
+    private Context context() {
+        return new Context(database, started, versionBefore, new ArrayList<>(appliedBefore),
+                backup == null ? null : backup.manifestFile().toAbsolutePath().toString(), allowRestore,
+                settings.snapshotDir() == null ? null : settings.snapshotDir().toAbsolutePath().toString(),
+                tool == null ? null : tool.command(), execRollback, expectChange, before, beforeCatalog);
+    }
+
     // ------------------------------------------------------------------ rollback
 
-    private DeployReport rollback(Instant started, String versionBefore, List<String> applied, Backups.Backup backup,
-                                  CheckResult.Report preflight, DataSnapshot before, CatalogSnapshot beforeCatalog, String why,
-                                  Set<String> appliedBefore) {
+    /** One rollback step still owed, as the journal holds it. */
+    private record Owed(int seq, String name, String detail, String payload, Instant startedAt) {
+        DeployJournal.Entry with(String deployId, String state, String outcome) {
+            return new DeployJournal.Entry(deployId, seq, DeployJournal.ROLLBACK, name, state, outcome == null ? detail : outcome, null,
+                    startedAt, state.equals("owed") ? null : Instant.now());
+        }
+    }
+
+    /**
+     * Plans the rollback (every step it owes, committed in the journal in one transaction before
+     * the first starts), runs it, and proves the database back.
+     */
+    private DeployReport rollback(String why) {
+        rollingBack = true;
         Instant t0 = Instant.now();
         List<String> details = new ArrayList<>();
+        List<String> partial = partiallyApplied();
+        List<String> applied = tool != null ? List.of() : newlyApplied(appliedBefore);
+        List<DeployJournal.Entry> plan = new ArrayList<>();
+        int rollbackStage = seq++;
+        plan.add(new DeployJournal.Entry(id, rollbackStage, DeployJournal.STAGE, "rollback", "started", why, null, t0, null));
+        if (tool != null) {
+            if (execRollback != null) {
+                plan.add(owe("exec-rollback", "run '" + execRollback + "'", execRollback));
+            } else {
+                details.add("no --exec-rollback command: only the backup can undo what '" + tool.command() + "' did");
+            }
+        } else if (!partial.isEmpty()) {
+            details.add("not rolled back by downs: " + String.join(", ", partial) + " ran part way outside a transaction;"
+                    + " its down would run against a half-applied migration");
+        } else if (!applied.isEmpty()) {
+            plan.add(owe("downs", "revert " + String.join(", ", applied), CatalogJson.write(applied)));
+            List<Snapshots.Snapshot> mine = new ArrayList<>(taken.stream().filter(s -> applied.contains(s.migration())).toList());
+            java.util.Collections.reverse(mine);
+            for (Snapshots.Snapshot s : mine) {
+                plan.add(owe("snapshot-restore", "put back the rows of " + s.table() + " from snapshot " + s.id(), CatalogJson.write(s)));
+            }
+        } else {
+            details.add("no migration of this deploy stayed applied: nothing to undo by downs");
+        }
+        boolean structural = tool != null ? execRollback != null : partial.isEmpty();
+        if (journaled) {
+            journal.writeAll(plan, "rollback-plan");
+        }
+        List<Owed> owed = plan.stream().filter(DeployJournal.Entry::isOwed)
+                .map(e -> new Owed(e.seq(), e.name(), e.detail(), e.payload(), e.startedAt())).toList();
+        return runRollback(why, t0, rollbackStage, owed, details, structural, partial);
+    }
+
+    private DeployJournal.Entry owe(String name, String detail, String payload) {
+        return new DeployJournal.Entry(id, seq++, DeployJournal.ROLLBACK, name, "owed", detail, payload, Instant.now(), null);
+    }
+
+    /** Migrations of this deploy that stopped part way outside a transaction: their downs would run against half of them. */
+    private List<String> partiallyApplied() {
         List<String> partial = new ArrayList<>();
-        List<MigrationStatus> states = tool != null ? List.of() : b.status();
-        for (MigrationStatus s : states) {
+        if (tool != null) {
+            return partial;
+        }
+        for (MigrationStatus s : b.status()) {
             HistoryEntry last = s.last();
             // resume_from 0: the first statement failed, so nothing of it stayed applied
             if (s.state() == MigrationState.FAILED && last != null && last.kind() != HistoryEntry.Kind.DOWN && last.resumeFrom() != null
@@ -388,73 +592,63 @@ public final class Deployer {
                 partial.add(s.id() + " (stopped at statement " + (last.resumeFrom() + 1) + ")");
             }
         }
-        boolean structural = true;
-        if (tool != null) {
-            if (options.execRollback() != null) {
-                ExternalTool undo = new ExternalTool(options.execRollback(), b.config().projectDir());
-                String bad = runTool(undo, details);
-                structural = bad == null;
-                details.add(bad == null ? "'" + undo.command() + "' succeeded" : "'" + undo.command() + "' failed: " + bad);
-            } else {
-                structural = false;
-                details.add("no --exec-rollback command: only the backup can undo what '" + tool.command() + "' did");
+        return partial;
+    }
+
+    /** Runs the owed steps in order, each marked done (or failed) in the journal, then proves the database back. */
+    private DeployReport runRollback(String why, Instant t0, int rollbackStage, List<Owed> owed, List<String> details, boolean structural,
+                                     List<String> partial) {
+        for (Owed o : owed) {
+            if (!structural && !o.name().equals("restore")) {
+                mark(o, "skipped", "skipped: an earlier rollback step failed");
+                details.add(o.detail() + ": skipped, an earlier rollback step failed");
+                continue;
             }
-        } else if (!partial.isEmpty()) {
-            structural = false;
-            details.add("not rolled back by downs: " + String.join(", ", partial) + " ran part way outside a transaction;"
-                    + " its down would run against a half-applied migration");
-        } else if (!applied.isEmpty()) {
+            CrashPoint.here("deploy.rollback." + o.name() + ".start");
             try {
-                MigrateResult r = b.rollback(applied.size(), null, false);
-                r.applied().forEach(a -> details.add("down of " + a.id() + " " + a.description() + ": " + a.durationMs() + " ms"));
-            } catch (BulwarkException e) {
-                structural = false;
-                details.add("downs failed: " + e.describe());
-            }
-        } else {
-            details.add("no migration of this deploy stayed applied: nothing to undo by downs");
-        }
-        if (structural) {
-            try (Connection c = b.target().open("bulwark-snapshot")) {
-                List<Snapshots.Snapshot> mine = new ArrayList<>(taken.stream().filter(s -> applied.contains(s.migration())).toList());
-                java.util.Collections.reverse(mine);
-                for (Snapshots.Snapshot s : mine) {
-                    long n = snapshots.restore(c, s);
-                    details.add("snapshot " + s.id() + " restored into " + s.table() + ": " + n + " row(s) put back");
-                    taken.replaceAll(x -> x.id().equals(s.id()) ? x.restored(Instant.now()) : x);
-                }
+                String result = switch (o.name()) {
+                    case "downs" -> downs(o);
+                    case "snapshot-restore" -> snapshotRestore(o);
+                    case "exec-rollback" -> execRollback(o);
+                    case "restore" -> fullRestore(o, details);
+                    default -> throw new IllegalStateException("unknown rollback step " + o.name());
+                };
+                details.add(result);
             } catch (SQLException | RuntimeException e) {
                 structural = false;
-                details.add("snapshot restore failed: " + message(e));
+                String m = o.name() + " failed: " + message(e);
+                details.add(m);
+                mark(o, "failed", m);
             }
+            CrashPoint.here("deploy.rollback." + o.name() + ".end");
         }
         List<String> differences = differences(before, beforeCatalog);
-        boolean restored = false;
-        if (!differences.isEmpty() && settings.allowRestore() && backup != null) {
+        boolean restored = owed.stream().anyMatch(o -> o.name().equals("restore"));
+        if (!differences.isEmpty() && allowRestore && backup != null && !restored) {
             details.add("after downs and snapshots the database still differs: " + String.join("; ", differences));
             details.add("restoring the backup " + backup.name() + " (--allow-restore)");
+            Owed o = new Owed(seq++, "restore", "restore the backup " + backup.name(), null, Instant.now());
+            if (journaled) {
+                journal.write(o.with(id, "owed", null));
+            }
             try {
-                b.releaseConnections();
-                backups.restore(backup, options.backupKey(), b.target(), true, true,
-                        new Backups.CreateOptions(1, options.backupKey(), options.toolVersion()));
+                details.add(fullRestore(o, details));
                 restored = true;
-                for (Stage s : stages) {
-                    warn(audit.record(id, s)); // the restored database's audit table predates this deploy
-                }
-                differences = differences(before, beforeCatalog);
             } catch (BulwarkException e) {
                 details.add("full restore failed: " + e.describe());
+                mark(o, "failed", "full restore failed: " + e.getMessage());
             }
+            differences = differences(before, beforeCatalog);
         }
         boolean back = differences.isEmpty();
         details.add(back ? "verified: schema and every table's fingerprint equal the ones taken before the deploy"
                 : "NOT back as before: " + String.join("; ", differences));
         String decision = back ? "rolled back" + (restored ? " by a full restore" : "") + " and verified"
                 : "could not prove the database back: a human must act";
-        stage("rollback", t0, back ? Status.OK : Status.FAILED, decision, details);
+        stage("rollback", t0, rollbackStage, back ? Status.OK : Status.FAILED, decision, details);
         List<String> still = tool != null ? List.of() : newlyApplied(appliedBefore);
         if (back) {
-            return finish(started, Outcome.ROLLED_BACK, versionBefore, List.of(), backup, preflight,
+            return finish(Outcome.ROLLED_BACK, List.of(),
                     "rolled back (" + why + "; see the report): the database is as before the deploy" + (versionBefore != null ? ", at " + versionBefore : ""),
                     "fix the cause, then deploy again");
         }
@@ -465,9 +659,224 @@ public final class Deployer {
         if (!partial.isEmpty()) {
             todo += "; then run 'bulwark repair' for " + String.join(", ", partial);
         }
-        return finish(started, Outcome.NOT_ROLLED_BACK, versionBefore, still, backup, preflight,
-                "NOT rolled back (" + why + "; see the report): the database" + (version() != null ? " is at " + version() + " and" : "")
+        String now = version();
+        return finish(Outcome.NOT_ROLLED_BACK, still,
+                "NOT rolled back (" + why + "; see the report): the database" + (now != null ? " is at " + now + " and" : "")
                         + " differs from before the deploy", todo);
+    }
+
+    private void mark(Owed o, String state, String outcome) {
+        if (journaled) {
+            journal.write(o.with(id, state, outcome));
+        }
+    }
+
+    /** Reverts the deploy's migrations that are still applied (all of them, or what a killed run left). */
+    private String downs(Owed o) {
+        List<String> ids = List.of(CatalogJson.read(o.payload(), String[].class));
+        int steps = 0;
+        for (MigrationStatus s : b.status()) {
+            if (!ids.contains(s.id())) {
+                continue;
+            }
+            boolean resumableDown = s.state() == MigrationState.FAILED && s.last() != null && s.last().kind() == HistoryEntry.Kind.DOWN;
+            if (s.state() == MigrationState.APPLIED || s.state() == MigrationState.EDITED || resumableDown) {
+                steps++;
+            }
+        }
+        String result;
+        if (steps == 0) {
+            result = "downs: none of " + String.join(", ", ids) + " is applied any more: nothing left to revert";
+        } else {
+            MigrateResult r = b.rollback(steps, null, false);
+            List<String> lines = r.applied().stream().map(a -> "down of " + a.id() + " " + a.description() + ": " + a.durationMs() + " ms").toList();
+            result = String.join("; ", lines);
+        }
+        mark(o, "done", result);
+        return result;
+    }
+
+    /** Puts a snapshot's rows back; the journal's done-mark commits in the same transaction, so it never runs twice. */
+    private String snapshotRestore(Owed o) throws SQLException {
+        Snapshots.Snapshot s = CatalogJson.read(o.payload(), Snapshots.Snapshot.class);
+        try (Connection c = b.target().open("bulwark-snapshot")) {
+            long[] n = new long[1];
+            String[] result = new String[1];
+            n[0] = snapshots.restore(c, s, tx -> {
+                result[0] = "snapshot " + s.id() + " restored into " + s.table();
+                if (journaled) {
+                    journal.write(tx, o.with(id, "done", result[0]));
+                }
+            });
+            taken.replaceAll(x -> x.id().equals(s.id()) ? x.restored(Instant.now()) : x);
+            return result[0] + ": " + n[0] + " row(s) put back";
+        }
+    }
+
+    private String execRollback(Owed o) {
+        ExternalTool undo = new ExternalTool(o.payload(), b.config().projectDir());
+        List<String> lines = new ArrayList<>();
+        String bad = runTool(undo, lines);
+        if (bad != null) {
+            throw new BulwarkException(dev.bulwark.ErrorCode.FAILED_NOT_ROLLED_BACK, "'" + undo.command() + "' failed: " + bad, null);
+        }
+        String result = "'" + undo.command() + "' succeeded";
+        mark(o, "done", result);
+        return result;
+    }
+
+    /** Restores the full backup; the restored database's journal and audit predate this deploy, so both are written again. */
+    private String fullRestore(Owed o, List<String> details) {
+        if (backup == null) {
+            throw new BulwarkException(dev.bulwark.ErrorCode.FAILED_NOT_ROLLED_BACK, "no backup to restore", null);
+        }
+        List<DeployJournal.Entry> sofar = journaled ? journal.entries(id) : List.of();
+        releaseAllConnections();
+        try {
+            backups.restore(backup, options.backupKey(), b.target(), true, true,
+                    new Backups.CreateOptions(1, options.backupKey(), options.toolVersion()));
+        } finally {
+            retakeLock();
+        }
+        CrashPoint.here("deploy.rollback.restore.restored");
+        for (Stage s : stages) {
+            warn(audit.record(id, s)); // the restored database's audit table predates this deploy
+        }
+        String result = "the backup " + backup.name() + " was restored";
+        if (journaled) {
+            List<DeployJournal.Entry> again = new ArrayList<>(sofar.stream().filter(e -> e.seq() != o.seq()).toList());
+            again.add(o.with(id, "done", result));
+            journal.writeAll(again, "rewrite-after-restore");
+        }
+        return result;
+    }
+
+    // ------------------------------------------------------------------ resume
+
+    /**
+     * {@code bulwark deploy --resume}: finishes every interrupted deploy whose journal is
+     * unfinished. A deploy interrupted before its rollback is rolled back (it was never verified);
+     * one interrupted inside its rollback runs the steps still owed. Each step checks its effect or
+     * commits with its done-mark, so a resume killed in turn is resumed again without doing anything twice.
+     *
+     * @return one report per deploy finished; empty when none was unfinished
+     */
+    public List<DeployReport> resume() {
+        takeLock();
+        try {
+            List<DeployReport> reports = new ArrayList<>();
+            List<DeployJournal.Unfinished> open = journal.unfinished();
+            if (!open.isEmpty()) {
+                waitForEarlierSessions();
+            }
+            for (DeployJournal.Unfinished u : open) {
+                reports.add(resume(u.deployId()));
+            }
+            return reports;
+        } finally {
+            releaseLock();
+        }
+    }
+
+    /** The killed process's backend may still be executing its last statement: let it end first (bounded). */
+    private void waitForEarlierSessions() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (Connection c = b.target().open("bulwark-deploy-resume");
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname ="
+                     + " pg_catalog.current_database() AND pid <> pg_catalog.pg_backend_pid() AND application_name LIKE 'bulwark%'"
+                     + " AND application_name NOT IN ('bulwark-deploy-lock', 'bulwark-deploy-resume') AND state = 'active'")) {
+            while (System.nanoTime() < deadline) {
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(200);
+            }
+            warn("warning: a session of an earlier Bulwark run is still executing after 30 s; resuming anyway");
+        } catch (SQLException e) {
+            warn("warning: cannot look for sessions of the interrupted run: " + message(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private DeployReport resume(String deployId) {
+        id = deployId;
+        database = b.targetDescription();
+        List<DeployJournal.Entry> entries = journal.entries(deployId);
+        DeployJournal.Entry header = entries.get(0);
+        Context ctx = CatalogJson.read(header.payload(), Context.class);
+        journaled = true;
+        started = ctx.startedAt();
+        versionBefore = ctx.versionBefore();
+        appliedBefore = new LinkedHashSet<>(ctx.appliedBefore() == null ? List.of() : ctx.appliedBefore());
+        backup = null;
+        if (ctx.backupManifest() != null) {
+            try {
+                backup = backups.find(ctx.backupManifest());
+            } catch (BulwarkException e) {
+                warn("warning: the deploy's backup " + ctx.backupManifest() + " is gone (" + e.getMessage() + "): no full restore is possible");
+            }
+        }
+        allowRestore = ctx.allowRestore() || settings.allowRestore();
+        snapshots = new Snapshots(ctx.snapshotDir() == null ? null : Path.of(ctx.snapshotDir()));
+        tool = ctx.exec() == null ? null : new ExternalTool(ctx.exec(), b.config().projectDir());
+        execRollback = ctx.execRollback();
+        expectChange = ctx.expectChange() == null ? List.of() : ctx.expectChange();
+        before = ctx.before();
+        beforeCatalog = ctx.beforeCatalog();
+        seq = entries.stream().mapToInt(DeployJournal.Entry::seq).max().orElse(0) + 1;
+        for (DeployJournal.Entry e : entries) {
+            if (e.kind().equals(DeployJournal.STAGE) && e.state().equals("started") && !e.name().equals("rollback")) {
+                stages.add(new Stage(e.name(), Status.FAILED, e.startedAt(), 0, "interrupted: the process ended before this stage did",
+                        List.of()));
+            } else if (e.kind().equals(DeployJournal.STAGE) && !e.state().equals("started")) {
+                Status st = switch (e.state()) {
+                    case "ok" -> Status.OK;
+                    case "warn" -> Status.WARN;
+                    case "skipped" -> Status.SKIPPED;
+                    default -> Status.FAILED;
+                };
+                stages.add(new Stage(e.name(), st, e.startedAt(), e.finishedAt() == null ? 0
+                        : Duration.between(e.startedAt(), e.finishedAt()).toMillis(), e.detail(), List.of()));
+            }
+        }
+        try (Connection c = b.target().open("bulwark-snapshot")) {
+            snapshots.list(c).stream().filter(s -> s.deployId().equals(deployId)).forEach(taken::add);
+        } catch (SQLException e) {
+            throw new BulwarkException(dev.bulwark.ErrorCode.DATABASE, "cannot read the snapshots of " + deployId + ": " + e.getMessage(), null, e);
+        }
+        DeployJournal.Entry last = entries.stream().filter(e -> e.kind().equals(DeployJournal.STAGE)).reduce((x, y) -> y).orElse(null);
+        String where = last == null ? "its start" : "stage " + last.name() + " (" + last.state() + ")";
+        out.info("resuming " + deployId + " (started " + started + "), interrupted at " + where);
+        rollingBack = true;
+        if (before == null || beforeCatalog == null) {
+            // the header is rewritten with the "before" picture ahead of the snapshots and apply stages: nothing was applied
+            Instant t0 = Instant.now();
+            stage("rollback", t0, seq++, Status.OK, "nothing to roll back: the deploy was interrupted at " + where + ", before it applied anything",
+                    List.of("resumed by " + DeployJournal.RESUME_COMMAND));
+            return finish(Outcome.ROLLED_BACK, List.of(), "rolled back (the deploy was interrupted at " + where
+                    + " before applying anything): the database is as before the deploy", "deploy again");
+        }
+        Optional<DeployJournal.Entry> rollbackStage = entries.stream().filter(e -> e.kind().equals(DeployJournal.STAGE)
+                && e.name().equals("rollback")).findFirst();
+        if (rollbackStage.isEmpty()) {
+            // interrupted before its rollback: the deploy was never verified, so it is rolled back
+            return rollback("the deploy was interrupted at " + where + " and resumed");
+        }
+        String why = rollbackStage.get().detail() == null ? "interrupted" : rollbackStage.get().detail();
+        List<Owed> owed = entries.stream().filter(DeployJournal.Entry::isOwed)
+                .map(e -> new Owed(e.seq(), e.name(), e.detail(), e.payload(), e.startedAt())).toList();
+        boolean structural = entries.stream().noneMatch(e -> e.kind().equals(DeployJournal.ROLLBACK) && e.state().equals("failed"));
+        List<String> details = new ArrayList<>();
+        details.add("resumed by " + DeployJournal.RESUME_COMMAND + " after an interruption inside the rollback; " + owed.size()
+                + " step(s) still owed");
+        entries.stream().filter(e -> e.kind().equals(DeployJournal.ROLLBACK) && !e.isOwed())
+                .forEach(e -> details.add("before the interruption: " + e.name() + " " + e.state() + (e.detail() == null ? "" : ": " + e.detail())));
+        return runRollback(why + ", interrupted and resumed", rollbackStage.get().startedAt(), rollbackStage.get().seq(), owed, details,
+                structural, partiallyApplied());
     }
 
     /** What differs from before: schema changes and tables whose fingerprint changed (own tables and --expect-change excluded). */
@@ -478,7 +887,7 @@ public final class Deployer {
             for (CatalogDiff.Change ch : CatalogDiff.between(beforeCatalog, now).changes()) {
                 out.add("schema: " + ch);
             }
-            ExpectedChanges others = ExpectedChanges.of(List.of(), options.expectChange());
+            ExpectedChanges others = ExpectedChanges.of(List.of(), expectChange);
             DataComparison d = compare(before, others);
             for (DataComparison.TableComparison t : d.tables()) {
                 if (t.status() != DataComparison.TableComparison.Status.IDENTICAL && t.expectedBy() == null
@@ -610,10 +1019,33 @@ public final class Deployer {
 
     // ------------------------------------------------------------------ stages and report
 
+    private int stageSeq = -1;
+    private String stageName;
+
+    /** Journals that a stage starts (committed before its work begins); returns its start time. */
+    private Instant begin(String name) {
+        Instant t0 = Instant.now();
+        stageSeq = seq++;
+        stageName = name;
+        if (journaled) {
+            journal.write(new DeployJournal.Entry(id, stageSeq, DeployJournal.STAGE, name, "started", null, null, t0, null));
+        }
+        return t0;
+    }
+
     private void stage(String name, Instant t0, Status status, String decision, List<String> details) {
+        int at = name.equals(stageName) ? stageSeq : seq++;
+        stageName = null;
+        stage(name, t0, at, status, decision, details);
+    }
+
+    private void stage(String name, Instant t0, int at, Status status, String decision, List<String> details) {
         Stage s = new Stage(name, status, t0, Duration.between(t0, Instant.now()).toMillis(), Masking.mask(decision),
                 details.stream().map(Masking::mask).toList());
         stages.add(s);
+        if (journaled) {
+            journal.write(new DeployJournal.Entry(id, at, DeployJournal.STAGE, name, status.label(), s.decision(), null, t0, Instant.now()));
+        }
         String line = name + ": " + status.label() + " (" + Durations.human(Duration.ofMillis(s.durationMs())) + ")"
                 + (decision == null ? "" : " — " + s.decision());
         if (status == Status.FAILED) {
@@ -640,11 +1072,15 @@ public final class Deployer {
         }
     }
 
-    private DeployReport finish(Instant started, Outcome outcome, String versionBefore, List<String> applied, Backups.Backup backup,
-                                CheckResult.Report preflight, String state, String todo) {
+    private DeployReport finish(Outcome outcome, List<String> applied, String state, String todo) {
         DeployReport r = new DeployReport(id, database, started, Instant.now(), outcome, outcome.exitCode(), versionBefore, version(),
                 stages, applied, backup == null ? null : backup.data().toString(), taken, preflight, Masking.mask(state),
                 todo == null ? null : Masking.mask(todo));
+        if (journaled) {
+            // the deploy reached its outcome: from now on nothing is owed
+            journal.write(new DeployJournal.Entry(id, 0, DeployJournal.HEADER, "deploy", "finished", outcome.label() + ": " + r.state(),
+                    null, started, Instant.now()));
+        }
         Path dir = PrivateFiles.directory(settings.reportDir());
         PrivateFiles.write(dir.resolve(id + ".json"), Masking.mask(CatalogJson.write(r)));
         PrivateFiles.write(dir.resolve(id + ".md"), Masking.mask(r.markdown()));

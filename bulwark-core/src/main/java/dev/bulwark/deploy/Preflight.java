@@ -74,6 +74,7 @@ public final class Preflight {
             check("server-version", this::serverVersion);
             check("migration-set", this::migrationSet);
             check("failed-migrations", this::failedMigrations);
+            check("unfinished-deploy", this::unfinishedDeploy);
             check("privileges", this::privileges);
             check("recent-backup", this::recentBackup);
             check("long-running-queries", this::longQueries);
@@ -135,6 +136,18 @@ public final class Preflight {
         query("SELECT 1", rs -> null);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return CheckResult.pass(id, ms + "ms round trip", null, "connected to " + bulwark.targetDescription());
+    }
+
+    /** An interrupted deploy owes a rollback ({@link DeployJournal}); one running now holds the journal lock. */
+    private CheckResult unfinishedDeploy(String id) throws SQLException {
+        List<DeployJournal.Unfinished> open = new DeployJournal(bulwark.target(), bulwark.config().historySchema()).unfinished(db());
+        if (open.isEmpty()) {
+            return CheckResult.pass(id, "none", null, "no deploy is unfinished");
+        }
+        DeployJournal.Unfinished u = open.get(0);
+        return new CheckResult(id, Outcome.FAIL, open.size() + " unfinished", null, String.join("; ", u.describe()),
+                u.interrupted() ? "run '" + DeployJournal.RESUME_COMMAND + "'; it finishes what the interrupted deploy owes"
+                        : "wait for that deploy to finish");
     }
 
     private CheckResult serverVersion(String id) throws SQLException {

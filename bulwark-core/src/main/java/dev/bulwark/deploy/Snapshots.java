@@ -123,11 +123,25 @@ public final class Snapshots {
         long rows;
         String location;
         if (dir == null) {
-            ensureSchema(c);
-            try (Statement s = c.createStatement()) {
-                rows = s.executeUpdate("CREATE TABLE " + Identifiers.qualified(SCHEMA, id) + " AS " + select);
+            // the copy and its index row commit together: a kill leaves both or neither
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                ensureSchema(c);
+                try (Statement s = c.createStatement()) {
+                    rows = s.executeUpdate("CREATE TABLE " + Identifiers.qualified(SCHEMA, id) + " AS " + select);
+                }
+                location = Identifiers.qualified(SCHEMA, id);
+                Snapshot snap = new Snapshot(id, deployId, migration, statement, d.kind(), table, key, cols, rows, Instant.now(), null, location);
+                record(c, snap);
+                c.commit();
+                return snap;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
             }
-            location = Identifiers.qualified(SCHEMA, id);
         } else {
             PrivateFiles.directory(dir);
             Path file = PrivateFiles.create(dir.resolve(id + ".csv"));
@@ -152,6 +166,20 @@ public final class Snapshots {
      * @return rows inserted plus rows updated
      */
     public long restore(Connection c, Snapshot s) throws SQLException {
+        return restore(c, s, null);
+    }
+
+    /** Work that commits in the restore's own transaction (the deploy journal's done-mark). */
+    public interface InTransaction {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Like {@link #restore(Connection, Snapshot)}; {@code alsoCommit} runs in the same transaction
+     * as the restore, just before it commits, so the rows and the record that they are back commit
+     * together. The restore is idempotent anyway: rows are put back only where missing or different.
+     */
+    public long restore(Connection c, Snapshot s, InTransaction alsoCommit) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
@@ -197,8 +225,12 @@ public final class Snapshots {
                             + " FROM " + src + " AS s WHERE NOT EXISTS (SELECT 1 FROM " + s.table().sql() + " AS t WHERE " + match + ")");
                 }
             }
-            c.commit();
             markRestored(c, s);
+            if (alsoCommit != null) {
+                alsoCommit.run(c);
+            }
+            dev.bulwark.CrashPoint.here("deploy.snapshot.restore.before-commit");
+            c.commit();
             return changed;
         } catch (SQLException | RuntimeException e) {
             c.rollback();

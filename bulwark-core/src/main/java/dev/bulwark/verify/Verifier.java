@@ -65,7 +65,8 @@ public final class Verifier {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 // a verify must never queue forever behind a migration's exclusive lock
                 s.execute("SET LOCAL lock_timeout = '" + options.lockWait().toMillis() + "ms'");
-                catalog = new CatalogReader(connection).read(options.schemas());
+                // Bulwark's own snapshots, history, audit and journal are not the user's data
+                catalog = dev.bulwark.catalog.OwnObjects.without(new CatalogReader(connection).read(options.schemas()));
                 ForeignKeyGraph graph = ForeignKeyGraph.of(catalog);
                 schemaChecks(graph);
                 dataChecks();

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PreflightIT {
-    static final List<String> ALL = List.of("connectivity", "server-version", "migration-set", "failed-migrations", "privileges",
+    static final List<String> ALL = List.of("connectivity", "server-version", "migration-set", "failed-migrations", "unfinished-deploy", "privileges",
             "recent-backup", "long-running-queries", "idle-in-transaction", "locks-on-touched-tables", "disk-space",
             "replication-lag", "connection-headroom", "xid-wraparound");
 
