@@ -73,14 +73,6 @@ public final class Locks {
                 }
             }
             out.add(0, new Lock(at.table().name(), strongest == null ? Mode.ACCESS_EXCLUSIVE : strongest));
-        } else if (r instanceof Recognized.CreateTable ct) {
-            // a foreign key adds triggers on the referenced table: SHARE ROW EXCLUSIVE there
-            java.util.stream.Stream.concat(ct.constraints().stream(),
-                            ct.columns().stream().flatMap(c -> c.constraints().stream()))
-                    .filter(c -> c.kind() == Recognized.ConstraintKind.FOREIGN_KEY && c.refTable() != null
-                            && !c.refTable().equals(ct.table().name()))
-                    .map(Recognized.ConstraintDef::refTable).distinct()
-                    .forEach(ref -> out.add(new Lock(ref, Mode.SHARE_ROW_EXCLUSIVE)));
         } else if (r instanceof Recognized.CreateIndex ci && ci.table() != null) {
             Mode m = ci.concurrently() ? Mode.SHARE_UPDATE_EXCLUSIVE : Mode.SHARE;
             out.add(new Lock(ci.table().name(), m));

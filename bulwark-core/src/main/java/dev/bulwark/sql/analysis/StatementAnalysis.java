@@ -12,6 +12,7 @@ import dev.bulwark.lint.rules.VolatileDefaultRule;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.sql.SqlSplitter;
 import dev.bulwark.sql.Statement;
+import dev.bulwark.sql.StatementClassifier;
 import dev.bulwark.sql.Token;
 import dev.bulwark.sql.TokenKind;
 import dev.bulwark.sql.analysis.StatementEffect.Action;
@@ -115,6 +116,14 @@ public final class StatementAnalysis {
     /** The locks {@code r} takes, as PostgreSQL {@code pgMajor} takes them. */
     static List<Locks.Lock> locks(Recognized r, SchemaModel before, int pgMajor) {
         List<Locks.Lock> out = new ArrayList<>(Locks.of(r, before));
+        if (r instanceof Recognized.CreateTable ct) {
+            // a foreign key adds triggers on the referenced table: SHARE ROW EXCLUSIVE there (seen on PostgreSQL 15)
+            java.util.stream.Stream.concat(ct.constraints().stream(), ct.columns().stream().flatMap(c -> c.constraints().stream()))
+                    .filter(c -> c.kind() == Recognized.ConstraintKind.FOREIGN_KEY && c.refTable() != null
+                            && !c.refTable().equals(ct.table().name()))
+                    .map(Recognized.ConstraintDef::refTable).distinct()
+                    .forEach(ref -> out.add(new Locks.Lock(ref, Locks.Mode.SHARE_ROW_EXCLUSIVE)));
+        }
         if (r instanceof Recognized.AlterTable at && before.table(at.table().name()) != null) {
             // dropping a foreign key drops its triggers on the referenced table: ACCESS EXCLUSIVE there (seen on PostgreSQL 15)
             for (Recognized.Action a : at.actions()) {
@@ -176,15 +185,15 @@ public final class StatementAnalysis {
             return pgMajor < 12 && atp.addValue();
         }
         List<Token> t = s.tokens();
-        if (words(t, 0, "alter", "system")
-                || words(t, 0, "create", "database") || words(t, 0, "drop", "database")
-                || words(t, 0, "create", "tablespace") || words(t, 0, "drop", "tablespace")
-                || words(t, 0, "create", "subscription") || words(t, 0, "drop", "subscription")
-                || words(t, 0, "discard", "all")
-                || words(t, 0, "commit", "prepared") || words(t, 0, "rollback", "prepared")) {
+        if (StatementClassifier.startsWith(s, "alter", "system")
+                || StatementClassifier.startsWith(s, "create", "database") || StatementClassifier.startsWith(s, "drop", "database")
+                || StatementClassifier.startsWith(s, "create", "tablespace") || StatementClassifier.startsWith(s, "drop", "tablespace")
+                || StatementClassifier.startsWith(s, "create", "subscription") || StatementClassifier.startsWith(s, "drop", "subscription")
+                || StatementClassifier.startsWith(s, "discard", "all")
+                || StatementClassifier.startsWith(s, "commit", "prepared") || StatementClassifier.startsWith(s, "rollback", "prepared")) {
             return true;
         }
-        if (words(t, 0, "alter", "database")) {
+        if (StatementClassifier.startsWith(s, "alter", "database")) {
             for (int i = 2; i + 1 < t.size(); i++) {
                 if (t.get(i).isWord("set") && t.get(i + 1).isWord("tablespace")) {
                     return true;
@@ -192,18 +201,6 @@ public final class StatementAnalysis {
             }
         }
         return false;
-    }
-
-    private static boolean words(List<Token> t, int from, String... words) {
-        if (from + words.length > t.size()) {
-            return false;
-        }
-        for (int k = 0; k < words.length; k++) {
-            if (!t.get(from + k).isWord(words[k])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Collects one statement's effect. */
