@@ -15,9 +15,9 @@ import java.util.Locale;
 
 @Command(name = "repair", mixinStandardHelpOptions = true,
         description = {"Mark failed migrations resolved and accept edited files.",
-                "For after a human repaired the database: failed entries are marked repaired (the next migrate runs"
-                        + " them again from the start) and edited files are accepted (their new checksums recorded)."
-                        + " Shows what it will change and asks, unless --yes."})
+                "For after a human repaired the database: failed entries are marked repaired (the next migrate resumes"
+                        + " at the failed statement; what stayed applied never runs twice) and edited files are accepted"
+                        + " (their new checksums recorded). Shows what it will change and asks, unless --yes."})
 final class RepairCommand extends StatementCommand {
     @Option(names = {"-y", "--yes"}, description = "Do it without asking.")
     boolean yes;

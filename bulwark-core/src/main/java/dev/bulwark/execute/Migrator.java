@@ -632,11 +632,20 @@ public final class Migrator {
         long lockWait = 0;
         int retries = 0;
         long rowId;
+        // the statement the killed run was executing: decided before anything is written, so a run that stops
+        // here to ask leaves history exactly as it found it
+        int from = r.resumeFrom();
+        for (Step step : r.steps()) {
+            if (r.uncertain() && step.first() == r.resumeFrom() && (!step.transactional() || r.ranAlone())
+                    && step.statements().size() == 1 && alreadyDone(r, step, step.statements().get(0))) {
+                from = step.end();
+            }
+        }
         try {
             // the new row and the killed run's row marked interrupted: one transaction
             work.setAutoCommit(false);
             CrashPoint.here("migrate.history.before-start");
-            rowId = history.insert(work, entry(r, started, null, null, null, Status.RUNNING, r.resumeFrom(), null));
+            rowId = history.insert(work, entry(r, started, null, null, null, Status.RUNNING, from, null));
             if (r.interrupted() != null) {
                 history.markInterrupted(work, r.interrupted(), rowId);
             }
@@ -652,26 +661,11 @@ public final class Migrator {
         }
         boolean anyApplied = r.resumeFrom() > 0 || r.resuming();
         for (Step step : r.steps()) {
-            if (step.end() <= r.resumeFrom()) {
+            if (step.end() <= from) {
                 continue;
             }
-            List<Statement> todo = step.statements().subList(Math.max(0, r.resumeFrom() - step.first()), step.statements().size());
-            int firstIndex = Math.max(step.first(), r.resumeFrom());
-            if (r.uncertain() && firstIndex == r.resumeFrom() && (!step.transactional() || r.ranAlone())) {
-                // the killed run was executing this statement: the catalog says whether it took effect
-                if (alreadyDone(r, step, todo.get(0))) {
-                    try {
-                        CrashPoint.here("migrate.progress.before-write");
-                        history.update(work, rowId, Status.RUNNING, step.end(), null, r.statements().size(), rows, lockWait, null);
-                        CrashPoint.here("migrate.progress.written");
-                    } catch (SQLException e) {
-                        return failSteps(r, rowId, firstIndex, firstIndex, true, (System.nanoTime() - t0) / 1_000_000, rows,
-                                lockWait, todo.get(0), serverMessage(e), e);
-                    }
-                    anyApplied = true;
-                    continue;
-                }
-            }
+            List<Statement> todo = step.statements().subList(Math.max(0, from - step.first()), step.statements().size());
+            int firstIndex = Math.max(step.first(), from);
             Backoff backoff = new Backoff(config.lockRetryBudget());
             // a no-transaction migration's statement runs in a transaction with its progress record, unless the
             // server refuses it there (a procedure that commits): then it runs alone
@@ -712,7 +706,7 @@ public final class Migrator {
                 } catch (SQLException e) {
                     if (inTransaction) {
                         rollbackQuietly();
-                        if (!step.transactional() && refusedInTransaction(e)) {
+                        if (!m.options().transactional() && refusedInTransaction(e)) {
                             out.warn("  " + where(todo.get(0)) + " cannot run in a transaction (" + serverMessage(e)
                                     + "); running it alone: a kill while it runs leaves its effect to be confirmed");
                             inTransaction = false;

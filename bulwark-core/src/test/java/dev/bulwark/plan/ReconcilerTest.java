@@ -50,6 +50,22 @@ class ReconcilerTest {
     }
 
     @Test
+    void repairedRowWithAResumePointIsPendingAtThatStatementNotFromTheStart() {
+        Migration m = migration("1", "a");
+        List<MigrationStatus> s = reconcile(List.of(m), List.of(row(m, Kind.VERSIONED, Status.REPAIRED, 2)));
+        assertThat(stateOf(s, "1")).isEqualTo(MigrationState.PENDING);
+        assertThat(s.get(0).detail()).contains("resumes at statement 3").doesNotContain("from the start");
+    }
+
+    @Test
+    void interruptedRowLeftLatestReadsAsInterruptedAndResumable() {
+        Migration m = migration("1", "a");
+        List<MigrationStatus> s = reconcile(List.of(m), List.of(row(m, Kind.VERSIONED, Status.INTERRUPTED, 1)));
+        assertThat(stateOf(s, "1")).isEqualTo(MigrationState.FAILED);
+        assertThat(s.get(0).detail()).startsWith("interrupted at statement 2");
+    }
+
+    @Test
     void migrationWithoutHistoryIsPending() {
         List<MigrationStatus> s = reconcile(List.of(migration("1", "CREATE TABLE t1 ()")), List.of());
         assertThat(stateOf(s, "1")).isEqualTo(MigrationState.PENDING);
