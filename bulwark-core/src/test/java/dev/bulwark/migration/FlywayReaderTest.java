@@ -122,4 +122,12 @@ class FlywayReaderTest {
 
         assertThat(e.getMessage()).contains("V1__create_t.sql:2").contains("flyway");
     }
+
+    @Test
+    void twentyDigitVersionsAreComparedAsNumbersWithoutOverflow() {
+        MigrationSet set = read("flyway/twenty-digit");
+
+        assertThat(set.migrations()).extracting(Migration::id)
+                .containsExactly("9", "20240101120000000001", "20240101120000000002");
+    }
 }
