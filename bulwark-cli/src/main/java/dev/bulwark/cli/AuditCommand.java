@@ -90,7 +90,8 @@ final class AuditCommand implements Callable<Integer> {
         ProjectLayout layout = path == null && Files.isRegularFile(folder.resolve(BulwarkConfig.FILE_NAME))
                 ? new ProjectLayout(folder, BulwarkConfig.load(folder).migrationsDir()) : ProjectLayout.locate(folder);
         MigrationFormat fmt = migrationFormat == null ? null : MigrationFormat.fromId(migrationFormat);
-        MigrationSet set = MigrationSources.read(layout.migrationsDir(), fmt);
+        // layout problems are findings of the report (duplicate-version); --trace's rehearsal reads strictly
+        MigrationSet set = MigrationSources.readLenient(layout.migrationsDir(), fmt);
         Auditor auditor = new Auditor(set, layout.projectDir(), root.workingDir, LintConfig.load(layout.projectDir()).options());
         BulwarkConfig config = BulwarkConfig.load(layout.projectDir()).withMigrationsDir(layout.migrationsDir());
         if (fmt != null) {

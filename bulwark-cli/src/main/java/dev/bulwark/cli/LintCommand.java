@@ -134,7 +134,11 @@ final class LintCommand implements Callable<Integer> {
         }
         boolean failed = false;
         for (Path dir : dirs) {
-            MigrationSet set = MigrationSources.read(dir, layout);
+            MigrationSet set = MigrationSources.readLenient(dir, layout);
+            if (paths != null && !paths.isEmpty() || migrationFormat != null) {
+                // a folder or layout named explicitly that yields nothing would read as a clean pass
+                MigrationSources.requireSome(set);
+            }
             if (url != null) {
                 linter = Linter.standard(withTarget(options, config, set, dir));
             }
@@ -152,7 +156,7 @@ final class LintCommand implements Callable<Integer> {
                 fixed.created().forEach(f -> err.println("created: " + rel(f)));
                 fixed.skipped().forEach(f -> err.println("not fixed: " + f));
                 err.flush();
-                set = MigrationSources.read(dir, layout);
+                set = MigrationSources.readLenient(dir, layout);
                 result = linter.lint(set, project);
             }
             render(result, threshold, out);

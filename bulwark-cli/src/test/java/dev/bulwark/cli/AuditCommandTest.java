@@ -56,4 +56,16 @@ class AuditCommandTest {
         Cli r = Cli.run(REPO, "audit", "examples/alembic-bot", "--trace");
         assertThat(r.out()).contains("## Rehearsal trace").contains("Not rehearsed: Alembic migrations are Python");
     }
+
+    @Test
+    void aMigrationWrittenInGoIsAFindingOfTheAuditNotAnAbort(@TempDir Path tmp) throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("migrations"));
+        Files.writeString(folder.resolve("000001_users.up.sql"), "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+        Files.writeString(folder.resolve("000002_backfill.go"), "package migrations\n");
+
+        Cli r = Cli.run(tmp, "audit", "migrations", "--migration-format", "golang-migrate", "-o", "json");
+
+        assertThat(r.exit()).isNotEqualTo(ExitCodes.USAGE);
+        assertThat(r.out()).contains("\"rule\" : \"duplicate-version\"").contains("written in Go");
+    }
 }

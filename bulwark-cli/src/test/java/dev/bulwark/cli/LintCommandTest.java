@@ -167,4 +167,32 @@ class LintCommandTest {
         assertThat(r.out()).contains("hardcoded-credentials").contains("   | DATABASE_URL=postgresql://app:***@db:5432/app")
                 .doesNotContain("Sup3rS3cret");
     }
+
+    @Test
+    void aNamedFolderWithNoMigrationOfTheLayoutExitsTwoSayingWhatItHolds() throws Exception {
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("gomigrations"));
+        java.nio.file.Files.writeString(folder.resolve("00001_init.go"), "package migrations\n");
+        java.nio.file.Files.writeString(folder.resolve("00002_users.go"), "package migrations\n");
+
+        Cli r = Cli.run(dir, "lint", "--migration-format", "golang-migrate", "gomigrations");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).doesNotContain("No findings");
+        assertThat(r.err()).contains("no golang-migrate migrations in").contains("<version>_<name>.up.sql")
+                .contains("2 .go files (00001_init.go, 00002_users.go)");
+    }
+
+    @Test
+    void aLayoutProblemIsAFindingAndTheRestIsStillLinted() throws Exception {
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("gomigrations"));
+        java.nio.file.Files.writeString(folder.resolve("000001_users.up.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n");
+        java.nio.file.Files.writeString(folder.resolve("000002_backfill.go"), "package migrations\n");
+        java.nio.file.Files.writeString(folder.resolve("000003_drop.up.sql"), "ALTER TABLE users DROP COLUMN email;\n");
+
+        Cli r = Cli.run(dir, "lint", "--migration-format", "golang-migrate", "gomigrations");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("error[duplicate-version] 000002_backfill.go is a golang-migrate migration written in Go")
+                .contains("000003_drop.up.sql");
+    }
 }

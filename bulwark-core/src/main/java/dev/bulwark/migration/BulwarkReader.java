@@ -32,7 +32,12 @@ public final class BulwarkReader implements MigrationReader {
 
     @Override
     public List<Migration> read(Path dir) {
-        return Sources.readNamed(dir, FILE, format(), EXPECTED, (p, m) -> readFile(p, m.group(1), m.group(2)));
+        return Sources.strict(problems -> read(dir, problems));
+    }
+
+    @Override
+    public List<Migration> read(Path dir, java.util.function.Consumer<LayoutProblem> problems) {
+        return Sources.readNamed(dir, FILE, format(), EXPECTED, (p, m) -> readFile(p, m.group(1), m.group(2)), problems);
     }
 
     private Migration readFile(Path path, String version, String name) {

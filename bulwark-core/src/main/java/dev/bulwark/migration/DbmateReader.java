@@ -36,8 +36,13 @@ public final class DbmateReader implements MigrationReader {
 
     @Override
     public List<Migration> read(Path dir) {
+        return Sources.strict(problems -> read(dir, problems));
+    }
+
+    @Override
+    public List<Migration> read(Path dir, java.util.function.Consumer<LayoutProblem> problems) {
         return Sources.readNamed(dir, FILE, format(), EXPECTED, (p, m) ->
-                readFile(p, m.group(1), m.group(2).startsWith("_") ? m.group(2).substring(1) : m.group(2)));
+                readFile(p, m.group(1), m.group(2).startsWith("_") ? m.group(2).substring(1) : m.group(2)), problems);
     }
 
     private Migration readFile(Path path, String version, String name) {

@@ -57,7 +57,15 @@ public final class FlywayReader implements MigrationReader {
 
     @Override
     public List<Migration> read(Path dir) {
+        return Sources.strict(problems -> read(dir, problems));
+    }
+
+    @Override
+    public List<Migration> read(Path dir, java.util.function.Consumer<LayoutProblem> problems) {
         Sources.requireDirectory(dir);
+        for (Path p : codeFiles(dir)) {
+            problems.accept(Sources.code(p, p.getFileName().toString().endsWith(".kt") ? "Kotlin" : "Java", format()));
+        }
         Map<Path, Matcher> versioned = new LinkedHashMap<>();
         Map<MigrationVersion, Path> undos = new LinkedHashMap<>();
         List<Migration> out = new ArrayList<>();
@@ -71,8 +79,8 @@ public final class FlywayReader implements MigrationReader {
                 } else {
                     Path other = undos.putIfAbsent(version(v), p);
                     if (other != null) {
-                        throw Sources.duplicate("undo version " + version(v), other, p,
-                                "keep one undo file per version");
+                        problems.accept(LayoutProblem.layout(p, "undoes version " + version(v) + ", as "
+                                + other.getFileName() + " does", "keep one undo file per version"));
                     }
                 }
             } else if (r.matches()) {
@@ -82,7 +90,7 @@ public final class FlywayReader implements MigrationReader {
                 out.add(new Migration(null, Sources.description(r.group(1)), MigrationKind.REPEATABLE, format(), p,
                         file.wholeScript(), null, options, file.text(), scriptName(dir, p)));
             } else if (!CALLBACK.matcher(name).matches()) {
-                throw Sources.misnamed(p, format(), EXPECTED);
+                problems.accept(Sources.misnamedProblem(p, format(), EXPECTED));
             }
         }
         for (Map.Entry<Path, Matcher> e : versioned.entrySet()) {
@@ -101,13 +109,11 @@ public final class FlywayReader implements MigrationReader {
             out.add(new Migration(version, Sources.description(e.getValue().group(3)), MigrationKind.VERSIONED,
                     format(), p, file.wholeScript(), down, options, file.text(), scriptName(dir, p)));
         }
-        Sources.checkUnique(out);
-        if (!undos.isEmpty()) {
-            Map.Entry<MigrationVersion, Path> orphan = undos.entrySet().iterator().next();
-            throw BulwarkException.usage(
-                    orphan.getValue() + " undoes version " + orphan.getKey() + ", but there is no V"
-                            + orphan.getKey() + "__<description>.sql",
-                    "add the versioned migration it undoes, or delete the undo file");
+        Sources.checkUnique(out, problems);
+        for (Map.Entry<MigrationVersion, Path> orphan : undos.entrySet()) {
+            problems.accept(LayoutProblem.layout(orphan.getValue(),
+                    "undoes version " + orphan.getKey() + ", but there is no V" + orphan.getKey() + "__<description>.sql",
+                    "add the versioned migration it undoes, or delete the undo file"));
         }
         return out;
     }
@@ -120,6 +126,18 @@ public final class FlywayReader implements MigrationReader {
     /** What Flyway records in {@code flyway_schema_history.script}: the path below the location, with '/'. */
     private static String scriptName(Path dir, Path file) {
         return dir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+    }
+
+    /** Java or Kotlin migrations ({@code V2__Backfill.java}) beside the SQL ones: Flyway runs them, Bulwark cannot read them. */
+    private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("^[VUR][^_]*__.+\\.(java|kt|class)$");
+
+    private static List<Path> codeFiles(Path dir) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> CODE.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))
+                    .sorted().toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     static List<Path> sqlFiles(Path dir) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,8 @@ import java.util.regex.Pattern;
 public final class GolangMigrateReader implements MigrationReader {
     static final Pattern FILE = Pattern.compile("^(\\d+)_(.*)\\.(up|down)\\.sql$");
     static final String EXPECTED = "<version>_<name>.up.sql and <version>_<name>.down.sql, the version in digits";
+    /** A migration written in Go ({@code 0001_name.go}, {@code 0001_name.up.go}), which Bulwark cannot read. */
+    static final Pattern CODE = Pattern.compile("^\\d+_.*\\.go$");
     /** golang-migrate's PostgreSQL driver keeps the version in a bigint column. */
     private static final BigInteger MAX_VERSION = BigInteger.valueOf(Long.MAX_VALUE);
 
@@ -42,58 +45,79 @@ public final class GolangMigrateReader implements MigrationReader {
 
     @Override
     public List<Migration> read(Path dir) {
+        return Sources.strict(problems -> read(dir, problems));
+    }
+
+    @Override
+    public List<Migration> read(Path dir, Consumer<LayoutProblem> problems) {
         Sources.requireDirectory(dir);
-        Map<MigrationVersion, Matcher> upNames = new LinkedHashMap<>();
-        Map<MigrationVersion, Path> ups = new LinkedHashMap<>();
+        List<Matcher> upNames = new ArrayList<>();
+        List<Path> ups = new ArrayList<>();
         Map<MigrationVersion, Path> downs = new LinkedHashMap<>();
+        Map<MigrationVersion, Path> firstUp = new LinkedHashMap<>();
         for (Path p : Sources.list(dir)) {
+            if (CODE.matcher(Sources.name(p)).matches() && Files.isRegularFile(p)) {
+                problems.accept(Sources.code(p, "Go", format()));
+                continue;
+            }
             if (!Sources.isSqlFile(p)) {
                 continue;
             }
             Matcher m = FILE.matcher(Sources.name(p));
             if (!m.matches()) {
-                throw Sources.misnamed(p, format(), EXPECTED);
+                problems.accept(Sources.misnamedProblem(p, format(), EXPECTED));
+                continue;
             }
             if (new BigInteger(m.group(1)).compareTo(MAX_VERSION) > 0) {
-                throw BulwarkException.usage(p + ": version " + m.group(1) + " is larger than golang-migrate can"
-                        + " record (" + MAX_VERSION + ")", "renumber the migration with a smaller version");
+                problems.accept(LayoutProblem.layout(p, "has version " + m.group(1) + ", larger than golang-migrate can"
+                        + " record in its bigint version column (" + MAX_VERSION + ")",
+                        "renumber the migration with a smaller version"));
             }
             MigrationVersion version = MigrationVersion.of(m.group(1));
-            boolean up = m.group(3).equals("up");
-            Path other = (up ? ups : downs).putIfAbsent(version, p);
-            if (other != null) {
-                throw Sources.duplicate("version " + version + " in ." + m.group(3) + ".sql files", other, p,
-                        "give one of them another version; if one is already applied, renumber the other");
-            }
-            if (up) {
-                upNames.put(version, m);
+            if (m.group(3).equals("up")) {
+                Path other = firstUp.putIfAbsent(version, p);
+                if (other != null) {
+                    problems.accept(new LayoutProblem(p, "has version " + version + ", as "
+                            + other.getFileName() + " does, so golang-migrate refuses the folder",
+                            "give one of them another version; if one is already applied, renumber the other",
+                            LayoutProblem.DUPLICATE));
+                }
+                ups.add(p);
+                upNames.add(m);
+            } else {
+                Path other = downs.putIfAbsent(version, p);
+                if (other != null) {
+                    problems.accept(LayoutProblem.layout(p, "has version " + version + " in a .down.sql file, as "
+                                    + other.getFileName() + " does, so golang-migrate refuses the folder",
+                            "give one of them another version; if one is already applied, renumber the other"));
+                }
             }
         }
         List<Migration> out = new ArrayList<>();
-        for (Map.Entry<MigrationVersion, Path> e : ups.entrySet()) {
-            MigrationVersion version = e.getKey();
-            SourceFile file = SourceFile.read(e.getValue());
+        for (int i = 0; i < ups.size(); i++) {
+            Matcher name = upNames.get(i);
+            MigrationVersion version = MigrationVersion.of(name.group(1));
+            SourceFile file = SourceFile.read(ups.get(i));
             MigrationOptions options = Directives.options(file, 1, file.lineCount() + 1,
                     MigrationOptions.DEFAULT, format());
             Script down = null;
-            Path downPath = downs.remove(version);
+            // with a duplicate version, the down goes to the first up of that version
+            Path downPath = firstUp.get(version).equals(ups.get(i)) ? downs.remove(version) : null;
             if (downPath != null) {
                 SourceFile downFile = SourceFile.read(downPath);
                 Directives.checkDown(downFile, 1, downFile.lineCount() + 1, format());
                 down = downFile.wholeScript();
             }
-            Matcher name = upNames.get(version);
             // schema_migrations.version is a bigint: 000001 is recorded as 1
             String recorded = new BigInteger(name.group(1)).toString();
             out.add(new Migration(version, Sources.description(name.group(2)), MigrationKind.VERSIONED, format(),
-                    e.getValue(), file.wholeScript(), down, options, file.text(), recorded));
+                    ups.get(i), file.wholeScript(), down, options, file.text(), recorded));
         }
-        if (!downs.isEmpty()) {
-            Map.Entry<MigrationVersion, Path> orphan = downs.entrySet().iterator().next();
-            throw BulwarkException.usage(
-                    orphan.getValue() + " has no up file: there is no " + orphan.getKey() + "_<name>.up.sql",
-                    "add the up file it reverts, or delete the down file");
+        for (Map.Entry<MigrationVersion, Path> orphan : downs.entrySet()) {
+            problems.accept(LayoutProblem.layout(orphan.getValue(),
+                    "has no up file: there is no " + orphan.getKey() + "_<name>.up.sql",
+                    "add the up file it reverts, or delete the down file"));
         }
-        return Sources.checkUnique(out);
+        return out;
     }
 }

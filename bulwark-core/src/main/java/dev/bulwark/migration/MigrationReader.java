@@ -29,4 +29,13 @@ public interface MigrationReader {
      *                                      when a file is not a valid migration of this layout
      */
     List<Migration> read(Path dir);
+
+    /**
+     * Like {@link #read(Path)}, but a layout problem (a duplicate version, a misnamed file, a
+     * migration written in code) goes to {@code problems} and reading goes on with the rest.
+     * Readers that have not learned this yet throw at the first problem, as {@link #read(Path)} does.
+     */
+    default List<Migration> read(Path dir, java.util.function.Consumer<LayoutProblem> problems) {
+        return read(dir);
+    }
 }

@@ -83,8 +83,91 @@ public final class MigrationSources {
      * @param formatOrNull the layout to read, or null to detect it
      */
     public static MigrationSet read(Path dir, MigrationFormat formatOrNull) {
+        MigrationSet set = readLenient(dir, formatOrNull);
+        List<LayoutProblem> problems = set.problems();
+        if (problems.size() == 1) {
+            LayoutProblem p = problems.get(0);
+            throw BulwarkException.usage(p.file() + " " + p.reason(), p.fix());
+        }
+        if (!problems.isEmpty()) {
+            String each = java.util.stream.IntStream.range(0, problems.size())
+                    .mapToObj(i -> "(" + (i + 1) + ") " + problems.get(i).file() + " " + problems.get(i).reason())
+                    .collect(Collectors.joining("; "));
+            String fixes = problems.stream().map(LayoutProblem::fix).distinct().collect(Collectors.joining("; "));
+            throw BulwarkException.usage(problems.size() + " problems in " + dir + ", nothing was applied: " + each,
+                    fixes + " (`bulwark lint` lists them with the rest of its findings)");
+        }
+        return set;
+    }
+
+    /**
+     * Every migration in {@code dir} that can be read, in apply order, with the layout problems met
+     * on the way: for {@code lint} and {@code audit}, which report the problems and check the rest.
+     * Still throws for what leaves nothing to read (a missing folder, no recognizable layout).
+     *
+     * @param formatOrNull the layout to read, or null to detect it
+     */
+    public static MigrationSet readLenient(Path dir, MigrationFormat formatOrNull) {
         MigrationFormat format = formatOrNull != null ? formatOrNull : detect(dir);
-        return new MigrationSet(dir, format, reader(format).read(dir));
+        List<LayoutProblem> problems = new java.util.ArrayList<>();
+        List<Migration> migrations = reader(format).read(dir, problems::add);
+        return new MigrationSet(dir, format, migrations, problems);
+    }
+
+    /**
+     * Refuses a folder that was named explicitly (a path or {@code --migration-format}) but yields no
+     * migration: linting it would report "no findings" having checked nothing.
+     *
+     * @throws BulwarkException (USAGE) naming the layout looked for and what the folder holds
+     */
+    public static MigrationSet requireSome(MigrationSet set) {
+        if (!set.migrations().isEmpty()) {
+            return set;
+        }
+        Path dir = set.directory();
+        String expected = expected(set.format());
+        List<Path> entries = Sources.list(dir);
+        String holds = entries.isEmpty() ? "the folder is empty" : "the folder holds " + contents(entries);
+        throw BulwarkException.usage("no " + set.format().id() + " migrations in " + dir + ": looked for "
+                        + expected + "; " + holds,
+                "name the files as " + set.format().id() + " expects, or name the layout they are in with"
+                        + " --migration-format <" + FORMATS.replace(", ", "|") + "> (leave it out to detect it)");
+    }
+
+    private static String expected(MigrationFormat format) {
+        return switch (format) {
+            case BULWARK -> BulwarkReader.EXPECTED;
+            case FLYWAY -> FlywayReader.EXPECTED;
+            case GOLANG_MIGRATE -> GolangMigrateReader.EXPECTED;
+            case DBMATE -> DbmateReader.EXPECTED;
+            case PRISMA -> PrismaReader.EXPECTED;
+            case DRIZZLE -> "meta/_journal.json listing <idx>_<tag>.sql files";
+            case ALEMBIC -> "versions/<revision>_<name>.py with alembic.ini or env.py";
+            default -> format.id() + " migration files";
+        };
+    }
+
+    /** Counts of the entries by extension, most first, each with the first few names. */
+    static String contents(List<Path> entries) {
+        Map<String, List<String>> byKind = new LinkedHashMap<>();
+        for (Path p : entries) {
+            String name = Sources.name(p);
+            int dot = name.lastIndexOf('.');
+            String kind = Files.isDirectory(p) ? "folder" : dot > 0 ? name.substring(dot) : "file without extension";
+            byKind.computeIfAbsent(kind, k -> new java.util.ArrayList<>()).add(name);
+        }
+        return byKind.entrySet().stream()
+                .sorted((a, b) -> b.getValue().size() - a.getValue().size())
+                .map(e -> {
+                    int n = e.getValue().size();
+                    String kind = e.getKey();
+                    String label = kind.startsWith(".") ? kind + " file" : kind;
+                    if (n != 1) {
+                        label = kind.startsWith(".") ? kind + " files" : kind.equals("folder") ? "folders" : "files without extension";
+                    }
+                    return n + " " + label + " (" + sample(e.getValue()) + ")";
+                })
+                .collect(Collectors.joining(", "));
     }
 
     private static BulwarkException nothingRecognized(Path dir) {

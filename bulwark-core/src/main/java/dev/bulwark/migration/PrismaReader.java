@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,14 +55,21 @@ public final class PrismaReader implements MigrationReader {
 
     @Override
     public List<Migration> read(Path dir) {
+        return Sources.strict(problems -> read(dir, problems));
+    }
+
+    @Override
+    public List<Migration> read(Path dir, Consumer<LayoutProblem> problems) {
         Sources.requireDirectory(dir);
-        Map<String, String> toolData = provider(dir.resolve(LOCK_FILE))
+        Map<String, String> toolData = provider(dir.resolve(LOCK_FILE), problems)
                 .map(p -> Map.of(PROVIDER, p))
                 .orElse(Map.of());
         List<Migration> out = new ArrayList<>();
+        List<Path> folders = new ArrayList<>();
         for (Path p : Sources.list(dir)) {
             if (Sources.isSqlFile(p)) {
-                throw Sources.misnamed(p, format(), EXPECTED);
+                problems.accept(Sources.misnamedProblem(p, format(), EXPECTED));
+                continue;
             }
             if (!Files.isDirectory(p)) {
                 continue;
@@ -70,28 +78,45 @@ public final class PrismaReader implements MigrationReader {
             boolean hasUp = Files.isRegularFile(p.resolve(UP_FILE));
             if (!m.matches()) {
                 if (hasUp) {
-                    throw Sources.misnamed(p.resolve(UP_FILE), format(), EXPECTED);
+                    problems.accept(Sources.misnamedProblem(p.resolve(UP_FILE), format(), EXPECTED));
                 }
                 continue;
             }
             if (!hasUp) {
-                throw BulwarkException.usage(p + " has no " + UP_FILE + " (prisma migrate deploy fails on it too)",
-                        "restore " + UP_FILE + ", or delete the folder");
+                problems.accept(LayoutProblem.layout(p, "has no " + UP_FILE + " (prisma migrate deploy fails on it too)",
+                        "restore " + UP_FILE + ", or delete the folder"));
+                continue;
             }
-            out.add(readFolder(p, m.group(1), m.group(2), toolData));
+            folders.add(p);
         }
-        return Sources.checkUnique(out);
+        Map<String, Long> perTimestamp = folders.stream().collect(java.util.stream.Collectors.groupingBy(
+                p -> timestamp(p), java.util.stream.Collectors.counting()));
+        for (Path p : folders) {
+            Matcher m = FOLDER.matcher(Sources.name(p));
+            m.matches();
+            // Prisma orders by the whole folder name and applies both folders of a shared timestamp:
+            // those two are known by their folder names, the rest keep the timestamp as their id.
+            String version = perTimestamp.get(m.group(1)) > 1 ? Sources.name(p) : m.group(1);
+            out.add(readFolder(p, version, m.group(2), toolData, problems));
+        }
+        return Sources.checkUnique(out, problems);
     }
 
-    private Migration readFolder(Path folder, String version, String name, Map<String, String> toolData) {
+    private static String timestamp(Path folder) {
+        Matcher m = FOLDER.matcher(Sources.name(folder));
+        return m.matches() ? m.group(1) : Sources.name(folder);
+    }
+
+    private Migration readFolder(Path folder, String version, String name, Map<String, String> toolData,
+                                 Consumer<LayoutProblem> problems) {
         for (Path p : Sources.list(folder)) {
             String file = Sources.name(p);
             if (Sources.isSqlFile(p) && !file.equals(UP_FILE) && !file.equals(DOWN_FILE)) {
-                throw BulwarkException.usage(
-                        p + " is neither " + UP_FILE + " nor " + DOWN_FILE + ", the only SQL files a Prisma"
+                problems.accept(LayoutProblem.layout(p,
+                        "is neither " + UP_FILE + " nor " + DOWN_FILE + ", the only SQL files a Prisma"
                                 + " migration folder holds",
                         "move the SQL into " + UP_FILE + " (or " + DOWN_FILE + " for the revert), or out of the"
-                                + " migration directory");
+                                + " migration directory"));
             }
         }
         SourceFile up = SourceFile.read(folder.resolve(UP_FILE));
@@ -108,7 +133,7 @@ public final class PrismaReader implements MigrationReader {
     }
 
     /** The lock file's provider; anything but PostgreSQL is refused, since Bulwark only speaks PostgreSQL. */
-    private static Optional<String> provider(Path lockFile) {
+    private static Optional<String> provider(Path lockFile, Consumer<LayoutProblem> problems) {
         if (!Files.isRegularFile(lockFile)) {
             return Optional.empty();
         }
@@ -125,9 +150,11 @@ public final class PrismaReader implements MigrationReader {
         }
         String value = provider.asText();
         if (!POSTGRES.contains(value.toLowerCase(Locale.ROOT))) {
-            throw BulwarkException.usage(
-                    lockFile + " says provider = \"" + value + "\"; Bulwark migrates PostgreSQL only",
-                    "point --dir at the migrations of a PostgreSQL project");
+            // lint reports it as dialect-mismatch (with schema.prisma's provider); migrate refuses
+            problems.accept(new LayoutProblem(lockFile, "says provider = \"" + value + "\"; Bulwark migrates PostgreSQL only",
+                    "regenerate the migrations for postgresql, or point --dir at the migrations of a PostgreSQL project",
+                    "dialect-mismatch"));
+            return Optional.empty();
         }
         return Optional.of(value);
     }

@@ -110,6 +110,23 @@ final class Sources {
     /** Reads every .sql file of a one-file-per-migration layout named {@code file}: (version)_(name).sql. */
     static List<Migration> readNamed(Path dir, java.util.regex.Pattern file, MigrationFormat format, String expected,
                                      java.util.function.BiFunction<Path, java.util.regex.Matcher, Migration> read) {
+        return strict(problems -> readNamed(dir, file, format, expected, read, problems));
+    }
+
+    /** Runs a lenient read and throws its first problem: {@link MigrationReader#read(Path)} for a reader that reads leniently. */
+    static List<Migration> strict(java.util.function.Function<java.util.function.Consumer<LayoutProblem>, List<Migration>> read) {
+        List<LayoutProblem> problems = new java.util.ArrayList<>();
+        List<Migration> out = read.apply(problems::add);
+        if (!problems.isEmpty()) {
+            LayoutProblem p = problems.get(0);
+            throw BulwarkException.usage(p.file() + " " + p.reason(), p.fix());
+        }
+        return out;
+    }
+
+    static List<Migration> readNamed(Path dir, java.util.regex.Pattern file, MigrationFormat format, String expected,
+                                     java.util.function.BiFunction<Path, java.util.regex.Matcher, Migration> read,
+                                     java.util.function.Consumer<LayoutProblem> problems) {
         requireDirectory(dir);
         List<Migration> out = new java.util.ArrayList<>();
         for (Path p : list(dir)) {
@@ -118,11 +135,12 @@ final class Sources {
             }
             java.util.regex.Matcher m = file.matcher(name(p));
             if (!m.matches()) {
-                throw misnamed(p, format, expected);
+                problems.accept(misnamedProblem(p, format, expected));
+                continue;
             }
             out.add(read.apply(p, m));
         }
-        return checkUnique(out);
+        return checkUnique(out, problems);
     }
 
     static List<Migration> checkUnique(List<Migration> migrations) {
@@ -144,6 +162,48 @@ final class Sources {
             }
         }
         return migrations;
+    }
+
+    /**
+     * Like {@link #checkUnique(List)}, but each clash goes to {@code problems} (kept in the list, so
+     * both files are still linted and the duplicate-version rule names them).
+     */
+    static List<Migration> checkUnique(List<Migration> migrations, java.util.function.Consumer<LayoutProblem> problems) {
+        Map<MigrationVersion, Migration> versions = new HashMap<>();
+        Map<String, Migration> repeatables = new HashMap<>();
+        for (Migration m : migrations) {
+            if (m.kind() == MigrationKind.VERSIONED) {
+                Migration other = versions.putIfAbsent(m.version(), m);
+                if (other != null) {
+                    problems.accept(new LayoutProblem(m.location(), "has version " + m.version() + ", as "
+                            + other.location().getFileName() + " does, so " + m.format().id() + " refuses the folder",
+                            "give one of them another version; if one is already applied, renumber the other",
+                            LayoutProblem.DUPLICATE));
+                }
+            } else {
+                Migration other = repeatables.putIfAbsent(m.description(), m);
+                if (other != null) {
+                    problems.accept(new LayoutProblem(m.location(), "has description '" + m.description() + "', as "
+                            + other.location().getFileName() + " does, so " + m.format().id()
+                            + " refuses the folder",
+                            "rename one of them: a repeatable migration is known by its description",
+                            LayoutProblem.DUPLICATE));
+                }
+            }
+        }
+        return migrations;
+    }
+
+    /** A migration written in code, which Bulwark cannot read: reported, never silently skipped. */
+    static LayoutProblem code(Path file, String language, MigrationFormat format) {
+        return LayoutProblem.layout(file, "is a " + format.id() + " migration written in " + language
+                        + ": Bulwark cannot read its statements, so they are not linted, rehearsed or audited",
+                "review it by hand (or rewrite it as SQL), and keep it out of the folder Bulwark applies");
+    }
+
+    static LayoutProblem misnamedProblem(Path file, MigrationFormat format, String expected) {
+        return LayoutProblem.layout(file, "is not named as a " + format.id() + " migration: expected " + expected,
+                "rename it, or move it out of the migration directory if it is not a migration");
     }
 
     static BulwarkException duplicate(String what, Path first, Path second, String fix) {

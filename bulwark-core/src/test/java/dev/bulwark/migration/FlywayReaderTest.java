@@ -122,4 +122,26 @@ class FlywayReaderTest {
 
         assertThat(e.getMessage()).contains("V1__create_t.sql:2").contains("flyway");
     }
+
+    @Test
+    void twentyDigitVersionsAreComparedAsNumbersWithoutOverflow() {
+        MigrationSet set = read("flyway/twenty-digit");
+
+        assertThat(set.migrations()).extracting(Migration::id)
+                .containsExactly("9", "20240101120000000001", "20240101120000000002");
+    }
+
+    @Test
+    void aJavaMigrationIsALayoutProblemAndTheSqlOnesAreStillRead() {
+        MigrationSet set = MigrationSources.readLenient(dir("flyway/java-migration"), MigrationFormat.FLYWAY);
+
+        assertThat(set.migrations()).extracting(Migration::id).containsExactly("1", "3");
+        assertThat(set.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file().getFileName()).hasToString("V2__Backfill.java");
+            assertThat(p.reason()).contains("flyway migration written in Java");
+            assertThat(p.rule()).isEqualTo(LayoutProblem.LAYOUT);
+        });
+        var e = usageError(() -> MigrationSources.read(dir("flyway/java-migration"), MigrationFormat.FLYWAY));
+        assertThat(e.getMessage()).contains("V2__Backfill.java is a flyway migration written in Java");
+    }
 }

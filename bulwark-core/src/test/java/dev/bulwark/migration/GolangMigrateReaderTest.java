@@ -77,4 +77,44 @@ class GolangMigrateReaderTest {
 
         assertThat(e.getMessage()).contains("99999999999999999999_big.up.sql");
     }
+
+    @Test
+    void readingLenientlyReportsEveryLayoutProblemAndReadsTheRest() {
+        MigrationSet set = MigrationSources.readLenient(dir("golang-migrate/mixed"), MigrationFormat.GOLANG_MIGRATE);
+
+        assertThat(set.migrations()).extracting(m -> m.location().getFileName().toString()).containsExactly(
+                "000001_create_users.up.sql", "3_create_carts.up.sql", "000003_create_orders.up.sql");
+        assertThat(set.problems()).extracting(p -> p.file().getFileName().toString(), LayoutProblem::rule)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("000002_backfill.go", LayoutProblem.LAYOUT),
+                        org.assertj.core.groups.Tuple.tuple("3_create_carts.up.sql", LayoutProblem.DUPLICATE),
+                        org.assertj.core.groups.Tuple.tuple("notes.sql", LayoutProblem.LAYOUT),
+                        org.assertj.core.groups.Tuple.tuple("000009_gone.down.sql", LayoutProblem.LAYOUT));
+        assertThat(set.problems()).allSatisfy(p -> {
+            assertThat(p.reason()).isNotBlank().doesNotContain("\n");
+            assertThat(p.fix()).isNotBlank();
+        });
+        assertThat(set.problems()).filteredOn(p -> p.file().getFileName().toString().endsWith(".go"))
+                .singleElement().satisfies(p -> assertThat(p.reason()).contains("written in Go"));
+    }
+
+    @Test
+    void readingStrictlyRefusesNamingEveryProblemAtOnce() {
+        var e = usageError(() -> MigrationSources.read(dir("golang-migrate/mixed"), MigrationFormat.GOLANG_MIGRATE));
+
+        assertThat(e.getMessage()).startsWith("4 problems in ").contains("nothing was applied")
+                .contains("000002_backfill.go").contains("3_create_carts.up.sql").contains("notes.sql")
+                .contains("000009_gone.down.sql");
+    }
+
+    @Test
+    void aVersionTooLongForTheBigintColumnIsAProblemButStillRead() {
+        MigrationSet set = MigrationSources.readLenient(dir("golang-migrate/twenty-digit"), MigrationFormat.GOLANG_MIGRATE);
+
+        assertThat(set.migrations()).extracting(Migration::id).containsExactly("1", "20240101120000000001");
+        assertThat(set.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file().getFileName()).hasToString("20240101120000000001_b.up.sql");
+            assertThat(p.reason()).contains("larger than golang-migrate can record");
+        });
+    }
 }

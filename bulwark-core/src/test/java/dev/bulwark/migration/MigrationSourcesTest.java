@@ -110,4 +110,26 @@ class MigrationSourcesTest {
 
         assertThat(e.getMessage()).contains("not a migration directory");
     }
+
+    @Test
+    void aNamedLayoutThatFindsNothingIsRefusedNamingWhatTheFolderHolds() {
+        MigrationSet set = MigrationSources.readLenient(dir("golang-migrate/no-such-files"), MigrationFormat.GOLANG_MIGRATE);
+        assertThat(set.migrations()).isEmpty();
+
+        var e = usageError(() -> MigrationSources.requireSome(set));
+
+        assertThat(e.getMessage())
+                .contains("no golang-migrate migrations in")
+                .contains("<version>_<name>.up.sql")
+                .contains("2 .go files (00001_init.go, 00002_users.go)")
+                .contains("1 .md file (README.md)");
+        assertThat(e.fix()).contains("--migration-format");
+    }
+
+    @Test
+    void aSetWithMigrationsPassesRequireSome() {
+        MigrationSet set = MigrationSources.read(dir("golang-migrate/ok"), MigrationFormat.GOLANG_MIGRATE);
+
+        assertThat(MigrationSources.requireSome(set)).isSameAs(set);
+    }
 }

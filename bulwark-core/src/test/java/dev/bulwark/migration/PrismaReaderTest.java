@@ -95,4 +95,25 @@ class PrismaReaderTest {
 
         assertThat(e.getMessage()).contains("seed.sql");
     }
+
+    @Test
+    void twoFoldersSharingATimestampAreBothReadInFolderNameOrder() {
+        MigrationSet set = read("prisma/shared-timestamp");
+
+        assertThat(set.migrations()).extracting(Migration::toolName).containsExactly(
+                "20240101120000_add_orders", "20240101120000_add_users", "20240102120000_index");
+        assertThat(set.migrations()).extracting(Migration::id).containsExactly(
+                "20240101120000_add_orders", "20240101120000_add_users", "20240102120000");
+    }
+
+    @Test
+    void aProviderThatIsNotPostgresIsADialectProblemWhenReadingLeniently() {
+        MigrationSet set = MigrationSources.readLenient(dir("prisma/mysql"), MigrationFormat.PRISMA);
+
+        assertThat(set.migrations()).hasSize(1);
+        assertThat(set.problems()).singleElement().satisfies(p -> {
+            assertThat(p.rule()).isEqualTo("dialect-mismatch");
+            assertThat(p.file().getFileName()).hasToString("migration_lock.toml");
+        });
+    }
 }

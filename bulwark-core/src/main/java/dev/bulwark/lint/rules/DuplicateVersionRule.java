@@ -5,13 +5,18 @@ import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.SetContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.migration.AlembicReader;
+import dev.bulwark.migration.LayoutProblem;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationFormat;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** Two migration files with one version or revision id. See docs/rules/duplicate-version.md. */
+/**
+ * Two migration files with one version or revision id, and the other layout problems the readers
+ * meet (a file named as no migration, a migration written in code, a down without its up, a version
+ * too long for the history column): the folder as the tool would refuse it. See docs/rules/duplicate-version.md.
+ */
 public final class DuplicateVersionRule extends Rule {
     @Override
     public String id() {
@@ -25,7 +30,7 @@ public final class DuplicateVersionRule extends Rule {
 
     @Override
     public String summary() {
-        return "two migration files with one version or revision id";
+        return "two migration files with one version or revision id, or a file in the folder the tool would stumble on";
     }
 
     @Override
@@ -35,10 +40,18 @@ public final class DuplicateVersionRule extends Rule {
 
     @Override
     public void checkSet(SetContext ctx) {
+        // What the reader met in the folder: duplicate versions and files the tool would stumble on
+        // (misnamed, written in code, orphaned). A provider mismatch is dialect-mismatch's.
+        for (LayoutProblem p : ctx.set().problems()) {
+            if (p.rule().equals(LayoutProblem.DUPLICATE) || p.rule().equals(LayoutProblem.LAYOUT)) {
+                ctx.report(p.file(), 1, 1, 1, p.file().getFileName() + " " + p.reason(), p.fix(), null);
+            }
+        }
         Map<String, Migration> seen = new HashMap<>();
         for (MigrationContext c : ctx.migrations()) {
             Migration m = c.migration();
-            if (m.toolData().containsKey(AlembicReader.ERROR)) {
+            if (m.toolData().containsKey(AlembicReader.ERROR) || m.format() != MigrationFormat.ALEMBIC) {
+                // the other layouts' duplicates are found by their readers (by version, so 1 and 0001 clash)
                 continue;
             }
             String id = m.format() == MigrationFormat.ALEMBIC ? Revisions.id(m) : m.id();

@@ -1,0 +1,3 @@
+package db.migration;
+
+public class V2__Backfill {}
