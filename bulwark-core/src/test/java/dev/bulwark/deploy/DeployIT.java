@@ -179,7 +179,7 @@ class DeployIT {
         // lint would refuse both statements in preflight: the test needs them to run, and the second to fail
         migration("20260103000000_bad.sql", "-- bulwark:ignore require-concurrent-index 300 rows in a test\nCREATE INDEX accounts_owner_idx ON accounts (owner);\n"
                         + "-- bulwark:ignore constraint-not-valid the validation must fail here\nALTER TABLE accounts ADD CONSTRAINT negative CHECK (balance < 0);",
-                "DROP INDEX accounts_owner_idx;");
+                "-- bulwark:ignore require-concurrent-index-drop 300 rows in a test\nDROP INDEX accounts_owner_idx;");
         DeployReport r = deploy(settings(false, null));
         assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
         assertThat(r.exitCode()).isEqualTo(4);
