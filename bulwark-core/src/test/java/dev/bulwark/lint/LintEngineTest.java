@@ -155,6 +155,18 @@ class LintEngineTest {
     }
 
     @Test
+    void aDownDroppingWhatItsUpCreatedIsItsInverseButDroppingAnOlderTableInADownIsDataLoss() {
+        // the down of 2 drops its own table (new, like in the up) and then the table from migration 1 (existing)
+        LintResult r = lint("-- file: migrations/20260101000000_init.sql\n-- bulwark:up\nSET lock_timeout = '2s';\n"
+                + "CREATE TABLE users (id bigint PRIMARY KEY);\n-- bulwark:down\nSET lock_timeout = '2s';\nDROP TABLE users;\n"
+                + "-- file: migrations/20260102000000_tags.sql\n-- bulwark:up\nCREATE TABLE tags (id bigint PRIMARY KEY);\n"
+                + "-- bulwark:down\nSET lock_timeout = '2s';\nDROP TABLE tags;\nDROP TABLE users;\n");
+        assertThat(r.findings()).filteredOn(f -> f.ruleId().equals("drop-table"))
+                .extracting(f -> f.migration() + ":" + f.line() + " " + f.part().label())
+                .containsExactly("20260102000000:6 down");
+    }
+
+    @Test
     void aDownIsReadAgainstTheSchemaAtTheEndOfItsUpAndChangesItStatementByStatement() {
         LintFixtures.write("-- file: migrations/20260101000000_init.sql\n-- bulwark:up\n"
                 + "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE INDEX users_email_idx ON users (email);\n"

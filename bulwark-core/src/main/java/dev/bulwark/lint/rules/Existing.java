@@ -1,6 +1,7 @@
 package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
+import dev.bulwark.lint.Finding;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.recognize.Name;
 import dev.bulwark.lint.recognize.Recognized;
@@ -10,7 +11,9 @@ import dev.bulwark.lint.recognize.Recognized;
  * order: a table or materialized view created earlier in the same migration is new (nobody else
  * sees it yet), but one that was dropped and created again under the same name is not new for the
  * statements before the CREATE, and {@code CREATE TABLE IF NOT EXISTS} on a table that already
- * exists creates nothing.
+ * exists creates nothing. In a down (linted like an up, from the schema at the end of its up), what
+ * the up created counts as new too, as {@link MigrationContext#existing} says: removing it is the
+ * expected inverse of the up, which data-losing-down and irreversible-down judge.
  */
 final class Existing {
     private Existing() {
@@ -22,17 +25,51 @@ final class Existing {
             return false;
         }
         Boolean created = createdBefore(ctx, s, relation);
-        return created == null ? ctx.existing(relation) : !created;
+        if (created == null) {
+            return ctx.existing(relation);
+        }
+        if (!created && ctx.part() == Finding.Part.DOWN) {
+            // a down starts where its up ended: what the up created (and the down has not dropped
+            // and created again) is the up's own new object, and removing it is the expected inverse
+            return !createdByUp(ctx, s, relation);
+        }
+        return !created;
+    }
+
+    /** In a down, whether {@code relation} was created by the up and still is that object when {@code s} runs. */
+    private static boolean createdByUp(MigrationContext ctx, Analyzed s, String relation) {
+        if (!walk(ctx.upStatements(), null, relation, false)) {
+            return false;
+        }
+        for (Analyzed a : ctx.statements()) {
+            if (a == s) {
+                return true;
+            }
+            // a CREATE of the same name in the down makes a table the up did not create
+            if (a.what() instanceof Recognized.CreateTable ct && ct.table() != null && ct.table().name().equals(relation)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * Whether {@code relation} was created by a statement of this migration before {@code s}
-     * (and not dropped since); null when {@code s} is not one of the migration's up statements.
+     * (and not dropped since); null when {@code s} is not one of this part's statements (the up's, or in a
+     * down's context the down's).
      */
     static Boolean createdBefore(MigrationContext ctx, Analyzed s, String relation) {
-        boolean created = false;
-        for (Analyzed a : ctx.statements()) {
-            if (a == s) {
+        if (!ctx.statements().contains(s)) {
+            return null;
+        }
+        return walk(ctx.statements(), s, relation, false);
+    }
+
+    /** Whether {@code relation} is created (and not dropped since) by {@code statements} before {@code stop} (null: all). */
+    private static boolean walk(java.util.List<Analyzed> statements, Analyzed stop, String relation, boolean initially) {
+        boolean created = initially;
+        for (Analyzed a : statements) {
+            if (a == stop) {
                 return created;
             }
             Recognized r = a.what();
@@ -52,7 +89,7 @@ final class Existing {
                 for (Recognized.Action act : at.actions()) {
                     if (act instanceof Recognized.RenameAction ra && ra.what().equals("table")) {
                         if (ra.to().equals(relation)) {
-                            created = createdBefore(ctx, a, at.table().name()) == Boolean.TRUE;
+                            created = walk(statements, a, at.table().name(), false);
                         } else if (at.table().name().equals(relation)) {
                             created = false;
                         }
@@ -60,7 +97,7 @@ final class Existing {
                 }
             }
         }
-        return null;
+        return created;
     }
 
     /** True when {@code table} was created and filled by {@code CREATE TABLE … AS} earlier in this migration. */

@@ -294,7 +294,8 @@ public final class StatementAnalysis {
             } else if (r instanceof Recognized.Reindex ri && ri.name() != null) {
                 target = ri.target().equals("index") ? before.tableOfIndex(ri.name().name()) : ri.name().name();
                 fullScan = true;
-            } else if (r instanceof Recognized.Opaque) {
+            } else if (r instanceof Recognized.Opaque || r instanceof Recognized.CreateFunction) {
+                // CREATE FUNCTION is recognized for its volatility (lint's volatile-default); the model names it like any other object
                 opaque();
             }
         }

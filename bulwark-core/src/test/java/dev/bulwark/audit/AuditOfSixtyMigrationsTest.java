@@ -10,9 +10,10 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class AuditSpeedTest {
+/** An audit of a set of sixty migrations completes and renders in every format (its speed: bench/audit.sh). */
+class AuditOfSixtyMigrationsTest {
     @Test
-    void auditAndEveryRenderingOfSixtyMigrationsFitsWellInsideTheFiveSecondBudget(@TempDir Path project) throws Exception {
+    void auditOfSixtyMigrationsCountsThemFindsTheCascadeRootAndRendersInEveryFormat(@TempDir Path project) throws Exception {
         Path dir = Files.createDirectories(project.resolve("migrations"));
         Files.writeString(dir.resolve("0001_users.sql"), "-- bulwark:up\nCREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
                 + "-- bulwark:down\nDROP TABLE users;\n");
@@ -25,15 +26,11 @@ class AuditSpeedTest {
             };
             Files.writeString(dir.resolve(String.format("%04d_m%d.sql", i, i)), "-- bulwark:up\n" + up + "\n-- bulwark:down\n");
         }
-        long t0 = System.nanoTime();
         AuditReport r = new Auditor(MigrationSources.read(dir, null), project, project, LintOptions.defaults()).run();
         for (AuditFormat f : AuditFormat.values()) {
             assertThat(f.render(r)).isNotEmpty();
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(r.summary().migrations()).isEqualTo(60);
         assertThat(r.cascades().roots()).extracting(AuditReport.BlastRadius::root).contains("users");
-        // the 5 s budget includes the JVM start (bench/audit.sh measures that); the work itself is a fraction of it
-        assertThat(ms).as("audit + 3 renderings of 60 migrations, ms").isLessThan(2_500);
     }
 }
