@@ -73,6 +73,13 @@ public final class Locks {
                 }
             }
             out.add(0, new Lock(at.table().name(), strongest == null ? Mode.ACCESS_EXCLUSIVE : strongest));
+        } else if (r instanceof Recognized.CreateTable ct && ct.table() != null) {
+            // a foreign key of a new table adds triggers to the referenced table: SHARE ROW EXCLUSIVE there (seen on PostgreSQL 15)
+            java.util.Set<String> refs = new java.util.LinkedHashSet<>();
+            ct.constraints().forEach(c -> refs.add(c.refTable()));
+            ct.columns().forEach(col -> col.constraints().forEach(c -> refs.add(c.refTable())));
+            refs.stream().filter(ref -> ref != null && !ref.equals(ct.table().name()))
+                    .forEach(ref -> out.add(new Lock(ref, Mode.SHARE_ROW_EXCLUSIVE)));
         } else if (r instanceof Recognized.CreateIndex ci && ci.table() != null) {
             Mode m = ci.concurrently() ? Mode.SHARE_UPDATE_EXCLUSIVE : Mode.SHARE;
             out.add(new Lock(ci.table().name(), m));

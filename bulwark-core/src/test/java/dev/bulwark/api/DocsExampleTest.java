@@ -1,6 +1,7 @@
 package dev.bulwark.api;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -19,13 +20,13 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The library example of docs/java.md compiles against this build's API, so the doc cannot drift from it. */
+/** The library examples of docs/java.md and the README compile against this build's API, so they cannot drift from it. */
 class DocsExampleTest {
-    private static final Path DOC = Path.of("..", "docs", "java.md");
-
-    @Test
-    void theLibraryExampleInDocsJavaMdCompiles() throws Exception {
-        String doc = Files.readString(DOC);
+    @ParameterizedTest
+    @ValueSource(strings = {"docs/java.md", "README.md"})
+    void theLibraryExampleCompiles(String page) throws Exception {
+        Path pagePath = Path.of("..").resolve(page);
+        String doc = Files.readString(pagePath);
         Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(doc);
         String example = null;
         while (m.find()) {
@@ -34,7 +35,7 @@ class DocsExampleTest {
                 break;
             }
         }
-        assertThat(example).as("a ```java block with a public class in " + DOC).isNotNull();
+        assertThat(example).as("a ```java block with a public class in " + pagePath).isNotNull();
         Matcher name = Pattern.compile("public class (\\w+)").matcher(example);
         assertThat(name.find()).isTrue();
 

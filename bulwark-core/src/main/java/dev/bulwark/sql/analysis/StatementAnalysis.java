@@ -116,14 +116,6 @@ public final class StatementAnalysis {
     /** The locks {@code r} takes, as PostgreSQL {@code pgMajor} takes them. */
     static List<Locks.Lock> locks(Recognized r, SchemaModel before, int pgMajor) {
         List<Locks.Lock> out = new ArrayList<>(Locks.of(r, before));
-        if (r instanceof Recognized.CreateTable ct) {
-            // a foreign key adds triggers on the referenced table: SHARE ROW EXCLUSIVE there (seen on PostgreSQL 15)
-            java.util.stream.Stream.concat(ct.constraints().stream(), ct.columns().stream().flatMap(c -> c.constraints().stream()))
-                    .filter(c -> c.kind() == Recognized.ConstraintKind.FOREIGN_KEY && c.refTable() != null
-                            && !c.refTable().equals(ct.table().name()))
-                    .map(Recognized.ConstraintDef::refTable).distinct()
-                    .forEach(ref -> out.add(new Locks.Lock(ref, Locks.Mode.SHARE_ROW_EXCLUSIVE)));
-        }
         if (r instanceof Recognized.AlterTable at && before.table(at.table().name()) != null) {
             // dropping a foreign key drops its triggers on the referenced table: ACCESS EXCLUSIVE there (seen on PostgreSQL 15)
             for (Recognized.Action a : at.actions()) {
