@@ -145,7 +145,7 @@ class SecretsIT {
 
         // the happy paths, in an order that leaves something for the next command to work on
         run("lint", "lint");
-        run("lint", "lint", "--format", "json");
+        run("lint", "lint", "-o", "json"); // lint's JSON output (--format is now a usage error naming -o and --migration-format)
         run("lint", "lint", "--url", url);
         run("test", "test");
         run("test", "test", "-o", "json", "--report", "test-report.json");
