@@ -70,6 +70,8 @@ public final class Backups {
      */
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String app = APP + "/" + run;
+    /** This run's unfinished files in the folder, under its lock: see {@link RunFiles}. */
+    private final RunFiles files;
     private final PgTools tools;
     private final Listener out;
     private final String historySchema;
@@ -79,6 +81,7 @@ public final class Backups {
         this.tools = tools;
         this.historySchema = historySchema;
         this.out = out;
+        this.files = new RunFiles(dir, run);
     }
 
     public Path dir() {
@@ -158,43 +161,56 @@ public final class Backups {
                 }
                 String fileName = base + ext;
                 Path target = dir.resolve(fileName);
-                Path part = dir.resolve(fileName + ".part");
-                PrivateFiles.delete(part);
-                out.info("Dumping " + database + " (" + data.tables().size() + " tables, "
-                        + data.tables().stream().mapToLong(t -> t.rows()).sum() + " rows) with " + pgDump.path() + " " + pgDump.version());
-                try {
-                    List<String> cmd = new ArrayList<>(List.of(pgDump.path().toString(), "--snapshot=" + snapshot,
-                            "--no-password", "--compress=1"));
-                    // level 1: on small servers the default level 6 makes the dump CPU-bound for little gain
-                    if (folder) {
-                        cmd.addAll(List.of("--format=directory", "--jobs=" + options.jobs(), "--file=" + part));
-                        expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
-                        PrivateFiles.restrict(part);
-                    } else if (options.key() == null) {
-                        PrivateFiles.create(part);
-                        cmd.addAll(List.of("--format=custom", "--file=" + part));
-                        expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
-                    } else {
-                        cmd.add("--format=custom");
-                        dumpEncrypted(cmd, db, part, options.key(), database);
-                    }
-                } catch (RuntimeException e) {
-                    PrivateFiles.delete(part);
-                    throw e;
-                }
-                c.commit();
-                dev.bulwark.CrashPoint.here("backup.create.dumped");
-                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-                long bytes = size(target);
-                String sha = sha256(target);
-                BackupManifest m = new BackupManifest(BackupManifest.FORMAT, fileName, folder ? "directory" : "custom",
-                        database, db.masked(), catalog.serverVersion(), version, at, createdBy(c), options.toolVersion(),
-                        pgDump.version(), options.key() == null ? null : "AES-256-GCM, 1 MiB chunks, key from " + options.key().source(),
-                        bytes, sha, data, null);
+                Path part = files.part(fileName);
                 Path manifest = dir.resolve(base + ".json");
-                PrivateFiles.write(manifest, CatalogJson.write(m));
-                out.info("Wrote " + target + " (" + human(bytes) + (m.encrypted() ? ", encrypted" : "") + ") and " + manifest.getFileName());
-                return new Backup(manifest, m);
+                files.hold(); // released in the finally below: from here to the last rename, a kill leaves only this run's files
+                try {
+                    PrivateFiles.delete(part);
+                    out.info("Dumping " + database + " (" + data.tables().size() + " tables, "
+                            + data.tables().stream().mapToLong(t -> t.rows()).sum() + " rows) with " + pgDump.path() + " " + pgDump.version());
+                    try {
+                        List<String> cmd = new ArrayList<>(List.of(pgDump.path().toString(), "--snapshot=" + snapshot,
+                                "--no-password", "--compress=1"));
+                        // level 1: on small servers the default level 6 makes the dump CPU-bound for little gain
+                        if (folder) {
+                            cmd.addAll(List.of("--format=directory", "--jobs=" + options.jobs(), "--file=" + part));
+                            expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
+                            PrivateFiles.restrict(part);
+                        } else if (options.key() == null) {
+                            PrivateFiles.create(part);
+                            dev.bulwark.CrashPoint.here("backup.create.part-created");
+                            cmd.addAll(List.of("--format=custom", "--file=" + part));
+                            expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
+                        } else {
+                            cmd.add("--format=custom");
+                            dumpEncrypted(cmd, db, part, options.key(), database);
+                        }
+                    } catch (RuntimeException e) {
+                        PrivateFiles.delete(part);
+                        throw e;
+                    }
+                    c.commit();
+                    dev.bulwark.CrashPoint.here("backup.create.dumped");
+                    long bytes = size(part);
+                    String sha = sha256(part);
+                    BackupManifest m = new BackupManifest(BackupManifest.FORMAT, fileName, folder ? "directory" : "custom",
+                            database, db.masked(), catalog.serverVersion(), version, at, createdBy(c), options.toolVersion(),
+                            pgDump.version(), options.key() == null ? null : "AES-256-GCM, 1 MiB chunks, key from " + options.key().source(),
+                            bytes, sha, data, null);
+                    // the manifest is written beside the dump under this run's name, then both are renamed:
+                    // the next run finishes the renames of a killed one (the checksum says the dump is whole)
+                    Path manifestPart = files.part(manifest.getFileName().toString());
+                    PrivateFiles.create(manifestPart);
+                    Files.writeString(manifestPart, CatalogJson.write(m));
+                    dev.bulwark.CrashPoint.here("backup.create.manifest-written");
+                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+                    dev.bulwark.CrashPoint.here("backup.create.dump-renamed");
+                    Files.move(manifestPart, manifest, StandardCopyOption.ATOMIC_MOVE);
+                    out.info("Wrote " + target + " (" + human(bytes) + (m.encrypted() ? ", encrypted" : "") + ") and " + manifest.getFileName());
+                    return new Backup(manifest, m);
+                } finally {
+                    files.close();
+                }
             }
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "backup of " + db.masked() + " failed: " + e.getMessage(),
@@ -213,6 +229,7 @@ public final class Backups {
         Path errFile = Files.createTempFile("bulwark-pg_dump", ".err");
         pb.redirectError(errFile.toFile());
         PrivateFiles.create(part);
+        dev.bulwark.CrashPoint.here("backup.create.part-created");
         Process p = pb.start();
         p.getOutputStream().close();
         try (InputStream in = p.getInputStream();
@@ -283,7 +300,7 @@ public final class Backups {
             BackupManifest m = new BackupManifest(BackupManifest.FORMAT, copy, "template", database, db.masked(), serverVersion, version,
                     at, createdBy(c), options.toolVersion(), null, null, bytes, null, data, null);
             Path manifest = dir.resolve(copy + ".json");
-            PrivateFiles.write(manifest, CatalogJson.write(m));
+            files.write(manifest, CatalogJson.write(m));
             out.info("Copied " + database + " to the database " + copy + " (" + human(bytes) + ") and wrote " + manifest.getFileName());
             return new Backup(manifest, m);
         } catch (SQLException | RuntimeException e) {
@@ -394,7 +411,7 @@ public final class Backups {
                 + " tables, " + b.manifest().rows() + " rows, fingerprints equal" : "checksum and table of contents readable")
                 : String.join("; ", problems);
         BackupManifest updated = b.manifest().withVerification(new BackupManifest.Verification(Instant.now(), level, ok, detail));
-        PrivateFiles.write(b.manifestFile(), CatalogJson.write(updated));
+        files.write(b.manifestFile(), CatalogJson.write(updated));
         return new VerifyOutcome(new Backup(b.manifestFile(), updated), ok, level, problems, comparison);
     }
 
@@ -418,7 +435,7 @@ public final class Backups {
         BackupManifest updated = b.manifest().withVerification(new BackupManifest.Verification(Instant.now(), "drill", ok,
                 ok ? "template copy fingerprinted: " + b.manifest().data().tables().size() + " tables, " + b.manifest().rows()
                         + " rows, fingerprints equal" : String.join("; ", problems)));
-        PrivateFiles.write(b.manifestFile(), CatalogJson.write(updated));
+        files.write(b.manifestFile(), CatalogJson.write(updated));
         return new VerifyOutcome(new Backup(b.manifestFile(), updated), ok, "drill", problems, comparison);
     }
 
@@ -763,12 +780,21 @@ public final class Backups {
             } else {
                 deleted.add(b);
                 if (!dryRun) {
-                    if (isTemplate(b)) {
-                        dropDatabase(maintenance(server), b.name());
-                    } else {
-                        PrivateFiles.delete(b.data());
+                    // the manifest goes first, renamed under this run: a killed prune is finished by the next sweep
+                    try (RunFiles held = files.hold()) {
+                        Path pruning = files.pruning(b.manifestFile().getFileName().toString());
+                        Files.move(b.manifestFile(), pruning, StandardCopyOption.ATOMIC_MOVE);
+                        dev.bulwark.CrashPoint.here("backup.prune.manifest-renamed");
+                        if (isTemplate(b)) {
+                            dropDatabase(maintenance(server), b.name());
+                        } else {
+                            PrivateFiles.delete(b.data());
+                        }
+                        PrivateFiles.delete(pruning);
+                    } catch (IOException e) {
+                        throw BulwarkException.usage("cannot delete " + b.manifestFile() + ": " + e.getMessage(),
+                                "check the backup folder's permissions");
                     }
-                    PrivateFiles.delete(b.manifestFile());
                 }
             }
         }
@@ -799,6 +825,7 @@ public final class Backups {
         if (!Files.isDirectory(dir)) {
             return swept;
         }
+        RunFiles.forEachDeadRun(dir, run, dead -> sweepRun(dead, swept));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.plain")) {
             for (Path f : files) {
                 PrivateFiles.delete(f);
@@ -809,6 +836,67 @@ public final class Backups {
             throw BulwarkException.usage("cannot list " + dir + ": " + e.getMessage(), "check the backup folder");
         }
         return swept;
+    }
+
+    /**
+     * A dead run's unfinished files, swept while holding its lock: a backup whose dump and
+     * manifest were both written is finished (renamed into place, once its checksum matches);
+     * a prune that renamed a manifest is finished (the dump deleted); everything else (a dump
+     * cut short, a manifest rewrite never renamed) is removed.
+     */
+    private void sweepRun(String dead, List<String> swept) throws IOException {
+        String suffix = "." + dead + ".";
+        List<Path> left = new ArrayList<>();
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+            for (Path f : all) {
+                java.util.regex.Matcher m = RunFiles.RUN_FILE.matcher(f.getFileName().toString());
+                if (m.matches() && m.group(2).equals(dead)) {
+                    left.add(f);
+                }
+            }
+        }
+        left.sort(Comparator.comparing(Path::toString));
+        for (Path f : left) {
+            String name = f.getFileName().toString();
+            String finalName = name.substring(0, name.lastIndexOf(suffix));
+            if (!finalName.endsWith(".json") || !Files.exists(f)) {
+                continue;
+            }
+            Path manifest = dir.resolve(finalName);
+            BackupManifest m = null;
+            try {
+                m = CatalogJson.read(f, BackupManifest.class);
+            } catch (BulwarkException unreadable) {
+                // cut short while written: removed below
+            }
+            if (name.endsWith(".pruning")) {
+                if (m != null && !"template".equals(m.dumpFormat())) {
+                    PrivateFiles.delete(dir.resolve(m.file()));
+                }
+                PrivateFiles.delete(f);
+                swept.add(name);
+                out.warn("warning: finished deleting the backup " + (m == null ? finalName : m.file()) + ", which a killed prune had begun");
+            } else if (m != null && !Files.exists(manifest)) {
+                Path data = dir.resolve(m.file());
+                Path dataPart = dir.resolve(m.file() + suffix + "part");
+                Path have = Files.exists(dataPart) ? dataPart : Files.exists(data) ? data : null;
+                if (have != null && m.sha256() != null && m.sha256().equals(sha256(have))) {
+                    if (have == dataPart) {
+                        Files.move(dataPart, data, StandardCopyOption.ATOMIC_MOVE);
+                    }
+                    Files.move(f, manifest, StandardCopyOption.ATOMIC_MOVE);
+                    swept.add(name);
+                    out.warn("warning: finished the backup " + m.file() + ", which a killed run had written whole");
+                }
+            }
+        }
+        for (Path f : left) {
+            if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                PrivateFiles.delete(f);
+                swept.add(f.getFileName().toString());
+                out.warn("warning: removed " + f.getFileName() + ", an unfinished file of a killed backup run");
+            }
+        }
     }
 
     private List<String> sweepDatabases(ConnectionSpec maintenance) {

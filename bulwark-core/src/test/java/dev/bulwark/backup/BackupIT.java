@@ -329,4 +329,77 @@ class BackupIT {
         assertThat(backups.list()).extracting(Backups.Backup::name).containsExactly(real.name(), "old0.dump", "old1.dump", "old4.dump");
         assertThat(backups.dir().resolve("old2.dump")).doesNotExist();
     }
+
+    private List<String> fileNames() throws IOException {
+        try (Stream<Path> all = Files.list(backups.dir())) {
+            return all.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aKilledRunsCutShortDumpIsRemovedAndItsWholeDumpAndManifestAreFinishedByTheNextList() throws IOException {
+        Backups.Backup whole = backups.create(spec, plain());
+        // what a run killed between writing its manifest and renaming both leaves (run id deadbeef, no lock file)
+        Files.move(whole.data(), backups.dir().resolve(whole.name() + ".deadbeef.part"));
+        Files.move(whole.manifestFile(), backups.dir().resolve(whole.manifestFile().getFileName() + ".deadbeef.part"));
+        // and what a run killed while pg_dump wrote leaves
+        Files.writeString(backups.dir().resolve("app_20260101T000000Z_none.dump.0badc0de.part"), "PGDMP half a dump");
+        Files.writeString(backups.dir().resolve(".bulwark-run-0badc0de.lock"), "");
+
+        List<Backups.Backup> listed = backups.list();
+
+        assertThat(listed).extracting(Backups.Backup::name).containsExactly(whole.name());
+        assertThat(fileNames()).containsExactlyInAnyOrder(whole.name(), whole.manifestFile().getFileName().toString());
+        assertThat(backups.verify(listed.get(0), null, null).ok()).isTrue();
+        assertThat(lines).anyMatch(l -> l.contains("finished the backup " + whole.name()))
+                .anyMatch(l -> l.contains("removed app_20260101T000000Z_none.dump.0badc0de.part"));
+    }
+
+    @Test
+    void aKilledPruneIsFinishedByTheNextList() throws IOException {
+        Backups.Backup b = backups.create(spec, plain());
+        Files.move(b.manifestFile(), backups.dir().resolve(b.manifestFile().getFileName() + ".deadbeef.pruning"));
+
+        assertThat(backups.list()).isEmpty();
+
+        assertThat(fileNames()).isEmpty();
+    }
+
+    @Test
+    void aLiveRunsUnfinishedFileInAnotherProcessIsLeftAloneUntilThatProcessDies() throws Exception {
+        Files.createDirectories(backups.dir());
+        Path part = backups.dir().resolve("app_20260101T000000Z_none.dump.cafef00d.part");
+        Files.writeString(part, "being written");
+        // another process holds run cafef00d's lock, as a live backup create does
+        Path holder = dir.resolve("Hold.java");
+        Files.writeString(holder, """
+                import java.nio.channels.FileChannel;
+                import java.nio.file.*;
+                public class Hold {
+                    public static void main(String[] a) throws Exception {
+                        FileChannel ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        ch.lock();
+                        System.out.println("locked");
+                        System.out.flush();
+                        Thread.sleep(120_000);
+                    }
+                }
+                """);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, holder.toString(), backups.dir().resolve(".bulwark-run-cafef00d.lock").toString())
+                .redirectErrorStream(true).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine()).isEqualTo("locked");
+
+            backups.list();
+            assertThat(part).exists();
+
+            p.destroyForcibly().waitFor();
+            backups.list();
+            assertThat(part).doesNotExist();
+            assertThat(fileNames()).isEmpty();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }
