@@ -223,19 +223,129 @@ class SecretsIT {
         assertThat(places.get(".bulwark/")).as("the embedded server's log is searched").contains("=== postgres.log");
         assertThat(places.get(".bulwark/")).as("manifests are searched").contains(".json ===");
         org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+        leaks(places, SECRETS).forEach(soft::fail);
+        soft.assertAll();
+        // the masking hid them, it did not swallow the lines: the failing migration is still reported
+        assertThat(places.get("stdout and stderr")).contains("PASSWORD '***'").contains("already exists");
+    }
+
+    /** Every occurrence of a secret in the places searched, with where it was and its context. */
+    static List<String> leaks(Map<String, String> places, List<String> secrets) {
+        List<String> found = new ArrayList<>();
         for (Map.Entry<String, String> place : places.entrySet()) {
-            for (String secret : SECRETS) {
+            for (String secret : secrets) {
                 String text = place.getValue();
                 for (int at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
                     int header = text.lastIndexOf("$ bulwark ", at);
-                    soft.fail(secret + " in " + place.getKey() + (header < 0 ? "" : " after " + text.substring(header, text.indexOf('\n', header)))
+                    int eol = header < 0 ? -1 : text.indexOf('\n', header);
+                    found.add(secret + " in " + place.getKey() + (header < 0 ? "" : " after " + text.substring(header, eol < 0 ? text.length() : eol))
                             + ": …" + text.substring(Math.max(0, at - 200), Math.min(text.length(), at + 40)) + "…");
                 }
             }
         }
-        soft.assertAll();
-        // the masking hid them, it did not swallow the lines: the failing migration is still reported
-        assertThat(places.get("stdout and stderr")).contains("PASSWORD '***'").contains("already exists");
+        return found;
+    }
+
+    /**
+     * The negative control: the same commands and the same search, with the masking layer left
+     * out (picocli's command line as {@link Main} builds it, but with the raw writers instead of
+     * {@link MaskedOutput}'s). The search must find the secrets, or the test above could not fail.
+     */
+    @Test
+    void withoutTheMaskingLayerTheSameSearchFindsTheSecrets() throws Exception {
+        String url = url(URL_PW);
+        Files.writeString(project.resolve("migrations/20260103000000_again.sql"), "-- bulwark:up\nALTER ROLE " + role + " PASSWORD '"
+                + MIG_PW + "';\n-- bulwark:down\nSELECT 1;\n");
+        List<String> unmasked = new ArrayList<>();
+        for (String[] args : List.of(new String[] {"status", "--frobnicate", "--url", DEAD, "--password=" + URL_PW},
+                new String[] {"migrate", "--dry-run", "--url", url})) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            int exit = Main.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), env(), project, true)
+                    .execute(args);
+            unmasked.add("$ bulwark " + args[0] + " unmasked (exit " + exit + ")\n" + out + err);
+        }
+        List<String> found = leaks(Map.of("stdout and stderr", String.join("\n", unmasked)), SECRETS);
+        assertThat(found).as("the search finds the parser error's password").anyMatch(f -> f.startsWith(URL_PW + " in stdout"));
+        // and through the masking layer, the very same command lines print none of them
+        List<String> masked = new ArrayList<>();
+        masked.add(run("status", "status", "--frobnicate", "--url", DEAD, "--password=" + URL_PW).all());
+        masked.add(run("migrate", "migrate", "--dry-run", "--url", url).all());
+        assertThat(leaks(Map.of("stdout and stderr", String.join("\n", masked)), SECRETS)).isEmpty();
+        assertThat(String.join("\n", masked)).contains("--password=***");
+    }
+
+    /**
+     * A server that really checks passwords (a scram-sha-256 line in pg_hba.conf for a role of
+     * this test), reached with a wrong one: every command that connects names the problem and the
+     * fix, exits with the database code, and prints neither the wrong password nor the right one.
+     */
+    @Test
+    void aWrongPasswordNamesTheProblemAndTheFixAndPrintsNeitherPassword() throws Exception {
+        String pwRole = role + "_pw";
+        String right = "RightPw-4k7Tq2-zzTOP";
+        String wrong = "WrongPw-6n3Ls5-zzTOP";
+        Path hba;
+        String originalHba;
+        try (Connection c = PostgresTestServer.admin().open("bulwark-test-support"); Statement s = c.createStatement()) {
+            s.execute("SET password_encryption = 'scram-sha-256'");
+            s.execute("CREATE ROLE " + pwRole + " LOGIN SUPERUSER PASSWORD '" + right + "'");
+            try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
+                rs.next();
+                hba = Path.of(rs.getString(1));
+            }
+            originalHba = Files.readString(hba);
+            Files.writeString(hba, "host all " + pwRole + " 127.0.0.1/32 scram-sha-256\n" + originalHba);
+            s.execute("SELECT pg_reload_conf()");
+        }
+        try {
+            String base = db.spec().jdbcUrl().replace("jdbc:postgresql://", "postgresql://" + pwRole + ":%s@");
+            // the control: the right password connects (so the failures below are the password's)
+            long deadline = System.currentTimeMillis() + 10_000;
+            Cli noPassword;
+            do { // pg_reload_conf only signals the postmaster: wait until the line is in force
+                Thread.sleep(50);
+                Map<String, String> e = env();
+                e.remove("PGPASSWORD");
+                noPassword = Cli.run(project, e, "status", "--url", base.replace(":%s@", "@"));
+            } while (noPassword.exit() == ExitCodes.OK && System.currentTimeMillis() < deadline);
+            assertThat(noPassword.err()).as(noPassword.toString()).contains("asks for a password for user " + pwRole);
+            Cli ok = Cli.run(project, env(), "status", "--url", String.format(base, right));
+            assertThat(ok.exit()).as(ok.toString()).isIn(ExitCodes.OK, ExitCodes.FINDINGS);
+
+            List<String> outputs = new ArrayList<>();
+            List<String[]> commands = List.of(new String[] {"status", "--url", String.format(base, wrong)},
+                    new String[] {"migrate", "--url", String.format(base, wrong)},
+                    new String[] {"deploy", "--url", String.format(base, wrong)},
+                    new String[] {"backup", "create", "--url", String.format(base, wrong)},
+                    new String[] {"verify", "--url", String.format(base, wrong)});
+            for (String[] args : commands) {
+                Cli c = Cli.run(project, env(), args);
+                outputs.add("$ bulwark " + args[0] + " (exit " + c.exit() + ")\n" + c.out() + c.err());
+                assertThat(c.exit()).as(String.join(" ", args[0]) + ": " + c.err()).isEqualTo(ExitCodes.DATABASE);
+                assertThat(c.err()).as(args[0]).contains("password authentication failed for user " + pwRole)
+                        .contains("check the password (PGPASSWORD, ~/.pgpass or the URL)")
+                        .doesNotContain("Exception").doesNotContain("\tat ");
+            }
+            // the wrong password from PGPASSWORD, no password in the URL
+            Map<String, String> e = env();
+            e.put("PGPASSWORD", wrong);
+            Cli fromEnv = Cli.run(project, e, "status", "--url", base.replace(":%s@", "@"));
+            outputs.add("$ bulwark status PGPASSWORD (exit " + fromEnv.exit() + ")\n" + fromEnv.out() + fromEnv.err());
+            assertThat(fromEnv.exit()).isEqualTo(ExitCodes.DATABASE);
+            assertThat(fromEnv.err()).contains("password authentication failed for user " + pwRole);
+
+            Map<String, String> places = new LinkedHashMap<>();
+            places.put("stdout and stderr", String.join("\n", outputs));
+            places.put(".bulwark/", filesUnder(project.resolve(".bulwark")));
+            assertThat(leaks(places, List.of(wrong, right))).isEmpty();
+        } finally {
+            Files.writeString(hba, originalHba);
+            try (Connection c = PostgresTestServer.admin().open("bulwark-test-support"); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_reload_conf()");
+                s.execute("DROP ROLE IF EXISTS " + pwRole);
+            }
+        }
     }
 
     private String historyRows() throws SQLException {
