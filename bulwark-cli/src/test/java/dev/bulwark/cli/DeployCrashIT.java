@@ -315,6 +315,151 @@ class DeployCrashIT {
         assertThat(figures[2]).as("runs needing a human").isZero();
     }
 
+    /** Not idempotent: applied twice, the sum of qty shows it. Its down takes it back. */
+    private static final String BUMP = "-- bulwark:up\nUPDATE items SET qty = qty + 1000 WHERE id % 3 = 0;\n"
+            + "-- bulwark:down\nUPDATE items SET qty = qty - 1000 WHERE id % 3 = 0;\n";
+    /** A no-transaction migration: each statement commits with its progress record. */
+    private static final String NOTX = "-- bulwark:no-transaction\n-- bulwark:up\nUPDATE items SET qty = qty + 100000 WHERE id % 5 = 0;\n"
+            + "INSERT INTO notes SELECT 'z' || g FROM generate_series(1, 30) g;\n"
+            + "-- bulwark:down\nDELETE FROM notes WHERE body LIKE 'z%';\nUPDATE items SET qty = qty - 100000 WHERE id % 5 = 0;\n";
+
+    /**
+     * SIGKILL at random instants of deploys (half of them failing, so the kill also lands in the
+     * rollback), then the documented way on: {@code deploy --resume} while the journal is
+     * unfinished, nothing otherwise. Counts instead of stopping at the first problem: kills, rows
+     * lost, migrations applied twice, runs needing a human. {@code -Dcrash.deploy.kills=N} (default
+     * 2 in the suite; {@code bench/crash.sh deploy N}), {@code -Dcrash.seed} replays.
+     */
+    @Test
+    void randomKillsOfDeploysAreFinishedByResumeWithNoRowLostAndNothingAppliedTwice() throws Exception {
+        long t0 = System.nanoTime();
+        int wanted = Integer.getInteger("crash.deploy.kills", 2);
+        java.util.Random random = new java.util.Random(dev.bulwark.cli.crash.CrashHarness.seed("DeployCrashIT random"));
+        Path m = project.resolve("migrations");
+        freshDatabase(null);
+        String base = current();
+        String back = fingerprint("true", "true");
+        long backQty = sumQty();
+        Files.writeString(m.resolve("20260102000000_purge.sql"), PURGE);
+        Files.writeString(m.resolve("20260103000000_bump.sql"), BUMP);
+        Files.writeString(m.resolve("20260104000000_notx.sql"), NOTX);
+        freshDatabase(base);
+        long started = System.nanoTime();
+        int exit = child(Map.of(), DEPLOY);
+        long span = (System.nanoTime() - started) / 1_000_000;
+        assertThat(exit).as(Files.readString(project.resolve("child.log"))).isZero();
+        String deployed = fingerprint("true", "true");
+        long deployedQty = sumQty();
+        Files.writeString(m.resolve("20260105000000_broken.sql"), BROKEN);
+        freshDatabase(base);
+        started = System.nanoTime();
+        exit = child(Map.of(), DEPLOY);
+        span = Math.max(span, (System.nanoTime() - started) / 1_000_000);
+        assertThat(exit).as(Files.readString(project.resolve("child.log"))).isEqualTo(4);
+        assertThat(fingerprint("true", "true")).as("a failing deploy rolled back whole").isEqualTo(back);
+
+        int kills = 0;
+        int unfinished = 0;
+        int lost = 0;
+        int twice = 0;
+        int human = 0;
+        List<String> failures = new ArrayList<>();
+        for (int attempt = 0; kills < wanted && attempt < wanted * 3; attempt++) {
+            boolean failing = random.nextBoolean();
+            Path broken = m.resolve("20260105000000_broken.sql");
+            if (failing) {
+                Files.writeString(broken, BROKEN);
+            } else {
+                Files.deleteIfExists(broken);
+            }
+            if (!current().equals(base)) {
+                dropCurrent(); // 200 kills would otherwise keep 200 databases
+            }
+            freshDatabase(base);
+            long at = (long) (random.nextDouble() * span);
+            String what = (failing ? "failing" : "succeeding") + " deploy killed after " + at + " ms";
+            if (!childKilledAfter(at, DEPLOY)) {
+                continue; // it had finished: draw again
+            }
+            kills++;
+            Cli status = cli("status");
+            if (status.exit() == ExitCodes.DEPLOY_UNFINISHED) {
+                unfinished++;
+                Cli migrate = cli("migrate");
+                if (migrate.exit() != ExitCodes.DEPLOY_UNFINISHED || !migrate.err().contains("bulwark deploy --resume")) {
+                    failures.add(what + ": migrate did not refuse with the way on: " + migrate.all());
+                }
+                Cli resume = cli(RESUME);
+                if (resume.exit() != 0 && resume.exit() != 4) {
+                    human++;
+                    failures.add(what + ": deploy --resume exited " + resume.exit() + ": " + resume.all());
+                    continue;
+                }
+            } else if (status.exit() != 0) {
+                human++;
+                failures.add(what + ": status exited " + status.exit() + ": " + status.all());
+                continue;
+            }
+            Cli after = cli("status");
+            String now = fingerprint("true", "true");
+            if (after.exit() != 0) {
+                human++;
+                failures.add(what + ": status after the way on exited " + after.exit() + ": " + after.all());
+            }
+            if (now.equals(back) || (!failing && now.equals(deployed))) {
+                continue;
+            }
+            long qty = sumQty();
+            if (qty > Math.max(backQty, deployedQty) || qty != backQty && qty != deployedQty && count(now) >= count(back)) {
+                twice++;
+                failures.add(what + ": applied twice? sum(qty) " + qty + " (before " + backQty + ", deployed " + deployedQty + "), rows " + now);
+            } else {
+                lost += (int) Math.max(0, count(back) - rows());
+                failures.add(what + ": rows " + now + " are neither the state before (" + back + ") nor the deployed one (" + deployed + ")");
+            }
+        }
+        report.add(String.format("deploy random kills: %d kills (%d left an unfinished journal), %d rows lost, %d applied twice,"
+                + " %d runs needing a human, %.1f s, %.2f kills/min", kills, unfinished, lost, twice, human, (System.nanoTime() - t0) / 1e9,
+                kills / ((System.nanoTime() - t0) / 6e10)));
+        assertThat(failures).as(report.get(report.size() - 1)).isEmpty();
+        assertThat(kills).isEqualTo(wanted);
+    }
+
+    private void dropCurrent() throws SQLException {
+        String name = made.remove(made.size() - 1);
+        try (Connection c = PostgresTestServer.admin().open("bulwark-test-support"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
+    private long sumQty() throws SQLException {
+        try (Connection c = spec.open("bulwark-test"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(sum(qty), 0) FROM items")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Runs the CLI in its own JVM and SIGKILLs it after {@code ms}; false when it had ended by then. */
+    private boolean childKilledAfter(long ms, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        cmd.add("--url");
+        cmd.add(url());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile());
+        pb.environment().put("HOME", project.toString());
+        pb.redirectErrorStream(true).redirectOutput(project.resolve("child.log").toFile());
+        Process p = pb.start();
+        if (p.waitFor(ms, TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        p.destroyForcibly();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return true;
+    }
+
     @Test
     void sigtermDuringADeployRollsItBackAndExits4() throws Exception {
         Path m = project.resolve("migrations");

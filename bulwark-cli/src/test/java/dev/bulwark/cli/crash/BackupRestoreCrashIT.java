@@ -115,20 +115,47 @@ class BackupRestoreCrashIT {
             assertThat(killed.killed()).as(point + ": " + killed).isTrue();
             check(tally, "drill " + point, false);
         }
-        Random random = new Random(CrashHarness.seed("backup restore"));
-        long full = Math.max(traced.took().toMillis(), 1500);
-        for (int i = 0; i < 6; i++) {
-            resetTarget();
-            boolean isDrill = i % 3 == 2;
-            long delay = 300 + (long) (random.nextDouble() * full);
-            CrashHarness.Run r = harness.killAfter(Duration.ofMillis(delay), (isDrill ? drill : restore).toArray(String[]::new));
-            if (r.killed()) {
-                check(tally, (isDrill ? "drill" : "restore") + " killed after " + delay + " ms", !isDrill);
-            }
-        }
         System.out.println("backup restore crash test: " + tally);
         assertThat(tally.failures).as(tally.toString()).isEmpty();
         assertThat(tally.kills).isGreaterThanOrEqualTo(restorePoints.size() + drillTrace.points().size());
+    }
+
+    /**
+     * SIGKILL at random instants of {@code backup restore} (with and without its safety backup)
+     * and {@code backup verify --drill}, checked as above. {@code -Dcrash.restore.kills=N}
+     * (default 6; {@code bench/crash.sh restore N}), {@code -Dcrash.seed} replays.
+     */
+    @Test
+    void randomKillsOfARestoreOrDrillLeaveNoPlaintextNoScratchDatabaseAndTheTargetWhole() throws Exception {
+        long t0 = System.nanoTime();
+        int wanted = Integer.getInteger("crash.restore.kills", 6);
+        List<String> restore = List.of("backup", "restore", backup, "--force", "--no-safety-backup", "--url", url);
+        List<String> restoreWithSafety = List.of("backup", "restore", backup, "--force", "--url", url);
+        List<String> drill = List.of("backup", "verify", backup, "--drill", "--url", url);
+        resetTarget();
+        CrashHarness.Run whole = harness.run(restoreWithSafety.toArray(String[]::new));
+        assertThat(whole.exit()).as(whole.toString()).isZero();
+        Tally tally = new Tally();
+        Random random = new Random(CrashHarness.seed("backup restore"));
+        long full = Math.max(whole.took().toMillis(), 1500);
+        for (int attempt = 0; tally.kills < wanted && attempt < wanted * 3; attempt++) {
+            resetTarget();
+            int kind = random.nextInt(3);
+            List<String> cmd = kind == 0 ? restore : kind == 1 ? restoreWithSafety : drill;
+            String name = kind == 0 ? "restore" : kind == 1 ? "restore with safety backup" : "drill";
+            long delay = (long) (random.nextDouble() * full);
+            CrashHarness.Run r = harness.killAfter(Duration.ofMillis(delay), cmd.toArray(String[]::new));
+            if (r.killed()) {
+                check(tally, name + " killed after " + delay + " ms", kind != 2);
+                if (tally.kills % 10 == 0) {
+                    System.out.println("backup restore random, after " + tally.kills + " of " + wanted + " kills: " + tally);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("backup restore random kills: %s; %.1f s, %.2f kills/min%n", tally, seconds, tally.kills / (seconds / 60));
+        assertThat(tally.failures).as(tally.toString()).isEmpty();
+        assertThat(tally.kills).isEqualTo(wanted);
     }
 
     private void check(Tally tally, String what, boolean isRestore) throws Exception {
