@@ -120,6 +120,19 @@ class DieselReaderTest {
     }
 
     @Test
+    void newMigrationWritesAFolderInDieselsStyleThatReadsBackAfterTheOthers(@TempDir Path dir) throws Exception {
+        Path old = Files.createDirectories(dir.resolve("2023-01-01-000000_a"));
+        Files.writeString(old.resolve("up.sql"), "SELECT 1;\n");
+        java.time.Clock noon = java.time.Clock.fixed(java.time.Instant.parse("2026-11-21T12:00:00Z"), java.time.ZoneOffset.UTC);
+
+        var written = ProjectScaffold.newMigration(dir, "add orders", null, noon);
+
+        assertThat(written).extracting(p -> dir.relativize(p).toString())
+                .containsExactly("2026-11-21-120000_add_orders/up.sql", "2026-11-21-120000_add_orders/down.sql");
+        assertThat(reader.read(dir)).extracting(Migration::id).contains("20261121120000");
+    }
+
+    @Test
     void theLayoutIsDetected() {
         assertThat(MigrationSources.detect(dir("diesel/ok"))).isEqualTo(MigrationFormat.DIESEL);
     }

@@ -135,6 +135,20 @@ class GooseReaderTest {
     }
 
     @Test
+    void newMigrationWritesAGooseFileThatReadsBackAfterTheOthers(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("00007_a.sql"), "-- +goose Up\nSELECT 1;\n");
+        java.time.Clock noon = java.time.Clock.fixed(java.time.Instant.parse("2026-11-21T12:00:00Z"), java.time.ZoneOffset.UTC);
+
+        var written = ProjectScaffold.newMigration(dir, "add orders", null, noon);
+
+        assertThat(written).extracting(p -> p.getFileName().toString()).containsExactly("00008_add_orders.sql");
+        MigrationSet set = MigrationSources.readLenient(dir, MigrationFormat.GOOSE);
+        assertThat(set.problems()).isEmpty();
+        assertThat(set.migrations()).extracting(Migration::id).containsExactly("00007", "00008");
+        assertThat(byId(set, "00008").hasDown()).isTrue();
+    }
+
+    @Test
     void theLayoutIsDetected() {
         assertThat(MigrationSources.detect(dir("goose/ok"))).isEqualTo(MigrationFormat.GOOSE);
         assertThat(MigrationSources.detect(dir("goose/with-go"))).isEqualTo(MigrationFormat.GOOSE);
