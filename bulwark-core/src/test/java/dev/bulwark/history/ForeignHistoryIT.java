@@ -227,6 +227,14 @@ class ForeignHistoryIT {
                 List.of(Checksums.sha256Hex(second), "1714100000000"));
     }
 
+    private List<String> toolHistory() {
+        try (Connection c = db.spec().open("bulwark-test")) {
+            return dev.bulwark.deploy.ExternalTool.history(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Column name, type as format_type prints it, NOT NULL and default, in column order. */
     private List<List<String>> columns(String table) {
         return rows("SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull::text,"
@@ -257,6 +265,7 @@ class ForeignHistoryIT {
         assertThat(rows("SELECT version, run_on IS NOT NULL FROM __diesel_schema_migrations ORDER BY version")).containsExactly(
                 List.of("00000000000000", "t"), List.of("20230101000000", "t"), List.of("20230102000000", "t"));
         assertThat(rows("SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_name'::regclass")).containsExactly(List.of("t"));
+        assertThat(toolHistory()).contains("__diesel_schema_migrations: 20230102000000");
         try (Bulwark b = open()) {
             b.rollback(1, null, false);
             assertThat(b.status().get(2).state()).isEqualTo(MigrationState.PENDING);
@@ -305,6 +314,8 @@ class ForeignHistoryIT {
         assertThat(rows("SELECT id, version_id, is_applied, tstamp IS NOT NULL FROM goose_db_version ORDER BY id")).containsExactly(
                 List.of("1", "0", "t", "t"), List.of("2", "1", "t", "t"), List.of("3", "2", "t", "t"), List.of("4", "3", "t", "t"));
         assertThat(rows("SELECT prosrc LIKE '%lower(NEW.name)%' FROM pg_proc WHERE proname = 'touch'")).containsExactly(List.of("t"));
+        // what deploy --exec logs of the tool's history before and after
+        assertThat(toolHistory()).contains("goose_db_version: 3");
         try (Bulwark b = open()) {
             b.rollback(2, null, false);
             assertThat(b.status()).extracting(MigrationStatus::state)
