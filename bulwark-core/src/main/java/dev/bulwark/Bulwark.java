@@ -276,7 +276,9 @@ public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTa
      *                   migrations are rehearsed), or null to start empty and rehearse every migration
      */
     public dev.bulwark.rehearse.RehearsalResult rehearse(int sampleRows, ConnectionSpec live, ConnectionSpec schemaFrom) {
-        dev.bulwark.rehearse.Rehearsal r = new dev.bulwark.rehearse.Rehearsal(migrations(), target, config.projectDir(), sampleRows, listener)
+        // read leniently, as lint and audit do: what cannot be read is reported, the rest is rehearsed
+        MigrationSet set = MigrationSources.readLenient(config.migrationsDir(), config.format());
+        dev.bulwark.rehearse.Rehearsal r = new dev.bulwark.rehearse.Rehearsal(set, target, config.projectDir(), sampleRows, listener)
                 .withLiveSizes(live == null ? dev.bulwark.catalog.LiveSizes.NONE : dev.bulwark.catalog.LiveSizes.read(live));
         if (schemaFrom != null) {
             java.util.Set<String> applied = new java.util.HashSet<>();
@@ -285,7 +287,7 @@ public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTa
             }
             r.withSchemaFrom(schemaFrom, applied);
         }
-        return r.run();
+        return r.run().withLayout(set.problems());
     }
 
     /**

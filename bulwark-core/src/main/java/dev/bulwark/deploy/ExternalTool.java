@@ -134,7 +134,9 @@ public final class ExternalTool {
                         + " || count(*) FILTER (WHERE finished_at IS NULL AND rolled_back_at IS NULL) || ' failed' FROM _prisma_migrations"},
                 {"flyway_schema_history", "SELECT max(version) FILTER (WHERE success) || ' (' || count(*) FILTER (WHERE NOT success) || ' failed)'"
                         + " FROM flyway_schema_history"},
-                {"schema_migrations", "SELECT max(version::text) FROM schema_migrations"}};
+                {"schema_migrations", "SELECT max(version::text) FROM schema_migrations"},
+                {"__diesel_schema_migrations", "SELECT max(version) FROM __diesel_schema_migrations"},
+                {"goose_db_version", "SELECT max(version_id)::text FROM goose_db_version WHERE is_applied"}};
         for (String[] t : tables) {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + t[0] + "') IS NOT NULL")) {
                 rs.next();

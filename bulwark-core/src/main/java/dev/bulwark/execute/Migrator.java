@@ -284,7 +284,9 @@ public final class Migrator {
                         runs.add(run(m, false, 0));
                     } else {
                         problems.add(m.id() + " is out of order (" + s.detail() + ")"
-                                + " — rename it to sort last, or pass --out-of-order");
+                                + " — rename it to sort last, or pass --out-of-order"
+                                + (m.format() == dev.bulwark.migration.MigrationFormat.GOOSE
+                                ? " (what goose's -allow-missing does; goose refuses it too)" : ""));
                     }
                 }
                 case EDITED -> problems.add(m.id() + " was edited after it was applied (" + rel(m.location()) + ")"

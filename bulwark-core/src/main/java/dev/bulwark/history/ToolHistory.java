@@ -53,6 +53,8 @@ public interface ToolHistory {
             case PRISMA -> new PrismaHistory(schema);
             case DRIZZLE -> new DrizzleHistory();
             case BULWARK, ALEMBIC -> null;
+            case DIESEL -> new DieselHistory(schema);
+            case GOOSE -> new GooseHistory(schema);
         };
     }
 }

@@ -111,7 +111,7 @@ public final class AlembicReader implements MigrationReader {
         Path versions = versionsDir(dir);
         if (versions == null) {
             throw dev.bulwark.BulwarkException.usage("no versions/ folder in " + dir,
-                    "point --dir at the folder holding alembic.ini and versions/");
+                    "name the folder holding alembic.ini and versions/ (PATH for lint and audit, --dir for the other commands, or [migrations] dir in bulwark.toml)");
         }
         List<Parsed> parsed = new ArrayList<>();
         for (Path p : pyFiles(versions)) {

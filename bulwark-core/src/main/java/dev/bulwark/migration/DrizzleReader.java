@@ -118,7 +118,7 @@ public final class DrizzleReader implements MigrationReader {
         if (dialect != null && dialect.isTextual() && !POSTGRES.contains(dialect.asText())) {
             throw BulwarkException.usage(
                     journal + " says dialect \"" + dialect.asText() + "\"; Bulwark migrates PostgreSQL only",
-                    "point --dir at the migrations of a PostgreSQL Drizzle project");
+                    "name the migrations folder of a PostgreSQL Drizzle project (PATH for lint and audit, --dir for the other commands, or [migrations] dir in bulwark.toml)");
         }
         JsonNode list = root.get("entries");
         if (list == null || !list.isArray()) {

@@ -10,7 +10,9 @@ public enum MigrationFormat {
     DBMATE("dbmate"),
     PRISMA("prisma"),
     DRIZZLE("drizzle"),
-    ALEMBIC("alembic");
+    ALEMBIC("alembic"),
+    DIESEL("diesel"),
+    GOOSE("goose");
 
     private final String id;
 
@@ -32,6 +34,6 @@ public enum MigrationFormat {
         }
         throw dev.bulwark.BulwarkException.usage(
                 "unknown migration format '" + id + "'",
-                "use one of: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic");
+                "use one of: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel, goose");
     }
 }

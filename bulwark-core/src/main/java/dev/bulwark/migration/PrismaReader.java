@@ -152,7 +152,7 @@ public final class PrismaReader implements MigrationReader {
         if (!POSTGRES.contains(value.toLowerCase(Locale.ROOT))) {
             // lint reports it as dialect-mismatch (with schema.prisma's provider); migrate refuses
             problems.accept(new LayoutProblem(lockFile, "says provider = \"" + value + "\"; Bulwark migrates PostgreSQL only",
-                    "regenerate the migrations for postgresql, or point --dir at the migrations of a PostgreSQL project",
+                    "regenerate the migrations for postgresql, or name the migrations folder of a PostgreSQL project (PATH for lint and audit, --dir for the other commands, or [migrations] dir in bulwark.toml)",
                     "dialect-mismatch"));
             return Optional.empty();
         }

@@ -181,6 +181,28 @@ public final class ProjectScaffold {
             case DRIZZLE -> newDrizzleMigration(migrationsDir, snake, clock);
             case ALEMBIC -> throw BulwarkException.usage("writing alembic migrations is not supported",
                     "create it with alembic revision -m \"" + name + "\"");
+            case DIESEL -> {
+                List<String> versions = new ArrayList<>();
+                for (Path p : Sources.list(migrationsDir)) {
+                    if (Files.isDirectory(p)) {
+                        versions.add(DieselReader.version(Sources.name(p)));
+                    }
+                }
+                // diesel migration generate's own style: 2026-01-01-120000
+                String v = nextVersion(migrationsDir, versions, timestamp, false);
+                String folderVersion = v.length() == TIMESTAMP_DIGITS ? v.substring(0, 4) + "-" + v.substring(4, 6) + "-"
+                        + v.substring(6, 8) + "-" + v.substring(8) : v;
+                Path folder = migrationsDir.resolve(folderVersion + "_" + snake);
+                createDirectories(folder);
+                yield List.of(
+                        create(folder.resolve(DieselReader.UP_FILE), "-- " + title + "\n\n"),
+                        create(folder.resolve(DieselReader.DOWN_FILE), "-- Reverts up.sql.\n\n"));
+            }
+            case GOOSE -> {
+                String v = nextVersion(migrationsDir, versionsOf(migrationsDir, GooseReader.FILE), timestamp, true);
+                yield List.of(create(migrationsDir.resolve(v + "_" + snake + ".sql"),
+                        "-- +goose Up\n-- " + title + "\n\n\n-- +goose Down\n\n"));
+            }
         };
     }
 

@@ -18,11 +18,11 @@ final class Sources {
     static void requireDirectory(Path dir) {
         if (!Files.exists(dir)) {
             throw BulwarkException.usage("migration directory " + dir + " does not exist",
-                    "run `bulwark init` to create it, or point --dir at the folder that holds your migrations");
+                    "run `bulwark init` to create it, or name the folder that holds your migrations (PATH for lint and audit, --dir for the other commands, or [migrations] dir in bulwark.toml)");
         }
         if (!Files.isDirectory(dir)) {
             throw BulwarkException.usage(dir + " is a file, not a migration directory",
-                    "point --dir at the folder that holds the migration files");
+                    "name the folder that holds the migration files (PATH for lint and audit, --dir for the other commands, or [migrations] dir in bulwark.toml)");
         }
     }
 

@@ -72,13 +72,23 @@ public final class RehearsalReport {
                     .append(" not rehearsed (").append(skipped.get(0).id()).append(skipped.size() > 1 ? " to " + skipped.get(skipped.size() - 1).id() : "")
                     .append("): ").append(skipped.get(0).skipped().replace("not rehearsed: ", "")).append(".\n");
         }
+        if (!r.layout().isEmpty()) {
+            b.append('\n').append(r.layout().size()).append(" layout problem").append(r.layout().size() == 1 ? "" : "s")
+                    .append(" (not rehearsed; migrate refuses the folder until they are fixed):\n");
+            for (dev.bulwark.migration.LayoutProblem p : r.layout()) {
+                b.append("  error [").append(p.rule()).append("] ").append(p.file()).append(": ").append(p.file().getFileName())
+                        .append(' ').append(p.reason()).append("\n      help: ").append(p.fix()).append('\n');
+            }
+        }
         long failed = r.migrations().stream().filter(MigrationRehearsal::failed).count();
         if (r.live().target() != null) {
             b.append("\nSizes are those of ").append(r.live().target()).append(" (read only).\n");
         }
         b.append('\n').append(r.migrations().size()).append(" migrations, ").append(r.statements()).append(" statements rehearsed on PostgreSQL ")
                 .append(r.serverVersion()).append(" in ").append(r.durationMs()).append(" ms: ")
-                .append(failed == 0 ? "all passed" : failed + " failed").append(".\n");
+                .append(failed == 0 ? "all passed" : failed + " failed")
+                .append(r.layout().isEmpty() ? "" : "; " + r.layout().size() + " layout problem" + (r.layout().size() == 1 ? "" : "s"))
+                .append(".\n");
         return b.toString();
     }
 
@@ -138,6 +148,10 @@ public final class RehearsalReport {
         root.put("serverVersion", r.serverVersion());
         root.put("durationMs", r.durationMs());
         root.put("failed", r.failed());
+        ArrayNode layout = root.putArray("layoutProblems");
+        for (dev.bulwark.migration.LayoutProblem p : r.layout()) {
+            layout.addObject().put("rule", p.rule()).put("file", p.file().toString()).put("reason", p.reason()).put("fix", p.fix());
+        }
         ArrayNode ms = root.putArray("migrations");
         for (MigrationRehearsal m : r.migrations()) {
             ObjectNode n = ms.addObject();
@@ -228,6 +242,10 @@ public final class RehearsalReport {
             b.append("| ").append(m.id()).append(' ').append(cell(m.description())).append(" | ").append(m.up().size()).append(" | ")
                     .append(cell(facts)).append(" | ").append(rt).append(" | ").append(fs).append(" |\n");
         }
+        for (dev.bulwark.migration.LayoutProblem p : r.layout()) {
+            b.append("| ").append(cell(p.file().getFileName().toString())).append(" | 0 |  | ❌ not rehearsed | `").append(p.rule())
+                    .append("` ").append(cell(p.reason() + " — " + p.fix())).append(" |\n");
+        }
         return b.toString();
     }
 
@@ -277,13 +295,20 @@ public final class RehearsalReport {
                 cases.append("    </testcase>\n");
             }
         }
+        for (dev.bulwark.migration.LayoutProblem p : r.layout()) {
+            tests++;
+            failures++;
+            cases.append("    <testcase classname=\"bulwark.rehearsal\" name=\"").append(xml(p.file().getFileName() + ": layout"))
+                    .append("\" file=\"").append(xml(p.file().toString())).append("\">\n      <failure message=\"")
+                    .append(xml(p.file().getFileName() + " " + p.reason() + " (" + p.fix() + ")")).append("\"/>\n    </testcase>\n");
+        }
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"bulwark rehearsal\" tests=\"" + tests
                 + "\" failures=\"" + failures + "\" errors=\"0\" skipped=\"" + skipped + "\" time=\""
                 + String.format(Locale.ROOT, "%.3f", r.durationMs() / 1000.0) + "\">\n" + cases + "  </testsuite>\n</testsuites>\n";
     }
 
     private static RehearsalResult single(RehearsalResult r, MigrationRehearsal m) {
-        return new RehearsalResult(r.scratchDatabase(), r.serverVersion(), List.of(m), r.durationMs(), r.live());
+        return new RehearsalResult(r.scratchDatabase(), r.serverVersion(), List.of(m), r.durationMs(), r.live(), List.of());
     }
 
     private static String xml(String s) {

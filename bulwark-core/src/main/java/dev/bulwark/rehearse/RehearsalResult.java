@@ -14,13 +14,33 @@ import java.util.List;
  * @param scratchDatabase the throwaway database it ran in (dropped afterwards)
  * @param serverVersion   the server's version, e.g. {@code 15.15}
  * @param live            the real target's table sizes (with {@code --url}), or {@link LiveSizes#NONE}
+ * @param layout          what in the folder could not be read as a migration (a Go migration, a duplicate
+ *                        version, …): not rehearsed, reported as findings
  */
 public record RehearsalResult(String scratchDatabase, String serverVersion, List<MigrationRehearsal> migrations,
-                              long durationMs, LiveSizes live) {
+                              long durationMs, LiveSizes live, List<dev.bulwark.migration.LayoutProblem> layout) {
 
-    /** True when anything must stop a deploy: a failed statement, a failed round trip, an error-level finding. */
+    public RehearsalResult {
+        layout = List.copyOf(layout);
+    }
+
+    /** A rehearsal of a folder read without layout problems. */
+    public RehearsalResult(String scratchDatabase, String serverVersion, List<MigrationRehearsal> migrations,
+                           long durationMs, LiveSizes live) {
+        this(scratchDatabase, serverVersion, migrations, durationMs, live, List.of());
+    }
+
+    /** The same result, with the layout problems met reading the folder. */
+    public RehearsalResult withLayout(List<dev.bulwark.migration.LayoutProblem> problems) {
+        return new RehearsalResult(scratchDatabase, serverVersion, migrations, durationMs, live, problems);
+    }
+
+    /**
+     * True when anything must stop a deploy: a failed statement, a failed round trip, an error-level
+     * finding, or a layout problem (what it names was not rehearsed, and migrate refuses the folder).
+     */
     public boolean failed() {
-        return migrations.stream().anyMatch(MigrationRehearsal::failed);
+        return !layout.isEmpty() || migrations.stream().anyMatch(MigrationRehearsal::failed);
     }
 
     public int statements() {

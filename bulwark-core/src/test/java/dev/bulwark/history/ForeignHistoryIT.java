@@ -226,4 +226,143 @@ class ForeignHistoryIT {
                 List.of(Checksums.sha256Hex(first), "1714000000000"),
                 List.of(Checksums.sha256Hex(second), "1714100000000"));
     }
+
+    private List<String> toolHistory() {
+        try (Connection c = db.spec().open("bulwark-test")) {
+            return dev.bulwark.deploy.ExternalTool.history(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Column name, type as format_type prints it, NOT NULL and default, in column order. */
+    private List<List<String>> columns(String table) {
+        return rows("SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull::text,"
+                + " coalesce(pg_get_expr(d.adbin, d.adrelid), ''), a.attidentity::text FROM pg_attribute a"
+                + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+                + " WHERE a.attrelid = 'public." + table + "'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum");
+    }
+
+    @Test
+    void dieselTableHasDieselsShapeAndARowPerAppliedFolderVersionUntilRolledBack() throws IOException {
+        write("00000000000000_diesel_initial_setup/up.sql", "CREATE FUNCTION diesel_noop() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n");
+        write("00000000000000_diesel_initial_setup/down.sql", "DROP FUNCTION diesel_noop();\n");
+        write("2023-01-01-000000_create_users/up.sql", "CREATE TABLE users (id bigint PRIMARY KEY, name text);\n");
+        write("2023-01-01-000000_create_users/down.sql", "DROP TABLE users;\n");
+        write("2023-01-02-000000_index_users/up.sql", "CREATE INDEX CONCURRENTLY users_name ON users (name);\n");
+        write("2023-01-02-000000_index_users/down.sql", "DROP INDEX CONCURRENTLY users_name;\n");
+        write("2023-01-02-000000_index_users/metadata.toml", "run_in_transaction = false\n");
+        try (Bulwark b = open()) {
+            assertThat(b.migrate(null, false, false).applied()).hasSize(3);
+            assertThat(b.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(MigrationState.APPLIED));
+        }
+        assertThat(columns("__diesel_schema_migrations")).containsExactly(
+                List.of("version", "character varying(50)", "true", "", ""),
+                List.of("run_on", "timestamp without time zone", "true", "CURRENT_TIMESTAMP", ""));
+        assertThat(rows("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+                + " WHERE i.indrelid = 'public.__diesel_schema_migrations'::regclass AND i.indisprimary"))
+                .containsExactly(List.of("version"));
+        assertThat(rows("SELECT version, run_on IS NOT NULL FROM __diesel_schema_migrations ORDER BY version")).containsExactly(
+                List.of("00000000000000", "t"), List.of("20230101000000", "t"), List.of("20230102000000", "t"));
+        assertThat(rows("SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_name'::regclass")).containsExactly(List.of("t"));
+        assertThat(toolHistory()).contains("__diesel_schema_migrations: 20230102000000");
+        try (Bulwark b = open()) {
+            b.rollback(1, null, false);
+            assertThat(b.status().get(2).state()).isEqualTo(MigrationState.PENDING);
+        }
+        assertThat(rows("SELECT version FROM __diesel_schema_migrations ORDER BY version"))
+                .containsExactly(List.of("00000000000000"), List.of("20230101000000"));
+        assertThat(rows("SELECT count(*) FROM pg_class WHERE relname = 'users_name'")).containsExactly(List.of("0"));
+    }
+
+    @Test
+    void dieselHistoryWrittenByDieselItselfCountsAsApplied() throws IOException {
+        write("2023-01-01-000000_create_users/up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+        write("2023-01-02-000000_create_orders/up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY);\n");
+        exec("CREATE TABLE users (id bigint PRIMARY KEY)");
+        exec("CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL,"
+                + " run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+        exec("INSERT INTO __diesel_schema_migrations (version) VALUES ('20230101000000')");
+        try (Bulwark b = open()) {
+            List<MigrationStatus> s = b.status();
+            assertThat(s.get(0).state()).isEqualTo(MigrationState.APPLIED);
+            assertThat(s.get(0).recordedBy()).isEqualTo("public.__diesel_schema_migrations");
+            assertThat(s.get(1).state()).isEqualTo(MigrationState.PENDING);
+            assertThat(b.migrate(null, false, false).applied()).extracting(dev.bulwark.execute.Applied::id).containsExactly("20230102000000");
+        }
+        assertThat(rows("SELECT version FROM __diesel_schema_migrations ORDER BY version"))
+                .containsExactly(List.of("20230101000000"), List.of("20230102000000"));
+    }
+
+    @Test
+    void gooseTableHasGoosesShapeWithTheZeroRowAndRollbackDeletesTheVersion() throws IOException {
+        write("00001_create_users.sql", "-- +goose Up\nCREATE TABLE users (id bigint PRIMARY KEY, name text);\n\n-- +goose Down\nDROP TABLE users;\n");
+        write("00002_touch.sql", "-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION touch() RETURNS trigger AS $$\nBEGIN\n"
+                + "    NEW.name := lower(NEW.name);\n    RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;\n-- +goose StatementEnd\n\n"
+                + "-- +goose Down\nDROP FUNCTION touch();\n");
+        write("00003_index_users.sql", "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY users_name ON users (name);\n\n"
+                + "-- +goose Down\nDROP INDEX CONCURRENTLY users_name;\n");
+        try (Bulwark b = open()) {
+            assertThat(b.migrate(null, false, false).applied()).hasSize(3);
+            assertThat(b.status()).allSatisfy(s -> assertThat(s.state()).isEqualTo(MigrationState.APPLIED));
+        }
+        assertThat(columns("goose_db_version")).containsExactly(
+                List.of("id", "integer", "true", "", "d"),
+                List.of("version_id", "bigint", "true", "", ""),
+                List.of("is_applied", "boolean", "true", "", ""),
+                List.of("tstamp", "timestamp without time zone", "true", "now()", ""));
+        assertThat(rows("SELECT id, version_id, is_applied, tstamp IS NOT NULL FROM goose_db_version ORDER BY id")).containsExactly(
+                List.of("1", "0", "t", "t"), List.of("2", "1", "t", "t"), List.of("3", "2", "t", "t"), List.of("4", "3", "t", "t"));
+        assertThat(rows("SELECT prosrc LIKE '%lower(NEW.name)%' FROM pg_proc WHERE proname = 'touch'")).containsExactly(List.of("t"));
+        // what deploy --exec logs of the tool's history before and after
+        assertThat(toolHistory()).contains("goose_db_version: 3");
+        try (Bulwark b = open()) {
+            b.rollback(2, null, false);
+            assertThat(b.status()).extracting(MigrationStatus::state)
+                    .containsExactly(MigrationState.APPLIED, MigrationState.PENDING, MigrationState.PENDING);
+        }
+        assertThat(rows("SELECT version_id, is_applied FROM goose_db_version ORDER BY id"))
+                .containsExactly(List.of("0", "t"), List.of("1", "t"));
+        try (Bulwark b = open()) {
+            b.migrate(null, false, false);
+        }
+        assertThat(rows("SELECT id, version_id FROM goose_db_version ORDER BY id"))
+                .containsExactly(List.of("1", "0"), List.of("2", "1"), List.of("5", "2"), List.of("6", "3"));
+    }
+
+    @Test
+    void gooseRefusesALowerVersionThanItsMaxUnlessOutOfOrderIsAllowed() throws IOException {
+        write("00001_a.sql", "-- +goose Up\nCREATE TABLE a (id int);\n");
+        write("00003_c.sql", "-- +goose Up\nCREATE TABLE c (id int);\n");
+        exec("CREATE TABLE a (id int)");
+        exec("CREATE TABLE c (id int)");
+        exec("CREATE TABLE goose_db_version (id serial NOT NULL, version_id bigint NOT NULL, is_applied boolean NOT NULL,"
+                + " tstamp timestamp NULL default now(), PRIMARY KEY(id))");
+        exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true), (3, true)");
+        write("00002_b.sql", "-- +goose Up\nCREATE TABLE b (id int);\n");
+        try (Bulwark b = open()) {
+            assertThat(b.status()).extracting(MigrationStatus::state)
+                    .containsExactly(MigrationState.APPLIED, MigrationState.OUT_OF_ORDER, MigrationState.APPLIED);
+            assertThatThrownBy(() -> b.migrate(null, false, false))
+                    .isInstanceOf(BulwarkException.class)
+                    .hasMessageContaining("00002 is out of order")
+                    .hasMessageContaining("--out-of-order")
+                    .hasMessageContaining("-allow-missing");
+            assertThat(rows("SELECT count(*) FROM pg_class WHERE relname = 'b'")).containsExactly(List.of("0"));
+            assertThat(b.migrate(null, false, true).applied()).extracting(dev.bulwark.execute.Applied::id).containsExactly("00002");
+        }
+        assertThat(rows("SELECT version_id FROM goose_db_version ORDER BY id"))
+                .containsExactly(List.of("0"), List.of("1"), List.of("3"), List.of("2"));
+    }
+
+    @Test
+    void gooseRowsFromOldGooseWithIsAppliedFalseReadAsNotApplied() throws IOException {
+        write("00001_a.sql", "-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\nDROP TABLE a;\n");
+        exec("CREATE TABLE goose_db_version (id serial NOT NULL, version_id bigint NOT NULL, is_applied boolean NOT NULL,"
+                + " tstamp timestamp NULL default now(), PRIMARY KEY(id))");
+        exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true), (1, false)");
+        try (Bulwark b = open()) {
+            assertThat(b.status().get(0).state()).isEqualTo(MigrationState.PENDING);
+        }
+    }
 }

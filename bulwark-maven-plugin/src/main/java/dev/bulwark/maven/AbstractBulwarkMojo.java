@@ -35,7 +35,7 @@ abstract class AbstractBulwarkMojo extends AbstractMojo {
     @Parameter(property = "bulwark.locations")
     List<String> locations;
 
-    /** bulwark, flyway, golang-migrate, dbmate, prisma, drizzle or alembic; detected when unset. */
+    /** bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel or goose; detected when unset. */
     @Parameter(property = "bulwark.format")
     String format;
 
@@ -66,7 +66,7 @@ abstract class AbstractBulwarkMojo extends AbstractMojo {
             try {
                 c.format(MigrationFormat.valueOf(format.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
             } catch (IllegalArgumentException e) {
-                throw new MojoExecutionException("bulwark format '" + format + "' is unknown: use bulwark, flyway, golang-migrate, dbmate, prisma, drizzle or alembic");
+                throw new MojoExecutionException("bulwark format '" + format + "' is unknown: use bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel or goose");
             }
         }
         if (url != null && !url.isBlank()) {

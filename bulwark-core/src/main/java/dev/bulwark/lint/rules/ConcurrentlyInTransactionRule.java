@@ -61,6 +61,14 @@ public final class ConcurrentlyInTransactionRule extends StatementRule {
                     why = "dbmate runs the migration in a transaction";
                     fix = "move it into a migration of its own marked -- migrate:up transaction:false";
                 }
+                case DIESEL -> {
+                    why = "diesel runs the migration in a transaction";
+                    fix = "move it into a migration of its own whose metadata.toml says run_in_transaction = false";
+                }
+                case GOOSE -> {
+                    why = "goose runs the migration in a transaction";
+                    fix = "move it into a migration of its own marked -- +goose NO TRANSACTION";
+                }
                 default -> {
                     why = ctx.format().id() + " runs the migration in a transaction";
                     fix = "move it into a migration of its own that runs outside a transaction";
