@@ -297,6 +297,7 @@ public final class Linter {
             case FLYWAY -> m.options().transactional() && !(statements.size() > 0 && statements.stream()
                     .allMatch(s -> StatementAnalysis.requiresAutocommit(s, pgVersion)));
             case GOLANG_MIGRATE, PRISMA -> statements.size() > 1;
+            case LIQUIBASE -> m.options().transactional();
         };
     }
 

@@ -10,7 +10,8 @@ public enum MigrationFormat {
     DBMATE("dbmate"),
     PRISMA("prisma"),
     DRIZZLE("drizzle"),
-    ALEMBIC("alembic");
+    ALEMBIC("alembic"),
+    LIQUIBASE("liquibase");
 
     private final String id;
 
@@ -32,6 +33,6 @@ public enum MigrationFormat {
         }
         throw dev.bulwark.BulwarkException.usage(
                 "unknown migration format '" + id + "'",
-                "use one of: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic");
+                "use one of: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, liquibase");
     }
 }

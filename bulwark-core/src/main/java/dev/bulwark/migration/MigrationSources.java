@@ -22,7 +22,8 @@ public final class MigrationSources {
             new DbmateReader(),
             new PrismaReader(),
             new DrizzleReader(),
-            new AlembicReader());
+            new AlembicReader(),
+            new LiquibaseReader());
 
     private static final String FORMATS = READERS.stream().map(r -> r.format().id()).collect(Collectors.joining(", "));
 
@@ -143,6 +144,7 @@ public final class MigrationSources {
             case PRISMA -> PrismaReader.EXPECTED;
             case DRIZZLE -> "meta/_journal.json listing <idx>_<tag>.sql files";
             case ALEMBIC -> "versions/<revision>_<name>.py with alembic.ini or env.py";
+            case LIQUIBASE -> LiquibaseReader.EXPECTED;
             default -> format.id() + " migration files";
         };
     }

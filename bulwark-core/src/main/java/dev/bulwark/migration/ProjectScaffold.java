@@ -181,6 +181,17 @@ public final class ProjectScaffold {
             case DRIZZLE -> newDrizzleMigration(migrationsDir, snake, clock);
             case ALEMBIC -> throw BulwarkException.usage("writing alembic migrations is not supported",
                     "create it with alembic revision -m \"" + name + "\"");
+            case LIQUIBASE -> {
+                java.util.Optional<Path> master = LiquibaseReader.master(migrationsDir);
+                if (master.isPresent()) {
+                    throw BulwarkException.usage("writing into " + master.get().getFileName() + " is not supported",
+                            "add a changeSet to " + master.get().getFileName() + " by hand");
+                }
+                // a formatted SQL changelog of its own, read after the others as includeAll would
+                yield List.of(create(migrationsDir.resolve(timestamp + "_" + snake + ".sql"), "--liquibase formatted sql\n\n"
+                        + "--changeset " + System.getProperty("user.name", "bulwark").replaceAll("[\\s:]", "_") + ":" + timestamp
+                        + "-" + snake + "\n-- " + title + "\n\n--rollback \n"));
+            }
         };
     }
 
