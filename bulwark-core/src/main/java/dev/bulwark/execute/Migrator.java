@@ -203,7 +203,7 @@ public final class Migrator {
         if (dryRun) {
             return new MigrateResult(List.of(), dryRun(planUp(status(), target, allowOutOfOrder)), currentVersion(status()));
         }
-        try (AdvisoryLock lock = lock(); BlockerWatch watch = new BlockerWatch(monitor)) {
+        try (AdvisoryLock lock = lock(); ToolHistory.Held toolLock = toolLock(); BlockerWatch watch = new BlockerWatch(monitor)) {
             CrashPoint.here("migrate.lock.acquired");
             settleEarlierRuns();
             List<MigrationStatus> states = status();
@@ -337,7 +337,7 @@ public final class Migrator {
         if (dryRun) {
             return new MigrateResult(List.of(), dryRun(planDown(status(), steps, toVersion)), currentVersion(status()));
         }
-        try (AdvisoryLock lock = lock(); BlockerWatch watch = new BlockerWatch(monitor)) {
+        try (AdvisoryLock lock = lock(); ToolHistory.Held toolLock = toolLock(); BlockerWatch watch = new BlockerWatch(monitor)) {
             CrashPoint.here("rollback.lock.acquired");
             settleEarlierRuns();
             List<Run> plan = planDown(status(), steps, toVersion);
@@ -524,6 +524,20 @@ public final class Migrator {
         return AdvisoryLock.acquire(monitor, key, config.lockWait(),
                 h -> out.warn("waiting for the migration lock, held by " + h.describe()
                         + " (up to " + Durations.human(config.lockWait()) + ", --lock-wait)"));
+    }
+
+    /** The owning tool's own lock (Liquibase's DATABASECHANGELOGLOCK), taken after Bulwark's. */
+    private ToolHistory.Held toolLock() {
+        if (tool == null) {
+            return () -> {
+            };
+        }
+        try {
+            return tool.lock(monitor);
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot take " + tool.table() + "'s lock: " + e.getMessage(),
+                    "the user needs to create and update the tool's lock table in schema " + config.historySchema(), e);
+        }
     }
 
     private void ensureHistory() {

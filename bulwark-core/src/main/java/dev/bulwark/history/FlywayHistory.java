@@ -65,13 +65,27 @@ final class FlywayHistory extends ToolTable {
             return out;
         }
         dev.bulwark.migration.MigrationVersion baseline = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT version, description, success, type FROM " + qualified
+        // a repeatable runs again when its file no longer has the checksum of its latest row
+        Map<String, Integer> repeatableSums = new HashMap<>();
+        for (Migration m : known) {
+            if (m.kind() == MigrationKind.REPEATABLE) {
+                repeatableSums.put(key(m), FlywayChecksum.of(m.rawFile()));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT version, description, success, type, checksum FROM " + qualified
                 + " WHERE type IN ('SQL', 'JDBC', 'BASELINE', 'SQL_BASELINE') ORDER BY installed_rank");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String version = rs.getString(1);
                 String key = version == null ? "R:" + rs.getString(2) : "V:" + version;
-                out.put(key, rs.getBoolean(3) ? ToolState.APPLIED : ToolState.FAILED);
+                ToolState state = rs.getBoolean(3) ? ToolState.APPLIED : ToolState.FAILED;
+                Integer fileSum = repeatableSums.get(key);
+                Object rowSum = rs.getObject(5);
+                if (version == null && state == ToolState.APPLIED && fileSum != null && rowSum != null
+                        && ((Number) rowSum).intValue() != fileSum) {
+                    state = ToolState.OUTDATED;
+                }
+                out.put(key, state);
                 if ("BASELINE".equals(rs.getString(4)) && version != null) {
                     baseline = dev.bulwark.migration.MigrationVersion.of(version);
                 }

@@ -42,8 +42,28 @@ public interface ToolHistory {
     /** The down ran: the migration is no longer applied. {@code previous} is the migration now current, or null. */
     void rolledBack(Connection c, Migration m, Migration previous) throws SQLException;
 
+    /**
+     * Takes the tool's own lock on its history for a run that changes the database (Liquibase's
+     * {@code DATABASECHANGELOGLOCK}), or refuses while another holds it. Most tools have none.
+     */
+    default Held lock(Connection c) throws SQLException {
+        return () -> {
+        };
+    }
+
+    /** A tool's lock, released by {@link #close}. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** What the other tool thinks of one migration. */
-    enum ToolState { APPLIED, FAILED }
+    enum ToolState {
+        APPLIED,
+        FAILED,
+        /** a repeatable migration applied, whose file changed since: the tool runs it again */
+        OUTDATED
+    }
 
     static ToolHistory forFormat(MigrationFormat format, String schema) {
         return switch (format) {
@@ -55,6 +75,7 @@ public interface ToolHistory {
             case BULWARK, ALEMBIC -> null;
             case DIESEL -> new DieselHistory(schema);
             case GOOSE -> new GooseHistory(schema);
+            case LIQUIBASE -> new LiquibaseHistory(schema);
         };
     }
 }

@@ -298,6 +298,7 @@ public final class Linter {
                     .allMatch(s -> StatementAnalysis.requiresAutocommit(s, pgVersion)));
             case GOLANG_MIGRATE, PRISMA -> statements.size() > 1;
             case DIESEL, GOOSE -> m.options().transactional();
+            case LIQUIBASE -> m.options().transactional();
         };
     }
 

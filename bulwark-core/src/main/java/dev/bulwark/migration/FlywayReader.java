@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
 /**
  * Flyway's SQL layout with its default naming: {@code V<version>__<description>.sql} (versioned),
  * {@code U<version>__<description>.sql} (the undo of that version, which becomes its down),
- * {@code R__<description>.sql} (repeatable). Like Flyway, the directory is searched recursively,
- * and SQL callbacks ({@code afterMigrate.sql}, {@code beforeEachMigrate__x.sql}, …) are not
- * migrations and are skipped.
+ * {@code R__<description>.sql} (repeatable). Like Flyway, the directory is searched recursively.
+ * SQL callbacks ({@code afterMigrate.sql}, {@code beforeEachMigrate__x.sql}, …) and Java or Kotlin
+ * migrations are layout problems: Bulwark does not run them, so lint reports them and migrate refuses.
  */
 public final class FlywayReader implements MigrationReader {
     static final Pattern VERSIONED = Pattern.compile("^([VU])(\\d+(?:[._]\\d+)*)__(.*)\\.sql$");
@@ -89,7 +89,9 @@ public final class FlywayReader implements MigrationReader {
                         MigrationOptions.DEFAULT, format());
                 out.add(new Migration(null, Sources.description(r.group(1)), MigrationKind.REPEATABLE, format(), p,
                         file.wholeScript(), null, options, file.text(), scriptName(dir, p)));
-            } else if (!CALLBACK.matcher(name).matches()) {
+            } else if (CALLBACK.matcher(name).matches()) {
+                problems.accept(callback(p));
+            } else {
                 problems.accept(Sources.misnamedProblem(p, format(), EXPECTED));
             }
         }
@@ -116,6 +118,19 @@ public final class FlywayReader implements MigrationReader {
                     "add the versioned migration it undoes, or delete the undo file"));
         }
         return out;
+    }
+
+    /**
+     * Flyway runs an SQL callback at its event (before every migration, after the run, …); Bulwark
+     * does not: lint still reads the other files, migrate refuses rather than skip what the
+     * callback does.
+     */
+    static LayoutProblem callback(Path p) {
+        String event = Sources.name(p).replaceFirst("(__.*)?\\.sql$", "");
+        return LayoutProblem.layout(p, "is a Flyway callback (" + event + "), which Bulwark does not run: migrating with Bulwark"
+                        + " would skip what it does",
+                "move what it does into a versioned migration (or, for session settings, into bulwark.toml), and the file out of"
+                        + " the migration folder; or keep migrating this folder with Flyway");
     }
 
     /** Flyway writes a version's underscores as dots ({@code V1_1} is version 1.1). */

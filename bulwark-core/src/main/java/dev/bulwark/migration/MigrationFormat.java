@@ -12,7 +12,8 @@ public enum MigrationFormat {
     DRIZZLE("drizzle"),
     ALEMBIC("alembic"),
     DIESEL("diesel"),
-    GOOSE("goose");
+    GOOSE("goose"),
+    LIQUIBASE("liquibase");
 
     private final String id;
 
@@ -34,6 +35,6 @@ public enum MigrationFormat {
         }
         throw dev.bulwark.BulwarkException.usage(
                 "unknown migration format '" + id + "'",
-                "use one of: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel, goose");
+                "use one of: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel, goose, liquibase");
     }
 }

@@ -24,7 +24,8 @@ public final class MigrationSources {
             new DrizzleReader(),
             new AlembicReader(),
             new DieselReader(),
-            new GooseReader());
+            new GooseReader(),
+            new LiquibaseReader());
 
     private static final String FORMATS = READERS.stream().map(r -> r.format().id()).collect(Collectors.joining(", "));
 
@@ -147,6 +148,7 @@ public final class MigrationSources {
             case ALEMBIC -> "versions/<revision>_<name>.py with alembic.ini or env.py";
             case DIESEL -> DieselReader.EXPECTED;
             case GOOSE -> GooseReader.EXPECTED;
+            case LIQUIBASE -> LiquibaseReader.EXPECTED;
             default -> format.id() + " migration files";
         };
     }

@@ -202,6 +202,16 @@ public final class ProjectScaffold {
                 String v = nextVersion(migrationsDir, versionsOf(migrationsDir, GooseReader.FILE), timestamp, true);
                 yield List.of(create(migrationsDir.resolve(v + "_" + snake + ".sql"),
                         "-- +goose Up\n-- " + title + "\n\n\n-- +goose Down\n\n"));
+            case LIQUIBASE -> {
+                java.util.Optional<Path> master = LiquibaseReader.master(migrationsDir);
+                if (master.isPresent()) {
+                    throw BulwarkException.usage("writing into " + master.get().getFileName() + " is not supported",
+                            "add a changeSet to " + master.get().getFileName() + " by hand");
+                }
+                // a formatted SQL changelog of its own, read after the others as includeAll would
+                yield List.of(create(migrationsDir.resolve(timestamp + "_" + snake + ".sql"), "--liquibase formatted sql\n\n"
+                        + "--changeset " + System.getProperty("user.name", "bulwark").replaceAll("[\\s:]", "_") + ":" + timestamp
+                        + "-" + snake + "\n-- " + title + "\n\n--rollback \n"));
             }
         };
     }

@@ -63,7 +63,9 @@ public final class Reconciler {
                         "covered by the baseline at " + baseline);
             } else if (tool != null && foreign.containsKey(tool.key(m))) {
                 ToolHistory.ToolState ts = foreign.get(tool.key(m));
-                s = new MigrationStatus(m.id(), m.description(),
+                s = ts == ToolHistory.ToolState.OUTDATED ? new MigrationStatus(m.id(), m.description(), MigrationState.OUTDATED, m, null,
+                        tool.table(), "changed since it last ran: migrate runs it again")
+                        : new MigrationStatus(m.id(), m.description(),
                         ts == ToolHistory.ToolState.APPLIED ? MigrationState.APPLIED : MigrationState.FAILED, m, null, tool.table(),
                         ts == ToolHistory.ToolState.APPLIED ? null
                                 : tool.table() + " records a failure; repair the database, then clear it with the tool's own command"

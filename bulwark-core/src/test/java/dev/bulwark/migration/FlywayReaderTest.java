@@ -70,9 +70,24 @@ class FlywayReaderTest {
     }
 
     @Test
-    void sqlCallbacksAreNotMigrations() {
-        assertThat(read("flyway/ok").migrations()).extracting(m -> m.location().getFileName().toString())
-                .doesNotContain("afterMigrate.sql");
+    void sqlCallbacksAreLayoutProblemsNamingTheEventAndTheRestIsStillRead() {
+        java.util.List<LayoutProblem> problems = new java.util.ArrayList<>();
+        java.util.List<Migration> ms = reader.read(dir("flyway/callbacks"), problems::add);
+
+        assertThat(ms).extracting(Migration::id).containsExactly("1");
+        assertThat(problems).extracting(p -> p.file().getFileName().toString())
+                .containsExactlyInAnyOrder("afterMigrate.sql", "beforeEachMigrate__timeouts.sql");
+        assertThat(problems).allSatisfy(p -> {
+            assertThat(p.reason()).contains("Flyway callback").contains("Bulwark does not run");
+            assertThat(p.fix()).contains("versioned migration");
+        });
+        assertThat(problems).anySatisfy(p -> assertThat(p.reason()).contains("(beforeEachMigrate)"));
+    }
+
+    @Test
+    void migrateRefusesAFolderWithCallbacksNamingEachOne() {
+        var e = usageError(() -> MigrationSources.read(dir("flyway/callbacks"), MigrationFormat.FLYWAY));
+        assertThat(e.getMessage()).contains("2 problems").contains("afterMigrate.sql").contains("beforeEachMigrate__timeouts.sql");
     }
 
     @Test
