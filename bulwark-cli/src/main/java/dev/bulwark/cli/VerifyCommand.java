@@ -108,7 +108,7 @@ final class VerifyCommand extends DatabaseCommand {
             long chunks = s.tables().stream().mapToLong(t -> Math.max(1, t.chunks().size())).sum();
             note.println("Snapshot of " + s.tables().size() + " tables, " + rows + " rows in " + chunks + " key ranges"
                     + " written to " + snapshot + " in " + (System.nanoTime() - started) / 1_000_000 + " ms ("
-                    + Fingerprinter.ALGORITHM + ").");
+                    + s.algorithm() + ").");
             note.flush();
         }
         VerifyResult result = b.verify(options, before, expectChange, parallel);

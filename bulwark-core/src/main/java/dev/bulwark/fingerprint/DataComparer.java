@@ -31,6 +31,9 @@ public final class DataComparer {
     }
 
     /**
+     * Hashes rows with the snapshot's algorithm ({@link Fingerprinter#useAlgorithm}), so
+     * snapshots written by earlier versions still compare.
+     *
      * @param expected for a table, what declared that it changes (a migration file, an option), or null
      */
     public DataComparison compare(DataSnapshot before, CatalogSnapshot now, Function<TableRef, String> expected)
@@ -50,6 +53,7 @@ public final class DataComparer {
     public DataComparison compare(DataSnapshot before, CatalogSnapshot now, Function<TableRef, String> expected,
                                   Map<TableRef, ? extends Collection<Long>> only) throws SQLException {
         fingerprinter.pinSettings();
+        fingerprinter.useAlgorithm(before.algorithm());
         String answer = fingerprinter.knownAnswer();
         if (!answer.equals(before.knownAnswer())) {
             throw BulwarkException.usage("the snapshot was taken on PostgreSQL " + before.serverVersion()

@@ -94,12 +94,11 @@ class ParallelFingerprintIT {
         return s.tables().stream().filter(t -> t.table().name().equals(name)).findFirst().orElseThrow();
     }
 
-    /** The documented hash, computed by one plain query over the whole table. */
-    BigInteger[] wholeTable(String table, String columns) throws SQLException {
+    /** A documented row hash, computed by one plain query over the whole table. */
+    BigInteger[] wholeTable(String table, String rowHash) throws SQLException {
         try (Connection c = db.open(); Statement s = c.createStatement()) {
             s.execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3");
-            try (ResultSet rs = s.executeQuery("SELECT count(*), COALESCE(sum(hashtextextended(ROW(" + columns + ")::text, 0)), 0) FROM "
-                    + table + " AS t")) {
+            try (ResultSet rs = s.executeQuery("SELECT count(*), COALESCE(sum(" + rowHash + "), 0) FROM " + table + " AS t")) {
                 rs.next();
                 return new BigInteger[]{BigInteger.valueOf(rs.getLong(1)), rs.getBigDecimal(2).toBigIntegerExact()};
             }
@@ -116,12 +115,29 @@ class ParallelFingerprintIT {
         assertThat(table(parallel, "orders").chunks()).hasSize(20);
         assertThat(table(parallel, "accounts").chunks()).hasSize(4);
 
-        BigInteger[] orders = wholeTable("orders", "t.id, t.customer, t.amount, t.placed, t.attrs, t.ref");
+        assertThat(parallel.algorithm()).isEqualTo(Fingerprinter.RECORD_ALGORITHM);
+        BigInteger[] orders = wholeTable("orders",
+                "hash_record_extended(ROW(t.id, t.customer COLLATE \"C\", t.amount::text, t.placed, t.attrs, t.ref), 0)");
         assertThat(table(parallel, "orders").rows()).isEqualTo(orders[0].longValue());
         assertThat(table(parallel, "orders").hash()).isEqualTo(Fingerprinter.hex(orders[1]));
-        BigInteger[] events = wholeTable("events", "t.at, t.kind, t.payload");
+        BigInteger[] events = wholeTable("events", "hash_record_extended(ROW(t.at, t.kind COLLATE \"C\", t.payload), 0)");
         assertThat(table(parallel, "events").rows()).isEqualTo(16000).isEqualTo(events[0].longValue());
         assertThat(table(parallel, "events").hash()).isEqualTo(Fingerprinter.hex(events[1]));
+    }
+
+    @Test
+    void theFirstAlgorithmStillGivesTheFirstFormatsHashesInParallel() throws SQLException {
+        DataSnapshot text = readOnly(c -> {
+            Fingerprinter f = new Fingerprinter(c, 1000, db::open, 3);
+            f.useAlgorithm(Fingerprinter.ALGORITHM);
+            return f.snapshot(new CatalogReader(c).read());
+        });
+        assertThat(text.algorithm()).isEqualTo(Fingerprinter.ALGORITHM);
+        BigInteger[] orders = wholeTable("orders", "hashtextextended(ROW(t.id, t.customer, t.amount, t.placed, t.attrs, t.ref)::text, 0)");
+        assertThat(table(text, "orders").hash()).isEqualTo(Fingerprinter.hex(orders[1]));
+        BigInteger[] events = wholeTable("events", "hashtextextended(ROW(t.at, t.kind, t.payload)::text, 0)");
+        assertThat(table(text, "events").hash()).isEqualTo(Fingerprinter.hex(events[1]));
+        assertThat(table(text, "orders").chunks()).hasSize(20);
     }
 
     @Test
