@@ -175,6 +175,11 @@ public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTa
      * {@code expectChange} count as expected.
      */
     public VerifyResult verify(VerifyOptions options, DataSnapshot compareWith, List<String> expectChange) {
+        return verify(options, compareWith, expectChange, Fingerprinter.defaultJobs());
+    }
+
+    /** {@link #verify(VerifyOptions, DataSnapshot, List)}, fingerprinting over {@code jobs} connections in one snapshot. */
+    public VerifyResult verify(VerifyOptions options, DataSnapshot compareWith, List<String> expectChange, int jobs) {
         ExpectedChanges expected = compareWith == null ? ExpectedChanges.none()
                 : ExpectedChanges.of(orderedMigrations(), migrationsAppliedSince(compareWith.takenAt()).stream()
                         .map(Migration::id).collect(java.util.stream.Collectors.toSet()), expectChange);
@@ -183,7 +188,8 @@ public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTa
             if (compareWith == null) {
                 return result;
             }
-            DataComparison comparison = readOnly(c, () -> new DataComparer(new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS))
+            DataComparison comparison = readOnly(c, () -> new DataComparer(new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS,
+                            () -> target.open(APPLICATION_NAME + "-verify"), jobs))
                     .compare(compareWith, new CatalogReader(c).read(options.schemas()), expected::why));
             List<Finding> lost = dev.bulwark.verify.Verifier.findings(comparison);
             return result.withComparison(comparison, lost);
@@ -194,8 +200,17 @@ public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTa
 
     /** Row counts and fingerprints of every table, for a later {@link #verify} comparison. */
     public DataSnapshot snapshotData(List<String> schemas, long chunkRows) {
+        return snapshotData(schemas, chunkRows, Fingerprinter.defaultJobs());
+    }
+
+    /**
+     * {@link #snapshotData(List, long)} over {@code jobs} connections, which share one snapshot
+     * (pg_export_snapshot): the fingerprints are those of one instant however the work is split.
+     */
+    public DataSnapshot snapshotData(List<String> schemas, long chunkRows, int jobs) {
         try (Connection c = target.open(APPLICATION_NAME + "-verify")) {
-            return readOnly(c, () -> new Fingerprinter(c, chunkRows).snapshot(new CatalogReader(c).read(schemas)));
+            return readOnly(c, () -> new Fingerprinter(c, chunkRows, () -> target.open(APPLICATION_NAME + "-verify"), jobs)
+                    .snapshot(new CatalogReader(c).read(schemas)));
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "snapshot of " + target.masked() + " failed: " + e.getMessage(), null, e);
         }

@@ -66,8 +66,17 @@ final class VerifyCommand extends DatabaseCommand {
             description = "With --snapshot: about N rows per fingerprinted key range (default: ${DEFAULT-VALUE}).")
     long chunkRows;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "Fingerprint over N connections in parallel, all reading one snapshot (default: the number of"
+                    + " processors, at most 8).")
+    Integer jobs;
+
     @Override
     int run(Bulwark b) {
+        int parallel = jobs == null ? Fingerprinter.defaultJobs() : jobs;
+        if (parallel < 1) {
+            throw BulwarkException.usage("--jobs must be at least 1, was " + parallel, "use e.g. --jobs 2");
+        }
         if (snapshot != null && compare != null) {
             throw BulwarkException.usage("--snapshot and --compare cannot be used together",
                     "take the snapshot before the migration, compare after it");
@@ -92,17 +101,17 @@ final class VerifyCommand extends DatabaseCommand {
         }
         if (snapshot != null) {
             long started = System.nanoTime();
-            DataSnapshot s = b.snapshotData(schemas, chunkRows);
+            DataSnapshot s = b.snapshotData(schemas, chunkRows, parallel);
             Path file = root.workingDir.resolve(snapshot);
             CatalogJson.write(s, file);
             long rows = s.tables().stream().mapToLong(TableFingerprint::rows).sum();
             long chunks = s.tables().stream().mapToLong(t -> Math.max(1, t.chunks().size())).sum();
             note.println("Snapshot of " + s.tables().size() + " tables, " + rows + " rows in " + chunks + " key ranges"
                     + " written to " + snapshot + " in " + (System.nanoTime() - started) / 1_000_000 + " ms ("
-                    + Fingerprinter.ALGORITHM + ").");
+                    + s.algorithm() + ").");
             note.flush();
         }
-        VerifyResult result = b.verify(options, before, expectChange);
+        VerifyResult result = b.verify(options, before, expectChange, parallel);
         out().print(VerifyReport.render(result, output));
         out().flush();
         // an interrupted deploy's rollback is not done: whatever the checks found, the data is not final

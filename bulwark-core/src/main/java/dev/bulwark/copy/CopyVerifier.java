@@ -125,7 +125,7 @@ final class CopyVerifier {
             return countsOnly(src, tgt, t, fp.rows());
         }
         DataSnapshot snap = new DataSnapshot(DataSnapshot.FORMAT, catalog.serverVersion(), Instant.now(), sf.knownAnswer(),
-                Fingerprinter.ALGORITHM, List.of(fp));
+                sf.algorithm(), List.of(fp));
         DataComparison cmp = new DataComparer(tf).compare(snap, oneTable(targetCatalog, there), x -> null);
         List<Problem> out = new ArrayList<>();
         for (TableComparison tc : cmp.tables()) {

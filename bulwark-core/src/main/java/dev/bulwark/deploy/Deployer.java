@@ -950,12 +950,18 @@ public final class Deployer {
         return readOnly(c -> withoutOwnObjects(new CatalogReader(c).read()));
     }
 
+    /** Over several connections sharing {@code c}'s snapshot (readOnly's REPEATABLE READ transaction). */
+    private Fingerprinter fingerprinter(Connection c) {
+        return new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS, () -> b.target().open("bulwark-deploy-fingerprint"),
+                Fingerprinter.defaultJobs());
+    }
+
     private DataSnapshot fingerprint() {
-        return readOnly(c -> new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS).snapshot(withoutOwnObjects(new CatalogReader(c).read())));
+        return readOnly(c -> fingerprinter(c).snapshot(withoutOwnObjects(new CatalogReader(c).read())));
     }
 
     private DataComparison compare(DataSnapshot before, ExpectedChanges expected) {
-        return readOnly(c -> new DataComparer(new Fingerprinter(c, Fingerprinter.DEFAULT_CHUNK_ROWS))
+        return readOnly(c -> new DataComparer(fingerprinter(c))
                 .compare(before, withoutOwnObjects(new CatalogReader(c).read()), expected::why));
     }
 

@@ -11,6 +11,7 @@ import dev.bulwark.fingerprint.DataComparison.TableComparison.Status;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,29 @@ public final class DataComparer {
     }
 
     /**
+     * Hashes rows with the snapshot's algorithm ({@link Fingerprinter#useAlgorithm}), so
+     * snapshots written by earlier versions still compare.
+     *
      * @param expected for a table, what declared that it changes (a migration file, an option), or null
      */
     public DataComparison compare(DataSnapshot before, CatalogSnapshot now, Function<TableRef, String> expected)
             throws SQLException {
+        return compare(before, now, expected, null);
+    }
+
+    /**
+     * Like {@link #compare(DataSnapshot, CatalogSnapshot, Function)}, restricted to some chunks:
+     * for each table in {@code only}, just the chunks of those indexes are fingerprinted again and
+     * compared (the snapshot's other chunks are taken as unchanged; a table without chunking is
+     * compared whole); tables not in {@code only} are left out of the result. The fence of a
+     * switchover uses it to compare only what changed since a full comparison:
+     * {@link DataComparison#changedChunks()} of an earlier comparison, or
+     * {@link Fingerprinter#chunksWrittenSince}. Null {@code only}: every chunk of every table.
+     */
+    public DataComparison compare(DataSnapshot before, CatalogSnapshot now, Function<TableRef, String> expected,
+                                  Map<TableRef, ? extends Collection<Long>> only) throws SQLException {
         fingerprinter.pinSettings();
+        fingerprinter.useAlgorithm(before.algorithm());
         String answer = fingerprinter.knownAnswer();
         if (!answer.equals(before.knownAnswer())) {
             throw BulwarkException.usage("the snapshot was taken on PostgreSQL " + before.serverVersion()
@@ -44,8 +63,14 @@ public final class DataComparer {
         }
         List<TableComparison> out = new ArrayList<>();
         Set<TableRef> seen = new HashSet<>();
+        // first every table's targets, so that all their chunks share the connections at once
+        List<Pending> pending = new ArrayList<>();
+        List<Fingerprinter.Target> whole = new ArrayList<>();
         for (TableFingerprint old : before.tables()) {
             seen.add(old.table());
+            if (only != null && !only.containsKey(old.table())) {
+                continue;
+            }
             String declared = expected.apply(old.table());
             Table table = now.table(old.table()).orElse(null);
             if (table == null) {
@@ -53,24 +78,57 @@ public final class DataComparer {
                         old.rows(), 0, 0, old.rows(), List.of(), null, declared, "the table no longer exists"));
                 continue;
             }
-            out.add(compareTable(old, table, declared));
+            List<String> present = table.columns().stream().map(Column::name).toList();
+            List<String> columns = old.columns().stream().filter(present::contains).toList();
+            Chunking chunking = old.chunking() != null && present.contains(old.chunking().column()) ? old.chunking() : null;
+            Fingerprinter.Target target = new Fingerprinter.Target(old.table(), columns, chunking, table.isPartitioned());
+            Collection<Long> restrict = only == null || chunking == null ? null : only.get(old.table());
+            pending.add(new Pending(out.size(), old, table, declared, target, restrict));
+            out.add(null);
+            if (restrict == null) {
+                whole.add(target);
+            }
         }
-        for (Table t : now.tables()) {
-            if (t.partitionOf() == null && !seen.contains(t.ref())) {
-                out.add(new TableComparison(t.ref(), Status.NEW, 0, t.rowEstimate() == null ? 0 : t.rowEstimate(), 0, 0,
-                        List.of(), null, expected.apply(t.ref()), "created after the snapshot (row count estimated)"));
+        List<TableFingerprint> fingerprints = fingerprinter.fingerprintAll(whole);
+        int next = 0;
+        for (Pending p : pending) {
+            TableFingerprint fp = p.restrict() == null ? fingerprints.get(next++)
+                    : fingerprinter.fingerprintChunks(p.target(), p.restrict());
+            TableFingerprint old = p.restrict() == null ? p.old() : restricted(p.old(), p.restrict());
+            out.set(p.slot(), compareTable(old, p.table(), p.declared(), fp));
+        }
+        if (only == null) {
+            for (Table t : now.tables()) {
+                if (t.partitionOf() == null && !seen.contains(t.ref())) {
+                    out.add(new TableComparison(t.ref(), Status.NEW, 0, t.rowEstimate() == null ? 0 : t.rowEstimate(), 0, 0,
+                            List.of(), null, expected.apply(t.ref()), "created after the snapshot (row count estimated)"));
+                }
             }
         }
         return new DataComparison(before.takenAt(), out);
     }
 
-    private TableComparison compareTable(TableFingerprint old, Table table, String declared) throws SQLException {
+    private record Pending(int slot, TableFingerprint old, Table table, String declared, Fingerprinter.Target target,
+                           Collection<Long> restrict) {
+    }
+
+    /** The snapshot's fingerprint of a table reduced to some chunks, as {@link Fingerprinter#fingerprintChunks} reports them. */
+    private static TableFingerprint restricted(TableFingerprint old, Collection<Long> chunks) {
+        Set<Long> keep = new HashSet<>(chunks);
+        List<TableFingerprint.Chunk> kept = old.chunks().stream().filter(c -> keep.contains(c.index())).toList();
+        java.math.BigInteger sum = java.math.BigInteger.ZERO;
+        long rows = 0;
+        for (TableFingerprint.Chunk c : kept) {
+            rows += c.rows();
+            sum = sum.add(new java.math.BigInteger(c.hash(), 16));
+        }
+        return new TableFingerprint(old.table(), old.columns(), old.chunking(), rows, Fingerprinter.hex(sum), kept);
+    }
+
+    private TableComparison compareTable(TableFingerprint old, Table table, String declared, TableFingerprint now) {
         List<String> present = table.columns().stream().map(Column::name).toList();
         List<String> dropped = old.columns().stream().filter(c -> !present.contains(c)).toList();
-        List<String> columns = old.columns().stream().filter(present::contains).toList();
-        Chunking chunking = old.chunking() != null && present.contains(old.chunking().column()) ? old.chunking() : null;
-        TableFingerprint now = fingerprinter.fingerprint(old.table(), columns, chunking, table.isPartitioned());
-
+        Chunking chunking = now.chunking();
         List<ChunkChange> changes = new ArrayList<>();
         String note = null;
         if (!dropped.isEmpty()) {
@@ -97,7 +155,7 @@ public final class DataComparer {
         } else if (old.rows() != now.rows() || !old.hash().equals(now.hash())) {
             changes.add(new ChunkChange(null, null, null, false, old.rows(), now.rows(), kind(old.rows(), now.rows())));
             if (old.chunking() == null) {
-                note = "no single-column primary key (or empty when the snapshot was taken): the table is compared whole";
+                note = "no single-column primary key or unique NOT NULL column (or empty when the snapshot was taken): the table is compared whole";
             }
         }
         long added = changes.stream().mapToLong(c -> Math.max(0, c.rowsAfter() - c.rowsBefore())).sum();

@@ -43,6 +43,24 @@ public record DataComparison(java.time.Instant takenAt, List<TableComparison> ta
     }
 
     /**
+     * The tables that differ, each with the indexes of its differing chunks (empty for a table
+     * compared whole): what {@link DataComparer#compare(DataSnapshot, dev.bulwark.catalog.CatalogSnapshot,
+     * java.util.function.Function, java.util.Map)} takes to compare only those again.
+     */
+    public java.util.Map<TableRef, java.util.Set<Long>> changedChunks() {
+        java.util.Map<TableRef, java.util.Set<Long>> out = new java.util.LinkedHashMap<>();
+        for (TableComparison t : tables) {
+            if (t.status() == TableComparison.Status.IDENTICAL || t.status() == TableComparison.Status.NEW) {
+                continue;
+            }
+            java.util.Set<Long> chunks = new java.util.TreeSet<>();
+            t.chunks().stream().map(ChunkChange::index).filter(java.util.Objects::nonNull).forEach(chunks::add);
+            out.put(t.table(), chunks);
+        }
+        return out;
+    }
+
+    /**
      * @param rowsBefore   rows in the snapshot (0 for a new table)
      * @param rowsAfter    rows now (0 for a dropped table)
      * @param rowsAdded    rows added, summed over chunks that grew (a lower bound when a chunk both gained and lost rows)

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -182,6 +183,85 @@ class FingerprintIT {
         DataComparison c = compare(before, t -> null);
         assertThat(table(c, "extra").status()).isEqualTo(Status.NEW);
         assertThat(c.verdict()).isEqualTo(DataComparison.Verdict.IDENTICAL);
+    }
+
+    @Test
+    void aSnapshotOfTheFirstFormatStillComparesAndFindsChanges() throws SQLException {
+        // as the first versions wrote it: rows hashed as text, no algorithm but that one
+        DataSnapshot old;
+        try (Connection c = db.open()) {
+            c.setAutoCommit(false);
+            Fingerprinter f = new Fingerprinter(c, 1000);
+            f.useAlgorithm(null);
+            old = CatalogJson.read(CatalogJson.write(f.snapshot(new CatalogReader(c).read())), DataSnapshot.class);
+            c.rollback();
+        }
+        assertThat(old.algorithm()).isEqualTo(Fingerprinter.ALGORITHM);
+        assertThat(compare(old, t -> null).verdict()).isEqualTo(DataComparison.Verdict.IDENTICAL);
+        sql("UPDATE users SET score = 0 WHERE id = 10");
+        assertThat(table(compare(old, t -> null), "users").chunks()).extracting(ch -> ch.describe("id"))
+                .containsExactly("chunk 0 (id 1..1000): same 1000 rows, content changed");
+    }
+
+    @Test
+    void aSnapshotHashedByAnUnknownAlgorithmIsRefused() throws SQLException {
+        DataSnapshot real = snapshot();
+        DataSnapshot future = new DataSnapshot(real.format(), real.serverVersion(), real.takenAt(), real.knownAnswer(),
+                "sum64(blake3(row)) v9", real.tables());
+        assertThatThrownBy(() -> compare(future, t -> null)).isInstanceOf(BulwarkException.class)
+                .hasMessageContaining("'sum64(blake3(row)) v9'").hasMessageContaining("does not know");
+    }
+
+    @Test
+    void aChangeToAValueOfAnyColumnTypeIsSeenAndEveryTypeHashes() throws SQLException {
+        sql("""
+                CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+                CREATE DOMAIN positive AS int CHECK (VALUE > 0);
+                CREATE TYPE pair AS (a int, b text);
+                CREATE TABLE kinds (id int PRIMARY KEY, n numeric, f float8, i interval, j json, jb jsonb, arr int[],
+                    vc varchar(10), ch char(3), m mood, d positive, b bit(3), net cidr, tz timetz(3), p pair, r int4range,
+                    ts timestamp(3), x xml, pt point, mon money, tv tsvector, by bytea, ip inet, mac macaddr, u uuid, ok boolean);
+                INSERT INTO kinds SELECT g, 1.0, 0.1, '1 day', '{"a": 1}', '{"a": 1}', ARRAY[1, 2], 'v', 'c', 'ok', 5,
+                    B'101', '10.0.0.0/8', '12:00:00+01', '(1,x)'::pair, '[1,5)', '2026-01-01 00:00:00', '<a/>', '(1,2)', 5,
+                    'a b', decode('00', 'hex'), '10.0.0.1', '08:00:2b:01:02:03', md5(g::text)::uuid, true FROM generate_series(1, 30) g;
+                CREATE TABLE kinds_before AS TABLE kinds;
+                """);
+        DataSnapshot before = snapshot();
+        assertThat(before.algorithm()).isEqualTo(Fingerprinter.RECORD_ALGORITHM);
+        assertThat(table(compare(before, t -> null), "kinds").status()).isEqualTo(Status.IDENTICAL);
+        // row k+1 gets change k: to an equal value that prints differently, or to another value
+        String[] changes = {"n = 1.00", "f = 0.1000001", "i = '24 hours'", "j = '{\"a\":1}'", "jb = '{\"a\": 2}'",
+                "arr = ARRAY[2, 1]", "vc = 'V'", "ch = 'C'", "m = 'happy'", "d = 6", "b = B'100'", "net = '10.0.0.0/9'",
+                "tz = '11:00:00+00'", "p = '(1,y)'::pair", "r = '[1,6)'", "ts = '2026-01-01 00:00:00.001'", "x = '<b/>'",
+                "pt = '(2,1)'", "mon = 6", "tv = 'a c'", "by = decode('01', 'hex')", "ip = '10.0.0.2'",
+                "mac = '08:00:2b:01:02:04'", "u = '00000000-0000-0000-0000-000000000000'", "ok = false"};
+        for (int k = 0; k < changes.length; k++) {
+            sql("UPDATE kinds SET " + changes[k] + " WHERE id = " + (k + 1));
+        }
+        TableComparison kinds = table(compare(before, t -> null), "kinds");
+        assertThat(kinds.status()).isEqualTo(Status.CHANGED);
+        assertThat(kinds.rowsBefore()).isEqualTo(kinds.rowsAfter());
+
+        // one chunk per key, each row against its copy from before the changes
+        List<String> columns = before.tables().stream().filter(t -> t.table().name().equals("kinds")).findFirst().orElseThrow().columns();
+        List<Integer> differing = new java.util.ArrayList<>();
+        try (Connection c = db.open()) {
+            c.setAutoCommit(false);
+            Fingerprinter f = new Fingerprinter(c, 1000);
+            f.pinSettings();
+            for (int id = 1; id <= 30; id++) {
+                Chunking single = new Chunking("id", "integer", (long) id, 1L, List.of());
+                String now = f.fingerprintChunks(new Fingerprinter.Target(new TableRef("public", "kinds"), columns, single, false),
+                        List.of(0L)).hash();
+                String was = f.fingerprintChunks(new Fingerprinter.Target(new TableRef("public", "kinds_before"), columns, single,
+                        false), List.of(0L)).hash();
+                if (!now.equals(was)) {
+                    differing.add(id);
+                }
+            }
+            c.rollback();
+        }
+        assertThat(differing).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, changes.length).boxed().toList());
     }
 
     @Test
