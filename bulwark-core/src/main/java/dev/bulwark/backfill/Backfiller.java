@@ -47,6 +47,8 @@ public final class Backfiller {
     private final BackfillProgress progress;
 
     private boolean warnedInvisibleLag;
+    private volatile boolean stopped;
+    private volatile Statement running;
 
     public Backfiller(Connection work, String stateSchema, BackfillOptions options, Listener out, BackfillProgress progress) {
         this.work = work;
@@ -58,6 +60,30 @@ public final class Backfiller {
 
     public BackfillState state() {
         return state;
+    }
+
+    /**
+     * Stops the run (Ctrl-C): the running batch is cancelled and rolls back, no further batch
+     * starts, and the run ends with an error saying it resumes after its last committed batch.
+     */
+    public void stop() {
+        stopped = true;
+        Statement st = running;
+        if (st != null) {
+            try {
+                st.cancel();
+            } catch (SQLException ignored) {
+                // the batch ends with the connection at the latest
+            }
+        }
+    }
+
+    private void checkStopped(String relation, long totalRows, long batches) {
+        if (stopped) {
+            throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "backfill of " + relation + " stopped after batch " + batches
+                    + " (" + totalRows + " rows done, recorded in " + state.qualifiedName() + ")",
+                    "run the same backfill again: it resumes after the last committed batch");
+        }
     }
 
     /** One primary key column: its name and type as SQL. */
@@ -279,7 +305,9 @@ public final class Backfiller {
             batches++;
         }
         while (!done) {
+            checkStopped(t.relation(), totalRows, expectedBatches);
             long[] paused = pauseWhileNeeded();
+            checkStopped(t.relation(), totalRows, expectedBatches);
             pauses += paused[0];
             pauseMs += paused[1];
             pendingPauses += paused[0];
@@ -296,6 +324,7 @@ public final class Backfiller {
                             : keysetBatch(s, t, from, batchSize), pendingPauses, pendingPauseMs, pendingRetries);
                     break;
                 } catch (SQLException e) {
+                    checkStopped(t.relation(), totalRows, expectedBatches);
                     if (!isLockFailure(e)) {
                         throw e;
                     }
@@ -446,8 +475,11 @@ public final class Backfiller {
             ps.setEscapeProcessing(false);
             ps.setLong(1, from);
             ps.setLong(2, to);
+            running = ps;
             long rows = ps.executeUpdate();
             return new Batch(rows, List.of(Long.toString(to)), to >= hi, 0);
+        } finally {
+            running = null;
         }
     }
 
@@ -467,6 +499,7 @@ public final class Backfiller {
                 }
             }
             ps.setLong(p, size);
+            running = ps;
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long updated = rs.getLong(1);
@@ -479,6 +512,8 @@ public final class Backfiller {
                     lastKey.add(rs.getString(3 + i));
                 }
                 return new Batch(updated, lastKey, keys < size, 0);
+            } finally {
+                running = null;
             }
         }
     }
@@ -530,6 +565,9 @@ public final class Backfiller {
                 out.warn("  still paused: " + reason);
             }
             last = reason;
+            if (stopped) {
+                break;
+            }
             sleepQuietly(options.pollInterval().toMillis());
         }
         long ms = ms(p0);
