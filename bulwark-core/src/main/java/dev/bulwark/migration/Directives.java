@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  *       through {@link #ignores(Script)});</li>
  *   <li>{@code -- bulwark:expect-change <table>}: the migration changes that table's data on purpose,
  *       so {@code verify --compare} reports the change as expected (read through {@link #expectedChanges(Script)});</li>
+ *   <li>{@code -- bulwark:backfill}: the next statement, an {@code UPDATE}, runs as a throttled, resumable backfill in
+ *       key-range batches, each committed with its progress (read through {@link #backfillLines(Script)});</li>
  *   <li>{@code -- bulwark:up} / {@code -- bulwark:down}: section markers, only in bulwark-format files.</li>
  * </ul>
  * Anything else after {@code bulwark:} is rejected: a misspelt {@code no-transacton} silently
@@ -36,9 +38,10 @@ public final class Directives {
     public static final String STATEMENT_TIMEOUT = "statement-timeout";
     public static final String IGNORE = "ignore";
     public static final String EXPECT_CHANGE = "expect-change";
+    public static final String BACKFILL = "backfill";
 
     private static final String KNOWN = "write one of -- bulwark:no-transaction, -- bulwark:lock-timeout <duration>, "
-            + "-- bulwark:statement-timeout <duration>, -- bulwark:ignore <rule-id> <reason>, -- bulwark:expect-change <table>";
+            + "-- bulwark:statement-timeout <duration>, -- bulwark:ignore <rule-id> <reason>, -- bulwark:expect-change <table>, -- bulwark:backfill";
 
     private static final Pattern DIRECTIVE = Pattern.compile("^\\s*--\\s*bulwark:(\\S*)\\s*(.*?)\\s*$");
 
@@ -108,6 +111,29 @@ public final class Directives {
         return out;
     }
 
+    /**
+     * The 1-based file lines of the script's {@code -- bulwark:backfill} directives. Each marks the
+     * statement that starts after it (an UPDATE), which then runs in batches ({@code dev.bulwark.backfill}).
+     */
+    public static java.util.SortedSet<Integer> backfillLines(Script script) {
+        java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
+        String[] lines = script.sql().split("\\r\\n|\\r|\\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Optional<Directive> d = parse(lines[i]);
+            if (d.isPresent() && d.get().name().equals(BACKFILL)) {
+                out.add(script.firstLine() + i);
+            }
+        }
+        return out;
+    }
+
+    private static void checkBackfill(Directive d, String where) {
+        if (!d.argument().isEmpty()) {
+            throw BulwarkException.usage(where + ": -- bulwark:backfill takes no value, found '" + d.argument() + "'",
+                    "remove '" + d.argument() + "'; the UPDATE on the next line says what to backfill");
+        }
+    }
+
     /** {@code [schema, table]} or {@code [table]} as PostgreSQL would read the name, or null when it is not one. */
     static List<String> tableName(String text) {
         List<dev.bulwark.sql.Token> tokens;
@@ -164,6 +190,7 @@ public final class Directives {
                     // tolerant on purpose: lint reports malformed ignores with its own context
                 }
                 case EXPECT_CHANGE -> checkExpectChange(d, where);
+                case BACKFILL -> checkBackfill(d, where);
                 case NO_TRANSACTION -> {
                     once(seen, d, n, where);
                     if (!d.argument().isEmpty()) {
@@ -205,6 +232,7 @@ public final class Directives {
                 case IGNORE -> {
                 }
                 case EXPECT_CHANGE -> checkExpectChange(d, where);
+                case BACKFILL -> checkBackfill(d, where);
                 case NO_TRANSACTION, LOCK_TIMEOUT, STATEMENT_TIMEOUT -> throw BulwarkException.usage(
                         where + ": -- bulwark:" + d.name() + " is in the down script, but options apply to the whole"
                                 + " migration, up and down",
