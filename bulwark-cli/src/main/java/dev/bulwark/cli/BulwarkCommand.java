@@ -35,6 +35,7 @@ import java.util.Map;
                 VerifyCommand.class,
                 AuditCommand.class,
                 CopyCommand.class,
+                ReplicateCommand.class,
                 CompletionCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
