@@ -26,8 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 @Command(name = "replicate", mixinStandardHelpOptions = true,
-        description = {"Blue-green with logical replication: keep a new database in sync, switch over, fall back.",
-                "start: checks both servers and reports every problem at once (exit 1), then creates the schema on green as"
+        description = {"Blue-green: sync a new database, switch, fall back.",
+                "Logical replication. start: checks both servers and reports every problem at once (exit 1), then creates the schema on green as"
                         + " copy does, a publication on blue and a subscription on green. status: per table state, lag,"
                         + " WAL held by the slot. switchover: fences blue, waits for green to apply blue's last LSN, sets"
                         + " sequences, compares fingerprints, runs --switch-cmd, turns replication around so blue stays a"
@@ -88,8 +88,8 @@ final class ReplicateCommand implements Runnable {
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Check both servers, create green's schema, publish blue and subscribe green.",
-                    "Exits 1 listing every problem with its fix (wal_level, free slots and WAL senders, privileges, tables"
+            description = {"Check both sides, then publish blue, subscribe green.",
+                    "Creates green's schema as copy does. Exits 1 listing every problem with its fix (wal_level, free slots and WAL senders, privileges, tables"
                             + " without a primary key or replica identity, unlogged tables, large objects) and changes nothing."
                             + " Green's rows arrive through the subscription's own initial COPY. Rerun after a kill: it resumes."})
     static final class Start extends Sub {
@@ -128,8 +128,8 @@ final class ReplicateCommand implements Runnable {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Where the pair is: stage and what to run next, per table state, lag in bytes and seconds,"
-                    + " WAL the slot holds on the primary, rows applied per second, which side is read-only."})
+            description = {"Show the pair's stage, per-table state and lag.",
+                    "The stage and what to run next, per table state, lag in bytes and seconds, WAL the slot holds on the primary, rows applied per second, which side is read-only."})
     static final class Status extends Sub {
         @Option(names = "--no-rate", description = "Skip the one-second sample of rows applied per second.")
         boolean noRate;
@@ -180,7 +180,7 @@ final class ReplicateCommand implements Runnable {
                 out.println(String.format(Locale.ROOT, "applied: %.0f rows/s", s.rowsPerSecond()));
             }
             if (!s.tables().isEmpty()) {
-                Table t = new Table("table", "state");
+                Table t = new Table("TABLE", "STATE");
                 s.tables().forEach(x -> t.add(x.table(), x.state()));
                 t.print(out);
             }
@@ -210,6 +210,11 @@ final class ReplicateCommand implements Runnable {
                         + " (default ${DEFAULT-VALUE}).")
         String catchUp;
 
+        @Option(names = "--verify", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Compare every table's fingerprint on both sides while fenced (default); --no-verify trusts"
+                        + " the LSN wait alone and shortens the window by the time the comparison takes.")
+        boolean verify;
+
         @Mixin
         OutputOptions output;
 
@@ -221,7 +226,7 @@ final class ReplicateCommand implements Runnable {
             PrintWriter out = json ? spec.commandLine().getErr() : out();
             SwitchOptions o = SwitchOptions.defaults().withMaxLagBytes(size(maxLag))
                     .withGrace(Durations.parse(grace, "--grace")).withCatchUpTimeout(Durations.parse(catchUp, "--catch-up-timeout"))
-                    .withCommand(switchCmd, parent.root.workingDir);
+                    .withCommand(switchCmd, parent.root.workingDir).withVerify(verify);
             Replicator.SwitchResult r = run(pair.replicator(parent.root, out), o);
             if (json) {
                 Json.print(out(), Json.obj("switched", r.switched(), "primary", r.primary(), "windowMs", r.windowMs(),
@@ -237,8 +242,8 @@ final class ReplicateCommand implements Runnable {
     }
 
     @Command(name = "switchover", mixinStandardHelpOptions = true,
-            description = {"Make green the primary: fence blue, wait, verify, run --switch-cmd, keep blue following green.",
-                    "Refused (exit 1) while a table is in initial sync or the lag is above --max-lag. Blue's new sessions"
+            description = {"Make green the primary without losing a write.",
+                    "Fences blue, waits, verifies, runs --switch-cmd, keeps blue following green. Refused (exit 1) while a table is in initial sync or the lag is above --max-lag. Blue's new sessions"
                             + " become read-only, sessions connected before are ended after --grace; green is opened only"
                             + " after it applied blue's last LSN, its sequences are past blue's and every table's"
                             + " fingerprint matches. Prints the write-unavailable window."})
@@ -250,8 +255,8 @@ final class ReplicateCommand implements Runnable {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = {"Make blue the primary again, the same way: fence green, wait, verify, switch, keep green following.",
-                    "During an unfinished switchover (killed before replication was turned around) it undoes it instead:"
+            description = {"Make blue the primary again, the same way.",
+                    "Fences green, waits, verifies, runs --switch-cmd, keeps green following blue. During an unfinished switchover (killed before replication was turned around) it undoes it instead:"
                             + " blue is opened again."})
     static final class Rollback extends SwitchSub {
         @Override
@@ -261,8 +266,8 @@ final class ReplicateCommand implements Runnable {
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = {"Remove the subscriptions, publications and replication slots on both sides, and the pair's state.",
-                    "The side that followed stays read-only for new sessions; the output says how to open it."})
+            description = {"Remove subscriptions, publications and slots.",
+                    "On both sides, with the pair's state. The side that followed stays read-only for new sessions; the output says how to open it."})
     static final class Stop extends Sub {
         @Override
         public Integer call() {

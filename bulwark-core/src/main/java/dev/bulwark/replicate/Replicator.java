@@ -65,7 +65,7 @@ public final class Replicator {
 
     /** How a switch behaves. */
     public record SwitchOptions(long maxLagBytes, Duration grace, Duration catchUpTimeout, String command, Path workingDir,
-                                long chunkRows) {
+                                long chunkRows, boolean verify) {
         public SwitchOptions {
             if (maxLagBytes < 0) {
                 throw BulwarkException.usage("--max-lag must not be negative", "e.g. --max-lag 16MB");
@@ -77,23 +77,28 @@ public final class Replicator {
 
         public static SwitchOptions defaults() {
             return new SwitchOptions(16L * 1024 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(60), null, null,
-                    Fingerprinter.DEFAULT_CHUNK_ROWS);
+                    Fingerprinter.DEFAULT_CHUNK_ROWS, true);
         }
 
         public SwitchOptions withCommand(String cmd, Path dir) {
-            return new SwitchOptions(maxLagBytes, grace, catchUpTimeout, cmd, dir, chunkRows);
+            return new SwitchOptions(maxLagBytes, grace, catchUpTimeout, cmd, dir, chunkRows, verify);
         }
 
         public SwitchOptions withGrace(Duration d) {
-            return new SwitchOptions(maxLagBytes, d, catchUpTimeout, command, workingDir, chunkRows);
+            return new SwitchOptions(maxLagBytes, d, catchUpTimeout, command, workingDir, chunkRows, verify);
         }
 
         public SwitchOptions withMaxLagBytes(long b) {
-            return new SwitchOptions(b, grace, catchUpTimeout, command, workingDir, chunkRows);
+            return new SwitchOptions(b, grace, catchUpTimeout, command, workingDir, chunkRows, verify);
         }
 
         public SwitchOptions withCatchUpTimeout(Duration d) {
-            return new SwitchOptions(maxLagBytes, grace, d, command, workingDir, chunkRows);
+            return new SwitchOptions(maxLagBytes, grace, d, command, workingDir, chunkRows, verify);
+        }
+
+        /** Without the fingerprint comparison while fenced: the LSN wait alone vouches for the data. */
+        public SwitchOptions withVerify(boolean on) {
+            return new SwitchOptions(maxLagBytes, grace, catchUpTimeout, command, workingDir, chunkRows, on);
         }
     }
 
@@ -475,14 +480,15 @@ public final class Replicator {
                 CrashPoint.here("replicate.switch.sequences.set");
 
                 long v0 = System.nanoTime();
-                List<String> differences = compare(st.tables(), spec(from), spec(to), o.chunkRows());
+                List<String> differences = o.verify() ? compare(st.tables(), spec(from), spec(to), o.chunkRows()) : List.of();
                 verifyMs = (System.nanoTime() - v0) / 1_000_000;
                 if (!differences.isEmpty()) {
                     abort(b, g, st, src, from, "fingerprints differ");
                     return new SwitchResult(false, from, null, fenceToCaughtUp, verifyMs, seqs, ended, differences, false);
                 }
-                out.accept("fingerprints: " + st.tables().size() + " table" + (st.tables().size() == 1 ? "" : "s")
-                        + " identical on " + from + " and " + to + " (" + verifyMs + " ms)");
+                out.accept(o.verify() ? "fingerprints: " + st.tables().size() + " table" + (st.tables().size() == 1 ? "" : "s")
+                        + " identical on " + from + " and " + to + " (" + verifyMs + " ms)"
+                        : "fingerprints: not compared (--no-verify)");
 
                 st = save(b, g, st.next(Stage.SWITCHING, from, null, o.command() == null ? "no switch command"
                         : "running the switch command"));
@@ -779,6 +785,35 @@ public final class Replicator {
             return new StopResult(removed, readOnly);
         } catch (SQLException e) {
             throw failure("replicate stop", e, "fix the cause and run replicate stop again: it removes what is left");
+        }
+    }
+
+    /**
+     * Our slot on this server, described: {@code [warning or null, note]}, or null without one. An inactive slot
+     * keeps every WAL segment from its restart_lsn on, until the disk fills: that is the warning.
+     */
+    public static String[] slotReport(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT active, database, CASE WHEN pg_catalog.pg_is_in_recovery() THEN NULL"
+                + " ELSE pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::bigint END"
+                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, SUBSCRIPTION);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                boolean active = rs.getBoolean(1);
+                String db = rs.getString(2);
+                long held = rs.getLong(3);
+                String holds = rs.wasNull() ? "" : " holds " + bytes(Math.max(0, held)) + " of WAL";
+                String what = "replication slot " + SUBSCRIPTION + " of bulwark replicate (database " + db + ")";
+                if (active) {
+                    return new String[]{null, what + " is streaming and" + (holds.isEmpty() ? " holds WAL" : holds)};
+                }
+                return new String[]{what + " is INACTIVE and" + (holds.isEmpty() ? " holds WAL" : holds)
+                        + ": the server keeps every WAL segment from it on until the disk fills",
+                        "bulwark replicate status --from BLUE --to GREEN says why; bulwark replicate stop removes it"
+                                + " (or SELECT pg_drop_replication_slot('" + SUBSCRIPTION + "'))"};
+            }
         }
     }
 
