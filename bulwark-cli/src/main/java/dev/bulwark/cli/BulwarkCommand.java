@@ -36,6 +36,7 @@ import java.util.Map;
                 AuditCommand.class,
                 CopyCommand.class,
                 BackfillCommand.class,
+                ReplicateCommand.class,
                 CompletionCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)

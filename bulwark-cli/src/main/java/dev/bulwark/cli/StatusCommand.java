@@ -70,10 +70,27 @@ final class StatusCommand extends DatabaseCommand {
         out().println();
         out().println(counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
                 .collect(Collectors.joining(", ")) + (counts.isEmpty() ? "" : "."));
+        replicationSlot(b);
         if (UnfinishedDeploys.print(b, out())) {
             return ExitCodes.DEPLOY_UNFINISHED;
         }
         return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
+    }
+
+    /** A slot left by bulwark replicate holds WAL until the disk fills: said here, best effort. */
+    private void replicationSlot(Bulwark b) {
+        try (java.sql.Connection c = b.target().open("bulwark-status")) {
+            String[] slot = dev.bulwark.replicate.Replicator.slotReport(c);
+            if (slot != null && slot[0] != null) {
+                out().println();
+                out().println("WARNING: " + slot[0]);
+                out().println("  fix: " + slot[1]);
+            } else if (slot != null) {
+                out().println(slot[1] + ".");
+            }
+        } catch (java.sql.SQLException | dev.bulwark.BulwarkException e) {
+            // the status above is the answer; the slot report is an extra
+        }
     }
 
     private static String note(MigrationStatus s) {

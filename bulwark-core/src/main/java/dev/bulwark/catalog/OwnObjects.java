@@ -4,13 +4,16 @@ import java.util.Set;
 
 /**
  * Bulwark's own objects in a user's database: the {@code bulwark_snapshots} schema (deploy
- * snapshots, copies of removed rows kept without a primary key on purpose) and the tables Bulwark
+ * snapshots, copies of removed rows kept without a primary key on purpose), the
+ * {@code bulwark_replicate} schema (the state of a blue-green pair) and the tables Bulwark
  * writes in its history schema (history, deploy audit, deploy journal, backfill progress). They are not the user's
  * data: {@code verify} leaves them out of its checks.
  */
 public final class OwnObjects {
     /** The schema deploy snapshots are kept in. */
     public static final String SNAPSHOT_SCHEMA = "bulwark_snapshots";
+    /** The schema {@code bulwark replicate} keeps the state of a blue-green pair in, on both sides. */
+    public static final String REPLICATE_SCHEMA = "bulwark_replicate";
     /** Tables Bulwark writes in its history schema. */
     public static final Set<String> TABLES = Set.of("bulwark_history", "bulwark_audit", "bulwark_deploy_journal", "bulwark_backfill");
 
@@ -18,17 +21,18 @@ public final class OwnObjects {
     }
 
     public static boolean isOwn(TableRef t) {
-        return t != null && (t.schema().equals(SNAPSHOT_SCHEMA) || TABLES.contains(t.name()));
+        return t != null && (t.schema().equals(SNAPSHOT_SCHEMA) || t.schema().equals(REPLICATE_SCHEMA) || TABLES.contains(t.name()));
     }
 
     /** The catalog without Bulwark's own schema and tables (and what hangs off them). */
     public static CatalogSnapshot without(CatalogSnapshot c) {
         return new CatalogSnapshot(c.serverVersion(), c.takenAt(), c.schemaFilter(),
-                c.schemas().stream().filter(s -> !s.name().equals(SNAPSHOT_SCHEMA)).toList(),
+                c.schemas().stream().filter(s -> !s.name().equals(SNAPSHOT_SCHEMA) && !s.name().equals(REPLICATE_SCHEMA)).toList(),
                 c.tables().stream().filter(t -> !isOwn(t.ref())).toList(),
                 c.constraints().stream().filter(x -> !isOwn(x.table()) && !isOwn(x.references())).toList(),
                 c.indexes().stream().filter(x -> !isOwn(x.table())).toList(),
-                c.sequences().stream().filter(x -> !x.schema().equals(SNAPSHOT_SCHEMA) && !isOwn(x.ownedBy())).toList(),
+                c.sequences().stream().filter(x -> !x.schema().equals(SNAPSHOT_SCHEMA) && !x.schema().equals(REPLICATE_SCHEMA)
+                        && !isOwn(x.ownedBy())).toList(),
                 c.views(), c.functions(), c.triggers().stream().filter(x -> !isOwn(x.table())).toList(), c.enums(), c.extensions());
     }
 }

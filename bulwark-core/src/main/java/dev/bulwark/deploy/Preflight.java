@@ -516,8 +516,13 @@ public final class Preflight {
             return new CheckResult(id, Outcome.FAIL, lagging.size() + " of " + standbys + " standbys lag", max, String.join("; ", lagging),
                     "wait until the standbys catch up: a migration adds WAL and the lag grows");
         }
+        String[] slot = dev.bulwark.replicate.Replicator.slotReport(db());
+        if (slot != null && slot[0] != null) {
+            return new CheckResult(id, Outcome.WARN, "inactive slot of bulwark replicate", max, slot[0], slot[1]);
+        }
         return CheckResult.pass(id, standbys == 0 ? "no standbys" : standbys + " standbys within the limit", max,
-                standbys == 0 ? "no standby is connected" : "every standby replays within " + max);
+                (standbys == 0 ? "no standby is connected" : "every standby replays within " + max)
+                        + (slot == null ? "" : "; " + slot[1]));
     }
 
     private CheckResult connections(String id) throws SQLException {

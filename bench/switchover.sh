@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Blue-green on this machine: two embedded PostgreSQL servers with wal_level = logical, blue holding a pgbench
+# database of ROWS accounts (pgbench_history given a key so it can be replicated). Prints:
+#   initial sync: `bulwark replicate start` until every table is ready (whole process plus status polls) against
+#                 `bulwark copy` of the same data into an empty database on green (whole process, --jobs 2, verified);
+#                 RUNS of each, interleaved A,B,A,B, medians and the ratio
+#   steady lag:   the median of 5 `replicate status` samples while pgbench writes to blue
+#   switchover and rollback under pgbench: the write-unavailable window Bulwark measured, the client transactions
+#                 pgbench reports failed or aborted, and rows lost (ids acknowledged on either side missing on the
+#                 other once both settled)
+# Usage: bench/switchover.sh [ROWS] [RUNS]   (defaults 1000000 and 5; 100000 1 for a quick check)
+set -euo pipefail
+rows="${1:-1000000}"
+runs="${2:-5}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+for tool in psql pgbench; do
+  command -v "$tool" >/dev/null || { echo "bench/switchover.sh needs $tool (Debian: apt-get install postgresql-client postgresql-contrib)" >&2; exit 2; }
+done
+bw() { "$here/bulwark" "$@"; }
+work="$(mktemp -d)"
+trap 'bw -C "$work/blue" db stop >/dev/null 2>&1 || true; bw -C "$work/green" db stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+mkdir -p "$work/blue" "$work/green"
+bw --version >/dev/null # builds the jar first, outside the timings
+q() { psql -q -X -v ON_ERROR_STOP=1 "$@"; }
+for side in blue green; do
+  bw -C "$work/$side" db start >/dev/null
+  u="$(bw -C "$work/$side" db url)"
+  q "${u%/*}/postgres" -c "ALTER SYSTEM SET wal_level = logical" >/dev/null
+  bw -C "$work/$side" db stop >/dev/null
+  bw -C "$work/$side" db start >/dev/null
+done
+blue_base="$(bw -C "$work/blue" db url)"; blue_base="${blue_base%/*}"
+green_base="$(bw -C "$work/green" db url)"; green_base="${green_base%/*}"
+BLUE="$blue_base/shop"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); rows $rows, runs $runs"
+q "$blue_base/postgres" -c "CREATE DATABASE shop" >/dev/null
+scale=$(( (rows + 99999) / 100000 ))
+pgbench -q -i -s "$scale" "$BLUE" >/dev/null 2>&1
+q "$BLUE" -c "ALTER TABLE pgbench_history ADD COLUMN id bigserial PRIMARY KEY" -c "VACUUM ANALYZE" >/dev/null
+echo "blue: pgbench scale $scale ($(q "$BLUE" -At -c 'SELECT count(*) FROM pgbench_accounts') accounts, $(q "$BLUE" -At -c "SELECT pg_size_pretty(pg_database_size('shop'))"))"
+
+now_ms() { date +%s%3N; }
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+fresh_green() { q "$green_base/postgres" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null; }
+
+: >"$work/copy.ms"; : >"$work/sync.ms"
+for i in $(seq 1 "$runs"); do
+  fresh_green copy_t
+  t0=$(now_ms); bw copy --from "$BLUE" --to "$green_base/copy_t" --progress lines >/dev/null; echo $(( $(now_ms) - t0 )) >>"$work/copy.ms"
+  fresh_green shop
+  t0=$(now_ms)
+  bw replicate start --from "$BLUE" --to "$green_base/shop" >/dev/null
+  until bw replicate status --from "$BLUE" --to "$green_base/shop" --no-rate -o json | grep -q '"state" : "ready"' \
+      && ! bw replicate status --from "$BLUE" --to "$green_base/shop" --no-rate -o json | grep -Eq '"state" : "(initializing|copying data|copy finished|synchronized)"'; do
+    sleep 0.2
+  done
+  echo $(( $(now_ms) - t0 )) >>"$work/sync.ms"
+  if (( i < runs )); then bw replicate stop --from "$BLUE" --to "$green_base/shop" >/dev/null; fi
+done
+c=$(median <"$work/copy.ms"); s=$(median <"$work/sync.ms")
+echo "initial sync: replicate start until ready ${s} ms (runs: $(paste -sd' ' "$work/sync.ms")); bulwark copy ${c} ms (runs: $(paste -sd' ' "$work/copy.ms")); ratio $(awk -v a="$s" -v b="$c" 'BEGIN { printf "%.2f", a / b }')x the copy's time"
+GREEN="$green_base/shop"
+
+# steady state: pgbench's TPC-B-like script (updates 3 tables, inserts into history) on blue
+pgbench -n -c 4 -T 20 "$BLUE" >"$work/pgb0.out" 2>&1 &
+sleep 5
+: >"$work/lag.b"; : >"$work/lag.s"
+for i in 1 2 3 4 5; do
+  j="$(bw replicate status --from "$BLUE" --to "$GREEN" --no-rate -o json)"
+  echo "$j" | sed -n 's/.*"lagBytes" : \([0-9]*\).*/\1/p' >>"$work/lag.b"
+  echo "$j" | sed -n 's/.*"lagSeconds" : \([0-9.]*\).*/\1/p' | awk '{ printf "%d\n", $1 * 1000 }' >>"$work/lag.s"
+  sleep 1
+done
+wait
+echo "steady lag under pgbench -c 4 ($(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgb0.out" | head -1) tps): median $(median <"$work/lag.b") bytes, $(median <"$work/lag.s") ms"
+
+switch() { # $1 = switchover|rollback, $2 = the URL pgbench writes to before, $3 = after
+  pgbench -n -c 4 -T 15 "$2" >"$work/$1.before" 2>&1 &
+  local p=$!
+  sleep 4
+  bw replicate "$1" --from "$BLUE" --to "$GREEN" --grace 1s >"$work/$1.out" 2>&1 || { cat "$work/$1.out"; exit 1; }
+  wait $p || true
+  pgbench -n -c 4 -T 5 "$3" >"$work/$1.after" 2>&1 || true
+  sleep 2
+  local window failed
+  window=$(sed -n 's/.*Write-unavailable window: \([0-9]*\) ms.*/\1/p' "$work/$1.out")
+  failed=$(cat "$work/$1.before" "$work/$1.after" | grep -Ec 'aborted|error' || true)
+  echo "$1: write-unavailable window ${window} ms; pgbench clients ended by the fence or failing: $failed (of 4); $(grep -h 'sessions connected before' "$work/$1.out" | sed 's/.*; \([0-9]*\) session.*/\1/') sessions ended"
+}
+rows_lost() {
+  q "$BLUE" -At -c "SELECT id FROM pgbench_history ORDER BY 1" | sort >"$work/b.ids"
+  q "$GREEN" -At -c "SELECT id FROM pgbench_history ORDER BY 1" | sort >"$work/g.ids"
+  echo "rows lost: $(comm -23 "$work/b.ids" "$work/g.ids" | wc -l) on blue only, $(comm -13 "$work/b.ids" "$work/g.ids" | wc -l) on green only ($(wc -l <"$work/b.ids") history rows)"
+}
+switch switchover "$BLUE" "$GREEN"
+rows_lost
+switch rollback "$GREEN" "$BLUE"
+rows_lost
+bw replicate stop --from "$BLUE" --to "$GREEN" >/dev/null

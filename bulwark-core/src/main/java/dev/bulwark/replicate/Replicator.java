@@ -1,0 +1,859 @@
+package dev.bulwark.replicate;
+
+import dev.bulwark.BulwarkException;
+import dev.bulwark.CrashPoint;
+import dev.bulwark.ErrorCode;
+import dev.bulwark.catalog.CatalogReader;
+import dev.bulwark.catalog.CatalogSnapshot;
+import dev.bulwark.catalog.OwnObjects;
+import dev.bulwark.catalog.TableRef;
+import dev.bulwark.copy.Copier;
+import dev.bulwark.copy.CopyListener;
+import dev.bulwark.copy.CopyOptions;
+import dev.bulwark.copy.CopyResult;
+import dev.bulwark.copy.TablePatterns;
+import dev.bulwark.fingerprint.DataComparer;
+import dev.bulwark.fingerprint.DataComparison;
+import dev.bulwark.fingerprint.DataSnapshot;
+import dev.bulwark.fingerprint.Fingerprinter;
+import dev.bulwark.pg.ConnectionSpec;
+import dev.bulwark.pg.Identifiers;
+import dev.bulwark.pg.Masking;
+import dev.bulwark.replicate.ReplicationState.Stage;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Blue-green with logical replication: {@link #start} (checks, schema as {@code copy} makes it, a publication on
+ * blue and a subscription on green that copies the rows), {@link #switchover} and {@link #rollback} (fence the
+ * primary, wait for the other side to apply its last LSN, set sequences, compare fingerprints, run the user's
+ * command, turn replication around, open the other side) and {@link #stop}.
+ *
+ * <p>Only one side is ever writable through Bulwark's doing: the side that follows is read-only for new sessions
+ * ({@code ALTER DATABASE … SET default_transaction_read_only = on}; the apply worker is not affected) from the
+ * moment it subscribes, and the side being switched away from is fenced before the other is opened.
+ * Every stage is written to {@link ReplicationState} before its work starts, so a kill leaves a state the next
+ * run reads: the same command resumes, {@code rollback} during an unfinished switchover undoes it.
+ */
+public final class Replicator {
+    /** Publication and subscription (and so the slot) names: one of each on a side at most. */
+    public static final String PUBLICATION = "bulwark_replicate";
+    public static final String SUBSCRIPTION = "bulwark_replicate";
+    static final String APP = "bulwark-replicate";
+
+    private final ConnectionSpec blue;
+    private final ConnectionSpec green;
+    private final Consumer<String> out;
+
+    /** How a switch behaves. */
+    public record SwitchOptions(long maxLagBytes, Duration grace, Duration catchUpTimeout, String command, Path workingDir,
+                                long chunkRows, boolean verify) {
+        public SwitchOptions {
+            if (maxLagBytes < 0) {
+                throw BulwarkException.usage("--max-lag must not be negative", "e.g. --max-lag 16MB");
+            }
+            if (grace.isNegative() || catchUpTimeout.isNegative() || catchUpTimeout.isZero()) {
+                throw BulwarkException.usage("--grace and --catch-up-timeout must be positive", "e.g. --grace 2s");
+            }
+        }
+
+        public static SwitchOptions defaults() {
+            return new SwitchOptions(16L * 1024 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(60), null, null,
+                    Fingerprinter.DEFAULT_CHUNK_ROWS, true);
+        }
+
+        public SwitchOptions withCommand(String cmd, Path dir) {
+            return new SwitchOptions(maxLagBytes, grace, catchUpTimeout, cmd, dir, chunkRows, verify);
+        }
+
+        public SwitchOptions withGrace(Duration d) {
+            return new SwitchOptions(maxLagBytes, d, catchUpTimeout, command, workingDir, chunkRows, verify);
+        }
+
+        public SwitchOptions withMaxLagBytes(long b) {
+            return new SwitchOptions(b, grace, catchUpTimeout, command, workingDir, chunkRows, verify);
+        }
+
+        public SwitchOptions withCatchUpTimeout(Duration d) {
+            return new SwitchOptions(maxLagBytes, grace, d, command, workingDir, chunkRows, verify);
+        }
+
+        /** Without the fingerprint comparison while fenced: the LSN wait alone vouches for the data. */
+        public SwitchOptions withVerify(boolean on) {
+            return new SwitchOptions(maxLagBytes, grace, catchUpTimeout, command, workingDir, chunkRows, on);
+        }
+    }
+
+    /** What a start did. */
+    public record StartResult(boolean started, List<ReplicationChecks.Problem> problems, List<String> notes, List<String> tables,
+                              boolean alreadyRunning, Duration schemaTime, Duration total) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** What a switchover or rollback did. */
+    public record SwitchResult(boolean switched, String primary, Long windowMs, long fenceToCaughtUpMs, long verifyMs,
+                               int sequencesSet, int sessionsTerminated, List<String> problems, boolean alreadyDone) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    public Replicator(ConnectionSpec blue, ConnectionSpec green, Consumer<String> out) {
+        this.blue = blue;
+        this.green = green;
+        this.out = out == null ? s -> { } : out;
+    }
+
+    ConnectionSpec spec(String side) {
+        return "blue".equals(side) ? blue : green;
+    }
+
+    /** A connection of ours: writable whatever the database's default says, on an empty search_path. */
+    static Connection open(ConnectionSpec spec) throws SQLException {
+        Connection c = spec.open(APP);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET default_transaction_read_only = off");
+            s.execute("SELECT pg_catalog.set_config('search_path', '', false)");
+        }
+        return c;
+    }
+
+    /** The state with the higher sequence number of the two sides, checked to be one pair. */
+    static Optional<ReplicationState> state(Connection b, Connection g) throws SQLException {
+        Optional<ReplicationState> sb = ReplicationState.read(b);
+        Optional<ReplicationState> sg = ReplicationState.read(g);
+        if (sb.isPresent() && sg.isPresent() && !sb.get().pair().equals(sg.get().pair())) {
+            throw BulwarkException.usage("these databases belong to different replication pairs (blue's state names pair "
+                    + sb.get().pair() + ", green's " + sg.get().pair() + ")", "give the --from and --to that started the pair");
+        }
+        if (sb.isEmpty()) {
+            return sg;
+        }
+        if (sg.isEmpty()) {
+            return sb;
+        }
+        return Optional.of(sb.get().seq() >= sg.get().seq() ? sb.get() : sg.get());
+    }
+
+    private ReplicationState save(Connection b, Connection g, ReplicationState s) throws SQLException {
+        s.write(b);
+        CrashPoint.here("replicate.state.between-sides");
+        s.write(g);
+        return s;
+    }
+
+    // ---------------------------------------------------------------- start
+
+    public StartResult start(TablePatterns patterns, Path pgDump) {
+        Instant t0 = Instant.now();
+        try (Connection b = open(blue); Connection g = open(green)) {
+            sameDatabaseRefused(b, g);
+            Optional<ReplicationState> existing = state(b, g);
+            if (existing.isPresent() && existing.get().stage() != Stage.STARTING) {
+                out.accept("already replicating: " + existing.get().primary() + " -> " + existing.get().standby() + ", stage "
+                        + existing.get().stage().label() + " (see bulwark replicate status)");
+                return new StartResult(true, List.of(), List.of(), existing.get().tables(), true, Duration.ZERO,
+                        Duration.between(t0, Instant.now()));
+            }
+            boolean resuming = existing.isPresent();
+            ReplicationChecks.Result checks = ReplicationChecks.run(b, g, patterns, resuming);
+            if (!checks.ok()) {
+                return new StartResult(false, checks.problems(), checks.notes(), List.of(), false, Duration.ZERO,
+                        Duration.between(t0, Instant.now()));
+            }
+            checks.notes().forEach(n -> out.accept("note: " + n));
+            List<String> tables = resuming ? existing.get().tables() : checks.tables().stream().map(TableRef::toString).toList();
+            ReplicationState st = resuming ? existing.get()
+                    : new ReplicationState(UUID.randomUUID().toString(), 1, blue.masked(), green.masked(), tables, "blue",
+                    Stage.STARTING, Instant.now(), Instant.now(), null, "checks passed");
+            if (resuming) {
+                out.accept("resuming the start interrupted at: " + st.detail());
+            } else {
+                st.write(b); // blue alone: green must still be empty when the schema copy begins
+            }
+            CrashPoint.here("replicate.start.state.written");
+
+            Duration schemaTime = Duration.ZERO;
+            if (!hasSchema(g, tables)) {
+                Instant s0 = Instant.now();
+                copySchema(tables, pgDump, b);
+                schemaTime = Duration.between(s0, Instant.now());
+                out.accept("schema: created on green as bulwark copy --schema-only does (" + ms(schemaTime) + " ms)");
+            } else {
+                out.accept("schema: already on green");
+            }
+            st = save(b, g, st.next(Stage.STARTING, "blue", null, "schema copied"));
+            CrashPoint.here("replicate.start.schema.done");
+            fence(g, "green");
+            out.accept("green: read-only for new sessions while it follows blue (default_transaction_read_only = on)");
+
+            if (!exists(b, "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?", PUBLICATION)) {
+                createPublication(b, tables);
+                out.accept("blue: publication " + PUBLICATION + " for " + tables.size() + " table" + (tables.size() == 1 ? "" : "s"));
+            }
+            CrashPoint.here("replicate.start.publication.done");
+            if (!exists(g, "SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = ?", SUBSCRIPTION)) {
+                dropOrphanSlot(b);
+                createSubscription(g, blue, true);
+                out.accept("green: subscription " + SUBSCRIPTION + " (initial rows by the subscription's own COPY, then changes)");
+            }
+            CrashPoint.here("replicate.start.subscription.done");
+            save(b, g, st.next(Stage.REPLICATING, "blue", null, "started"));
+            return new StartResult(true, List.of(), checks.notes(), tables, false, schemaTime, Duration.between(t0, Instant.now()));
+        } catch (SQLException e) {
+            throw failure("replicate start", e, "fix the cause and run the same command again: it resumes");
+        }
+    }
+
+    private void sameDatabaseRefused(Connection b, Connection g) throws SQLException {
+        String ib = ReplicationChecks.string(b, "SELECT pg_catalog.current_database() || '@' || (SELECT system_identifier FROM pg_catalog.pg_control_system())");
+        String ig = ReplicationChecks.string(g, "SELECT pg_catalog.current_database() || '@' || (SELECT system_identifier FROM pg_catalog.pg_control_system())");
+        if (ib.equals(ig)) {
+            throw BulwarkException.usage("--from and --to are the same database", "give green as another database, on another server");
+        }
+    }
+
+    private static boolean hasSchema(Connection g, List<String> tables) throws SQLException {
+        if (tables.isEmpty()) {
+            return true;
+        }
+        long present = 0;
+        for (String t : tables) {
+            try (PreparedStatement ps = g.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
+                ps.setString(1, ref(t).sql());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    present += rs.getBoolean(1) ? 1 : 0;
+                }
+            }
+        }
+        boolean copying = ReplicationChecks.count(g, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = '_bulwark_copy'") > 0;
+        return present == tables.size() && !copying;
+    }
+
+    private void copySchema(List<String> tables, Path pgDump, Connection b) throws SQLException {
+        Set<String> chosen = Set.copyOf(tables);
+        List<String> exclude = new ArrayList<>(List.of(OwnObjects.REPLICATE_SCHEMA + ".*"));
+        for (TableRef t : ReplicationChecks.tables(b, TablePatterns.all())) {
+            if (!chosen.contains(t.toString())) {
+                exclude.add(quotedPattern(t));
+            }
+        }
+        boolean resume = false;
+        try (Connection g = open(green)) {
+            resume = ReplicationChecks.count(g, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = '_bulwark_copy'") > 0;
+        }
+        CopyOptions options = CopyOptions.defaults().withSchemaOnly(true).withResume(resume).withVerify(true)
+                .withTables(new TablePatterns(List.of(), exclude)).withPgDump(pgDump);
+        CopyResult r = new Copier(blue, green, options, new CopyListener() {
+            @Override
+            public void warn(String message) {
+                out.accept("schema: " + message);
+            }
+        }).run();
+        if (!r.ok()) {
+            throw new BulwarkException(ErrorCode.FINDINGS, "the schema copied to green differs from blue's: "
+                    + String.join("; ", r.problems().stream().map(Object::toString).toList()),
+                    "fix the difference, drop green's tables and run replicate start again");
+        }
+    }
+
+    private static String quotedPattern(TableRef t) {
+        return "\"" + t.schema().replace("\"", "\"\"") + "\".\"" + t.name().replace("\"", "\"\"") + "\"";
+    }
+
+    private static void createPublication(Connection c, List<String> tables) throws SQLException {
+        String list = String.join(", ", tables.stream().map(t -> ref(t).sql()).toList());
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE PUBLICATION " + PUBLICATION + " FOR TABLE " + list);
+        }
+    }
+
+    /** A slot of ours without its subscription (a start or switch killed inside CREATE SUBSCRIPTION): dropped. */
+    private static void dropOrphanSlot(Connection publisher) throws SQLException {
+        try (PreparedStatement ps = publisher.prepareStatement("SELECT pg_catalog.pg_drop_replication_slot(slot_name)"
+                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+            ps.setString(1, SUBSCRIPTION);
+            ps.execute();
+        }
+    }
+
+    private static void createSubscription(Connection subscriber, ConnectionSpec publisher, boolean copyData) throws SQLException {
+        try (Statement s = subscriber.createStatement()) {
+            s.execute("CREATE SUBSCRIPTION " + SUBSCRIPTION + " CONNECTION " + ReplicationChecks.literal(conninfo(publisher))
+                    + " PUBLICATION " + PUBLICATION + " WITH (copy_data = " + copyData + ")");
+        }
+    }
+
+    /** The publisher as libpq connection parameters, for the subscriber to connect with (stored in pg_subscription). */
+    static String conninfo(ConnectionSpec spec) {
+        Map<String, String> env = spec.libpqEnvironment();
+        Map<String, String> names = Map.of("PGHOST", "host", "PGPORT", "port", "PGDATABASE", "dbname", "PGUSER", "user",
+                "PGPASSWORD", "password", "PGSSLMODE", "sslmode", "PGSSLROOTCERT", "sslrootcert", "PGSSLCERT", "sslcert",
+                "PGSSLKEY", "sslkey");
+        StringBuilder sb = new StringBuilder();
+        env.forEach((k, v) -> {
+            String name = names.get(k);
+            if (name != null) {
+                sb.append(sb.length() == 0 ? "" : " ").append(name).append("='")
+                        .append(v.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+            }
+        });
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- fence
+
+    /** Makes new sessions of this database read-only; returns the server's time just after, for {@link #endWriters}. */
+    static Instant fence(Connection c, String side) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + Identifiers.quote(ReplicationChecks.string(c, "SELECT current_database()"))
+                    + " SET default_transaction_read_only = on");
+            try (ResultSet rs = s.executeQuery("SELECT pg_catalog.clock_timestamp()")) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
+        }
+    }
+
+    static void unfence(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + Identifiers.quote(ReplicationChecks.string(c, "SELECT current_database()"))
+                    + " RESET default_transaction_read_only");
+        }
+    }
+
+    /** Whether new sessions of this database start read-only by the database's own setting. */
+    static boolean fenced(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM"
+                + " pg_catalog.pg_db_role_setting r, unnest(r.setconfig) AS x WHERE r.setrole = 0 AND r.setdatabase ="
+                + " (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())"
+                + " AND x = 'default_transaction_read_only=on')")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /**
+     * Ends the sessions that were connected before the fence (they kept their writable default): at once when none
+     * is inside a transaction, else after the grace period, so a running transaction can commit first.
+     */
+    private int endWriters(Connection c, Instant fencedAt, Duration grace) throws SQLException {
+        String sessions = " FROM pg_catalog.pg_stat_activity WHERE datname = current_database() AND pid <> pg_catalog.pg_backend_pid()"
+                + " AND backend_type = 'client backend' AND backend_start < ?";
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + sessions + " AND state NOT IN ('idle')")) {
+                ps.setTimestamp(1, java.sql.Timestamp.from(fencedAt));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        break;
+                    }
+                }
+            }
+            sleep(20);
+        }
+        int ended = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_terminate_backend(pid)" + sessions)) {
+            ps.setTimestamp(1, java.sql.Timestamp.from(fencedAt));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ended += rs.getBoolean(1) ? 1 : 0;
+                }
+            }
+        }
+        return ended;
+    }
+
+    // ---------------------------------------------------------------- switch
+
+    /** Blue to green. */
+    public SwitchResult switchover(SwitchOptions options) {
+        return switchTo("green", options);
+    }
+
+    /** Green back to blue. */
+    public SwitchResult rollback(SwitchOptions options) {
+        return switchTo("blue", options);
+    }
+
+    private SwitchResult switchTo(String to, SwitchOptions o) {
+        String from = ReplicationState.other(to);
+        String verb = "green".equals(to) ? "switchover" : "rollback";
+        try (Connection b = open(blue); Connection g = open(green)) {
+            ReplicationState st = state(b, g).orElseThrow(() -> BulwarkException.usage("no replication pair on these databases",
+                    "start one with bulwark replicate start --from BLUE --to GREEN"));
+            Connection src = "blue".equals(from) ? b : g;
+            Connection dst = "blue".equals(to) ? b : g;
+            if (st.stage() == Stage.STARTING) {
+                throw BulwarkException.usage("the pair is still starting (" + st.detail() + ")",
+                        "run bulwark replicate start with the same options again to finish it");
+            }
+            if (st.primary().equals(to) && st.stage() == Stage.REPLICATING) {
+                out.accept(to + " is already the primary (switched " + st.stageAt() + "): nothing to do");
+                return new SwitchResult(false, to, st.windowMs(), 0, 0, 0, 0, List.of(), true);
+            }
+            if (st.primary().equals(to)) {
+                // a switch the other way is unfinished: this command undoes it if it may
+                return undo(b, g, st, verb);
+            }
+            boolean resume = st.stage() != Stage.REPLICATING;
+            if (resume) {
+                out.accept("resuming the " + verb + " interrupted at stage " + st.stage().label() + " (" + st.stageAt() + ")");
+            }
+            long fenceToCaughtUp = 0;
+            long verifyMs = 0;
+            int seqs = 0;
+            int ended = 0;
+            Instant fencedAt;
+            long t0;
+
+            Instant interruptedFence = null;
+            if (st.stage() == Stage.REVERSING) {
+                interruptedFence = fenceTime(src);
+                t0 = System.nanoTime();
+            } else {
+                if (!resume) {
+                    List<String> notReady = notReady(dst);
+                    if (!notReady.isEmpty()) {
+                        throw new BulwarkException(ErrorCode.FINDINGS, verb + " refused: " + notReady.size() + " table"
+                                + (notReady.size() == 1 ? "" : "s") + " still in initial sync on " + to + " ("
+                                + String.join(", ", notReady.stream().limit(5).toList()) + ")",
+                                "wait until bulwark replicate status shows every table ready");
+                    }
+                    long lag = lagBytes(src);
+                    if (lag < 0) {
+                        throw new BulwarkException(ErrorCode.FINDINGS, verb + " refused: no replication slot " + SUBSCRIPTION
+                                + " on " + from, "check bulwark replicate status; stop and start the pair again");
+                    }
+                    if (lag > o.maxLagBytes()) {
+                        throw new BulwarkException(ErrorCode.FINDINGS, verb + " refused: " + to + " is " + bytes(lag)
+                                + " behind " + from + ", above --max-lag " + bytes(o.maxLagBytes()),
+                                "wait for the lag to drop (bulwark replicate status), or raise --max-lag");
+                    }
+                }
+                // FENCING is written before the fence: a kill after it leaves a state that says the fence may be on
+                st = save(b, g, st.next(Stage.FENCING, from, null, "fencing " + from));
+                CrashPoint.here("replicate.switch.fencing.written");
+                t0 = System.nanoTime();
+                fencedAt = fence(src, from);
+                ended = endWriters(src, fencedAt, o.grace());
+                out.accept(from + ": fenced: new sessions read-only (ALTER DATABASE … SET default_transaction_read_only = on);"
+                        + " " + ended + " session" + (ended == 1 ? "" : "s") + " connected before the fence ended"
+                        + " (at once if idle, else after the " + o.grace().toMillis() + " ms grace): a role's login is not"
+                        + " revoked, so sessions that reconnect are read-only rather than refused");
+                CrashPoint.here("replicate.switch.fenced");
+
+                String lsn = ReplicationChecks.string(src, "SELECT pg_catalog.pg_current_wal_lsn()::text");
+                if (!caughtUp(src, lsn, o.catchUpTimeout())) {
+                    abort(b, g, st, src, from, "did not apply " + from + "'s WAL up to " + lsn + " within "
+                            + o.catchUpTimeout().toSeconds() + " s");
+                    return new SwitchResult(false, from, null, 0, 0, 0, ended, List.of(to + " did not catch up within "
+                            + o.catchUpTimeout().toSeconds() + " s: " + from + " unfenced, replication continues"), false);
+                }
+                fenceToCaughtUp = (System.nanoTime() - t0) / 1_000_000;
+                out.accept(to + ": applied " + from + "'s last LSN " + lsn + " (" + fenceToCaughtUp + " ms after the fence)");
+
+                seqs = copySequences(src, dst);
+                out.accept(to + ": " + seqs + " sequence" + (seqs == 1 ? "" : "s") + " set to " + from + "'s values");
+                CrashPoint.here("replicate.switch.sequences.set");
+
+                long v0 = System.nanoTime();
+                List<String> differences = o.verify() ? compare(st.tables(), spec(from), spec(to), o.chunkRows()) : List.of();
+                verifyMs = (System.nanoTime() - v0) / 1_000_000;
+                if (!differences.isEmpty()) {
+                    abort(b, g, st, src, from, "fingerprints differ");
+                    return new SwitchResult(false, from, null, fenceToCaughtUp, verifyMs, seqs, ended, differences, false);
+                }
+                out.accept(o.verify() ? "fingerprints: " + st.tables().size() + " table" + (st.tables().size() == 1 ? "" : "s")
+                        + " identical on " + from + " and " + to + " (" + verifyMs + " ms)"
+                        : "fingerprints: not compared (--no-verify)");
+
+                st = save(b, g, st.next(Stage.SWITCHING, from, null, o.command() == null ? "no switch command"
+                        : "running the switch command"));
+                CrashPoint.here("replicate.switch.command.before");
+                if (o.command() != null) {
+                    int exit = runCommand(o.command(), o.workingDir(), to);
+                    if (exit != 0) {
+                        abort(b, g, st, src, from, "the switch command exited " + exit);
+                        return new SwitchResult(false, from, null, fenceToCaughtUp, verifyMs, seqs, ended,
+                                List.of("the switch command exited " + exit + ": " + from + " unfenced, replication continues"), false);
+                    }
+                    out.accept("switch command: done");
+                }
+                CrashPoint.here("replicate.switch.command.after");
+                st = save(b, g, st.next(Stage.REVERSING, from, null, "turning replication around"));
+            }
+            CrashPoint.here("replicate.switch.reversing.written");
+            reverse(src, dst, from, to);
+            out.accept(to + ": publication " + PUBLICATION + "; " + from + ": subscription " + SUBSCRIPTION
+                    + " (copy_data = false): " + from + " follows " + to + " and stays the fallback");
+            CrashPoint.here("replicate.switch.reversed");
+            unfence(dst);
+            long window = interruptedFence != null ? Duration.between(interruptedFence, serverNow(dst)).toMillis()
+                    : (System.nanoTime() - t0) / 1_000_000;
+            CrashPoint.here("replicate.switch.unfenced");
+            save(b, g, st.next(Stage.REPLICATING, to, window, verb + " done"));
+            out.accept(to + ": writable. Write-unavailable window: " + window + " ms (from the fence on " + from
+                    + " to " + to + " opened" + (resume ? ", across the interrupted run" : "") + ")");
+            return new SwitchResult(true, to, window, fenceToCaughtUp, verifyMs, seqs, ended, List.of(), false);
+        } catch (SQLException e) {
+            throw failure("replicate " + verb, e, "run bulwark replicate status, then the same command again: it resumes");
+        }
+    }
+
+    /** When the fence of the interrupted switch went up, from the log (the server's clock). */
+    private static Instant fenceTime(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(at) FROM " + ReplicationState.LOG
+                + " WHERE stage = 'FENCING'")) {
+            return rs.next() && rs.getTimestamp(1) != null ? rs.getTimestamp(1).toInstant() : serverNow(c);
+        }
+    }
+
+    private static Instant serverNow(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.clock_timestamp()")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
+    }
+
+    /** A switch towards {@code st.primary()}'s other side was interrupted before the turn: put the primary back. */
+    private SwitchResult undo(Connection b, Connection g, ReplicationState st, String verb) throws SQLException {
+        if (st.stage() == Stage.REVERSING) {
+            throw BulwarkException.usage("the switch to " + st.standby() + " is past its point of no return (replication is being"
+                            + " turned around)", "finish it first by running the same switch again ("
+                    + ("green".equals(st.standby()) ? "switchover" : "rollback") + "), then " + verb);
+        }
+        Connection src = "blue".equals(st.primary()) ? b : g;
+        unfence(src);
+        save(b, g, st.next(Stage.REPLICATING, st.primary(), null, "interrupted switch undone by " + verb));
+        out.accept("undone: the interrupted switch to " + st.standby() + " is rolled back; " + st.primary()
+                + " is writable again and still replicates to " + st.standby());
+        return new SwitchResult(true, st.primary(), null, 0, 0, 0, 0, List.of(), false);
+    }
+
+    private void abort(Connection b, Connection g, ReplicationState st, Connection src, String from, String why)
+            throws SQLException {
+        unfence(src);
+        save(b, g, st.next(Stage.REPLICATING, from, null, "switch aborted: " + why));
+        out.accept("aborted: " + why + "; " + from + " is writable again and replication continues");
+    }
+
+    /** Tables of the subscription that are not yet {@code r} (ready). */
+    static List<String> notReady(Connection subscriber) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = subscriber.prepareStatement("SELECT sr.srrelid::regclass::text, sr.srsubstate"
+                + " FROM pg_catalog.pg_subscription_rel sr JOIN pg_catalog.pg_subscription s ON s.oid = sr.srsubid"
+                + " WHERE s.subname = ? AND sr.srsubstate <> 'r' ORDER BY 1")) {
+            ps.setString(1, SUBSCRIPTION);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1) + " " + ReplicationStatus.tableState(rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Bytes of the publisher's WAL the subscriber has not confirmed, or -1 without our slot. */
+    static long lagBytes(Connection publisher) throws SQLException {
+        try (PreparedStatement ps = publisher.prepareStatement("SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(),"
+                + " confirmed_flush_lsn)::bigint FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, SUBSCRIPTION);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Math.max(0, rs.getLong(1)) : -1;
+            }
+        }
+    }
+
+    /** Waits until the subscriber confirmed (applied and flushed) the publisher's WAL up to {@code lsn}. */
+    private static boolean caughtUp(Connection publisher, String lsn, Duration timeout) throws SQLException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (PreparedStatement ps = publisher.prepareStatement("SELECT confirmed_flush_lsn >= ?::pg_lsn"
+                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, lsn);
+            ps.setString(2, SUBSCRIPTION);
+            do {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        return true;
+                    }
+                }
+                sleep(10);
+            } while (System.nanoTime() < deadline);
+        }
+        return false;
+    }
+
+    /** Every sequence of the destination set to the source's value (is_called, so the next value is past it). */
+    static int copySequences(Connection src, Connection dst) throws SQLException {
+        int n = 0;
+        try (Statement s = src.createStatement(); ResultSet rs = s.executeQuery("SELECT schemaname, sequencename, last_value"
+                + " FROM pg_catalog.pg_sequences WHERE last_value IS NOT NULL AND schemaname NOT IN ('"
+                + OwnObjects.REPLICATE_SCHEMA + "', '" + OwnObjects.SNAPSHOT_SCHEMA + "')")) {
+            while (rs.next()) {
+                String seq = Identifiers.qualified(rs.getString(1), rs.getString(2));
+                try (PreparedStatement ps = dst.prepareStatement("SELECT pg_catalog.setval(pg_catalog.to_regclass(?), ?, true)"
+                        + " WHERE pg_catalog.to_regclass(?) IS NOT NULL")) {
+                    ps.setString(1, seq);
+                    ps.setLong(2, rs.getLong(3));
+                    ps.setString(3, seq);
+                    try (ResultSet r2 = ps.executeQuery()) {
+                        n += r2.next() ? 1 : 0;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Fingerprints of every replicated table on both sides, compared chunk by chunk; the differences, or none. */
+    static List<String> compare(List<String> tables, ConnectionSpec a, ConnectionSpec b, long chunkRows) throws SQLException {
+        try (Connection ca = open(a); Connection cb = open(b)) {
+            for (Connection c : List.of(ca, cb)) {
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                c.setAutoCommit(false);
+            }
+            Set<String> chosen = Set.copyOf(tables);
+            CatalogSnapshot catA = only(new CatalogReader(ca).read(), chosen);
+            CatalogSnapshot catB = only(new CatalogReader(cb).read(), chosen);
+            DataSnapshot snapA = new Fingerprinter(ca, chunkRows).snapshot(catA);
+            Fingerprinter fb = new Fingerprinter(cb, chunkRows);
+            DataComparison cmp = new DataComparer(fb).compare(snapA, catB, t -> null);
+            ca.commit();
+            cb.commit();
+            List<String> out = new ArrayList<>();
+            for (DataComparison.TableComparison t : cmp.tables()) {
+                if (t.status() != DataComparison.TableComparison.Status.IDENTICAL) {
+                    out.add(t.table() + ": " + t.status().label() + " (" + t.rowsBefore() + " rows on the primary, "
+                            + t.rowsAfter() + " on the other side)" + (t.chunks().isEmpty() ? ""
+                            : ": " + t.chunks().get(0).describe(t.keyColumn())));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static CatalogSnapshot only(CatalogSnapshot c, Set<String> tables) {
+        CatalogSnapshot w = OwnObjects.without(c);
+        return new CatalogSnapshot(w.serverVersion(), w.takenAt(), w.schemaFilter(), w.schemas(),
+                w.tables().stream().filter(t -> tables.contains(t.ref().toString())).toList(),
+                w.constraints(), w.indexes(), w.sequences(), w.views(), w.functions(), w.triggers(), w.enums(), w.extensions());
+    }
+
+    private int runCommand(String command, Path dir, String to) {
+        out.accept("switch command: " + Masking.mask(command));
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        pb.environment().put("BULWARK_NEW_PRIMARY", spec(to).masked());
+        pb.environment().put("BULWARK_NEW_PRIMARY_SIDE", to);
+        try {
+            Process p = pb.start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    out.accept("  | " + Masking.mask(line));
+                }
+            }
+            return p.waitFor();
+        } catch (IOException e) {
+            out.accept("switch command: cannot run: " + e.getMessage());
+            return 127;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    /** Turns replication around: src stops publishing to dst, dst publishes to src. Each step checks first, so a rerun redoes only what is missing. */
+    private void reverse(Connection src, Connection dst, String from, String to) throws SQLException {
+        if (exists(dst, "SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = ?", SUBSCRIPTION)) {
+            try (Statement s = dst.createStatement()) {
+                s.execute("DROP SUBSCRIPTION " + SUBSCRIPTION); // drops its slot on src too
+            }
+        }
+        dropOrphanSlot(src);
+        CrashPoint.here("replicate.switch.old-subscription.dropped");
+        if (exists(src, "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?", PUBLICATION)) {
+            try (Statement s = src.createStatement()) {
+                s.execute("DROP PUBLICATION " + PUBLICATION);
+            }
+        }
+        if (!exists(dst, "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?", PUBLICATION)) {
+            createPublication(dst, state(src, dst).map(ReplicationState::tables).orElseThrow());
+        }
+        CrashPoint.here("replicate.switch.publication.created");
+        if (!exists(src, "SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = ?", SUBSCRIPTION)) {
+            dropOrphanSlot(dst);
+            createSubscription(src, spec(to), false);
+        }
+    }
+
+    /** A table as {@link TableRef#toString()} wrote it: {@code schema.name}, each part bare or double-quoted. */
+    static TableRef ref(String display) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < display.length(); i++) {
+            char ch = display.charAt(i);
+            if (ch == '"') {
+                if (quoted && i + 1 < display.length() && display.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else {
+                    quoted = !quoted;
+                }
+            } else if (ch == '.' && !quoted) {
+                parts.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(ch);
+            }
+        }
+        parts.add(cur.toString());
+        if (parts.size() != 2) {
+            throw new IllegalArgumentException("not schema.table: " + display);
+        }
+        return new TableRef(parts.get(0), parts.get(1));
+    }
+
+    // ---------------------------------------------------------------- stop
+
+    /** What stop removed, by side. */
+    public record StopResult(List<String> removed, List<String> readOnly) {
+    }
+
+    public StopResult stop() {
+        List<String> removed = new ArrayList<>();
+        List<String> readOnly = new ArrayList<>();
+        try (Connection b = open(blue); Connection g = open(green)) {
+            for (String side : List.of("blue", "green")) {
+                Connection c = "blue".equals(side) ? b : g;
+                if (exists(c, "SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = ?", SUBSCRIPTION)) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("DROP SUBSCRIPTION " + SUBSCRIPTION);
+                    }
+                    removed.add(side + ": subscription " + SUBSCRIPTION + " (and its slot on the other side)");
+                }
+            }
+            CrashPoint.here("replicate.stop.subscriptions.dropped");
+            for (String side : List.of("blue", "green")) {
+                Connection c = "blue".equals(side) ? b : g;
+                if (exists(c, "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?", PUBLICATION)) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("DROP PUBLICATION " + PUBLICATION);
+                    }
+                    removed.add(side + ": publication " + PUBLICATION);
+                }
+                if (exists(c, "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?", SUBSCRIPTION)) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_drop_replication_slot(?)")) {
+                        ps.setString(1, SUBSCRIPTION);
+                        ps.execute();
+                    }
+                    removed.add(side + ": replication slot " + SUBSCRIPTION);
+                }
+                if (fenced(c)) {
+                    readOnly.add(side);
+                }
+            }
+            CrashPoint.here("replicate.stop.publications.dropped");
+            ReplicationState.drop(b);
+            ReplicationState.drop(g);
+            return new StopResult(removed, readOnly);
+        } catch (SQLException e) {
+            throw failure("replicate stop", e, "fix the cause and run replicate stop again: it removes what is left");
+        }
+    }
+
+    /**
+     * Our slot on this server, described: {@code [warning or null, note]}, or null without one. An inactive slot
+     * keeps every WAL segment from its restart_lsn on, until the disk fills: that is the warning.
+     */
+    public static String[] slotReport(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT active, database, CASE WHEN pg_catalog.pg_is_in_recovery() THEN NULL"
+                + " ELSE pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::bigint END"
+                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, SUBSCRIPTION);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                boolean active = rs.getBoolean(1);
+                String db = rs.getString(2);
+                long held = rs.getLong(3);
+                String holds = rs.wasNull() ? "" : " holds " + bytes(Math.max(0, held)) + " of WAL";
+                String what = "replication slot " + SUBSCRIPTION + " of bulwark replicate (database " + db + ")";
+                if (active) {
+                    return new String[]{null, what + " is streaming and" + (holds.isEmpty() ? " holds WAL" : holds)};
+                }
+                return new String[]{what + " is INACTIVE and" + (holds.isEmpty() ? " holds WAL" : holds)
+                        + ": the server keeps every WAL segment from it on until the disk fills",
+                        "bulwark replicate status --from BLUE --to GREEN says why; bulwark replicate stop removes it"
+                                + " (or SELECT pg_drop_replication_slot('" + SUBSCRIPTION + "'))"};
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static boolean exists(Connection c, String sql, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private BulwarkException failure(String what, SQLException e, String fix) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ").trim();
+        return new BulwarkException(ErrorCode.DATABASE, what + " (" + blue.masked() + " -> " + green.masked() + ") failed: "
+                + Masking.mask(msg), fix, e);
+    }
+
+    static String bytes(long b) {
+        if (b < 1024) {
+            return b + " B";
+        }
+        if (b < 1024 * 1024) {
+            return String.format(java.util.Locale.ROOT, "%.1f kB", b / 1024.0);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MB", b / 1024.0 / 1024.0);
+    }
+
+    private static long ms(Duration d) {
+        return d.toMillis();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BulwarkException(ErrorCode.DATABASE, "interrupted", "run the same command again");
+        }
+    }
+}

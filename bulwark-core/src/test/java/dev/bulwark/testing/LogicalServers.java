@@ -1,0 +1,171 @@
+package dev.bulwark.testing;
+
+import dev.bulwark.pg.ConnectionSpec;
+import dev.bulwark.pg.EmbeddedServer;
+import dev.bulwark.pg.Identifiers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Two embedded PostgreSQL clusters with {@code wal_level = logical}, "blue" and "green", for blue-green replication
+ * tests: started on first use (initdb, {@code ALTER SYSTEM SET wal_level = logical}, restart) and stopped by a
+ * shutdown hook. They live in {@code target/bulwark-it-logical-*}, which {@link PostgresTestServer} sweeps when a
+ * killed JVM left them behind. Tests create their own databases with {@link #database}.
+ */
+public final class LogicalServers {
+    private static EmbeddedServer blue;
+    private static EmbeddedServer green;
+    private static Path blueDir;
+    private static Path greenDir;
+    private static int counter;
+
+    private LogicalServers() {
+    }
+
+    public static synchronized EmbeddedServer blue() {
+        if (blue == null) {
+            PostgresTestServer.shared(); // sweeps clusters of killed runs first
+            blueDir = dir("blue");
+            blue = logical(blueDir);
+            Runtime.getRuntime().addShutdownHook(new Thread(LogicalServers::shutdown, "bulwark-test-logical-stop"));
+        }
+        return blue;
+    }
+
+    public static synchronized EmbeddedServer green() {
+        blue();
+        if (green == null) {
+            greenDir = dir("green");
+            green = logical(greenDir);
+        }
+        return green;
+    }
+
+    /** A new, empty database on the server, named from the hint; superuser connection settings. */
+    public static synchronized ConnectionSpec database(EmbeddedServer server, String hint) {
+        String name = "it_" + hint.replaceAll("[^a-z0-9]+", "_") + "_" + ProcessHandle.current().pid() + "_" + (++counter);
+        try (Connection c = server.connection("postgres").open("bulwark-test-support"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + Identifiers.quote(name));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create " + name + ": " + e.getMessage(), e);
+        }
+        return server.connection(name);
+    }
+
+    /**
+     * Drops a database made by {@link #database} with whatever replication objects a test left in it: its
+     * subscriptions (detached from their slots first, so an unreachable publisher does not stop the drop) and the
+     * slots of the server that belong to it.
+     */
+    public static void drop(ConnectionSpec db) {
+        try (Connection c = db.open("bulwark-test-support"); Statement s = c.createStatement()) {
+            s.execute("SET default_transaction_read_only = off");
+            try (ResultSet rs = s.executeQuery("SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database"
+                    + " WHERE datname = current_database())")) {
+                java.util.List<String> subs = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    subs.add(rs.getString(1));
+                }
+                for (String sub : subs) {
+                    String q = Identifiers.quote(sub);
+                    s.execute("ALTER SUBSCRIPTION " + q + " DISABLE");
+                    s.execute("ALTER SUBSCRIPTION " + q + " SET (slot_name = NONE)");
+                    s.execute("DROP SUBSCRIPTION " + q);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            // the drop below says what is wrong
+        }
+        ConnectionSpec admin = db.withDatabase("postgres");
+        try (Connection c = admin.open("bulwark-test-support"); Statement s = c.createStatement()) {
+            for (int i = 0; i < 50; i++) {
+                try (ResultSet rs = s.executeQuery("SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots"
+                        + " WHERE database = " + literal(db.database()) + " AND NOT active")) {
+                    rs.next();
+                }
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE database = "
+                        + literal(db.database()))) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        break;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            s.execute("DROP DATABASE IF EXISTS " + Identifiers.quote(db.database()) + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop " + db.database() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A URL for the command line, user in the query string as the CLI tests write it. */
+    public static String url(ConnectionSpec spec) {
+        return spec.jdbcUrl() + (spec.jdbcUrl().contains("?") ? "&" : "?") + "user=" + spec.user();
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private static Path dir(String name) {
+        try {
+            Path parent = Files.isDirectory(Path.of("target")) ? Path.of("target") : Path.of(System.getProperty("java.io.tmpdir"));
+            return Files.createTempDirectory(parent.toAbsolutePath(), "bulwark-it-logical-" + name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static EmbeddedServer logical(Path dir) {
+        EmbeddedServer s = EmbeddedServer.open(dir);
+        try (Connection c = s.connection("postgres").open("bulwark-test-support"); Statement st = c.createStatement()) {
+            st.execute("ALTER SYSTEM SET wal_level = logical");
+            st.execute("ALTER SYSTEM SET max_replication_slots = 20");
+            st.execute("ALTER SYSTEM SET max_wal_senders = 20");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot configure " + dir + ": " + e.getMessage(), e);
+        }
+        s.close(); // the last user: stops it
+        EmbeddedServer restarted = EmbeddedServer.open(dir);
+        try (Connection c = restarted.connection("postgres").open("bulwark-test-support"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW wal_level")) {
+            rs.next();
+            if (!"logical".equals(rs.getString(1))) {
+                throw new IllegalStateException("wal_level is " + rs.getString(1) + " after the restart of " + dir);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot check " + dir + ": " + e.getMessage(), e);
+        }
+        return restarted;
+    }
+
+    private static synchronized void shutdown() {
+        for (EmbeddedServer s : new EmbeddedServer[]{green, blue}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+        for (Path p : new Path[]{greenDir, blueDir}) {
+            if (p != null) {
+                try (Stream<Path> paths = Files.walk(p)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+                } catch (IOException | UncheckedIOException e) {
+                    // swept by the next run
+                }
+            }
+        }
+        green = null;
+        blue = null;
+    }
+}
