@@ -202,6 +202,7 @@ public final class ProjectScaffold {
                 String v = nextVersion(migrationsDir, versionsOf(migrationsDir, GooseReader.FILE), timestamp, true);
                 yield List.of(create(migrationsDir.resolve(v + "_" + snake + ".sql"),
                         "-- +goose Up\n-- " + title + "\n\n\n-- +goose Down\n\n"));
+            }
             case LIQUIBASE -> {
                 java.util.Optional<Path> master = LiquibaseReader.master(migrationsDir);
                 if (master.isPresent()) {
