@@ -688,12 +688,55 @@ public final class Deployer {
         if (steps == 0) {
             result = "downs: none of " + String.join(", ", ids) + " is applied any more: nothing left to revert";
         } else {
+            List<String> kept = snapshotDowns(ids);
             MigrateResult r = b.rollback(steps, null, false);
-            List<String> lines = r.applied().stream().map(a -> "down of " + a.id() + " " + a.description() + ": " + a.durationMs() + " ms").toList();
+            List<String> lines = new ArrayList<>(kept);
+            r.applied().stream().map(a -> "down of " + a.id() + " " + a.description() + ": " + a.durationMs() + " ms").forEach(lines::add);
             result = String.join("; ", lines);
         }
         mark(o, "done", result);
         return result;
+    }
+
+    /**
+     * Before the downs run: a snapshot of what they destroy (the statement model's destructive
+     * row changes of each down, the up's own tables and columns included: they hold what was
+     * written since the deploy applied them). Named {@code <deploy>_down_<n>} in the order the
+     * downs run, so a rollback resumed after a kill takes each one once. These are not put back
+     * by the rollback (it returns to the state before the deploy); they keep the data for a
+     * human, listed by {@code bulwark snapshots}. A snapshot that fails does not stop the
+     * rollback: it is reported.
+     */
+    private List<String> snapshotDowns(List<String> reverted) {
+        List<String> lines = new ArrayList<>();
+        List<Snapshots.Planned> plan = Snapshots.planDowns(b.migrations().migrations(), new java.util.HashSet<>(reverted));
+        if (plan.isEmpty()) {
+            return lines;
+        }
+        try (Connection c = b.target().open("bulwark-snapshot")) {
+            int n = 0;
+            for (Snapshots.Planned p : plan) {
+                String sid = id + "_down_" + ++n;
+                try {
+                    if (snapshots.exists(c, sid)) {
+                        lines.add("snapshot " + sid + " (before the down of " + p.migration() + ") was taken by the killed run");
+                        continue;
+                    }
+                    CrashPoint.here("deploy.rollback.down-snapshot.before");
+                    Snapshots.Snapshot s = snapshots.take(c, sid, id, p.migration(), p.statement(), p.change());
+                    if (s != null) {
+                        lines.add("snapshot " + s.id() + " of " + s.table() + " (" + s.rows() + " rows of " + String.join(", ", s.columns())
+                                + ") before the down of " + p.migration() + " " + p.change().kind().label() + ": kept in " + s.location());
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    lines.add("could not snapshot " + p.change().table() + " before the down of " + p.migration() + ": " + message(e)
+                            + " (the rollback goes on; what the down drops is lost)");
+                }
+            }
+        } catch (SQLException e) {
+            lines.add("could not snapshot what the downs drop: " + message(e) + " (the rollback goes on)");
+        }
+        return lines;
     }
 
     /** Puts a snapshot's rows back; the journal's done-mark commits in the same transaction, so it never runs twice. */
@@ -844,7 +887,8 @@ public final class Deployer {
             }
         }
         try (Connection c = b.target().open("bulwark-snapshot")) {
-            snapshots.list(c).stream().filter(s -> s.deployId().equals(deployId)).forEach(taken::add);
+            // the rollback's own snapshots (before its downs) are the data the downs drop, never put back by it
+            snapshots.list(c).stream().filter(s -> s.deployId().equals(deployId) && !s.id().startsWith(deployId + "_down_")).forEach(taken::add);
         } catch (SQLException e) {
             throw new BulwarkException(dev.bulwark.ErrorCode.DATABASE, "cannot read the snapshots of " + deployId + ": " + e.getMessage(), null, e);
         }

@@ -95,11 +95,39 @@ public final class Snapshots {
     }
 
     /**
+     * What the downs of {@code reverted} destroy, in the order a rollback runs them (the newest
+     * migration's down first): every destructive row change the statement model sees in a down,
+     * on a table that exists when the down runs, the tables and columns the migration's own up
+     * created included (a column added by the up holds the values written since it was applied).
+     * A rollback takes these before it runs the downs, so nothing it destroys is lost for good.
+     */
+    public static List<Planned> planDowns(List<dev.bulwark.migration.Migration> ordered, java.util.Set<String> reverted) {
+        List<Planned> out = new ArrayList<>();
+        List<java.util.Map.Entry<String, List<dev.bulwark.sql.analysis.StatementEffect>>> downs = new ArrayList<>(
+                dev.bulwark.sql.analysis.StatementAnalysis.downs(ordered, reverted, dev.bulwark.sql.analysis.StatementAnalysis.DEFAULT_PG_MAJOR)
+                        .entrySet());
+        java.util.Collections.reverse(downs);
+        downs.forEach(m -> m.getValue().forEach(e -> e.dataLoss().forEach(d -> out.add(new Planned(m.getKey(), e.statement(), d)))));
+        return out;
+    }
+
+    /** Whether a snapshot named {@code id} exists (a rollback resumed after a kill takes each of its snapshots once). */
+    public boolean exists(Connection c, String id) throws SQLException {
+        return list(c).stream().anyMatch(s -> s.id().equals(id));
+    }
+
+    /**
      * Copies what {@code d} (a destructive row change of {@code from}, as the statement model
      * describes it) would destroy. Returns null when the table does not exist yet (it is created
      * by the same deploy: a rollback drops it anyway).
      */
     public Snapshot take(Connection c, String deployId, int index, String migration, dev.bulwark.sql.Statement from, RowChange d)
+            throws SQLException {
+        return take(c, deployId + "_" + index, deployId, migration, from, d);
+    }
+
+    /** Like {@link #take(Connection, String, int, String, dev.bulwark.sql.Statement, RowChange)}, under the name {@code id}. */
+    public Snapshot take(Connection c, String id, String deployId, String migration, dev.bulwark.sql.Statement from, RowChange d)
             throws SQLException {
         TableRef table = resolve(c, d.schema(), d.bareName());
         if (table == null) {
@@ -116,7 +144,6 @@ public final class Snapshots {
         } else {
             cols = all;
         }
-        String id = deployId + "_" + index;
         String select = "SELECT " + cols.stream().map(Identifiers::quote).collect(Collectors.joining(", ")) + " FROM " + table.sql();
         String statement = from.position() + " " + from.sql().strip().replaceAll("\\s+", " ");
         statement = statement.length() > 200 ? statement.substring(0, 200) + "…" : statement;

@@ -218,6 +218,45 @@ class DeployIT {
     }
 
     @Test
+    void whatARollbacksDownDropsIsSnapshottedBeforeTheDownRunsAndCanBePutBackLater() throws Exception {
+        Map<String, String> before = fingerprints();
+        // the up adds a column and fills it (as the application would, once it is there); the rollback's down drops it
+        migration("20260102000000_nickname.sql", "ALTER TABLE accounts ADD COLUMN nickname text;\n"
+                + "UPDATE accounts SET nickname = 'nick ' || id WHERE id <= 120;", "ALTER TABLE accounts DROP COLUMN nickname;");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        assertThat(fingerprints()).as("the rollback still returns to the state before the deploy").isEqualTo(before);
+
+        Snapshots.Snapshot kept;
+        try (Connection c = db.open()) {
+            kept = new Snapshots(null).list(c).stream().filter(x -> x.id().equals(r.id() + "_down_1")).findFirst().orElseThrow();
+        }
+        assertThat(kept.kind()).isEqualTo(dev.bulwark.sql.analysis.StatementEffect.RowKind.DROP_COLUMN);
+        assertThat(kept.table().name()).isEqualTo("accounts");
+        assertThat(kept.columns()).containsExactly("id", "nickname");
+        assertThat(kept.rows()).isEqualTo(300);
+        assertThat(kept.restoredAt()).as("the rollback does not put it back: it returns to before the deploy").isNull();
+        assertThat(single("SELECT count(nickname) || ' ' || max(nickname) FILTER (WHERE id = 42) FROM " + kept.location()))
+                .isEqualTo("120 nick 42");
+        DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
+        assertThat(String.join("\n", rollback.details())).contains("snapshot " + kept.id() + " of public.accounts (300 rows of id, nickname)"
+                + " before the down of 20260102000000");
+        assertThat(r.snapshots()).as("the up's snapshots, put back by the rollback").extracting(x -> x.id()).doesNotContain(kept.id());
+
+        // deployed again later, the column back but without the values written the first time: the snapshot puts them back
+        Files.delete(project.resolve("migrations/20260103000000_fails.sql"));
+        assertThat(deploy(settings(false, null)).outcome()).isEqualTo(DeployReport.Outcome.DEPLOYED);
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("UPDATE accounts SET nickname = NULL");
+        }
+        try (Connection c = db.open()) {
+            assertThat(new Snapshots(null).restore(c, kept)).isEqualTo(120);
+        }
+        assertThat(single("SELECT count(nickname) || ' ' || max(nickname) FILTER (WHERE id = 42) FROM accounts")).isEqualTo("120 nick 42");
+    }
+
+    @Test
     void theRowsOfEveryTableOfASchemaDroppedWithCascadeAreSnapshottedAndPutBackOnRollback() throws Exception {
         migration("20260101000002_archive.sql", "CREATE SCHEMA archive;\n"
                 + "CREATE TABLE archive.items (id int PRIMARY KEY, label text NOT NULL);\n"

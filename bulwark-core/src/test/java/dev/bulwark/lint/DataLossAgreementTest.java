@@ -31,7 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Lint, deploy and verify agree on what every statement of the rule fixtures and the samples does
  * to data: the statements lint calls destructive (drop-table on a table, drop-column, truncate)
  * are exactly those deploy snapshots, and the tables verify expects to change are exactly those
- * the statement model says the statements remove, change or add rows of.
+ * the statement model says the statements remove, change or add rows of. For downs: what a rollback
+ * snapshots before running them is exactly what lint calls destructive in them, plus what a down
+ * removes of the tables and columns its own up created (lint leaves that expected inverse to the
+ * audit's data-losing-down; when a rollback runs it, they hold the rows written since).
  */
 class DataLossAgreementTest {
     /** Lint's data-loss rules, and the row changes each stands for. */
@@ -81,7 +84,8 @@ class DataLossAgreementTest {
         // lint: the statements its data-loss rules report on in the ups (DROP SCHEMA / DATABASE are the backup's to
         // cover). Deploy snapshots before it applies ups; a down's losses are data-losing-down's and the rollback's.
         SortedSet<String> lint = new TreeSet<>();
-        for (Finding f : Linter.standard(options).lint(set, project).findings()) {
+        List<Finding> findings = Linter.standard(options).lint(set, project).findings();
+        for (Finding f : findings) {
             if (DATA_LOSS_RULES.containsKey(f.ruleId()) && f.part() == Finding.Part.UP) {
                 Statement s = statementAt(statements, f.file().getFileName().toString(), f.line());
                 if (s != null && !(s.tokens().size() > 1 && s.tokens().get(0).isWord("drop")
@@ -101,11 +105,58 @@ class DataLossAgreementTest {
         }
         assertThat(deploy).as("what deploy snapshots vs what lint calls destructive in " + migrations).isEqualTo(lint);
 
+        // downs: what a rollback snapshots before it runs them is what lint calls destructive in them, plus what
+        // a down removes of its own up's tables and columns (lint leaves that expected inverse to data-losing-down;
+        // at rollback time it holds the rows written since the up ran)
+        Map<String, List<StatementEffect>> downs = StatementAnalysis.downs(ordered, all, StatementAnalysis.DEFAULT_PG_MAJOR);
+        List<Statement> downStatements = downs.values().stream().flatMap(List::stream).map(StatementEffect::statement).toList();
+        SortedSet<String> lintDowns = new TreeSet<>();
+        for (Finding f : findings) {
+            if (DATA_LOSS_RULES.containsKey(f.ruleId()) && f.part() == Finding.Part.DOWN) {
+                Statement s = statementAt(downStatements, f.file().getFileName().toString(), f.line());
+                if (s != null && !isDropSchemaOrDatabase(s)) {
+                    lintDowns.add(f.ruleId() + " " + where(s));
+                }
+            }
+        }
+        SortedSet<String> deployDowns = new TreeSet<>();
+        SortedSet<String> inverses = new TreeSet<>();
+        for (Snapshots.Planned p : Snapshots.planDowns(ordered, all)) {
+            DATA_LOSS_RULES.forEach((rule, kinds) -> {
+                if (kinds.contains(p.change().kind()) && !isDropSchema(p.statement())) {
+                    deployDowns.add(rule + " " + where(p.statement()));
+                    if (removesWhatItsUpCreated(effects.getOrDefault(p.migration(), List.of()), p.change())) {
+                        inverses.add(rule + " " + where(p.statement()));
+                    }
+                }
+            });
+        }
+        SortedSet<String> expected = new TreeSet<>(lintDowns);
+        expected.addAll(inverses);
+        assertThat(deployDowns).as("what a rollback snapshots before the downs vs what lint calls destructive in them (+ inverses of the up) in "
+                + migrations).isEqualTo(expected);
+
         // verify: the tables it expects to change are those whose rows the statements change
         SortedSet<String> rows = new TreeSet<>();
         effects.values().forEach(list -> list.forEach(e -> e.rows().forEach(r -> rows.add(r.table()))));
         assertThat(ExpectedChanges.of(ordered, all, List.of()).statementTables()).as("verify's expected changes in " + migrations)
                 .isEqualTo(rows);
+    }
+
+    private static boolean isDropSchemaOrDatabase(Statement s) {
+        return s.tokens().size() > 1 && s.tokens().get(0).isWord("drop")
+                && (s.tokens().get(1).isWord("schema") || s.tokens().get(1).isWord("database"));
+    }
+
+    /** The up of the same migration created the table, or (for a dropped column) the column or its table. */
+    private static boolean removesWhatItsUpCreated(List<StatementEffect> up, StatementEffect.RowChange change) {
+        Set<String> created = up.stream().flatMap(e -> e.objects().stream())
+                .filter(o -> o.action() == StatementEffect.Action.CREATE).map(o -> o.kind() + " " + o.name()).collect(Collectors.toSet());
+        if (created.contains(StatementEffect.ObjectKind.TABLE + " " + change.table())) {
+            return true;
+        }
+        return change.kind() == RowKind.DROP_COLUMN && !change.columns().isEmpty() && change.columns().stream()
+                .allMatch(col -> created.contains(StatementEffect.ObjectKind.COLUMN + " " + change.table() + "." + col));
     }
 
     private static boolean isDropSchema(Statement s) {

@@ -113,6 +113,55 @@ public final class StatementAnalysis {
         return out;
     }
 
+    /** The migration id a down's statements are analysed under: what its own up created counts as existing. */
+    public static String downId(String migrationId) {
+        return migrationId + "#down";
+    }
+
+    /**
+     * Every statement of the down scripts of {@code selected}, by migration id in the order of
+     * {@code ordered}, each analysed in the schema at the end of its own up (folded from all
+     * migrations of {@code ordered} up to it) changed by the down's earlier statements. Unlike in
+     * lint, where a down removing what its own up added is the expected inverse, the objects the up
+     * created count as existing here: when a down runs (a rollback), they have been live and hold
+     * the rows written since, which the down destroys. A migration without a down, or whose down
+     * cannot be split, contributes no statements.
+     */
+    public static Map<String, List<StatementEffect>> downs(List<Migration> ordered, Set<String> selected, int pgMajor) {
+        SchemaModel model = new SchemaModel();
+        Map<String, List<StatementEffect>> out = new LinkedHashMap<>();
+        for (Migration m : ordered) {
+            List<Statement> statements;
+            try {
+                statements = SqlSplitter.split(m.up().sql(), m.location().getFileName().toString(), m.up().firstLine());
+            } catch (RuntimeException unreadable) {
+                statements = List.of();
+            }
+            for (Statement s : statements) {
+                model.apply(Recognizers.recognize(s), m.id());
+            }
+            if (!selected.contains(m.id()) || m.down() == null) {
+                continue;
+            }
+            List<Statement> down;
+            try {
+                down = SqlSplitter.split(m.down().sql(), m.down().file().getFileName().toString(), m.down().firstLine());
+            } catch (RuntimeException unreadable) {
+                continue;
+            }
+            SchemaModel atDown = model.snapshot();
+            String id = downId(m.id());
+            List<StatementEffect> effects = new ArrayList<>();
+            for (Statement s : down) {
+                Recognized r = Recognizers.recognize(s);
+                effects.add(analyze(s, r, atDown, id, pgMajor));
+                atDown.apply(r, id);
+            }
+            out.put(m.id(), effects);
+        }
+        return out;
+    }
+
     /** The locks {@code r} takes, as PostgreSQL {@code pgMajor} takes them. */
     static List<Locks.Lock> locks(Recognized r, SchemaModel before, int pgMajor) {
         List<Locks.Lock> out = new ArrayList<>(Locks.of(r, before));
