@@ -28,6 +28,8 @@ public final class DuplicateVersionRule extends Rule {
         return Severity.ERROR;
     }
 
+    private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile("line (\\d+): ");
+
     @Override
     public String summary() {
         return "two migration files with one version or revision id, or a file in the folder the tool would stumble on";
@@ -44,7 +46,10 @@ public final class DuplicateVersionRule extends Rule {
         // (misnamed, written in code, orphaned). A provider mismatch is dialect-mismatch's.
         for (LayoutProblem p : ctx.set().problems()) {
             if (p.rule().equals(LayoutProblem.DUPLICATE) || p.rule().equals(LayoutProblem.LAYOUT)) {
-                ctx.report(p.file(), 1, 1, 1, p.file().getFileName() + " " + p.reason(), p.fix(), null);
+                // a problem found on a line of the file ("line 4: goose ends a statement …") points there
+                java.util.regex.Matcher at = LINE.matcher(p.reason());
+                int line = at.lookingAt() && java.nio.file.Files.isRegularFile(p.file()) ? Integer.parseInt(at.group(1)) : 1;
+                ctx.report(p.file(), line, 1, 1, p.file().getFileName() + " " + p.reason(), p.fix(), null);
             }
         }
         Map<String, Migration> seen = new HashMap<>();
