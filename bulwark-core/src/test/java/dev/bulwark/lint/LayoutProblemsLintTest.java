@@ -65,4 +65,62 @@ class LayoutProblemsLintTest {
         assertThatThrownBy(() -> MigrationSources.read(dir, null)).isInstanceOf(BulwarkException.class)
                 .hasMessageContaining("provider = \"sqlite\"").hasMessageContaining("PostgreSQL only");
     }
+
+    @Test
+    void liquibasePreconditionsAndUnknownChangeTypesAreFindingsAndTheTranslatedChangesAreLinted() throws IOException {
+        Path dir = Files.createDirectories(project.resolve("liquibase"));
+        Files.writeString(dir.resolve("db.changelog-master.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">
+                    <changeSet id="1" author="alice">
+                        <createTable tableName="users">
+                            <column name="id" type="bigint"><constraints primaryKey="true"/></column>
+                            <column name="email" type="text"/>
+                        </createTable>
+                    </changeSet>
+                    <changeSet id="2" author="alice">
+                        <renameTable oldTableName="users" newTableName="people"/>
+                    </changeSet>
+                    <changeSet id="3" author="alice">
+                        <dropColumn tableName="users" columnName="email"/>
+                    </changeSet>
+                    <include file="more.sql"/>
+                </databaseChangeLog>
+                """);
+        Files.writeString(dir.resolve("more.sql"), """
+                --liquibase formatted sql
+
+                --changeset bob:4
+                --precondition-sql-check expectedResult:0 SELECT count(*) FROM users
+                ALTER TABLE users DROP COLUMN id;
+                """);
+
+        LintResult result = lint(dir, null);
+
+        assertThat(of(result, "duplicate-version")).extracting(Finding::message)
+                .anySatisfy(m -> assertThat(m).contains("change type renameTable not understood; Bulwark cannot lint it"))
+                .anySatisfy(m -> assertThat(m).contains("changeset bob:4").contains("precondition"))
+                .hasSize(2);
+        assertThat(of(result, "drop-column")).as("the changes Bulwark translates are linted, in the file they come from")
+                .extracting(f -> f.file().getFileName().toString())
+                .containsExactlyInAnyOrder("db.changelog-master.xml", "more.sql");
+        assertThatThrownBy(() -> MigrationSources.read(dir, null)).isInstanceOf(BulwarkException.class)
+                .hasMessageContaining("2 problems");
+    }
+
+    @Test
+    void flywayCallbacksAreFindingsAndTheMigrationsAreStillLinted() throws IOException {
+        Path dir = Files.createDirectories(project.resolve("flyway"));
+        Files.writeString(dir.resolve("V1__drop.sql"), "ALTER TABLE users DROP COLUMN email;\n");
+        Files.writeString(dir.resolve("beforeMigrate.sql"), "SET lock_timeout = '2s';\n");
+        Files.writeString(dir.resolve("V2__Backfill.java"), "class V2__Backfill {}\n");
+
+        LintResult result = lint(dir, MigrationFormat.FLYWAY);
+
+        assertThat(of(result, "duplicate-version")).extracting(Finding::message)
+                .anySatisfy(m -> assertThat(m).contains("beforeMigrate.sql is a Flyway callback (beforeMigrate), which Bulwark does not run"))
+                .anySatisfy(m -> assertThat(m).contains("V2__Backfill.java is a flyway migration written in Java"))
+                .hasSize(2);
+        assertThat(of(result, "drop-column")).extracting(f -> f.file().getFileName().toString()).containsExactly("V1__drop.sql");
+    }
 }

@@ -1,0 +1,2 @@
+-- a file of plain SQL, run by an sqlFile change
+UPDATE orders SET amount = 0 WHERE amount IS NULL;
