@@ -60,7 +60,7 @@ class PlanCliIT {
         assertThat(p.exit()).as(p.all()).isZero();
         assertThat(p.out()).contains("Plan for 0002_amount_bigint.sql:2:1 (column type change on orders)")
                 .contains("EXPAND: deploy now").contains("CONTRACT: deploy with --phase contract")
-                .contains("ALTER TABLE orders ADD COLUMN amount_new bigint;")
+                .contains("ALTER TABLE orders ADD COLUMN amount_new bigint,")
                 .contains("-- bulwark:backfill").contains("UPDATE orders SET amount_new = amount WHERE amount_new IS NULL;")
                 .contains("ALTER TABLE orders RENAME COLUMN amount_new TO amount;")
                 .contains("the contract phase gives up: the swap cannot be rolled back")

@@ -282,11 +282,11 @@ public final class ExpandPlanner {
                             + (notNull ? ", with a NOT VALID check that it is not null" : "")
                             + " (catalog changes only: ACCESS EXCLUSIVE for milliseconds)",
                     list(),
-                    "ALTER TABLE " + t + " ADD COLUMN " + ident(cNew) + " " + type + ";\n"
-                            + syncFunction(fn, "    NEW." + ident(cNew) + " := " + triggerConversion + ";\n")
+                    syncFunction(fn, "    NEW." + ident(cNew) + " := " + triggerConversion + ";\n")
                             + syncTrigger(fn)
-                            + (notNull ? "ALTER TABLE " + t + " ADD CONSTRAINT " + ident(check) + " CHECK (" + ident(cNew)
-                            + " IS NOT NULL) NOT VALID;\n" : ""),
+                            + "ALTER TABLE " + t + " ADD COLUMN " + ident(cNew) + " " + type
+                            + (notNull ? ",\n    ADD CONSTRAINT " + ident(check) + " CHECK (" + ident(cNew) + " IS NOT NULL) NOT VALID"
+                            : "") + ";\n",
                     "DROP TRIGGER IF EXISTS " + ident(fn) + " ON " + t + ";\n"
                             + "DROP FUNCTION IF EXISTS " + ident(fn) + "();\n"
                             + "ALTER TABLE " + t + " DROP COLUMN IF EXISTS " + ident(cNew) + ";\n"));
@@ -354,6 +354,7 @@ public final class ExpandPlanner {
                     + "    RETURN NEW;\nEND\n$$;\n";
         }
 
+        /** The trigger is created before the column it fills: in the same transaction, so no write sees it without the column. */
         private String syncTrigger(String fn) {
             return "-- bulwark:ignore trigger-on-existing the trigger keeps the new column in step until the contract phase\n"
                     + "CREATE TRIGGER " + ident(fn) + " BEFORE INSERT OR UPDATE ON " + t
@@ -395,8 +396,7 @@ public final class ExpandPlanner {
                     "adds " + b + " " + old.type() + " and a trigger that keeps " + a + " and " + b + " equal whichever one"
                             + " a writer sets (catalog changes only: ACCESS EXCLUSIVE for milliseconds)",
                     list(),
-                    "ALTER TABLE " + t + " ADD COLUMN " + B + " " + old.type() + ";\n"
-                            + syncFunction(fn, "    IF TG_OP = 'INSERT' THEN\n"
+                    syncFunction(fn, "    IF TG_OP = 'INSERT' THEN\n"
                             + "        IF NEW." + B + " IS NULL THEN NEW." + B + " := NEW." + A + "; ELSE NEW." + A + " := NEW." + B + "; END IF;\n"
                             + "    ELSIF NEW." + A + " IS DISTINCT FROM OLD." + A + " THEN\n"
                             + "        NEW." + B + " := NEW." + A + ";\n"
@@ -404,8 +404,9 @@ public final class ExpandPlanner {
                             + "        NEW." + A + " := NEW." + B + ";\n"
                             + "    END IF;\n")
                             + syncTrigger(fn)
-                            + (notNull ? "ALTER TABLE " + t + " ADD CONSTRAINT " + ident(check) + " CHECK (" + B
-                            + " IS NOT NULL) NOT VALID;\n" : ""),
+                            + "ALTER TABLE " + t + " ADD COLUMN " + B + " " + old.type()
+                            + (notNull ? ",\n    ADD CONSTRAINT " + ident(check) + " CHECK (" + B + " IS NOT NULL) NOT VALID" : "")
+                            + ";\n",
                     "DROP TRIGGER IF EXISTS " + ident(fn) + " ON " + t + ";\n"
                             + "DROP FUNCTION IF EXISTS " + ident(fn) + "();\n"
                             + "ALTER TABLE " + t + " DROP COLUMN IF EXISTS " + B + ";\n"));

@@ -79,7 +79,9 @@ class ExpandPlannerTest {
         assertThat(p.migrations()).extracting(PlannedMigration::name).containsExactly("expand orders total add total_new",
                 "backfill orders total_new", "validate orders total_new not null", "contract orders total swap to total_new",
                 "contract orders drop total_old");
-        assertThat(p.migrations().get(0).up()).contains("CHECK (total_new IS NOT NULL) NOT VALID");
+        assertThat(p.migrations().get(0).up()).contains("CHECK (total_new IS NOT NULL) NOT VALID")
+                .endsWith("ALTER TABLE orders ADD COLUMN total_new bigint,\n    ADD CONSTRAINT orders_total_new_not_null CHECK (total_new IS"
+                        + " NOT NULL) NOT VALID;\n");
         assertThat(p.migrations().get(3).up()).contains("ALTER COLUMN total_new SET NOT NULL")
                 .contains("ALTER COLUMN total DROP NOT NULL").contains("RENAME COLUMN total TO total_old");
         assertThat(plan(11, ORDERS, "ALTER TABLE orders ALTER COLUMN total TYPE bigint;").notes())
@@ -98,7 +100,7 @@ class ExpandPlannerTest {
     void renameSyncsBothWaysAndTakesTheTypeFromTheEarlierMigrations() throws Exception {
         ExpandPlan p = plan(ORDERS, "ALTER TABLE orders RENAME COLUMN total TO grand_total;");
         assertThat(p.kind()).isEqualTo(ExpandPlan.Kind.RENAME_COLUMN);
-        assertThat(p.migrations().get(0).up()).contains("ADD COLUMN grand_total int;")
+        assertThat(p.migrations().get(0).up()).contains("ADD COLUMN grand_total int,")
                 .contains("NEW.total := NEW.grand_total").contains("NEW.grand_total := NEW.total");
         assertThat(p.migrations().get(p.migrations().size() - 1).up()).contains("DROP COLUMN total;")
                 .contains("ALTER COLUMN grand_total SET NOT NULL");
