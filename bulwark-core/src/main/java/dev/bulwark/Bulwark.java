@@ -333,6 +333,49 @@ public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTa
         if (m != null) {
             m.cancel();
         }
+        dev.bulwark.backfill.Backfiller f = backfiller;
+        if (f != null) {
+            f.stop();
+        }
+    }
+
+    private volatile dev.bulwark.backfill.Backfiller backfiller;
+
+    /**
+     * Runs (or resumes) a backfill on the target: the UPDATE in key-range batches, each committed with
+     * its progress, paced by {@code options}. Its session carries this run's id, lock_timeout and
+     * statement_timeout like a migration's.
+     */
+    public dev.bulwark.backfill.BackfillResult backfill(dev.bulwark.backfill.BackfillStatement statement,
+                                                        dev.bulwark.backfill.BackfillOptions options,
+                                                        dev.bulwark.backfill.BackfillProgress progress) {
+        String history = new dev.bulwark.history.HistoryTable(config.historySchema()).qualifiedName();
+        try (Connection c = target.open(dev.bulwark.execute.RunSessions.applicationName(history, runId))) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("SET lock_timeout = '" + dev.bulwark.Durations.toSetting(config.lockTimeout()) + "'");
+                st.execute("SET statement_timeout = '" + dev.bulwark.Durations.toSetting(config.statementTimeout()) + "'");
+                if (c.getMetaData().getDatabaseMajorVersion() >= 14) {
+                    st.execute("SET client_connection_check_interval = '1s'");
+                }
+            }
+            dev.bulwark.backfill.Backfiller f = new dev.bulwark.backfill.Backfiller(c, config.historySchema(), options, listener, progress);
+            backfiller = f;
+            try {
+                return f.run(statement, dev.bulwark.backfill.Backfiller.jobFor(statement), options.restart());
+            } finally {
+                backfiller = null;
+            }
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            if (state.startsWith("08") || state.startsWith("57P")) {
+                throw new BulwarkException(ErrorCode.DATABASE, "backfill on " + target.masked() + " lost its connection: " + msg,
+                        "run the same backfill again when the server is back: it resumes after the last committed batch", e);
+            }
+            throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "backfill of " + statement.tableSql() + " failed: " + msg
+                    + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")") + "; the batch rolled back, the batches before it stay done",
+                    "fix the cause and run the same backfill again: it resumes after the last committed batch", e);
+        }
     }
 
     /**

@@ -36,6 +36,7 @@ import java.util.Map;
                 VerifyCommand.class,
                 AuditCommand.class,
                 CopyCommand.class,
+                BackfillCommand.class,
                 CompletionCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)

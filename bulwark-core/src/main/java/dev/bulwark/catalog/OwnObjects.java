@@ -5,14 +5,14 @@ import java.util.Set;
 /**
  * Bulwark's own objects in a user's database: the {@code bulwark_snapshots} schema (deploy
  * snapshots, copies of removed rows kept without a primary key on purpose) and the tables Bulwark
- * writes in its history schema (history, deploy audit, deploy journal). They are not the user's
+ * writes in its history schema (history, deploy audit, deploy journal, backfill progress). They are not the user's
  * data: {@code verify} leaves them out of its checks.
  */
 public final class OwnObjects {
     /** The schema deploy snapshots are kept in. */
     public static final String SNAPSHOT_SCHEMA = "bulwark_snapshots";
     /** Tables Bulwark writes in its history schema. */
-    public static final Set<String> TABLES = Set.of("bulwark_history", "bulwark_audit", "bulwark_deploy_journal");
+    public static final Set<String> TABLES = Set.of("bulwark_history", "bulwark_audit", "bulwark_deploy_journal", "bulwark_backfill");
 
     private OwnObjects() {
     }

@@ -64,6 +64,11 @@ public final class Migrator {
     private volatile UncertainStepResolver resolver;
 
     private volatile java.sql.Statement running;
+    /** how backfill steps pace themselves; null: the defaults */
+    private volatile dev.bulwark.backfill.BackfillOptions backfillOptions;
+    private volatile dev.bulwark.backfill.BackfillProgress backfillProgress;
+    /** the backfill steps this Migrator ran, in order */
+    private final List<dev.bulwark.backfill.BackfillResult> backfills = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Integer pid;
     /** the session's lock_timeout, as set for the migration running now */
     private Duration currentLockTimeout;
@@ -115,6 +120,17 @@ public final class Migrator {
     @FunctionalInterface
     public interface UncertainStepResolver {
         StepDecision decide(UncertainStep step);
+    }
+
+    /** How {@code -- bulwark:backfill} steps pace themselves (lag limits, throttle query, target batch duration). */
+    public void backfillOptions(dev.bulwark.backfill.BackfillOptions options, dev.bulwark.backfill.BackfillProgress progress) {
+        this.backfillOptions = options;
+        this.backfillProgress = progress;
+    }
+
+    /** The backfill steps run so far, in order. */
+    public List<dev.bulwark.backfill.BackfillResult> backfills() {
+        return List.copyOf(backfills);
     }
 
     /** Sets who decides about a statement whose effect cannot be checked; without one, the run stops and says how to decide. */
@@ -360,7 +376,8 @@ public final class Migrator {
     private Run run(Migration m, boolean down, int resumeFrom) {
         Script script = down ? m.down() : m.up();
         List<Statement> statements = SqlSplitter.split(script.sql(), rel(script.file()), script.firstLine());
-        List<Step> steps = StepPlanner.plan(statements, m.options().transactional(), pgMajor);
+        List<Step> steps = StepPlanner.plan(statements, m.options().transactional(), pgMajor,
+                dev.bulwark.migration.Directives.backfillLines(script));
         if (resumeFrom > statements.size()) {
             throw BulwarkException.usage(m.id() + ": history says resume at statement " + (resumeFrom + 1)
                     + " but the file has " + statements.size(), "run 'bulwark repair'");
@@ -676,7 +693,7 @@ public final class Migrator {
         // here to ask leaves history exactly as it found it
         int from = r.resumeFrom();
         for (Step step : r.steps()) {
-            if (r.uncertain() && step.first() == r.resumeFrom() && (!step.transactional() || r.ranAlone())
+            if (r.uncertain() && step.first() == r.resumeFrom() && !step.isBackfill() && (!step.transactional() || r.ranAlone())
                     && step.statements().size() == 1 && alreadyDone(r, step, step.statements().get(0))) {
                 from = step.end();
             }
@@ -703,6 +720,47 @@ public final class Migrator {
         for (Step step : r.steps()) {
             if (step.end() <= from) {
                 continue;
+            }
+            if (step.isBackfill()) {
+                // resumable by its own progress row: a run that resumes at this step goes on after its last batch
+                boolean continuing = r.resuming() && from == step.first();
+                String job = "migration " + m.id() + (r.down() ? " down" : " up") + " statement " + (step.first() + 1);
+                Statement s = step.statements().get(0);
+                out.info("  statement " + (step.first() + 1) + " of " + r.statements().size() + ": backfill in batches ("
+                        + where(s) + ")");
+                dev.bulwark.backfill.BackfillState state = new dev.bulwark.backfill.BackfillState(config.historySchema());
+                try {
+                    dev.bulwark.backfill.BackfillResult b = new dev.bulwark.backfill.Backfiller(work, config.historySchema(),
+                            backfillOptions != null ? backfillOptions : dev.bulwark.backfill.BackfillOptions.defaults(config.lockRetryBudget()),
+                            out, backfillProgress).run(step.backfill(), job, !continuing);
+                    backfills.add(b);
+                    // the step done and its progress row gone, together: the row exists only while the step is unfinished
+                    work.setAutoCommit(false);
+                    CrashPoint.here("migrate.progress.before-write");
+                    history.update(work, rowId, Status.RUNNING, step.end(), null, r.statements().size(), rows + b.rows(), lockWait, null);
+                    state.delete(work, job);
+                    CrashPoint.here("migrate.progress.written");
+                    CrashPoint.here("migrate.commit.before");
+                    work.commit();
+                    CrashPoint.here("migrate.commit.after");
+                    work.setAutoCommit(true);
+                    rows += b.rows();
+                    anyApplied = true;
+                    continue;
+                } catch (SQLException | BulwarkException e) {
+                    rollbackQuietly();
+                    boolean batchesDone = anyApplied;
+                    try {
+                        batchesDone = batchesDone || state.read(work, job).map(x -> x.batches() > 0).orElse(false);
+                    } catch (SQLException unreadable) {
+                        batchesDone = true; // cannot tell: never claim the database is as it was
+                    }
+                    SQLException cause = e instanceof SQLException q ? q : new SQLException(e.getMessage(), e);
+                    String problem = e instanceof SQLException q ? serverMessage(q) : e.getMessage();
+                    return failSteps(r, rowId, step.first(), step.first(), batchesDone, (System.nanoTime() - t0) / 1_000_000,
+                            rows, lockWait, s, problem + (batchesDone ? "; the committed batches stay done and a new run resumes after the last one" : ""),
+                            cause);
+                }
             }
             List<Statement> todo = step.statements().subList(Math.max(0, from - step.first()), step.statements().size());
             int firstIndex = Math.max(step.first(), from);
@@ -1060,6 +1118,11 @@ public final class Migrator {
                 }
                 if (step.transactional()) {
                     sql.add("BEGIN;");
+                }
+                if (step.isBackfill()) {
+                    sql.add("-- backfill: in batches by primary key, each its own transaction committed with its progress in "
+                            + new dev.bulwark.backfill.BackfillState(config.historySchema()).qualifiedName()
+                            + (step.first() == r.resumeFrom() && r.resuming() ? " (resuming after its last committed batch)" : ""));
                 }
                 for (int i = Math.max(0, r.resumeFrom() - step.first()); i < step.statements().size(); i++) {
                     Statement stmt = step.statements().get(i);

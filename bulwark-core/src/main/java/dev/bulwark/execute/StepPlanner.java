@@ -1,6 +1,7 @@
 package dev.bulwark.execute;
 
 import dev.bulwark.BulwarkException;
+import dev.bulwark.backfill.BackfillStatement;
 import dev.bulwark.sql.Statement;
 import dev.bulwark.sql.StatementClassifier;
 import dev.bulwark.sql.analysis.StatementAnalysis;
@@ -20,6 +21,16 @@ public final class StepPlanner {
     }
 
     public static List<Step> plan(List<Statement> statements, boolean transactional, int pgMajor) {
+        return plan(statements, transactional, pgMajor, java.util.Collections.emptySortedSet());
+    }
+
+    /**
+     * @param backfillLines file lines of {@code -- bulwark:backfill} directives ({@link dev.bulwark.migration.Directives#backfillLines}):
+     *                      the statement starting after each runs as a backfill step of its own, in batches, in either kind of migration
+     */
+    public static List<Step> plan(List<Statement> statements, boolean transactional, int pgMajor,
+                                  java.util.SortedSet<Integer> backfillLines) {
+        java.util.Map<Integer, BackfillStatement> backfills = backfills(statements, backfillLines);
         for (Statement s : statements) {
             if (StatementClassifier.isTransactionControl(s)) {
                 throw BulwarkException.usage(s.position() + ": explicit transaction control ("
@@ -34,7 +45,8 @@ public final class StepPlanner {
             // a transaction is one; only those PostgreSQL refuses there run alone in autocommit
             for (int i = 0; i < statements.size(); i++) {
                 Statement s = statements.get(i);
-                steps.add(new Step(i, List.of(s), !StatementAnalysis.requiresAutocommit(s, pgMajor)));
+                steps.add(backfills.containsKey(i) ? new Step(i, List.of(s), false, backfills.get(i))
+                        : new Step(i, List.of(s), !StatementAnalysis.requiresAutocommit(s, pgMajor)));
             }
             return steps;
         }
@@ -42,12 +54,12 @@ public final class StepPlanner {
         int groupStart = 0;
         for (int i = 0; i < statements.size(); i++) {
             Statement s = statements.get(i);
-            if (StatementAnalysis.requiresAutocommit(s, pgMajor)) {
+            if (backfills.containsKey(i) || StatementAnalysis.requiresAutocommit(s, pgMajor)) {
                 if (!group.isEmpty()) {
                     steps.add(new Step(groupStart, group, true));
                     group = new ArrayList<>();
                 }
-                steps.add(new Step(i, List.of(s), false));
+                steps.add(new Step(i, List.of(s), false, backfills.get(i)));
                 groupStart = i + 1;
             } else {
                 if (group.isEmpty()) {
@@ -60,6 +72,31 @@ public final class StepPlanner {
             steps.add(new Step(groupStart, group, true));
         }
         return steps;
+    }
+
+    /** The statement each directive marks: the first one that starts after the directive's line, parsed as a backfill. */
+    private static java.util.Map<Integer, BackfillStatement> backfills(List<Statement> statements, java.util.SortedSet<Integer> lines) {
+        java.util.Map<Integer, BackfillStatement> out = new java.util.HashMap<>();
+        for (int line : lines) {
+            int target = -1;
+            for (int i = 0; i < statements.size(); i++) {
+                if (statements.get(i).line() > line) {
+                    target = i;
+                    break;
+                }
+            }
+            if (target < 0) {
+                String file = statements.isEmpty() ? "migration" : statements.get(0).source();
+                throw BulwarkException.usage(file + ":" + line + ": -- bulwark:backfill is followed by no statement",
+                        "put the line right before the UPDATE to run in batches, or remove it");
+            }
+            if (out.containsKey(target)) {
+                throw BulwarkException.usage(statements.get(target).position() + ": two -- bulwark:backfill lines mark the same statement",
+                        "keep one of them");
+            }
+            out.put(target, BackfillStatement.parse(statements.get(target)));
+        }
+        return out;
     }
 
     private static String firstWord(Statement s) {

@@ -411,7 +411,7 @@ public final class ExpandPlanner {
                             + "DROP FUNCTION IF EXISTS " + ident(fn) + "();\n"
                             + "ALTER TABLE " + t + " DROP COLUMN IF EXISTS " + B + ";\n"));
             out.add(backfill("backfill " + bare + " " + b, "copies " + a + " into " + b + " for the rows written before the trigger",
-                    "UPDATE " + t + " SET " + B + " = " + A + " WHERE " + B + " IS DISTINCT FROM " + A + ";\n"));
+                    "UPDATE " + t + " SET " + B + " = " + A + " WHERE " + B + " IS NULL AND " + A + " IS NOT NULL;\n"));
             if (notNull) {
                 out.add(validate(check, b));
             }

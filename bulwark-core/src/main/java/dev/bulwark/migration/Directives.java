@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  *   <li>{@code -- bulwark:phase expand|contract}: the migration's phase in an expand/contract change
  *       ({@code bulwark plan} writes them); migrate and deploy stop before the first pending contract
  *       migration unless given {@code --phase contract};</li>
- *   <li>{@code -- bulwark:backfill}: the UPDATE statement on the next line is a backfill (a line
- *       of its own, right above the statement);</li>
+ *   <li>{@code -- bulwark:backfill}: the next statement, an {@code UPDATE}, runs as a throttled, resumable backfill in
+ *       key-range batches, each committed with its progress (read through {@link #backfillLines(Script)});</li>
  *   <li>{@code -- bulwark:up} / {@code -- bulwark:down}: section markers, only in bulwark-format files.</li>
  * </ul>
  * Anything else after {@code bulwark:} is rejected: a misspelt {@code no-transacton} silently
@@ -114,6 +114,29 @@ public final class Directives {
             }
         }
         return out;
+    }
+
+    /**
+     * The 1-based file lines of the script's {@code -- bulwark:backfill} directives. Each marks the
+     * statement that starts after it (an UPDATE), which then runs in batches ({@code dev.bulwark.backfill}).
+     */
+    public static java.util.SortedSet<Integer> backfillLines(Script script) {
+        java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
+        String[] lines = script.sql().split("\\r\\n|\\r|\\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Optional<Directive> d = parse(lines[i]);
+            if (d.isPresent() && d.get().name().equals(BACKFILL)) {
+                out.add(script.firstLine() + i);
+            }
+        }
+        return out;
+    }
+
+    private static void checkBackfill(Directive d, String where) {
+        if (!d.argument().isEmpty()) {
+            throw BulwarkException.usage(where + ": -- bulwark:backfill takes no value, found '" + d.argument() + "'",
+                    "remove '" + d.argument() + "'; the UPDATE on the next line says what to backfill");
+        }
     }
 
     /** {@code [schema, table]} or {@code [table]} as PostgreSQL would read the name, or null when it is not one. */
@@ -236,13 +259,6 @@ public final class Directives {
                     + (d.argument().isEmpty() ? "nothing" : "'" + d.argument() + "'"),
                     "write -- bulwark:phase expand, or -- bulwark:phase contract");
         };
-    }
-
-    private static void checkBackfill(Directive d, String where) {
-        if (!d.argument().isEmpty()) {
-            throw BulwarkException.usage(where + ": -- bulwark:backfill takes nothing after it, found '" + d.argument() + "'",
-                    "put the UPDATE statement on the line below -- bulwark:backfill");
-        }
     }
 
     private static void checkSectionMarker(Directive d, String where, MigrationFormat format) {

@@ -106,6 +106,11 @@ class ExpandContractIT {
             assertThat(expand.barrier().id()).isEqualTo(p.firstContract());
             assertThat(expand.applied()).extracting(Applied::id).containsExactlyElementsOf(p.expandIds().subList(1, p.expandIds().size()));
             assertThat(writer.duringMigrate.get()).as("writes that ran while the backfill ran").isPositive();
+            // the backfill ran in key-range batches, each its own transaction, not as one UPDATE
+            String done = said.stream().filter(l -> l.contains("backfill of ") && l.contains(" done: ")).findFirst().orElseThrow();
+            // rows the writer touched first were filled by the trigger, and the backfill's WHERE skips them
+            assertThat(Long.parseLong(done.replaceAll(".* done: (\\d+) rows.*", "$1"))).isBetween(rows - (long) writer.ops.get(), (long) rows);
+            assertThat(Long.parseLong(done.replaceAll(".* rows in (\\d+) batches.*", "$1"))).isGreaterThan(1);
             // every write through the old column, before, during and after the backfill, is in the new one
             assertThat(value(planned.spec(), "SELECT count(*) FROM orders WHERE amount_new IS DISTINCT FROM amount")).isEqualTo("0");
             assertThat(value(planned.spec(), "SELECT count(*) FROM orders WHERE customer LIKE 'w%'")).isNotEqualTo("0");
@@ -301,10 +306,23 @@ class ExpandContractIT {
         Files.writeString(p, text, StandardCharsets.UTF_8);
     }
 
-    private static Bulwark open(Path project, ConnectionSpec db) {
+    /** What the engine said, for the backfill's batches. */
+    final List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private Bulwark open(Path project, ConnectionSpec db) {
         BulwarkConfig c = BulwarkConfig.defaults(project).withTimeouts(Duration.ofSeconds(2), Duration.ZERO,
                 Duration.ofSeconds(30), Duration.ofSeconds(30));
-        return Bulwark.open(c, db, Listener.SILENT);
+        return Bulwark.open(c, db, new Listener() {
+            @Override
+            public void info(String line) {
+                said.add(line);
+            }
+
+            @Override
+            public void warn(String line) {
+                said.add(line);
+            }
+        });
     }
 
     // ------------------------------------------------------------------ locks

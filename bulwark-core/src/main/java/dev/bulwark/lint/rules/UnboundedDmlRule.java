@@ -30,7 +30,7 @@ public final class UnboundedDmlRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.Dml d && !d.hasWhere() && d.table() != null && Existing.at(ctx, s, d.table().name())
+        if (s.what() instanceof Recognized.Dml d && !d.hasWhere() && !markedBackfill(ctx, s) && d.table() != null && Existing.at(ctx, s, d.table().name())
                 && (d.verb().equals("update") || d.verb().equals("delete"))) {
             ctx.report(s, d.verb().toUpperCase(java.util.Locale.ROOT) + " of every row of " + d.table().name()
                     + " in one statement locks all its rows until commit" + (s.inTransaction()
@@ -38,4 +38,18 @@ public final class UnboundedDmlRule extends StatementRule {
         }
     }
 
+    /** The UPDATE after a {@code -- bulwark:backfill} line runs in short batches: the advice is already followed. */
+    private static boolean markedBackfill(MigrationContext ctx, Analyzed s) {
+        dev.bulwark.migration.Script script = ctx.part() == dev.bulwark.lint.Finding.Part.DOWN ? ctx.migration().down() : ctx.migration().up();
+        if (script == null) {
+            return false;
+        }
+        int line = s.statement().line();
+        for (int directive : dev.bulwark.migration.Directives.backfillLines(script)) {
+            if (directive < line && ctx.statements().stream().noneMatch(o -> o.statement().line() > directive && o.statement().line() < line)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
