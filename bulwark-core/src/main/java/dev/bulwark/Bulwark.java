@@ -109,8 +109,28 @@ public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTa
             monitor = target.open(dev.bulwark.execute.RunSessions.lockApplicationName(history, runId));
             migrator = new Migrator(config, work, monitor, set, listener, runId);
             migrator.onUncertainStep(uncertainStep);
+            migrator.allowContractPhase(allowContract);
         }
         return migrator;
+    }
+
+    private volatile boolean allowContract;
+
+    /**
+     * Lets migrate (and deploy's apply stage) run {@code -- bulwark:phase contract} migrations; by
+     * default they stop before the first one ({@link MigrateResult#barrier()}).
+     */
+    @Override
+    public boolean contractPhaseAllowed() {
+        return allowContract;
+    }
+
+    public void allowContractPhase(boolean allow) {
+        this.allowContract = allow;
+        Migrator m = migrator;
+        if (m != null) {
+            m.allowContractPhase(allow);
+        }
     }
 
     private volatile Migrator.UncertainStepResolver uncertainStep;

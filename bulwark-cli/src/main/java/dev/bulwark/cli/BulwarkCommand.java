@@ -21,6 +21,7 @@ import java.util.Map;
                 NewCommand.class,
                 StatusCommand.class,
                 LintCommand.class,
+                PlanCommand.class,
                 MigrateCommand.class,
                 RollbackCommand.class,
                 HistoryCommand.class,

@@ -70,6 +70,11 @@ final class DeployCommand extends StatementCommand {
     @Option(names = "--exec-rollback", paramLabel = "COMMAND", description = "That tool's undo command (alembic downgrade <rev>…); else only the backup can undo it.")
     String execRollback;
 
+    @Option(names = "--phase", paramLabel = "PHASE", defaultValue = "expand",
+            description = "expand (default): apply up to the first pending -- bulwark:phase contract migration and stop there"
+                    + " (a planned stop: exit 0); contract: apply the contract migrations too, after the application release.")
+    String phase;
+
     @Option(names = "--ignore-check", paramLabel = "ID", description = "Deploy even if this preflight check fails (repeatable).")
     List<String> ignoreChecks = new ArrayList<>();
 
@@ -112,6 +117,7 @@ final class DeployCommand extends StatementCommand {
         BackupCipher.Key key = bs.encrypt() && !noBackup ? bs.key(root.env) : null;
         Backups backups = new Backups(bs.dir(), new PgTools(bs.pgBin(), root.env), b.config().historySchema(), listener());
         out().println("Database:   " + b.targetDescription());
+        b.allowContractPhase(PhaseOption.contract(phase));
         Deployer.Options options = new Deployer.Options(!noBackup, key, expectChange, new HashSet<>(ignoreChecks),
                 VersionProvider.version(), exec, execRollback);
         deployer = new Deployer(b, s, backups, options, listener());

@@ -25,6 +25,11 @@ final class MigrateCommand extends StatementCommand {
     @Mixin
     ResumeOptions resume;
 
+    @Option(names = "--phase", paramLabel = "PHASE", defaultValue = "expand",
+            description = "expand (default): stop before the first pending -- bulwark:phase contract migration (exit 0, and"
+                    + " say so); contract: run the contract migrations too, once the application release is out.")
+    String phase;
+
     @picocli.CommandLine.Mixin
     dev.bulwark.cli.options.OutputOptions output;
 
@@ -36,6 +41,7 @@ final class MigrateCommand extends StatementCommand {
     @Override
     int run(Bulwark b) {
         b.onUncertainStep(resume.resolver(out()));
+        b.allowContractPhase(PhaseOption.contract(phase));
         if (output.json()) {
             MigrateResult r = b.migrate(to, dryRun, outOfOrder);
             Json.print(out(), MigrateJson.of(b, r, dryRun));
@@ -55,6 +61,17 @@ final class MigrateCommand extends StatementCommand {
                 out().println();
                 r.dryRunSql().forEach(out()::println);
             }
+            if (r.barrier() != null) {
+                out().println("-- " + r.barrier().message() + ".");
+            }
+            return ExitCodes.OK;
+        }
+        if (r.barrier() != null) {
+            if (!r.applied().isEmpty()) {
+                out().println("Applied " + r.applied().size() + " migration" + (r.applied().size() == 1 ? "" : "s")
+                        + "; the database is at " + r.current() + ".");
+            }
+            out().println(r.barrier().message() + ".");
             return ExitCodes.OK;
         }
         if (r.applied().isEmpty()) {

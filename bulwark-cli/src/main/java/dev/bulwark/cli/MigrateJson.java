@@ -17,6 +17,8 @@ final class MigrateJson {
                         "rowsAffected", a.rowsAffected(), "lockWaitMs", a.lockWaitMs(), "lockRetries", a.lockRetries(),
                         "resumedFrom", a.resumedFrom())).toList(),
                 "current", r.current(),
-                "statements", dryRun ? r.dryRunSql() : java.util.List.of());
+                "statements", dryRun ? r.dryRunSql() : java.util.List.of(),
+                "barrier", r.barrier() == null ? null : Json.obj("version", r.barrier().id(), "description", r.barrier().description(),
+                        "waiting", r.barrier().waiting()));
     }
 }

@@ -31,6 +31,7 @@ final class StatusCommand extends DatabaseCommand {
     @Override
     int run(Bulwark b) {
         List<MigrationStatus> states = b.status();
+        MigrationStatus barrier = barrier(states);
         boolean bad = states.stream().anyMatch(s -> s.state() == MigrationState.FAILED || s.state() == MigrationState.EDITED
                 || s.state() == MigrationState.MISSING);
         if (output.json()) {
@@ -40,7 +41,10 @@ final class StatusCommand extends DatabaseCommand {
                             "state", s.state().label(),
                             "appliedAt", s.last() != null && s.state().isApplied() ? Json.when(s.last().startedAt()) : null,
                             "recordedBy", s.recordedBy(), "hasDown", s.migration() != null && s.migration().hasDown(),
-                            "note", s.detail())).toList(),
+                            "note", s.detail(), "phase", s.migration() == null || s.migration().options().phase() == null ? null
+                                    : s.migration().options().phase().id())).toList(),
+                    "barrier", barrier == null ? null : Json.obj("version", barrier.id(), "description", barrier.description(),
+                            "waiting", waiting(states, barrier)),
                     "counts", states.stream().collect(Collectors.groupingBy(s -> s.state().label(), java.util.TreeMap::new,
                             Collectors.counting())),
                     "ok", !bad));
@@ -70,6 +74,11 @@ final class StatusCommand extends DatabaseCommand {
         out().println();
         out().println(counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
                 .collect(Collectors.joining(", ")) + (counts.isEmpty() ? "" : "."));
+        if (barrier != null) {
+            out().println("Phase barrier: before " + barrier.id() + " " + barrier.description() + " (-- bulwark:phase contract; "
+                    + waiting(states, barrier) + " pending from there). migrate and deploy stop there; after the application"
+                    + " release, run them with --phase contract.");
+        }
         replicationSlot(b);
         if (UnfinishedDeploys.print(b, out())) {
             return ExitCodes.DEPLOY_UNFINISHED;
@@ -93,10 +102,27 @@ final class StatusCommand extends DatabaseCommand {
         }
     }
 
+    private static boolean pending(MigrationStatus s) {
+        return s.migration() != null && (s.state() == MigrationState.PENDING || s.state() == MigrationState.OUTDATED
+                || s.state() == MigrationState.FAILED || s.state() == MigrationState.OUT_OF_ORDER);
+    }
+
+    /** The first pending contract-phase migration: where migrate and deploy stop without --phase contract. */
+    static MigrationStatus barrier(List<MigrationStatus> states) {
+        return states.stream().filter(s -> pending(s) && s.migration().options().contract()).findFirst().orElse(null);
+    }
+
+    private static long waiting(List<MigrationStatus> states, MigrationStatus barrier) {
+        return states.subList(states.indexOf(barrier), states.size()).stream().filter(StatusCommand::pending).count();
+    }
+
     private static String note(MigrationStatus s) {
         String n = s.detail() == null ? "" : s.detail();
         if (s.recordedBy() != null && !s.recordedBy().equals("bulwark_history")) {
             n = (n.isEmpty() ? "" : n + "; ") + "recorded in " + s.recordedBy();
+        }
+        if (s.migration() != null && s.migration().options().phase() != null) {
+            n = (n.isEmpty() ? "" : n + "; ") + s.migration().options().phase().id() + " phase";
         }
         if (s.migration() != null && !s.migration().hasDown() && s.state() != MigrationState.MISSING) {
             n = (n.isEmpty() ? "" : n + "; ") + "no down";

@@ -32,6 +32,27 @@ public interface DeployTarget {
 
     MigrateResult rollback(Integer steps, String to, boolean dryRun);
 
+    /** Whether migrate runs {@code -- bulwark:phase contract} migrations (else it stops before the first pending one). */
+    default boolean contractPhaseAllowed() {
+        return false;
+    }
+
+    /**
+     * The pending migrations migrate would run now: all of {@code pending}, or those before the
+     * first contract-phase migration when the contract phase is not allowed.
+     */
+    default List<dev.bulwark.migration.Migration> beforeBarrier(List<dev.bulwark.migration.Migration> pending) {
+        if (contractPhaseAllowed()) {
+            return pending;
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            if (pending.get(i).options().contract()) {
+                return pending.subList(0, i);
+            }
+        }
+        return pending;
+    }
+
     /** Cancels the statement running now: its transaction rolls back and releases its locks. */
     void cancel();
 

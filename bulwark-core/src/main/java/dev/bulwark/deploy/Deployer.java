@@ -288,6 +288,13 @@ public final class Deployer {
             stage("preflight", t0, preflight.worst() == CheckResult.Outcome.WARN ? Status.WARN : Status.OK,
                     "0 pending migration(s); " + preflight.count(CheckResult.Outcome.PASS) + " checks passed, "
                             + preflight.count(CheckResult.Outcome.WARN) + " warned", pre);
+            Migration waiting = contractWaiting();
+            if (waiting != null) {
+                String at = "stopped at the phase barrier before " + waiting.id() + " " + waiting.description() + " (-- bulwark:phase contract)";
+                stage("apply", Instant.now(), Status.SKIPPED, "nothing before the phase barrier: " + at, List.of());
+                return finish(Outcome.DEPLOYED, List.of(), "unchanged: " + at + (versionBefore != null ? "; the database is at " + versionBefore : ""),
+                        "release the application that no longer needs the old schema, then deploy again with --phase contract");
+            }
             stage("apply", Instant.now(), Status.SKIPPED, "nothing to deploy: the database is up to date", List.of());
             return finish(Outcome.DEPLOYED, List.of(), "unchanged: it was already up to date" + (versionBefore != null ? " at " + versionBefore : ""), null);
         }
@@ -374,6 +381,7 @@ public final class Deployer {
                 throw new Done();
             }
             MigrateResult r = b.migrate(null, false, false);
+            barrier = r.barrier();
             r.applied().forEach(a -> applyDetails.add(a.id() + " " + a.description() + ": " + a.durationMs() + " ms, " + a.statements()
                     + " statement(s), lock waits " + a.lockWaitMs() + " ms, " + a.lockRetries() + " retries"));
             if (stopReason() != null) {
@@ -395,8 +403,12 @@ public final class Deployer {
             stage("apply", t0, Status.FAILED, "rolling back: the apply failed", applyDetails);
             return rollback("the apply stage failed");
         }
+        if (barrier != null) {
+            applyDetails.add(barrier.message());
+        }
         stage("apply", t0, Status.OK, tool != null ? "'" + tool.command() + "' succeeded"
-                : applied.size() + " migration(s) applied; the database is at " + version(), applyDetails);
+                : applied.size() + " migration(s) applied; the database is at " + version()
+                + (barrier != null ? "; stopped at the phase barrier before " + barrier.id() : ""), applyDetails);
 
         // ---- verify
         t0 = begin("verify");
@@ -462,7 +474,10 @@ public final class Deployer {
         }
         pruneSnapshots();
         return finish(Outcome.DEPLOYED, applied,
-                "deployed: " + applied.size() + " migration(s) applied and verified; the database is at " + version(), null);
+                "deployed: " + applied.size() + " migration(s) applied and verified; the database is at " + version()
+                        + (barrier != null ? "; stopped at the phase barrier before " + barrier.id() + " " + barrier.description()
+                        + " (-- bulwark:phase contract)" : ""),
+                barrier != null ? "release the application that no longer needs the old schema, then deploy again with --phase contract" : null);
     }
 
     /** Max duration passed, or a signal came, before the apply stage: it is not started, and the deploy rolls back (nothing to undo). */
@@ -1030,10 +1045,28 @@ public final class Deployer {
 
     // ------------------------------------------------------------------ migrations
 
+    /** where the apply stage stopped before a contract-phase migration, or null */
+    private dev.bulwark.execute.PhaseBarrier barrier;
+
+    /** The first pending contract-phase migration when the contract phase is not allowed, else null. */
+    private Migration contractWaiting() {
+        if (b.contractPhaseAllowed()) {
+            return null;
+        }
+        try {
+            return b.status().stream().filter(s -> s.migration() != null && (s.state() == MigrationState.PENDING
+                    || s.state() == MigrationState.OUTDATED || s.state() == MigrationState.FAILED))
+                    .map(MigrationStatus::migration).filter(m -> m.options().contract()).findFirst().orElse(null);
+        } catch (BulwarkException e) {
+            return null;
+        }
+    }
+
     private List<Migration> pending() {
         try {
             return b.status().stream().filter(s -> s.migration() != null && (s.state() == MigrationState.PENDING
-                    || s.state() == MigrationState.OUTDATED || s.state() == MigrationState.FAILED)).map(MigrationStatus::migration).toList();
+                    || s.state() == MigrationState.OUTDATED || s.state() == MigrationState.FAILED)).map(MigrationStatus::migration).toList()
+                    .stream().collect(Collectors.collectingAndThen(Collectors.toList(), b::beforeBarrier));
         } catch (BulwarkException e) {
             return List.of(); // preflight's migration-set check reports it
         }

@@ -190,7 +190,8 @@ public final class Preflight {
                 out.add(s.migration());
             }
         }
-        return out;
+        // what lies beyond the phase barrier does not run in this deploy
+        return bulwark.beforeBarrier(out);
     }
 
     private CheckResult migrationSet(String id) {

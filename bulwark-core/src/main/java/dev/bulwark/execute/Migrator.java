@@ -217,23 +217,63 @@ public final class Migrator {
      */
     public MigrateResult migrate(String target, boolean dryRun, boolean allowOutOfOrder) {
         if (dryRun) {
-            return new MigrateResult(List.of(), dryRun(planUp(status(), target, allowOutOfOrder)), currentVersion(status()));
+            List<Run> plan = planUp(status(), target, allowOutOfOrder);
+            Barrier barrier = barrier(plan);
+            return new MigrateResult(List.of(), dryRun(barrier.before(plan)), currentVersion(status()), barrier.stop());
         }
         try (AdvisoryLock lock = lock(); ToolHistory.Held toolLock = toolLock(); BlockerWatch watch = new BlockerWatch(monitor)) {
             CrashPoint.here("migrate.lock.acquired");
             settleEarlierRuns();
             List<MigrationStatus> states = status();
-            List<Run> plan = planUp(states, target, allowOutOfOrder);
+            List<Run> all = planUp(states, target, allowOutOfOrder);
+            Barrier barrier = barrier(all);
+            List<Run> plan = barrier.before(all);
             if (plan.isEmpty()) {
-                return new MigrateResult(List.of(), List.of(), currentVersion(states));
+                if (barrier.stop() != null) {
+                    out.info(barrier.stop().message());
+                }
+                return new MigrateResult(List.of(), List.of(), currentVersion(states), barrier.stop());
             }
             ensureHistory();
             List<Applied> done = new ArrayList<>();
             for (Run r : plan) {
                 done.add(execute(r, watch));
             }
-            return new MigrateResult(done, List.of(), currentVersion(status()));
+            if (barrier.stop() != null) {
+                out.info(barrier.stop().message());
+            }
+            return new MigrateResult(done, List.of(), currentVersion(status()), barrier.stop());
         }
+    }
+
+    /**
+     * Whether migrate runs {@code -- bulwark:phase contract} migrations. Off by default: migrate stops
+     * before the first pending one (the application release between the phases is the user's), and
+     * says so in {@link MigrateResult#barrier()}.
+     */
+    public void allowContractPhase(boolean allow) {
+        this.allowContract = allow;
+    }
+
+    private volatile boolean allowContract;
+
+    private record Barrier(int index, PhaseBarrier stop) {
+        List<Run> before(List<Run> plan) {
+            return index < 0 ? plan : plan.subList(0, index);
+        }
+    }
+
+    private Barrier barrier(List<Run> plan) {
+        if (allowContract) {
+            return new Barrier(-1, null);
+        }
+        for (int i = 0; i < plan.size(); i++) {
+            Migration m = plan.get(i).migration();
+            if (m.options().contract()) {
+                return new Barrier(i, new PhaseBarrier(m.id(), m.description(), plan.size() - i));
+            }
+        }
+        return new Barrier(-1, null);
     }
 
     /** One script to run: a migration's up or down, from a statement index. */

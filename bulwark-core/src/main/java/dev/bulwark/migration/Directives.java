@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  *       through {@link #ignores(Script)});</li>
  *   <li>{@code -- bulwark:expect-change <table>}: the migration changes that table's data on purpose,
  *       so {@code verify --compare} reports the change as expected (read through {@link #expectedChanges(Script)});</li>
+ *   <li>{@code -- bulwark:phase expand|contract}: the migration's phase in an expand/contract change
+ *       ({@code bulwark plan} writes them); migrate and deploy stop before the first pending contract
+ *       migration unless given {@code --phase contract};</li>
  *   <li>{@code -- bulwark:backfill}: the next statement, an {@code UPDATE}, runs as a throttled, resumable backfill in
  *       key-range batches, each committed with its progress (read through {@link #backfillLines(Script)});</li>
  *   <li>{@code -- bulwark:up} / {@code -- bulwark:down}: section markers, only in bulwark-format files.</li>
@@ -38,10 +41,12 @@ public final class Directives {
     public static final String STATEMENT_TIMEOUT = "statement-timeout";
     public static final String IGNORE = "ignore";
     public static final String EXPECT_CHANGE = "expect-change";
+    public static final String PHASE = "phase";
     public static final String BACKFILL = "backfill";
 
     private static final String KNOWN = "write one of -- bulwark:no-transaction, -- bulwark:lock-timeout <duration>, "
-            + "-- bulwark:statement-timeout <duration>, -- bulwark:ignore <rule-id> <reason>, -- bulwark:expect-change <table>, -- bulwark:backfill";
+            + "-- bulwark:statement-timeout <duration>, -- bulwark:ignore <rule-id> <reason>, -- bulwark:expect-change <table>, "
+            + "-- bulwark:phase expand|contract, -- bulwark:backfill";
 
     private static final Pattern DIRECTIVE = Pattern.compile("^\\s*--\\s*bulwark:(\\S*)\\s*(.*?)\\s*$");
 
@@ -191,6 +196,10 @@ public final class Directives {
                 }
                 case EXPECT_CHANGE -> checkExpectChange(d, where);
                 case BACKFILL -> checkBackfill(d, where);
+                case PHASE -> {
+                    once(seen, d, n, where);
+                    options = options.withPhase(phase(d, where));
+                }
                 case NO_TRANSACTION -> {
                     once(seen, d, n, where);
                     if (!d.argument().isEmpty()) {
@@ -233,13 +242,23 @@ public final class Directives {
                 }
                 case EXPECT_CHANGE -> checkExpectChange(d, where);
                 case BACKFILL -> checkBackfill(d, where);
-                case NO_TRANSACTION, LOCK_TIMEOUT, STATEMENT_TIMEOUT -> throw BulwarkException.usage(
+                case NO_TRANSACTION, LOCK_TIMEOUT, STATEMENT_TIMEOUT, PHASE -> throw BulwarkException.usage(
                         where + ": -- bulwark:" + d.name() + " is in the down script, but options apply to the whole"
                                 + " migration, up and down",
                         "move the line to the up script, before its first statement");
                 default -> throw unknown(d, where);
             }
         }
+    }
+
+    private static MigrationOptions.Phase phase(Directive d, String where) {
+        return switch (d.argument()) {
+            case "expand" -> MigrationOptions.Phase.EXPAND;
+            case "contract" -> MigrationOptions.Phase.CONTRACT;
+            default -> throw BulwarkException.usage(where + ": -- bulwark:phase needs expand or contract, found "
+                    + (d.argument().isEmpty() ? "nothing" : "'" + d.argument() + "'"),
+                    "write -- bulwark:phase expand, or -- bulwark:phase contract");
+        };
     }
 
     private static void checkSectionMarker(Directive d, String where, MigrationFormat format) {

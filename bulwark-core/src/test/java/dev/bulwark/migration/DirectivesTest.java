@@ -29,6 +29,32 @@ class DirectivesTest {
     }
 
     @Test
+    void phaseDirectiveMarksExpandOrContract() {
+        assertThat(options("-- bulwark:phase expand\nSELECT 1;\n", MigrationFormat.BULWARK).phase())
+                .isEqualTo(MigrationOptions.Phase.EXPAND);
+        MigrationOptions contract = options("-- bulwark:phase contract\nSELECT 1;\n", MigrationFormat.GOLANG_MIGRATE);
+        assertThat(contract.phase()).isEqualTo(MigrationOptions.Phase.CONTRACT);
+        assertThat(contract.contract()).isTrue();
+        assertThat(options("SELECT 1;\n", MigrationFormat.FLYWAY).phase()).isNull();
+    }
+
+    @Test
+    void phaseOtherThanExpandOrContractIsRejected() {
+        var e = usageError(() -> options("-- bulwark:phase migrate\n", MigrationFormat.FLYWAY));
+        assertThat(e.getMessage()).contains(FILE + ":1").contains("expand or contract").contains("'migrate'");
+        var twice = usageError(() -> options("-- bulwark:phase expand\n-- bulwark:phase contract\n", MigrationFormat.FLYWAY));
+        assertThat(twice.getMessage()).contains("repeats the one on line 1");
+    }
+
+    @Test
+    void backfillDirectiveIsAcceptedAboveAStatementAndTakesNoValue() {
+        assertThat(options("-- bulwark:backfill\nUPDATE t SET a = b WHERE a IS NULL;\n", MigrationFormat.FLYWAY))
+                .isEqualTo(MigrationOptions.DEFAULT);
+        var e = usageError(() -> options("-- bulwark:backfill fast\nUPDATE t SET a = b;\n", MigrationFormat.FLYWAY));
+        assertThat(e.getMessage()).contains(FILE + ":1").contains("'fast'");
+    }
+
+    @Test
     void directivesMayBeIndentedAndSpacedLikeAnyComment() {
         assertThat(options("   --bulwark:no-transaction   \n", MigrationFormat.DBMATE).transactional()).isFalse();
     }

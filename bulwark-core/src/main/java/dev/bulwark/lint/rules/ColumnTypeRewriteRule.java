@@ -27,7 +27,7 @@ public final class ColumnTypeRewriteRule extends StatementRule {
 
     @Override
     public String help() {
-        return "expand/contract: add a new column, sync it with a trigger, backfill in batches, switch reads, drop the old column";
+        return "expand/contract: add a new column, sync it with a trigger, backfill in batches, switch reads, drop the old column; bulwark plan <migration> writes these phases";
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class ConstraintNotValidRule extends StatementRule {
 
     @Override
     public String help() {
-        return "ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a separate transaction";
+        return "ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in a separate transaction; for a FOREIGN KEY, bulwark plan <migration> writes both";
     }
 
     @Override

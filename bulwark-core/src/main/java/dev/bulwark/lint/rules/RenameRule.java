@@ -25,7 +25,7 @@ public final class RenameRule extends StatementRule {
 
     @Override
     public String help() {
-        return "expand/contract: add the new name, keep both in sync (or a view with the old name) until no code uses the old one";
+        return "expand/contract: add the new name, keep both in sync (or a view with the old name) until no code uses the old one; bulwark plan <migration> writes these phases";
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class SetNotNullRule extends StatementRule {
 
     @Override
     public String help() {
-        return "ADD CONSTRAINT … CHECK (col IS NOT NULL) NOT VALID; VALIDATE it; SET NOT NULL; drop the CHECK";
+        return "ADD CONSTRAINT … CHECK (col IS NOT NULL) NOT VALID; VALIDATE it; SET NOT NULL; drop the CHECK; bulwark plan <migration> writes these phases";
     }
 
     @Override

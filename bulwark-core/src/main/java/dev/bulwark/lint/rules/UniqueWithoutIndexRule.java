@@ -27,7 +27,7 @@ public final class UniqueWithoutIndexRule extends StatementRule {
 
     @Override
     public String help() {
-        return "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX";
+        return "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX; bulwark plan <migration> writes both";
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class VolatileDefaultRule extends StatementRule {
 
     @Override
     public String help() {
-        return "add the column without a default, set the default separately, backfill in batches";
+        return "add the column without a default, set the default separately, backfill in batches; bulwark plan <migration> writes these phases";
     }
 
     @Override
