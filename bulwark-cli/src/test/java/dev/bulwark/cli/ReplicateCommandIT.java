@@ -78,7 +78,7 @@ class ReplicateCommandIT {
         assertThat(start.out()).contains("blue: publication bulwark_replicate for 1 table")
                 .contains("green: subscription bulwark_replicate").contains("replicating 1 table blue -> green");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!replicate("status", "--no-rate").out().contains("public.accounts | ready") && System.nanoTime() < deadline) {
+        while (!replicate("status", "--no-rate").out().matches("(?s).*public\\.accounts\\s+ready.*") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         Cli status = replicate("status");
@@ -97,6 +97,23 @@ class ReplicateCommandIT {
         Cli rollback = replicate("rollback", "--grace", "100ms", "--switch-cmd", "echo pointing the app at $BULWARK_NEW_PRIMARY_SIDE");
         assertThat(rollback.exit()).as(rollback.all()).isZero();
         assertThat(rollback.out()).contains("  | pointing the app at blue").contains("blue: writable. Write-unavailable window: ");
+
+        // a slot whose subscriber stopped streaming keeps WAL: check and status on blue say so, with the fix
+        try (Connection c = green.open("it"); Statement s = c.createStatement()) {
+            s.execute("SET default_transaction_read_only = off");
+            s.execute("ALTER SUBSCRIPTION bulwark_replicate DISABLE");
+        }
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count(blue, "SELECT count(*) FROM pg_replication_slots WHERE active") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        java.nio.file.Files.writeString(java.nio.file.Files.createDirectories(project.resolve("migrations"))
+                .resolve("20260101000000_noop.sql"), "-- bulwark:up\nSELECT 1;\n");
+        Cli check = Cli.run(project, "check", "--url", LogicalServers.url(blue));
+        assertThat(check.out()).as(check.all()).contains("warn: replication-lag: replication slot bulwark_replicate of bulwark replicate")
+                .contains("is INACTIVE and holds").contains("bulwark replicate stop removes it");
+        Cli st = Cli.run(project, "status", "--url", LogicalServers.url(blue));
+        assertThat(st.out()).as(st.all()).contains("WARNING: replication slot bulwark_replicate").contains("until the disk fills");
 
         Cli stop = replicate("stop");
         assertThat(stop.exit()).as(stop.all()).isZero();
