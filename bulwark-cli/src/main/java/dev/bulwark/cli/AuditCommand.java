@@ -62,7 +62,7 @@ final class AuditCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--migration-format", paramLabel = "LAYOUT",
-            description = "Migration layout: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel, goose (default: detected).")
+            description = "Migration layout: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel, goose, liquibase (default: detected).")
     String migrationFormat;
 
     @Option(names = "--url", paramLabel = "URL",

@@ -66,7 +66,7 @@ final class LintCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--migration-format", paramLabel = "LAYOUT",
-            description = "Migration layout: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel, goose (default: detected).")
+            description = "Migration layout: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel, goose, liquibase (default: detected).")
     String migrationFormat;
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY",

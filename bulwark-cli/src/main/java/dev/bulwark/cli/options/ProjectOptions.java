@@ -12,6 +12,6 @@ public final class ProjectOptions {
 
     /** The layout, {@code --migration-format}; the field keeps its old name. */
     @Option(names = "--migration-format", paramLabel = "LAYOUT",
-            description = "Migration layout: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel, goose (default: detected).")
+            description = "Migration layout: bulwark, flyway, golang-migrate, dbmate, prisma, drizzle, alembic, diesel, goose, liquibase (default: detected).")
     public String format;
 }
