@@ -42,17 +42,10 @@ final class MigrateCommand extends StatementCommand {
     int run(Bulwark b) {
         b.onUncertainStep(resume.resolver(out()));
         b.allowContractPhase(PhaseOption.contract(phase));
-        if (output.json()) {
-            MigrateResult r = b.migrate(to, dryRun, outOfOrder);
-            Json.print(out(), MigrateJson.of(b, r, dryRun));
+        MigrateResult r = MigrateJson.run(b, out(), output.json(), dryRun, "migrate", () -> b.migrate(to, dryRun, outOfOrder));
+        if (r == null) {
             return ExitCodes.OK;
         }
-        // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
-        out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
-        if (!dryRun) {
-            UnfinishedDeploys.journal(b).refuseIfUnfinished("migrate");
-        }
-        MigrateResult r = b.migrate(to, dryRun, outOfOrder);
         if (dryRun) {
             if (r.dryRunSql().isEmpty()) {
                 out().println("-- Nothing to apply: the database is up to date" + (r.current() != null ? " at " + r.current() : "") + ".");

@@ -35,17 +35,10 @@ final class RollbackCommand extends StatementCommand {
     @Override
     int run(Bulwark b) {
         b.onUncertainStep(resume.resolver(out()));
-        if (output.json()) {
-            MigrateResult r = b.rollback(steps, to, dryRun);
-            Json.print(out(), MigrateJson.of(b, r, dryRun));
+        MigrateResult r = MigrateJson.run(b, out(), output.json(), dryRun, "rollback", () -> b.rollback(steps, to, dryRun));
+        if (r == null) {
             return ExitCodes.OK;
         }
-        // a dry run prints SQL: everything else on stdout is an SQL comment, so the output can be saved and read as a script
-        out().println((dryRun ? "-- " : "") + "Database:   " + b.targetDescription());
-        if (!dryRun) {
-            UnfinishedDeploys.journal(b).refuseIfUnfinished("rollback");
-        }
-        MigrateResult r = b.rollback(steps, to, dryRun);
         if (dryRun) {
             out().println("-- Dry run: nothing was changed. These statements would run:");
             out().println();

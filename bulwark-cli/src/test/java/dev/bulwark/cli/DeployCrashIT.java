@@ -112,6 +112,13 @@ class DeployCrashIT {
 
     /** Runs the CLI in its own JVM; returns its exit code (137 when a crash point halted it). */
     private int child(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Process p = startChild(env, args);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+        return p.exitValue();
+    }
+
+    /** Starts the CLI in its own JVM against this test's database, its output in child.log. */
+    private Process startChild(Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()));
@@ -122,9 +129,7 @@ class DeployCrashIT {
         pb.environment().put("HOME", project.toString());
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(project.resolve("child.log").toFile());
-        Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
-        return p.exitValue();
+        return pb.start();
     }
 
     /** Rows of both tables as one fingerprint: count and md5 of every row in key order. */
@@ -201,6 +206,9 @@ class DeployCrashIT {
             Cli migrate = cli("migrate");
             assertThat(migrate.exit()).as(point + ": migrate\n" + migrate.all()).isEqualTo(ExitCodes.DEPLOY_UNFINISHED);
             assertThat(migrate.err()).contains("migrate refused").contains("bulwark deploy --resume");
+            Cli json = cli("rollback", "-o", "json");
+            assertThat(json.exit()).as(point + ": rollback -o json\n" + json.all()).isEqualTo(ExitCodes.DEPLOY_UNFINISHED);
+            assertThat(json.err()).contains("rollback refused");
             Cli deploy = cli(DEPLOY);
             assertThat(deploy.exit()).as(point + ": deploy\n" + deploy.all()).isEqualTo(ExitCodes.DEPLOY_UNFINISHED);
             assertThat(deploy.err()).contains("deploy refused").contains("was interrupted").contains("bulwark deploy --resume");
@@ -442,16 +450,7 @@ class DeployCrashIT {
 
     /** Runs the CLI in its own JVM and SIGKILLs it after {@code ms}; false when it had ended by then. */
     private boolean childKilledAfter(long ms, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        cmd.addAll(List.of(args));
-        cmd.add("--url");
-        cmd.add(url());
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile());
-        pb.environment().put("HOME", project.toString());
-        pb.redirectErrorStream(true).redirectOutput(project.resolve("child.log").toFile());
-        Process p = pb.start();
+        Process p = startChild(Map.of(), args);
         if (p.waitFor(ms, TimeUnit.MILLISECONDS)) {
             return false;
         }

@@ -123,8 +123,8 @@ final class IndexBuildCleanup {
         }
     }
 
-    /** REINDEX [(…)] INDEX|TABLE CONCURRENTLY name: the table, for an index through pg_index. */
-    private static Long tableOfReindex(Connection c, Statement s) throws SQLException {
+    /** REINDEX [(…)] INDEX|TABLE CONCURRENTLY name: the table's oid (for an index through pg_index), or null. */
+    static Long tableOfReindex(Connection c, Statement s) throws SQLException {
         List<Token> t = s.tokens();
         for (int i = 0; i < t.size(); i++) {
             if (t.get(i).isWord("index") || t.get(i).isWord("table")) {

@@ -243,46 +243,31 @@ final class StepCheck {
 
     // ------------------------------------------------------------------ REINDEX CONCURRENTLY
 
+    /** The INVALID {@code _ccnew}/{@code _ccold} indexes a killed REINDEX … CONCURRENTLY left on its table (none being built now), dropped. */
     private static List<String> dropReindexLeftovers(Connection c, Statement s) throws SQLException {
-        List<Token> t = s.tokens();
         List<String> dropped = new ArrayList<>();
-        for (int i = 0; i < t.size(); i++) {
-            if (t.get(i).isWord("index") || t.get(i).isWord("table")) {
-                boolean index = t.get(i).isWord("index");
-                int j = i + 1;
-                if (j < t.size() && t.get(j).isWord("concurrently")) {
-                    j++;
+        Long table = IndexBuildCleanup.tableOfReindex(c, s);
+        if (table == null) {
+            return dropped;
+        }
+        List<String> leftovers = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, x.relname FROM pg_catalog.pg_index i"
+                + " JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace"
+                + " WHERE NOT i.indisvalid AND i.indrelid = ?::bigint::oid"
+                + " AND x.relname ~ '_cc(new|old)[0-9]*$'"
+                + " AND i.indexrelid NOT IN (SELECT p.index_relid FROM pg_catalog.pg_stat_progress_create_index p)")) {
+            ps.setLong(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    leftovers.add(Identifiers.qualified(rs.getString(1), rs.getString(2)));
                 }
-                List<String> n = names(t, j);
-                if (n.isEmpty()) {
-                    return dropped;
-                }
-                Long rel = regclass(c, n.get(0));
-                if (rel == null) {
-                    return dropped;
-                }
-                String tableOf = index ? "(SELECT indrelid FROM pg_catalog.pg_index WHERE indexrelid = ?::bigint::oid)" : "?::bigint::oid";
-                List<String> leftovers = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, x.relname FROM pg_catalog.pg_index i"
-                        + " JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace"
-                        + " WHERE NOT i.indisvalid AND i.indrelid = " + tableOf
-                        + " AND x.relname ~ '_cc(new|old)[0-9]*$'"
-                        + " AND i.indexrelid NOT IN (SELECT p.index_relid FROM pg_catalog.pg_stat_progress_create_index p)")) {
-                    ps.setLong(1, rel);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            leftovers.add(Identifiers.qualified(rs.getString(1), rs.getString(2)));
-                        }
-                    }
-                }
-                for (String q : leftovers) {
-                    try (java.sql.Statement st = c.createStatement()) {
-                        st.execute("DROP INDEX CONCURRENTLY IF EXISTS " + q);
-                    }
-                    dropped.add(q);
-                }
-                return dropped;
             }
+        }
+        for (String q : leftovers) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP INDEX CONCURRENTLY IF EXISTS " + q);
+            }
+            dropped.add(q);
         }
         return dropped;
     }

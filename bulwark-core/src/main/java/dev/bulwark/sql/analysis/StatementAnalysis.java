@@ -96,13 +96,7 @@ public final class StatementAnalysis {
         SchemaModel model = new SchemaModel();
         Map<String, List<StatementEffect>> out = new LinkedHashMap<>();
         for (Migration m : ordered) {
-            List<Statement> statements;
-            try {
-                statements = SqlSplitter.split(m.up().sql(), m.location().getFileName().toString(), m.up().firstLine());
-            } catch (RuntimeException unreadable) { // SqlSyntaxException: lint and preflight report it
-                continue;
-            }
-            for (Statement s : statements) {
+            for (Statement s : upStatements(m)) {
                 Recognized r = Recognizers.recognize(s);
                 if (selected.contains(m.id())) {
                     out.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(analyze(s, r, model, m.id(), pgMajor));
@@ -111,6 +105,15 @@ public final class StatementAnalysis {
             }
         }
         return out;
+    }
+
+    /** The statements of {@code m}'s up; none when it cannot be split (SqlSyntaxException: lint and preflight report it). */
+    private static List<Statement> upStatements(Migration m) {
+        try {
+            return SqlSplitter.split(m.up().sql(), m.location().getFileName().toString(), m.up().firstLine());
+        } catch (RuntimeException unreadable) {
+            return List.of();
+        }
     }
 
     /** The migration id a down's statements are analysed under: what its own up created counts as existing. */
@@ -131,13 +134,7 @@ public final class StatementAnalysis {
         SchemaModel model = new SchemaModel();
         Map<String, List<StatementEffect>> out = new LinkedHashMap<>();
         for (Migration m : ordered) {
-            List<Statement> statements;
-            try {
-                statements = SqlSplitter.split(m.up().sql(), m.location().getFileName().toString(), m.up().firstLine());
-            } catch (RuntimeException unreadable) {
-                statements = List.of();
-            }
-            for (Statement s : statements) {
+            for (Statement s : upStatements(m)) {
                 model.apply(Recognizers.recognize(s), m.id());
             }
             if (!selected.contains(m.id()) || m.down() == null) {
