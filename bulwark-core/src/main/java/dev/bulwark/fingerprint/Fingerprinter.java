@@ -317,11 +317,28 @@ public final class Fingerprinter {
 
     /** Fingerprints every target, all chunks of all tables shared among the connections; results in the targets' order. */
     public List<TableFingerprint> fingerprintAll(List<Target> targets) throws SQLException {
+        boolean parallel = jobs > 1 && worthParallel(targets);
         List<Task> tasks = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
-            tasks.addAll(plan(i, targets.get(i), null));
+            tasks.addAll(plan(i, targets.get(i), null, parallel));
         }
-        return assemble(targets, run(tasks));
+        return assemble(targets, run(tasks, parallel));
+    }
+
+    /**
+     * Whether the tables hold enough rows (the planner's estimate; partitioned tables always)
+     * that more connections pay for opening them: at least one chunk's worth in all.
+     */
+    private boolean worthParallel(List<Target> targets) throws SQLException {
+        if (targets.stream().anyMatch(Target::partitioned)) {
+            return true;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(sum(GREATEST(c.reltuples, 0)), 0)::int8"
+                + " FROM pg_catalog.pg_class c WHERE c.oid = ANY (?::text[]::regclass[])")) {
+            ps.setArray(1, connection.createArrayOf("text", targets.stream().map(t -> t.table().sql()).toArray()));
+            Long rows = firstLong(ps);
+            return rows != null && rows >= chunkRows;
+        }
     }
 
     /**
@@ -331,8 +348,9 @@ public final class Fingerprinter {
      * chunking is fingerprinted whole whatever {@code chunks} says.
      */
     public TableFingerprint fingerprintChunks(Target target, Collection<Long> chunks) throws SQLException {
-        List<Task> tasks = plan(0, target, target.chunking() == null ? null : new TreeSet<>(chunks));
-        return assemble(List.of(target), run(tasks)).get(0);
+        boolean parallel = jobs > 1 && chunks.size() > 1;
+        List<Task> tasks = plan(0, target, target.chunking() == null ? null : new TreeSet<>(chunks), parallel);
+        return assemble(List.of(target), run(tasks, parallel)).get(0);
     }
 
     /**
@@ -388,12 +406,17 @@ public final class Fingerprinter {
      * non-empty chunk).
      */
     List<Task> plan(int index, Target target, Set<Long> only) throws SQLException {
+        return plan(index, target, only, true);
+    }
+
+    /** {@code split}: whether to split a table without chunking into block ranges (worth it only in parallel). */
+    List<Task> plan(int index, Target target, Set<Long> only, boolean split) throws SQLException {
         String from = from(target.table(), target.partitioned());
         String select = "SELECT count(*), COALESCE(sum(" + rowHash(target) + "), 0) FROM " + from;
         Chunking ch = target.chunking();
         List<Task> tasks = new ArrayList<>();
         if (ch == null) {
-            long blocks = target.partitioned() ? 0 : blocks(target.table());
+            long blocks = target.partitioned() || !split ? 0 : blocks(target.table());
             long pieces = blocks < 2 ? 1 : Math.min(blocks, Math.max(1, (estimate(target.table()) + chunkRows - 1) / chunkRows));
             if (pieces <= 1 || !tidRangeScans()) {
                 tasks.add(new Task(index, target.table(), null, select, List.of(), Math.max(1, blocks)));
@@ -547,12 +570,12 @@ public final class Fingerprinter {
     }
 
     /** Runs the tasks, largest first, on this connection and, when parallel, on workers sharing its snapshot. */
-    private List<Partial> run(List<Task> tasks) throws SQLException {
+    private List<Partial> run(List<Task> tasks, boolean parallel) throws SQLException {
         List<Task> ordered = new ArrayList<>(tasks);
         ordered.sort(Comparator.comparingLong(Task::weight).reversed());
         ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>(ordered);
         ConcurrentLinkedQueue<Partial> out = new ConcurrentLinkedQueue<>();
-        String snapshot = jobs > 1 && tasks.size() > 1 ? exportSnapshot() : null;
+        String snapshot = parallel && jobs > 1 && tasks.size() > 1 ? exportSnapshot() : null;
         if (snapshot == null) {
             drain(connection, queue, out, new AtomicReference<>());
             return new ArrayList<>(out);
