@@ -25,7 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 @Command(name = "backfill", mixinStandardHelpOptions = true,
-        description = {"Update every row of a table in short batches, paced by the server, resumable after any kill.",
+        description = {"Update a table in short batches, resumable after a kill.",
                 "Runs UPDATE <table> SET <set> [WHERE <where>] in batches split by the primary key (one integer column: key"
                         + " ranges; any other key: keyset pagination), each its own transaction under lock_timeout, committed"
                         + " with its progress in bulwark_backfill. The batch size adapts to --target-batch. The run pauses while"

@@ -184,7 +184,7 @@ public final class Rehearsal {
         CatalogSnapshot before = current != null ? current : catalog(c);
         current = null;
         Map<TableRef, TableFingerprint> dataBefore = down != null && !down.isEmpty() ? data(before) : Map.of();
-        List<StatementTrace> upTrace = apply(c, tracer, up, m.options().transactional(), major);
+        List<StatementTrace> upTrace = apply(c, tracer, up, m.options().transactional(), major, backfillLines(m.up()));
         StatementTrace failure = upTrace.stream().filter(StatementTrace::failed).findFirst().orElse(null);
         String file = rel(m.up().file());
         if (failure != null) {
@@ -211,7 +211,7 @@ public final class Rehearsal {
             return new RoundTrip(Outcome.NO_DOWN, m.hasDown() ? "its down section is empty" : "it has no down", List.of(), null, null);
         }
         Map<TableRef, Long> rowsBeforeDown = rowCounts(c, before);
-        List<StatementTrace> downTrace = apply(c, tracer, down, m.options().transactional(), major);
+        List<StatementTrace> downTrace = apply(c, tracer, down, m.options().transactional(), major, backfillLines(m.down()));
         StatementTrace failed = downTrace.stream().filter(StatementTrace::failed).findFirst().orElse(null);
         if (failed != null) {
             // a transactional down rolled back: the database is as the up left it
@@ -250,7 +250,7 @@ public final class Rehearsal {
             }
         }
         CatalogDiff notReversed = CatalogDiff.between(before, afterDown);
-        List<StatementTrace> again = apply(c, tracer, up, m.options().transactional(), major);
+        List<StatementTrace> again = apply(c, tracer, up, m.options().transactional(), major, backfillLines(m.up()));
         StatementTrace againFailed = again.stream().filter(StatementTrace::failed).findFirst().orElse(null);
         CatalogSnapshot afterAgain = againFailed == null ? catalog(c) : null;
         current = afterAgain;
@@ -280,10 +280,18 @@ public final class Rehearsal {
      * rest alone), tracing each statement. Stops at the first failure.
      */
     private List<StatementTrace> apply(Connection c, StatementTracer tracer, List<Statement> statements, boolean transactional,
-                                       int major) throws SQLException {
+                                       int major, java.util.SortedSet<Integer> backfillLines) throws SQLException {
         tracer.startMigration();
         List<StatementTrace> traces = new ArrayList<>();
-        for (Step step : StepPlanner.plan(statements, transactional, major)) {
+        for (Step step : StepPlanner.plan(statements, transactional, major, backfillLines)) {
+            if (step.isBackfill()) {
+                StatementTrace t = backfill(c, step);
+                traces.add(t);
+                if (t.failed()) {
+                    return traces;
+                }
+                continue;
+            }
             if (step.transactional()) {
                 c.setAutoCommit(false);
             }
@@ -306,6 +314,44 @@ public final class Rehearsal {
             }
         }
         return traces;
+    }
+
+    private static java.util.SortedSet<Integer> backfillLines(dev.bulwark.migration.Script script) {
+        return script == null ? java.util.Collections.emptySortedSet() : dev.bulwark.migration.Directives.backfillLines(script);
+    }
+
+    /** Where a rehearsed backfill keeps its progress row: dropped right after, so the catalog comparison never sees it. */
+    private static final String BACKFILL_SCHEMA = "bulwark_rehearsal_backfill";
+
+    /**
+     * A {@code -- bulwark:backfill} step as migrate runs it: in batches, each its own transaction. Its
+     * locks are row locks held per batch; the trace notes the batches and the longest of them.
+     */
+    private StatementTrace backfill(Connection c, Step step) {
+        Statement s = step.statements().get(0);
+        long t0 = System.nanoTime();
+        try {
+            dev.bulwark.backfill.BackfillOptions o = dev.bulwark.backfill.BackfillOptions.defaults(java.time.Duration.ofSeconds(30));
+            o = new dev.bulwark.backfill.BackfillOptions(o.targetBatch(), o.firstBatchRows(), null, 0, null, 0, o.lockRetryBudget(),
+                    o.pollInterval(), false, true);
+            dev.bulwark.backfill.BackfillResult r = new dev.bulwark.backfill.Backfiller(c, BACKFILL_SCHEMA, o,
+                    dev.bulwark.execute.Listener.SILENT, null).run(step.backfill(), "rehearsal", true);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            return new StatementTrace(s, step.first(), false, false, ms, List.of(), List.of(), List.of(), List.of(),
+                    "ran as a backfill: " + r.rows() + " rows in " + r.batches() + " batch" + (r.batches() == 1 ? "" : "es")
+                            + " by " + (r.mode().equals("range") ? "key ranges" : "keyset") + ", each its own transaction; the longest"
+                            + " held its row locks " + r.longestBatchMs() + " ms", null);
+        } catch (SQLException | dev.bulwark.BulwarkException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            return new StatementTrace(s, step.first(), false, false, 0, List.of(), List.of(), List.of(), List.of(), null, msg);
+        } finally {
+            try (java.sql.Statement st = c.createStatement()) {
+                c.setAutoCommit(true);
+                st.execute("DROP SCHEMA IF EXISTS " + BACKFILL_SCHEMA + " CASCADE");
+            } catch (SQLException ignored) {
+                // a scratch database: what is left goes with it
+            }
+        }
     }
 
     /** Puts sample rows into the tables this migration created, so a down that deletes data shows it. */
