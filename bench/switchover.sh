@@ -84,8 +84,10 @@ switch() { # $1 = switchover|rollback, $2 = the URL pgbench writes to before, $3
   sleep 2
   local window failed
   window=$(sed -n 's/.*Write-unavailable window: \([0-9]*\) ms.*/\1/p' "$work/$1.out")
-  failed=$(cat "$work/$1.before" "$work/$1.after" | grep -Ec 'aborted|error' || true)
-  echo "$1: write-unavailable window ${window} ms; pgbench clients ended by the fence or failing: $failed (of 4); $(grep -h 'sessions connected before' "$work/$1.out" | sed 's/.*; \([0-9]*\) session.*/\1/') sessions ended"
+  # a client whose session the fence ended aborts with its transaction in flight: one failed transaction each
+  aborted=$(cat "$work/$1.before" "$work/$1.after" | grep -Ec 'client [0-9]+ .*aborted' || true)
+  failed=$(cat "$work/$1.before" "$work/$1.after" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+  echo "$1: write-unavailable window ${window} ms; failed client transactions: $((aborted + failed)) ($aborted pgbench clients of 4 aborted when the fence ended their sessions, $failed failed otherwise); after the switch pgbench on the new primary: $(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work/$1.after") transactions"
 }
 rows_lost() {
   q "$BLUE" -At -c "SELECT id FROM pgbench_history ORDER BY 1" | sort >"$work/b.ids"

@@ -35,7 +35,11 @@ public final class ReplicationChecks {
     private ReplicationChecks() {
     }
 
-    /** The tables logical replication publishes: ordinary tables and partitions of user schemas, Bulwark's own left out. */
+    /**
+     * The tables logical replication publishes: ordinary tables and partitions of user schemas. Bulwark's migration
+     * history, audit and deploy journal go with the data (green must know what is applied once it is the primary);
+     * deploy snapshots, a copy's and the pair's own state stay on their side.
+     */
     static List<TableRef> tables(Connection c, TablePatterns patterns) throws SQLException {
         List<TableRef> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
@@ -45,7 +49,9 @@ public final class ReplicationChecks {
                         + " AND d.deptype = 'e') ORDER BY 1, 2")) {
             while (rs.next()) {
                 TableRef t = new TableRef(rs.getString(1), rs.getString(2));
-                if (!OwnObjects.isOwn(t) && !t.schema().equals("_bulwark_copy") && patterns.selects(t)) {
+                boolean local = t.schema().equals(OwnObjects.SNAPSHOT_SCHEMA) || t.schema().equals(OwnObjects.REPLICATE_SCHEMA)
+                        || t.schema().equals("_bulwark_copy");
+                if (!local && patterns.selects(t)) {
                     out.add(t);
                 }
             }

@@ -90,7 +90,8 @@ public record ReplicationStatus(ReplicationState state, String explanation, List
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         double v = rs.getDouble(1);
-                        seconds = rs.wasNull() ? (lag != null && lag == 0 ? 0.0 : null) : v;
+                        // replay_lag is NULL once the subscriber has nothing pending, and before its first reply
+                        seconds = !rs.wasNull() ? Double.valueOf(v) : lag != null && lag == 0 ? Double.valueOf(0.0) : null;
                     }
                 }
             }

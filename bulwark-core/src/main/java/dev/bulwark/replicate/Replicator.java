@@ -253,7 +253,7 @@ public final class Replicator {
 
     private void copySchema(List<String> tables, Path pgDump, Connection b) throws SQLException {
         Set<String> chosen = Set.copyOf(tables);
-        List<String> exclude = new ArrayList<>(List.of(OwnObjects.REPLICATE_SCHEMA + ".*"));
+        List<String> exclude = new ArrayList<>(List.of(OwnObjects.REPLICATE_SCHEMA + ".*", OwnObjects.SNAPSHOT_SCHEMA + ".*"));
         for (TableRef t : ReplicationChecks.tables(b, TablePatterns.all())) {
             if (!chosen.contains(t.toString())) {
                 exclude.add(quotedPattern(t));
@@ -655,8 +655,7 @@ public final class Replicator {
         }
     }
 
-    private static CatalogSnapshot only(CatalogSnapshot c, Set<String> tables) {
-        CatalogSnapshot w = OwnObjects.without(c);
+    private static CatalogSnapshot only(CatalogSnapshot w, Set<String> tables) {
         return new CatalogSnapshot(w.serverVersion(), w.takenAt(), w.schemaFilter(), w.schemas(),
                 w.tables().stream().filter(t -> tables.contains(t.ref().toString())).toList(),
                 w.constraints(), w.indexes(), w.sequences(), w.views(), w.functions(), w.triggers(), w.enums(), w.extensions());

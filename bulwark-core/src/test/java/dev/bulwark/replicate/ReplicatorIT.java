@@ -64,11 +64,18 @@ class ReplicatorIT {
 
     @Test
     void startCopiesSchemaAndRowsThenStreamsChangesAndStatusShowsEveryTableReady() throws Exception {
+        // the migration history goes with the data: green must know what is applied once it is the primary;
+        // deploy snapshots (kept without a key on purpose) stay on blue
+        exec(blue, "CREATE TABLE bulwark_history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, version text NOT NULL);"
+                + " INSERT INTO bulwark_history (version) VALUES ('20260101000000');"
+                + " CREATE SCHEMA bulwark_snapshots; CREATE TABLE bulwark_snapshots.rows_1 (x int)");
         Replicator.StartResult r = replicator().start(TablePatterns.all(), null);
 
         assertThat(r.ok()).as(r.problems().toString()).isTrue();
-        assertThat(r.tables()).containsExactly("public.customers", "public.items");
+        assertThat(r.tables()).containsExactly("public.bulwark_history", "public.customers", "public.items");
         awaitReady();
+        assertThat(count(green, "SELECT count(*) FROM bulwark_history WHERE version = '20260101000000'")).isEqualTo(1);
+        assertThat(count(green, "SELECT count(*) FROM pg_tables WHERE schemaname = 'bulwark_snapshots'")).isZero();
         exec(blue, "INSERT INTO items (customer_id, payload) VALUES (7, 'after start'); UPDATE customers SET name = 'x' WHERE id = 3;"
                 + " DELETE FROM items WHERE id = 10");
         await(() -> count(green, "SELECT count(*) FROM items WHERE payload = 'after start'") == 1
@@ -79,7 +86,7 @@ class ReplicatorIT {
         assertThat(s.state().primary()).isEqualTo("blue");
         assertThat(s.state().stage()).isEqualTo(ReplicationState.Stage.REPLICATING);
         assertThat(s.tables()).extracting(ReplicationStatus.TableState::state).containsOnly("ready");
-        assertThat(s.tables()).hasSize(2);
+        assertThat(s.tables()).hasSize(3);
         assertThat(s.lagBytes()).isNotNull();
         assertThat(s.retainedBytes()).isNotNull();
         assertThat(s.greenReadOnly()).isTrue();
