@@ -137,14 +137,20 @@ class BackupRestoreCrashIT {
         assertThat(whole.exit()).as(whole.toString()).isZero();
         Tally tally = new Tally();
         Random random = new Random(CrashHarness.seed("backup restore"));
-        long full = Math.max(whole.took().toMillis(), 1500);
+        // each kind draws its instant within its own length: a run that ended before its kill shortens
+        // that kind's span to what it took (one slow first run under load must not push the kills past the end)
+        long[] span = new long[3];
+        java.util.Arrays.fill(span, Math.max(whole.took().toMillis(), 1500));
         for (int attempt = 0; tally.kills < wanted && attempt < wanted * 3; attempt++) {
             resetTarget();
             int kind = random.nextInt(3);
             List<String> cmd = kind == 0 ? restore : kind == 1 ? restoreWithSafety : drill;
             String name = kind == 0 ? "restore" : kind == 1 ? "restore with safety backup" : "drill";
-            long delay = (long) (random.nextDouble() * full);
+            long delay = (long) (random.nextDouble() * span[kind]);
             CrashHarness.Run r = harness.killAfter(Duration.ofMillis(delay), cmd.toArray(String[]::new));
+            if (!r.killed()) {
+                span[kind] = Math.max(200, Math.min(span[kind], r.took().toMillis()));
+            }
             if (r.killed()) {
                 check(tally, name + " killed after " + delay + " ms", kind != 2);
                 if (tally.kills % 10 == 0) {
