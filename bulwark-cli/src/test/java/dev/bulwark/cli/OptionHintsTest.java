@@ -46,10 +46,13 @@ class OptionHintsTest {
             "prisma", Set.of("--from-migrations", "--to-schema-datamodel", "--script", "--applied", "--rolled-back"),
             "alembic", Set.of("--sql"),
             "drizzle", Set.of("--custom"),
-            "git", Set.of("--cached"));
+            "git", Set.of("--cached"),
+            // formatted SQL's comment markers, not options
+            "liquibase", Set.of("--liquibase", "--changeset", "--ignore", "--rollback", "--precondition", "--comment"));
     /** Files that run another tool, so their strings are that tool's command lines. */
     private static final Map<String, String> TOOL_FILES = Map.of(
-            "PgDump.java", "pg_dump", "Backups.java", "pg_dump", "PgCtl.java", "initdb", "PgTools.java", "pg_dump");
+            "PgDump.java", "pg_dump", "Backups.java", "pg_dump", "PgCtl.java", "initdb", "PgTools.java", "pg_dump",
+            "LiquibaseSql.java", "liquibase", "LiquibaseReader.java", "liquibase");
 
     private static Map<String, Set<String>> visibleOptions() {
         Map<String, Set<String>> out = new LinkedHashMap<>();

@@ -35,6 +35,8 @@ public final class LiquibaseReader implements MigrationReader {
     public static final String COMMENTS = "liquibase.comments";
     public static final String CONTEXTS = "liquibase.contexts";
     public static final String LABELS = "liquibase.labels";
+    /** How a formatted SQL changeset line starts. */
+    static final String CHANGESET_LINE = "--changeset ";
 
     static final String EXPECTED = "formatted SQL changelogs (.sql files whose first line is --liquibase formatted sql)"
             + " or a master changelog (db.changelog-master.xml, .yaml or .yml)";

@@ -211,7 +211,7 @@ public final class ProjectScaffold {
                 }
                 // a formatted SQL changelog of its own, read after the others as includeAll would
                 yield List.of(create(migrationsDir.resolve(timestamp + "_" + snake + ".sql"), "--liquibase formatted sql\n\n"
-                        + "--changeset " + System.getProperty("user.name", "bulwark").replaceAll("[\\s:]", "_") + ":" + timestamp
+                        + LiquibaseReader.CHANGESET_LINE + System.getProperty("user.name", "bulwark").replaceAll("[\\s:]", "_") + ":" + timestamp
                         + "-" + snake + "\n-- " + title + "\n\n--rollback \n"));
             }
         };
