@@ -324,6 +324,32 @@ class DeployCrashIT {
         assertThat(figures[2]).as("runs needing a human").isZero();
     }
 
+    /**
+     * A kill between two statements of a no-transaction migration leaves it half applied, and its
+     * down cannot undo half of it. The resume finishes it forward first (exactly once: each
+     * statement committed with its progress), then rolls the deploy back whole. Found by the
+     * random kills below: before, this resume stopped with "a human must act".
+     */
+    @Test
+    void aDeployKilledBetweenTwoStatementsOfANoTransactionMigrationIsFinishedThenRolledBackByResume() throws Exception {
+        Path m = project.resolve("migrations");
+        freshDatabase(null);
+        String back = fingerprint("true", "true");
+        long backQty = sumQty();
+        Files.writeString(m.resolve("20260104000000_notx.sql"), NOTX);
+        Files.writeString(m.resolve("20260105000000_broken.sql"), BROKEN);
+        // the no-transaction migration's first statement committed with its progress, the second not run
+        assertThat(child(Map.of("BULWARK_CRASH_AT", "migrate.commit.after#1"), DEPLOY)).isEqualTo(137);
+        assertThat(sumQty()).as("the first statement stayed applied").isNotEqualTo(backQty);
+        assertThat(cli("status").exit()).isEqualTo(ExitCodes.DEPLOY_UNFINISHED);
+        Cli resume = cli(RESUME);
+        assertThat(resume.exit()).as(resume.all()).isEqualTo(4);
+        assertThat(resume.all()).contains("finishing 20260104000000");
+        assertThat(sumQty()).as("nothing applied twice, all of it undone").isEqualTo(backQty);
+        assertThat(fingerprint("true", "true")).as("the database as before the deploy").isEqualTo(back);
+        assertThat(cli("status").exit()).isZero();
+    }
+
     /** Not idempotent: applied twice, the sum of qty shows it. Its down takes it back. */
     private static final String BUMP = "-- bulwark:up\nUPDATE items SET qty = qty + 1000 WHERE id % 3 = 0;\n"
             + "-- bulwark:down\nUPDATE items SET qty = qty - 1000 WHERE id % 3 = 0;\n";

@@ -593,6 +593,36 @@ public final class Deployer {
         return new DeployJournal.Entry(id, seq++, DeployJournal.ROLLBACK, name, "owed", detail, payload, Instant.now(), null);
     }
 
+    /**
+     * A kill in the middle of a non-transactional migration leaves it half applied, and its down
+     * cannot run against half of it. Before the rollback, a resume finishes such a migration
+     * forward, exactly once (each statement committed with its progress; the engine checks the
+     * catalog before it reruns one that cannot run in a transaction): then its down undoes all
+     * of it. Only migrations the kill interrupted: one whose statement failed on its own stays
+     * half applied, and the rollback says a human must act, as before. If finishing fails, the
+     * same holds.
+     */
+    private void finishInterrupted() {
+        if (tool != null) {
+            return;
+        }
+        for (MigrationStatus s : b.status()) {
+            HistoryEntry last = s.last();
+            if (s.state() == MigrationState.FAILED && last != null && (last.status() == HistoryEntry.Status.RUNNING || last.status() == HistoryEntry.Status.INTERRUPTED)
+                    && last.kind() != HistoryEntry.Kind.DOWN && last.resumeFrom() != null && last.resumeFrom() > 0
+                    && last.startedAt().isAfter(started)) {
+                out.info("finishing " + s.id() + " (interrupted at statement " + (last.resumeFrom() + 1)
+                        + " outside a transaction) before the rollback, so that its down undoes all of it");
+                try {
+                    b.migrate(s.id(), false, true);
+                } catch (BulwarkException e) {
+                    warn("warning: could not finish " + s.id() + ": " + e.getMessage());
+                }
+                return; // migrations run in order: only the last one applied can be half applied
+            }
+        }
+    }
+
     /** Migrations of this deploy that stopped part way outside a transaction: their downs would run against half of them. */
     private List<String> partiallyApplied() {
         List<String> partial = new ArrayList<>();
@@ -923,6 +953,7 @@ public final class Deployer {
                 && e.name().equals("rollback")).findFirst();
         if (rollbackStage.isEmpty()) {
             // interrupted before its rollback: the deploy was never verified, so it is rolled back
+            finishInterrupted();
             return rollback("the deploy was interrupted at " + where + " and resumed");
         }
         String why = rollbackStage.get().detail() == null ? "interrupted" : rollbackStage.get().detail();
