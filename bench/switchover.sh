@@ -88,6 +88,7 @@ switch() { # $1 = switchover|rollback, $2 = the URL pgbench writes to before, $3
   aborted=$(cat "$work/$1.before" "$work/$1.after" | grep -Ec 'client [0-9]+ .*aborted' || true)
   failed=$(cat "$work/$1.before" "$work/$1.after" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
   echo "$1: write-unavailable window ${window} ms; failed client transactions: $((aborted + failed)) ($aborted pgbench clients of 4 aborted when the fence ended their sessions, $failed failed otherwise); after the switch pgbench on the new primary: $(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work/$1.after") transactions"
+  grep '^fingerprints' "$work/$1.out" | sed 's/^/  /' || true # the full comparison before the fence, and what was compared while fenced
 }
 rows_lost() {
   q "$BLUE" -At -c "SELECT id FROM pgbench_history ORDER BY 1" | sort >"$work/b.ids"

@@ -16,6 +16,7 @@ import dev.bulwark.fingerprint.DataComparer;
 import dev.bulwark.fingerprint.DataComparison;
 import dev.bulwark.fingerprint.DataSnapshot;
 import dev.bulwark.fingerprint.Fingerprinter;
+import dev.bulwark.fingerprint.TableFingerprint;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.Identifiers;
 import dev.bulwark.pg.Masking;
@@ -34,12 +35,16 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Blue-green with logical replication: {@link #start} (checks, schema as {@code copy} makes it, a publication on
@@ -430,6 +435,7 @@ public final class Replicator {
             long t0;
 
             Instant interruptedFence = null;
+            PreFence preFence = null;
             if (st.stage() == Stage.REVERSING) {
                 interruptedFence = fenceTime(src);
                 t0 = System.nanoTime();
@@ -453,6 +459,15 @@ public final class Replicator {
                                 "wait for the lag to drop (bulwark replicate status), or raise --max-lag");
                     }
                 }
+                // read-only, before the fence: a kill here changes nothing
+                if (o.verify() && !resume) {
+                    preFence = preCompare(st.tables(), spec(from), spec(to), src, o.chunkRows(), o.catchUpTimeout());
+                    out.accept(preFence == null ? "fingerprints before the fence: not usable; the whole comparison runs while fenced"
+                            : "fingerprints before the fence: " + st.tables().size() + " table" + (st.tables().size() == 1 ? "" : "s")
+                            + " compared in full (" + preFence.ms() + " ms); " + preFence.differingChunks() + " chunk"
+                            + (preFence.differingChunks() == 1 ? "" : "s") + " differed (written since, or diverged): rechecked while fenced");
+                }
+                CrashPoint.here("replicate.switch.prefence.compared");
                 // FENCING is written before the fence: a kill after it leaves a state that says the fence may be on
                 st = save(b, g, st.next(Stage.FENCING, from, null, "fencing " + from));
                 CrashPoint.here("replicate.switch.fencing.written");
@@ -480,15 +495,22 @@ public final class Replicator {
                 CrashPoint.here("replicate.switch.sequences.set");
 
                 long v0 = System.nanoTime();
-                List<String> differences = o.verify() ? compare(st.tables(), spec(from), spec(to), o.chunkRows()) : List.of();
+                int[] fencedChunks = {0};
+                List<String> differences = !o.verify() ? List.of() : preFence == null
+                        ? compare(st.tables(), spec(from), spec(to), o.chunkRows())
+                        : compareSince(preFence, spec(from), spec(to), o.chunkRows(), fencedChunks);
                 verifyMs = (System.nanoTime() - v0) / 1_000_000;
                 if (!differences.isEmpty()) {
                     abort(b, g, st, src, from, "fingerprints differ");
                     return new SwitchResult(false, from, null, fenceToCaughtUp, verifyMs, seqs, ended, differences, false);
                 }
-                out.accept(o.verify() ? "fingerprints: " + st.tables().size() + " table" + (st.tables().size() == 1 ? "" : "s")
-                        + " identical on " + from + " and " + to + " (" + verifyMs + " ms)"
-                        : "fingerprints: not compared (--no-verify)");
+                String n = st.tables().size() + " table" + (st.tables().size() == 1 ? "" : "s");
+                out.accept(!o.verify() ? "fingerprints: not compared (--no-verify)" : preFence == null
+                        ? "fingerprints: " + n + " identical on " + from + " and " + to + " (compared in full while fenced, "
+                                + verifyMs + " ms)"
+                        : "fingerprints: " + n + " identical on " + from + " and " + to + ": compared in full before the fence ("
+                                + preFence.ms() + " ms), while fenced " + fencedChunks[0] + " chunk" + (fencedChunks[0] == 1 ? "" : "s")
+                                + " written since on either side or different before (" + verifyMs + " ms)");
 
                 st = save(b, g, st.next(Stage.SWITCHING, from, null, o.command() == null ? "no switch command"
                         : "running the switch command"));
@@ -643,14 +665,155 @@ public final class Replicator {
             DataComparison cmp = new DataComparer(fb).compare(snapA, catB, t -> null);
             ca.commit();
             cb.commit();
-            List<String> out = new ArrayList<>();
-            for (DataComparison.TableComparison t : cmp.tables()) {
-                if (t.status() != DataComparison.TableComparison.Status.IDENTICAL) {
-                    out.add(t.table() + ": " + t.status().label() + " (" + t.rowsBefore() + " rows on the primary, "
-                            + t.rowsAfter() + " on the other side)" + (t.chunks().isEmpty() ? ""
-                            : ": " + t.chunks().get(0).describe(t.keyColumn())));
+            return differences(cmp);
+        }
+    }
+
+    private static List<String> differences(DataComparison cmp) {
+        List<String> out = new ArrayList<>();
+        for (DataComparison.TableComparison t : cmp.tables()) {
+            if (t.status() != DataComparison.TableComparison.Status.IDENTICAL) {
+                out.add(t.table() + ": " + t.status().label() + " (" + t.rowsBefore() + " rows on the primary, "
+                        + t.rowsAfter() + " on the other side)" + (t.chunks().isEmpty() ? ""
+                        : ": " + t.chunks().get(0).describe(t.keyColumn())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The comparison before the fence: each side's full fingerprint in one snapshot, with the
+     * horizon of that snapshot (to find what was written since), and the chunks that differed.
+     */
+    record PreFence(DataSnapshot primary, String primaryHorizon, List<TableFingerprint> follower, String followerHorizon,
+                    Map<TableRef, Set<Long>> differing, long ms) {
+        int differingChunks() {
+            return differing.values().stream().mapToInt(Set::size).sum();
+        }
+    }
+
+    private static void repeatableRead(Connection... cs) throws SQLException {
+        for (Connection c : cs) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setAutoCommit(false);
+        }
+    }
+
+    /**
+     * Read-only, before the fence: fingerprints the primary (a), waits until the follower (b) has
+     * applied the primary's WAL up to that snapshot, then fingerprints the follower with the same
+     * chunks. Chunks written in between differ; they and any divergence are compared again while
+     * fenced. Null when it could not be done (the fenced step then compares everything).
+     */
+    PreFence preCompare(List<String> tables, ConnectionSpec a, ConnectionSpec b, Connection publisher, long chunkRows,
+                        Duration catchUp) {
+        long t0 = System.nanoTime();
+        try (Connection ca = open(a); Connection cb = open(b)) {
+            repeatableRead(ca, cb);
+            Set<String> chosen = Set.copyOf(tables);
+            // the first statement takes the snapshot: every commit it sees is at or before this LSN
+            String lsn = ReplicationChecks.string(ca, "SELECT pg_catalog.pg_current_wal_lsn()::text");
+            CatalogSnapshot catA = only(new CatalogReader(ca).read(), chosen);
+            Fingerprinter fa = new Fingerprinter(ca, chunkRows, () -> open(a), Fingerprinter.defaultJobs());
+            String horizonA = fa.transactionHorizon();
+            DataSnapshot snapA = fa.snapshot(catA);
+            ca.commit();
+            caughtUp(publisher, lsn, catchUp); // not caught up: more chunks differ, and are compared while fenced
+            CatalogSnapshot catB = only(new CatalogReader(cb).read(), chosen);
+            Fingerprinter fb = new Fingerprinter(cb, chunkRows, () -> open(b), Fingerprinter.defaultJobs());
+            String horizonB = fb.transactionHorizon();
+            fb.pinSettings();
+            fb.useAlgorithm(snapA.algorithm());
+            List<TableFingerprint> follower = fb.fingerprintAll(targets(snapA.tables(), catB));
+            cb.commit();
+            Map<TableRef, Set<Long>> differing = new LinkedHashMap<>();
+            for (int i = 0; i < follower.size(); i++) {
+                TableFingerprint x = snapA.tables().get(i);
+                if (x.chunking() == null) {
+                    continue; // compared whole while fenced anyway
+                }
+                Map<Long, TableFingerprint.Chunk> byIndex = new TreeMap<>();
+                follower.get(i).chunks().forEach(c -> byIndex.put(c.index(), c));
+                Set<Long> diff = new TreeSet<>();
+                for (TableFingerprint.Chunk c : x.chunks()) {
+                    TableFingerprint.Chunk y = byIndex.remove(c.index());
+                    if (y == null || y.rows() != c.rows() || !y.hash().equals(c.hash())) {
+                        diff.add(c.index());
+                    }
+                }
+                diff.addAll(byIndex.keySet());
+                if (!diff.isEmpty()) {
+                    differing.put(x.table(), diff);
                 }
             }
+            return new PreFence(snapA, horizonA, follower, horizonB, differing, (System.nanoTime() - t0) / 1_000_000);
+        } catch (SQLException | RuntimeException e) {
+            out.accept("fingerprints before the fence failed (" + Masking.mask(String.valueOf(e.getMessage())) + ")");
+            return null;
+        }
+    }
+
+    /** Targets with the snapshot's columns and chunks, read as {@code cat} says (partitioned or not). */
+    private static List<Fingerprinter.Target> targets(List<TableFingerprint> tables, CatalogSnapshot cat) {
+        List<Fingerprinter.Target> out = new ArrayList<>();
+        for (TableFingerprint t : tables) {
+            boolean partitioned = cat.table(t.table()).map(CatalogSnapshot.Table::isPartitioned).orElse(false);
+            out.add(new Fingerprinter.Target(t.table(), t.columns(), t.chunking(), partitioned));
+        }
+        return out;
+    }
+
+    /**
+     * While fenced, after the follower caught up: compares only the chunks written since the
+     * pre-fence snapshots on either side (inserts, updates by xmin; deletes by row count) and
+     * those that differed before the fence; tables without chunks are compared whole. Both sides
+     * fingerprint those chunks afresh. {@code compared[0]}: how many chunks (and whole tables).
+     */
+    static List<String> compareSince(PreFence p, ConnectionSpec a, ConnectionSpec b, long chunkRows, int[] compared)
+            throws SQLException {
+        try (Connection ca = open(a); Connection cb = open(b)) {
+            repeatableRead(ca, cb);
+            Set<String> chosen = p.primary().tables().stream().map(t -> t.table().toString()).collect(Collectors.toSet());
+            CatalogSnapshot catA = only(new CatalogReader(ca).read(), chosen);
+            CatalogSnapshot catB = only(new CatalogReader(cb).read(), chosen);
+            Fingerprinter fa = new Fingerprinter(ca, chunkRows, () -> open(a), Fingerprinter.defaultJobs());
+            Fingerprinter fb = new Fingerprinter(cb, chunkRows, () -> open(b), Fingerprinter.defaultJobs());
+            fa.pinSettings();
+            fa.useAlgorithm(p.primary().algorithm());
+            List<Fingerprinter.Target> onA = targets(p.primary().tables(), catA);
+            List<Fingerprinter.Target> onB = targets(p.primary().tables(), catB);
+            List<String> out = new ArrayList<>();
+            Map<TableRef, Set<Long>> only = new LinkedHashMap<>();
+            List<TableFingerprint> fresh = new ArrayList<>();
+            for (int i = 0; i < onA.size(); i++) {
+                Fingerprinter.Target ta = onA.get(i);
+                if (catA.table(ta.table()).isEmpty()) {
+                    out.add(ta.table() + ": no longer exists on the primary");
+                    continue;
+                }
+                if (ta.chunking() == null) {
+                    only.put(ta.table(), Set.of());
+                    fresh.add(fa.fingerprintChunks(ta, Set.of()));
+                    compared[0]++;
+                    continue;
+                }
+                Set<Long> chunks = new TreeSet<>(p.differing().getOrDefault(ta.table(), Set.of()));
+                chunks.addAll(fa.chunksWrittenSince(ta, p.primary().tables().get(i), p.primaryHorizon()));
+                if (catB.table(ta.table()).isPresent()) {
+                    chunks.addAll(fb.chunksWrittenSince(onB.get(i), p.follower().get(i), p.followerHorizon()));
+                }
+                if (!chunks.isEmpty()) {
+                    only.put(ta.table(), chunks);
+                    fresh.add(fa.fingerprintChunks(ta, chunks));
+                    compared[0] += chunks.size();
+                }
+            }
+            DataSnapshot now = new DataSnapshot(DataSnapshot.FORMAT, catA.serverVersion(), Instant.now(), fa.knownAnswer(),
+                    p.primary().algorithm(), fresh);
+            DataComparison cmp = new DataComparer(fb).compare(now, catB, t -> null, only);
+            ca.commit();
+            cb.commit();
+            out.addAll(differences(cmp));
             return out;
         }
     }

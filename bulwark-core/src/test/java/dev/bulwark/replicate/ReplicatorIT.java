@@ -162,6 +162,9 @@ class ReplicatorIT {
             assertThat(Replicator.compare(List.of("public.customers", "public.items"), blue, green, 1000)).isEmpty();
         }
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("Write-unavailable window:"));
+        // the writer only inserts into items: while fenced, at most the chunk(s) its new keys fall in, never customers'
+        assertThat(lines).filteredOn(l -> l.startsWith("fingerprints: ")).hasSize(2).allSatisfy(l -> assertThat(l)
+                .containsPattern("compared in full before the fence \\(\\d+ ms\\), while fenced [0-2] chunks? "));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("fenced: new sessions read-only"));
         // with the key of a row written on green during its time as primary: the sequence on blue is past it too
         exec(blue, "INSERT INTO customers (name) VALUES ('blue again')");
@@ -176,6 +179,42 @@ class ReplicatorIT {
             assertThat(count(side, "SELECT count(*) FROM pg_namespace WHERE nspname = 'bulwark_replicate'")).isZero();
         }
         assertThat(stop.readOnly()).containsExactly("green");
+    }
+
+    @Test
+    void aDivergenceMadeOnTheFollowerAfterThePreFenceComparisonInChunksThePrimaryNeverWroteAbortsTheSwitch() throws Exception {
+        assertThat(replicator().start(TablePatterns.all(), null).ok()).isTrue();
+        awaitReady();
+        // behind replication's back, once the full comparison before the fence is done: an update in one chunk of
+        // items and a pure delete in another, neither written on blue since; a session that lifts green's read-only default
+        Replicator r = new Replicator(blue, green, line -> {
+            synchronized (lines) {
+                lines.add(line);
+            }
+            if (line.startsWith("fingerprints before the fence:")) {
+                try (Connection c = green.open("it"); Statement st = c.createStatement()) {
+                    st.execute("SET default_transaction_read_only = off");
+                    st.execute("UPDATE customers SET name = 'diverged' WHERE id = 3");
+                    st.execute("DELETE FROM items WHERE id = 4000");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        SwitchOptions o = new SwitchOptions(16L * 1024 * 1024, Duration.ofMillis(500), Duration.ofSeconds(60), null, null, 500, true);
+
+        Replicator.SwitchResult sw = r.switchover(o);
+
+        assertThat(sw.ok()).as(lines.toString()).isFalse();
+        assertThat(sw.primary()).isEqualTo("blue");
+        assertThat(sw.problems()).anySatisfy(p -> assertThat(p).startsWith("public.customers:"));
+        assertThat(sw.problems()).anySatisfy(p -> assertThat(p).startsWith("public.items:").contains("1 row removed"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("fingerprints before the fence: 2 tables compared in full")
+                .contains("0 chunks differed"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("aborted: fingerprints differ"));
+        ReplicationStatus s = ReplicationStatus.read(blue, green, false);
+        assertThat(s.state().primary()).isEqualTo("blue");
+        assertThat(s.blueReadOnly()).isFalse();
     }
 
     @Test

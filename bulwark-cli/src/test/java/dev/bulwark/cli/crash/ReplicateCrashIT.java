@@ -56,7 +56,7 @@ class ReplicateCrashIT {
 
     @Test
     void aSwitchoverKilledAtEachStageIsExplainedByStatusAndFinishedByTheSameCommand() throws Exception {
-        List<String> points = List.of("replicate.switch.fencing.written", "replicate.switch.fenced",
+        List<String> points = List.of("replicate.switch.prefence.compared", "replicate.switch.fencing.written", "replicate.switch.fenced",
                 "replicate.switch.sequences.set", "replicate.switch.command.after", "replicate.switch.reversing.written",
                 "replicate.switch.old-subscription.dropped", "replicate.switch.publication.created",
                 "replicate.switch.reversed", "replicate.switch.unfenced");
@@ -69,7 +69,11 @@ class ReplicateCrashIT {
 
             CrashHarness.Run status = harness.run(args("status", "--no-rate"));
             assertThat(status.exit()).as(status.toString()).isZero();
-            if (!point.equals("replicate.switch.unfenced")) {
+            if (point.equals("replicate.switch.prefence.compared")) {
+                // the comparison before the fence only reads: nothing changed, blue still writable
+                assertThat(status.out()).as(point + ": " + status.out()).doesNotContain("was interrupted");
+                assertThat(readOnly(blue)).as(point).isFalse();
+            } else if (!point.equals("replicate.switch.unfenced")) {
                 assertThat(status.out()).as(point + ": " + status.out()).containsAnyOf("was interrupted", "passed its point of no return");
             }
             // never two writable sides: green opens only at the very end
