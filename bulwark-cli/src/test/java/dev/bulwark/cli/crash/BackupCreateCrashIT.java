@@ -107,7 +107,7 @@ class BackupCreateCrashIT {
             check("prune " + point, failures);
         }
 
-        int randomKills = Integer.getInteger("crash.create.kills", 6);
+        int randomKills = Integer.getInteger("crash.create.kills", 3);
         Random random = new Random(CrashHarness.seed("backup create"));
         long full = Math.max(plainTrace.took().toMillis(), 1500);
         for (int i = 0; i < randomKills; i++) {
