@@ -84,14 +84,14 @@ public final class Snapshots {
      * What a deploy of {@code pending} snapshots, in order: every row change the statement model
      * calls destructive on a table that existed before the migration ({@link
      * dev.bulwark.sql.analysis.StatementEffect#dataLoss()}), each statement analysed in the schema
-     * folded from every migration of {@code ordered} before it.
+     * folded from every migration of {@code ordered} before it. The snapshots are taken before the
+     * first migration runs, so each change is named as its table and columns were called then
+     * ({@link dev.bulwark.sql.analysis.NamesAtStart}: a column renamed by an earlier migration of
+     * the deploy and dropped by a later one is copied under its old name).
      */
     public static List<Planned> plan(List<dev.bulwark.migration.Migration> ordered, java.util.Set<String> pending) {
-        List<Planned> out = new ArrayList<>();
-        dev.bulwark.sql.analysis.StatementAnalysis.ups(ordered, pending, dev.bulwark.sql.analysis.StatementAnalysis.DEFAULT_PG_MAJOR)
-                .forEach((migration, effects) -> effects.forEach(e -> e.dataLoss()
-                        .forEach(d -> out.add(new Planned(migration, e.statement(), d)))));
-        return out;
+        return inRunOrder(new ArrayList<>(dev.bulwark.sql.analysis.StatementAnalysis.ups(ordered, pending,
+                dev.bulwark.sql.analysis.StatementAnalysis.DEFAULT_PG_MAJOR).entrySet()));
     }
 
     /**
@@ -99,15 +99,29 @@ public final class Snapshots {
      * migration's down first): every destructive row change the statement model sees in a down,
      * on a table that exists when the down runs, the tables and columns the migration's own up
      * created included (a column added by the up holds the values written since it was applied).
-     * A rollback takes these before it runs the downs, so nothing it destroys is lost for good.
+     * A rollback takes these before it runs the downs, so nothing it destroys is lost for good;
+     * like {@link #plan}, under the names they have before the first down runs.
      */
     public static List<Planned> planDowns(List<dev.bulwark.migration.Migration> ordered, java.util.Set<String> reverted) {
-        List<Planned> out = new ArrayList<>();
         List<java.util.Map.Entry<String, List<dev.bulwark.sql.analysis.StatementEffect>>> downs = new ArrayList<>(
                 dev.bulwark.sql.analysis.StatementAnalysis.downs(ordered, reverted, dev.bulwark.sql.analysis.StatementAnalysis.DEFAULT_PG_MAJOR)
                         .entrySet());
         java.util.Collections.reverse(downs);
-        downs.forEach(m -> m.getValue().forEach(e -> e.dataLoss().forEach(d -> out.add(new Planned(m.getKey(), e.statement(), d)))));
+        return inRunOrder(downs);
+    }
+
+    /** The destructive row changes of statements run in this order, named as before the first ran. */
+    private static List<Planned> inRunOrder(List<java.util.Map.Entry<String, List<dev.bulwark.sql.analysis.StatementEffect>>> run) {
+        List<Planned> out = new ArrayList<>();
+        dev.bulwark.sql.analysis.NamesAtStart names = new dev.bulwark.sql.analysis.NamesAtStart();
+        for (var migration : run) {
+            for (dev.bulwark.sql.analysis.StatementEffect e : migration.getValue()) {
+                for (RowChange d : e.dataLoss()) {
+                    out.add(new Planned(migration.getKey(), e.statement(), names.atStart(d)));
+                }
+                names.after(e);
+            }
+        }
         return out;
     }
 

@@ -218,6 +218,27 @@ class DeployIT {
     }
 
     @Test
+    void aColumnAndATableRenamedByOneMigrationAndDroppedByALaterOneOfTheSameDeployAreSnapshottedAndPutBack() throws Exception {
+        Map<String, String> before = fingerprints();
+        // the snapshots are taken before the first migration runs: then the values are still in email and ledger
+        migration("20260102000000_rename.sql", "ALTER TABLE accounts RENAME COLUMN email TO contact;\n"
+                + "ALTER TABLE ledger RENAME TO entries;",
+                "ALTER TABLE entries RENAME TO ledger;\nALTER TABLE accounts RENAME COLUMN contact TO email;");
+        migration("20260102000001_drop.sql", "ALTER TABLE accounts DROP COLUMN contact;\nDROP TABLE entries;",
+                "CREATE TABLE entries (id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME ledger_id_seq), account int, amount int,"
+                        + " CONSTRAINT ledger_pkey PRIMARY KEY (id));\n"
+                        + "ALTER TABLE accounts ADD COLUMN contact text;");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        assertThat(r.snapshots()).extracting(x -> x.table().name() + " " + x.columns())
+                .containsExactlyInAnyOrder("accounts [id, email]", "ledger [id, account, amount]");
+        assertThat(single("SELECT email FROM accounts WHERE id = 42")).isEqualTo("o42@example.com");
+        assertThat(single("SELECT count(*) FROM ledger")).isEqualTo("500");
+        assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
     void whatARollbacksDownDropsIsSnapshottedBeforeTheDownRunsAndCanBePutBackLater() throws Exception {
         Map<String, String> before = fingerprints();
         // the up adds a column and fills it (as the application would, once it is there); the rollback's down drops it

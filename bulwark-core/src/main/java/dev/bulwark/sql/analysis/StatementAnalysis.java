@@ -83,7 +83,7 @@ public final class StatementAnalysis {
             }
         }
         return new StatementEffect(s, r, b.objects, new ArrayList<>(b.rows.values()), locks, b.target,
-                b.rewrite, b.fullScan, !requiresAutocommit(s, r, pgMajor), b.reversal);
+                b.rewrite, b.fullScan, !requiresAutocommit(s, r, pgMajor), b.reversal, b.renames);
     }
 
     /**
@@ -251,6 +251,7 @@ public final class StatementAnalysis {
         final List<ObjectChange> objects = new ArrayList<>();
         /** keyed by kind and table, so DROP a, DROP b of one table is one DROP_COLUMN with two columns */
         final Map<String, RowChange> rows = new LinkedHashMap<>();
+        final List<StatementEffect.Rename> renames = new ArrayList<>();
         String target;
         boolean rewrite;
         boolean fullScan;
@@ -412,10 +413,13 @@ public final class StatementAnalysis {
                         objects.add(new ObjectChange(Action.ALTER, ObjectKind.TABLE, table));
                         row(RowKind.RESHAPE, table, List.of());
                         undo.add("RENAME TO " + bare(table) + " (on " + ra.to() + ")");
+                        String schema = table.contains(".") ? table.substring(0, table.lastIndexOf('.') + 1) : "";
+                        renames.add(new StatementEffect.Rename(ObjectKind.TABLE, table, table, schema + ra.to()));
                     } else if (ra.what().equals("column")) {
                         objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + ra.from()));
                         row(RowKind.RESHAPE, table, List.of());
                         undo.add("RENAME COLUMN " + ra.to() + " TO " + ra.from());
+                        renames.add(new StatementEffect.Rename(ObjectKind.COLUMN, table, ra.from(), ra.to()));
                     } else {
                         objects.add(new ObjectChange(Action.ALTER, ObjectKind.CONSTRAINT, table + "." + ra.from()));
                         undo.add("RENAME CONSTRAINT " + ra.to() + " TO " + ra.from());

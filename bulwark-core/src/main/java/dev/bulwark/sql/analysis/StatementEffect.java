@@ -23,12 +23,15 @@ import java.util.Locale;
  * @param fullScan      it reads every row of a table (validating a constraint, building an index, …)
  * @param transactional it can run inside a transaction block
  * @param reversal      whether it can be undone, and by what
+ * @param renames       tables and columns it renames, in statement order (what a later statement's
+ *                      names were called before it: {@link NamesAtStart})
  */
 public record StatementEffect(Statement statement, Recognized recognized, List<ObjectChange> objects,
                               List<RowChange> rows, List<Locks.Lock> locks, String target, boolean rewrite,
-                              boolean fullScan, boolean transactional, Reversal reversal) {
+                              boolean fullScan, boolean transactional, Reversal reversal, List<Rename> renames) {
     public StatementEffect {
         objects = List.copyOf(objects);
+        renames = List.copyOf(renames);
         rows = List.copyOf(rows);
         locks = List.copyOf(locks);
     }
@@ -120,6 +123,17 @@ public record StatementEffect(Statement statement, Recognized recognized, List<O
             int dot = table.indexOf('.');
             return dot < 0 ? table : table.substring(dot + 1);
         }
+    }
+
+    /**
+     * A table or column the statement renames.
+     *
+     * @param kind  {@link ObjectKind#TABLE} or {@link ObjectKind#COLUMN}
+     * @param table the table as the model keys it, under its name before the statement
+     * @param from  for a table, {@code table}; for a column, the column's old name
+     * @param to    for a table, its new name as the model keys it (same schema); for a column, the new name
+     */
+    public record Rename(ObjectKind kind, String table, String from, String to) {
     }
 
     /**

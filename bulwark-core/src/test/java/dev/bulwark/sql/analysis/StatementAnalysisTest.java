@@ -52,6 +52,33 @@ class StatementAnalysisTest {
         return rows(one("", sql)).stream().filter(r -> !r.startsWith("INSERT") && !r.startsWith("ALTER TABLE")).toList();
     }
 
+    /** What each statement of {@code sql} destroys, named as before the first of them ran. */
+    private static List<String> destroyedAtStart(String earlier, String sql) {
+        NamesAtStart names = new NamesAtStart();
+        List<String> out = new ArrayList<>();
+        for (StatementEffect e : effects(earlier, sql, 17)) {
+            e.dataLoss().forEach(d -> {
+                StatementEffect.RowChange at = names.atStart(d);
+                out.add(at.kind().label() + " " + at.table() + (at.columns().isEmpty() ? "" : " " + at.columns()));
+            });
+            names.after(e);
+        }
+        return out;
+    }
+
+    @Test
+    void whatALaterStatementDestroysIsNamedAsItWasBeforeTheRenamesOfTheSameRun() {
+        String earlier = "CREATE TABLE s.t (id int PRIMARY KEY, a text, c text); CREATE TABLE u (id int PRIMARY KEY, x text);";
+        assertThat(destroyedAtStart(earlier, "ALTER TABLE s.t RENAME COLUMN a TO b; ALTER TABLE s.t RENAME TO t2;"
+                + " ALTER TABLE s.t2 RENAME COLUMN b TO d; ALTER TABLE s.t2 DROP COLUMN d, DROP COLUMN c; DROP TABLE s.t2;"))
+                .containsExactly("DROP COLUMN s.t [a, c]", "DROP TABLE s.t");
+        // a name freed by a rename and taken by a new column is the new column's (a table the same migration
+        // creates is not data loss at all); the renamed table is named as before
+        assertThat(destroyedAtStart(earlier, "ALTER TABLE u RENAME COLUMN x TO y; ALTER TABLE u ADD COLUMN x text;"
+                + " ALTER TABLE u DROP COLUMN x; ALTER TABLE u RENAME TO v; CREATE TABLE u (id int); DROP TABLE u; DELETE FROM v;"))
+                .containsExactly("DROP COLUMN u [x]", "DELETE u");
+    }
+
     @Test
     void findsEveryKindOfDestructiveStatement() {
         assertThat(destructive("DROP TABLE IF EXISTS a, s.b CASCADE")).containsExactly("DROP TABLE a", "DROP TABLE s.b");
