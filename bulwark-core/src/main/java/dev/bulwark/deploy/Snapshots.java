@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -150,10 +151,12 @@ public final class Snapshots {
         List<String> key = primaryKey(c, table);
         List<String> all = columns(c, table);
         List<String> cols = new ArrayList<>(key);
-        if ((d.kind() == RowKind.DROP_COLUMN || d.kind() == RowKind.TYPE_CHANGE) && !key.isEmpty()) {
+        if ((d.kind() == RowKind.DROP_COLUMN || d.kind() == RowKind.TYPE_CHANGE
+                || d.kind() == RowKind.UPDATE && !d.columns().isEmpty() && !hasTriggers(c, table)) && !key.isEmpty()) {
+            // an UPDATE changes only the columns it sets, unless a trigger changes more (updated_at): then every column
             d.columns().stream().filter(all::contains).filter(x -> !key.contains(x)).forEach(cols::add);
             if (cols.size() == key.size()) {
-                return null; // the columns do not exist yet
+                return null; // the columns do not exist yet (the deploy adds them: its rollback drops them)
             }
         } else {
             cols = all;
@@ -198,6 +201,33 @@ public final class Snapshots {
         return snap;
     }
 
+    /** The enabled user triggers of {@code table}: name → pg_trigger.tgenabled (O, R or A). */
+    private static Map<String, String> enabledUserTriggers(Connection c, TableRef table) throws SQLException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT tgname, tgenabled FROM pg_catalog.pg_trigger"
+                + " WHERE tgrelid = pg_catalog.to_regclass(?) AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname")) {
+            ps.setString(1, table.sql());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code table} has a user trigger, which may change more columns than an UPDATE sets. */
+    private static boolean hasTriggers(Connection c, TableRef table) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = pg_catalog.to_regclass(?) AND NOT tgisinternal)")) {
+            ps.setString(1, table.sql());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     /**
      * Puts the snapshot's rows back after the downs ran: rows missing by primary key are
      * inserted (for drops, deletes and truncates), rows whose values differ are set back.
@@ -238,6 +268,12 @@ public final class Snapshots {
                         "add the column back and restore its values from " + s.location());
             }
             String src = source(c, s);
+            // putting rows back is not a change the application's triggers should see (an updated_at trigger would
+            // stamp every restored row with now()): the table's enabled user triggers are off for this transaction only
+            Map<String, String> triggers = enabledUserTriggers(c, s.table());
+            for (String t : triggers.keySet()) {
+                st.execute("ALTER TABLE " + s.table().sql() + " DISABLE TRIGGER " + Identifiers.quote(t));
+            }
             String cols = s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
             boolean inserts = s.kind() == RowKind.DROP_TABLE || s.kind() == RowKind.DELETE || s.kind() == RowKind.TRUNCATE;
             long changed = 0;
@@ -265,6 +301,13 @@ public final class Snapshots {
                             + s.columns().stream().map(x -> "s." + Identifiers.quote(x)).collect(Collectors.joining(", "))
                             + " FROM " + src + " AS s WHERE NOT EXISTS (SELECT 1 FROM " + s.table().sql() + " AS t WHERE " + match + ")");
                 }
+            }
+            for (Map.Entry<String, String> t : triggers.entrySet()) {
+                st.execute("ALTER TABLE " + s.table().sql() + " ENABLE " + switch (t.getValue()) {
+                    case "R" -> "REPLICA ";
+                    case "A" -> "ALWAYS ";
+                    default -> "";
+                } + "TRIGGER " + Identifiers.quote(t.getKey()));
             }
             markRestored(c, s);
             if (alsoCommit != null) {

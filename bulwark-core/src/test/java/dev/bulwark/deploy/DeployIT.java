@@ -239,6 +239,27 @@ class DeployIT {
     }
 
     @Test
+    void anUpdateIsSnapshottedAsTheKeyAndTheColumnsItSetsUnlessATriggerMayChangeMoreAndPutBack() throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE ledger ADD COLUMN touched timestamptz");
+            s.execute("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := now(); RETURN NEW; END $$");
+            s.execute("CREATE TRIGGER ledger_touch BEFORE UPDATE ON ledger FOR EACH ROW EXECUTE FUNCTION touch()");
+        }
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_double.sql", "UPDATE accounts SET balance = balance * 2;\nUPDATE ledger SET amount = -amount;",
+                "SELECT 1; -- the snapshots put the old values back");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        assertThat(r.snapshots()).extracting(x -> x.table().name() + " " + x.columns())
+                .as("accounts: the key and the column set; ledger has a trigger that sets touched: every column")
+                .containsExactlyInAnyOrder("accounts [id, balance]", "ledger [id, account, amount, touched]");
+        assertThat(single("SELECT balance FROM accounts WHERE id = 42")).isEqualTo("420");
+        assertThat(fingerprints()).as("touched too: the trigger does not fire while the rows are put back").isEqualTo(before);
+        assertThat(single("SELECT tgenabled FROM pg_trigger WHERE tgname = 'ledger_touch'")).as("and it is on again").isEqualTo("O");
+    }
+
+    @Test
     void whatARollbacksDownDropsIsSnapshottedBeforeTheDownRunsAndCanBePutBackLater() throws Exception {
         Map<String, String> before = fingerprints();
         // the up adds a column and fills it (as the application would, once it is there); the rollback's down drops it

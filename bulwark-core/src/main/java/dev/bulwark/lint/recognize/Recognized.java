@@ -120,8 +120,20 @@ public sealed interface Recognized {
     record Truncate(List<Name> tables, boolean cascade) implements Recognized {
     }
 
-    /** INSERT / UPDATE / DELETE / MERGE; {@code table} is the target. */
-    record Dml(String verb, Name table, boolean hasWhere) implements Recognized {
+    /**
+     * INSERT / UPDATE / DELETE / MERGE; {@code table} is the target.
+     *
+     * @param setColumns for UPDATE, the columns its SET assigns; empty for the other verbs, and
+     *                   when the SET list cannot be followed (then every column may change)
+     */
+    record Dml(String verb, Name table, boolean hasWhere, List<String> setColumns) implements Recognized {
+        public Dml {
+            setColumns = List.copyOf(setColumns);
+        }
+
+        public Dml(String verb, Name table, boolean hasWhere) {
+            this(verb, table, hasWhere, List.of());
+        }
     }
 
     /** SET [LOCAL|SESSION] name = value, SET TRANSACTION …, RESET. */

@@ -118,7 +118,8 @@ public final class Recognizers {
                 return new Recognized.Truncate(tables, c.hasTopLevelWord("cascade"));
             case "update":
                 c.accept("only");
-                return new Recognized.Dml("update", c.name(), c.hasTopLevelWord("where"));
+                Name updated = c.name();
+                return new Recognized.Dml("update", updated, c.hasTopLevelWord("where"), updated == null ? List.of() : setColumns(c));
             case "delete":
                 c.accept("from");
                 c.accept("only");
@@ -315,6 +316,56 @@ public final class Recognizers {
         }
         Token v = c.next();
         return new Recognized.SetParameter(n.value(), v == null ? null : v.value(), local);
+    }
+
+    /**
+     * The columns an UPDATE's SET assigns, the cursor just after the table's name: {@code [*] [[AS]
+     * alias] SET a = …, (b, c) = (…), d.f = …, e[1] = …} gives a, b, c, d, e. Empty when the list
+     * cannot be followed: the caller then takes every column to change.
+     */
+    private static List<String> setColumns(Cursor at) {
+        Cursor c = new Cursor(at.tokens, at.i);
+        if (!c.atEnd() && c.peek().text().equals("*")) {
+            c.i++;
+        }
+        if (!c.isWord("set")) {
+            c.accept("as");
+            c.next(); // the alias
+        }
+        if (!c.accept("set")) {
+            return List.of();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        while (!c.atEnd()) {
+            if (c.isPunct('(')) {
+                out.addAll(Cursor.columnList(c.group()));
+            } else if (Cursor.isNamePart(c.peek())) {
+                out.add(Cursor.part(c.next()));
+            } else {
+                return List.of();
+            }
+            // the rest of the item: to the next top-level comma, or the end of the list (FROM, WHERE, RETURNING)
+            int depth = 0;
+            boolean more = false;
+            while (!c.atEnd() && !more) {
+                Token t = c.peek();
+                if (t.isPunctuation('(') || t.isPunctuation('[')) {
+                    depth++;
+                } else if (t.isPunctuation(')') || t.isPunctuation(']')) {
+                    depth--;
+                } else if (depth == 0 && t.isPunctuation(',')) {
+                    more = true;
+                } else if (depth == 0 && (t.isWord("where") || t.isWord("returning")
+                        || t.isWord("from") && !(c.i > 0 && c.tokens.get(c.i - 1).isWord("distinct")))) {
+                    return out;
+                }
+                c.i++;
+            }
+            if (!more) {
+                break;
+            }
+        }
+        return out;
     }
 
     private static Recognized reindex(Cursor c) {

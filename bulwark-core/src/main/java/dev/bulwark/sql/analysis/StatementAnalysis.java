@@ -506,8 +506,8 @@ public final class StatementAnalysis {
                     cascade(target, RowKind.DELETE, false);
                     reversal = new Reversal(false, "the rows are gone: restore them from the deploy snapshot or a backup");
                 }
-                default -> { // update, merge
-                    row(RowKind.UPDATE, target, List.of());
+                default -> { // update, merge (MERGE's columns are not followed: every column may change)
+                    row(RowKind.UPDATE, target, d.setColumns());
                     fullScan = !d.hasWhere();
                     cascade(target, RowKind.UPDATE, false);
                     reversal = new Reversal(false, "the old values are gone: restore them from the deploy snapshot or a backup");
@@ -605,6 +605,9 @@ public final class StatementAnalysis {
             RowChange old = rows.get(key);
             List<String> cols = new ArrayList<>(old == null ? List.of() : old.columns());
             columns.stream().filter(c -> !cols.contains(c)).forEach(cols::add);
+            if (kind == RowKind.UPDATE && (columns.isEmpty() || old != null && old.columns().isEmpty())) {
+                cols.clear(); // an UPDATE's columns empty means every column (a cascade, MERGE, an unread SET list)
+            }
             rows.put(key, new RowChange(kind, table, cols, existing(table)));
         }
 

@@ -98,7 +98,8 @@ public record StatementEffect(Statement statement, Recognized recognized, List<O
      * A table whose rows the statement removes or changes.
      *
      * @param table    the table as the model keys it ({@code public.} dropped, else {@code schema.table})
-     * @param columns  for DROP COLUMN and TYPE_CHANGE, the columns; else empty
+     * @param columns  for DROP COLUMN and TYPE_CHANGE, the columns; for UPDATE, the columns its SET
+     *                 assigns (empty: every column may change); else empty
      * @param existing the table existed before the migration (in the folded schema, or unknown to it:
      *                 a table the migrations never created is taken to exist); false for a table
      *                 created earlier in the same migration, whose rows nobody else has yet

@@ -80,12 +80,23 @@ class StatementAnalysisTest {
     }
 
     @Test
+    void anUpdateNamesTheColumnsItsSetAssignsAndEveryColumnWhenItCannotFollowThem() {
+        assertThat(destructive("UPDATE s.items AS i SET \"Qty\" = i.qty + 1, (a, b) = (SELECT 1, 2), c.f = 3, d[1] = f(x, y),"
+                + " e = CASE WHEN a IS DISTINCT FROM b THEN 1 END FROM other o WHERE o.id = i.id RETURNING *"))
+                .containsExactly("UPDATE s.items [Qty, a, b, c, d, e]");
+        assertThat(destructive("UPDATE items * SET x = DEFAULT WHERE id = 1")).containsExactly("UPDATE items [x]");
+        assertThat(destructive("UPDATE items SET")).as("an unreadable SET list: every column").containsExactly("UPDATE items");
+        assertThat(destructive("MERGE INTO items USING src ON items.id = src.id WHEN MATCHED THEN UPDATE SET x = src.x"))
+                .containsExactly("UPDATE items");
+    }
+
+    @Test
     void findsEveryKindOfDestructiveStatement() {
         assertThat(destructive("DROP TABLE IF EXISTS a, s.b CASCADE")).containsExactly("DROP TABLE a", "DROP TABLE s.b");
         assertThat(destructive("ALTER TABLE ONLY users DROP COLUMN email, DROP IF EXISTS phone, DROP CONSTRAINT c"))
                 .containsExactly("DROP COLUMN users [email, phone]");
         assertThat(destructive("DELETE FROM public.\"Orders\" WHERE id < 10")).containsExactly("DELETE Orders");
-        assertThat(destructive("UPDATE ONLY items SET x = 1")).containsExactly("UPDATE items");
+        assertThat(destructive("UPDATE ONLY items SET x = 1")).containsExactly("UPDATE items [x]");
         assertThat(destructive("TRUNCATE TABLE a, b")).containsExactly("TRUNCATE a", "TRUNCATE b");
     }
 
