@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# A column type change on a busy table, two ways, under the same write load and with a logical subscriber
+# standing in for a replica:
+#   (a) the one-liner a team would run:      psql -c "ALTER TABLE orders ALTER COLUMN amount TYPE bigint"
+#   (b) Bulwark's expand/contract plan of that same one-liner (`bulwark plan --write`), applied with
+#       `bulwark migrate` (expand: trigger + new column, the throttled backfill, VALIDATE), then
+#       `bulwark migrate --phase contract` (the swap) right after it, as if the release were instant
+#   (0) no migration at all: the baseline latency of the same load
+# Every run starts from the same data (a template database of ROWS orders on the primary, the same rows on the
+# subscriber, subscribed with copy_data = false). pgbench writes to orders at a fixed rate the whole time (-R: the
+# latency it logs counts from each transaction's scheduled start, so time spent blocked shows). Scenarios are
+# interleaved (0, a, b, 0, a, b, ...) RUNS times; medians are printed. Per run and scenario:
+#   failed:   transactions pgbench logged as failed, plus clients that aborted (an error pgbench cannot retry)
+#   max/p99:  latency in ms over the whole run (warm-up, migration, cool-down)
+#   no-write: the longest stretch, in seconds, in which no transaction of the load completed
+#   duration: the migration's wall time (whole processes)
+#   max lag:  the subscriber's largest replay lag seen by pg_stat_replication (sampled every 0.5 s), in bytes and s,
+#             and the longest stretch it stayed above --max-lag's defaults (10 s or 64 MB)
+# Usage: bench/expand.sh [ROWS] [RUNS] [RATE]   (defaults 3000000, 5 and 200 tps; 200000 1 for a quick check)
+set -euo pipefail
+rows="${1:-3000000}"
+runs="${2:-5}"
+rate="${3:-200}"
+warm=5 cool=5
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+for tool in psql pgbench python3; do
+  command -v "$tool" >/dev/null || { echo "bench/expand.sh needs $tool (Debian: apt-get install postgresql-client postgresql-contrib python3)" >&2; exit 2; }
+done
+bw() { "$here/bulwark" "$@"; }
+work="$(mktemp -d)"
+trap 'bw -C "$work/primary" db stop >/dev/null 2>&1 || true; bw -C "$work/replica" db stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+mkdir -p "$work/primary" "$work/replica"
+bw --version >/dev/null # builds the jar first, outside the timings
+q() { psql -q -X -v ON_ERROR_STOP=1 "$@"; }
+for side in primary replica; do
+  bw -C "$work/$side" db start >/dev/null
+done
+u="$(bw -C "$work/primary" db url)"; P="${u%/*}"
+q "$P/postgres" -c "ALTER SYSTEM SET wal_level = logical" >/dev/null
+bw -C "$work/primary" db stop >/dev/null
+bw -C "$work/primary" db start >/dev/null
+u="$(bw -C "$work/replica" db url)"; R="${u%/*}"
+pport="$(echo "$P" | sed -n 's/.*:\([0-9]*\)$/\1/p')"
+puser="$(echo "$P" | sed -n 's|^postgres[a-z]*://\([^@:]*\).*|\1|p')"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); rows $rows, runs $runs, load pgbench -R $rate -c 4 -j 2 on orders"
+echo "server: $(q "$P/postgres" -At -c 'SHOW server_version')"
+
+# the project: the table's migration, and the one-liner; the plan is written once (the same files every run)
+proj="$work/project"
+mkdir -p "$proj/migrations"
+cat >"$proj/migrations/0001_orders.sql" <<'SQL'
+-- bulwark:up
+CREATE TABLE orders (id bigserial PRIMARY KEY, customer int NOT NULL, amount int NOT NULL, note text);
+-- bulwark:down
+DROP TABLE orders;
+SQL
+cat >"$proj/migrations/0002_amount_bigint.sql" <<'SQL'
+-- bulwark:up
+ALTER TABLE orders ALTER COLUMN amount TYPE bigint;
+SQL
+bw -C "$proj" plan "$proj/migrations/0002_amount_bigint.sql" --write >/dev/null
+echo "plan: $(ls "$proj/migrations" | grep -v 0001 | paste -sd' ')"
+
+# the same rows on both servers: a template database migrated to 0001 and filled
+fill="INSERT INTO orders (customer, amount, note) SELECT g % 50000, (g * 7919) % 100000, 'order ' || g FROM generate_series(1, $rows) g"
+for side in "$P" "$R"; do
+  q "$side/postgres" -c "CREATE DATABASE tmpl" >/dev/null
+  bw -C "$proj" migrate --url "$side/tmpl" --to 0001 >/dev/null
+  q "$side/tmpl" -c "$fill" -c "VACUUM ANALYZE orders" >/dev/null
+done
+echo "data: $(q "$P/tmpl" -At -c "SELECT count(*) || ' orders, ' || pg_size_pretty(pg_total_relation_size('orders')) FROM orders")"
+
+cat >"$work/load.sql" <<SQL
+\set id random(1, $rows)
+BEGIN;
+UPDATE orders SET amount = amount + 1 WHERE id = :id;
+INSERT INTO orders (customer, amount, note) VALUES (:id % 50000, :id % 100000, 'load');
+END;
+SQL
+
+lagsql="SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), 0)::bigint, coalesce(extract(epoch FROM max(replay_lag)), 0), extract(epoch FROM clock_timestamp()) FROM pg_stat_replication"
+
+run() { # $1 = scenario (base|a|b), $2 = run number
+  local s=$1 n=$2 db="run_$1_$2" dir="$work/$1_$2"
+  mkdir -p "$dir"
+  q "$P/postgres" -c "CREATE DATABASE $db TEMPLATE tmpl" >/dev/null
+  q "$R/postgres" -c "CREATE DATABASE $db TEMPLATE tmpl" >/dev/null
+  q "$P/$db" -c "CREATE PUBLICATION bench FOR TABLE orders" >/dev/null
+  if [[ $s == b ]]; then # what the expand adds, on the subscriber first (DDL is not replicated)
+    q "$R/$db" -c "ALTER TABLE orders ADD COLUMN amount_new bigint" >/dev/null
+  fi
+  PGOPTIONS='-c client_min_messages=warning' q "$R/$db" -c "CREATE SUBSCRIPTION bench CONNECTION 'host=127.0.0.1 port=$pport user=$puser dbname=$db' PUBLICATION bench WITH (copy_data = false)" >/dev/null
+  printf '%s \\watch 0.5\n' "$lagsql" | psql -X -At -F' ' "$P/$db" >"$dir/lag" 2>/dev/null &
+  local lagpid=$!
+  (cd "$dir" && PGAPPNAME=bench_load pgbench -n -c 4 -j 2 -R "$rate" -T 3600 -l --log-prefix=tx -f "$work/load.sql" "$P/$db" >"$dir/pgbench.out" 2>&1) &
+  local pgb=$!
+  sleep "$warm"
+  local t0 t1
+  t0=$(date +%s%3N)
+  case $s in
+    base) sleep 1 ;;
+    a) q "$P/$db" -c "ALTER TABLE orders ALTER COLUMN amount TYPE bigint" >"$dir/migrate.out" 2>&1 ;;
+    b) { bw -C "$proj" migrate --url "$P/$db" && bw -C "$proj" migrate --url "$P/$db" --phase contract; } >"$dir/migrate.out" 2>&1 ;;
+  esac || { echo "$s run $n: the migration failed:"; cat "$dir/migrate.out"; exit 1; }
+  t1=$(date +%s%3N)
+  sleep "$cool"
+  # stop the load: its clients' sessions are ended (pgbench then writes its logs and exits); a client that had
+  # already aborted is one failure
+  local live
+  live=$(q "$P/postgres" -At -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bench_load'")
+  local stop_ms
+  stop_ms=$(date +%s%3N)
+  q "$P/postgres" -At -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'bench_load'" >/dev/null
+  wait $pgb || true
+  kill $lagpid 2>/dev/null || true
+  wait $lagpid 2>/dev/null || true
+  PGOPTIONS='-c client_min_messages=warning' q "$R/$db" -c "DROP SUBSCRIPTION bench" >/dev/null
+  q "$P/postgres" -c "DROP DATABASE $db WITH (FORCE)" >/dev/null
+  q "$R/postgres" -c "DROP DATABASE $db WITH (FORCE)" >/dev/null
+  python3 - "$dir" "$t0" "$t1" "$stop_ms" "$((4 - live))" "$s" >>"$work/results" <<'PY'
+import glob, sys
+d, t0, t1, stop, aborted, s = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+lat, done, failed = [], [], 0
+for f in glob.glob(d + "/tx*"):
+    for line in open(f):
+        p = line.split()
+        end_ms = int(p[4]) * 1000 + int(p[5]) // 1000
+        if end_ms >= stop:
+            continue  # ended by the stop
+        if p[2] == "failed":
+            failed += 1
+            continue
+        lat.append(int(p[2]) / 1000.0)
+        done.append(end_ms)
+lat.sort(); done.sort()
+gap = max((b - a for a, b in zip(done, done[1:])), default=0) / 1000.0
+p99 = lat[int(len(lat) * 0.99) - 1] if lat else 0
+mb, ms, above, start = 0, 0.0, 0.0, None
+for line in open(d + "/lag"):
+    p = line.split()
+    if len(p) != 3:
+        continue
+    b, sec, at = int(p[0]), float(p[1]), float(p[2])
+    mb, ms = max(mb, b), max(ms, sec)
+    if b > 64 * 1024 * 1024 or sec > 10:
+        start = at if start is None else start
+        above = max(above, at - start)
+    else:
+        start = None
+print(s, failed + aborted, round(lat[-1] if lat else 0, 1), round(p99, 1), round(gap, 2), t1 - t0, mb, round(ms, 2), round(above, 1), len(lat))
+PY
+}
+
+: >"$work/results"
+for n in $(seq 1 "$runs"); do
+  for s in base a b; do
+    run "$s" "$n"
+    tail -n 1 "$work/results" | awk -v n="$n" '{ printf "  run %d %-4s failed %s, max %s ms, p99 %s ms, no-write %s s, duration %s ms, max lag %s B / %s s (above --max-lag %s s), %s tx\n", n, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
+  done
+done
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$work/results" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+name = {"base": "(0) no migration", "a": "(a) ALTER COLUMN TYPE", "b": "(b) expand/contract"}
+med = {}
+for s in ("base", "a", "b"):
+    r = [x for x in rows if x[0] == s]
+    m = [statistics.median(float(x[i]) for x in r) for i in range(1, 10)]
+    med[s] = m
+    print(f"{name[s]:24} medians of {len(r)}: failed {m[0]:g}, max latency {m[1]:g} ms, p99 {m[2]:g} ms, no-write {m[3]:g} s,"
+          f" duration {m[4] / 1000:.1f} s, subscriber max lag {m[5] / 1048576:.1f} MB / {m[6]:g} s, above --max-lag {m[7]:g} s")
+b, a, z = med["b"], med["a"], med["base"]
+print(f"ratios: (b)/(a) max latency {b[1] / a[1]:.2f}x, no-write {b[3] / a[3] if a[3] else 0:.2f}x, duration {b[4] / a[4]:.2f}x;"
+      f" (b) max latency minus the baseline's: {b[1] - z[1]:.0f} ms (lock_timeout 2000 ms)")
+PY
