@@ -89,7 +89,8 @@ final class LintCommand implements Callable<Integer> {
     @Option(names = "--url", paramLabel = "URL",
             description = "Also read the target database (read only): which migrations it applied (out-of-order,"
                     + " edited-after-apply), its PostgreSQL version, and its table sizes: a lock finding on a table of a"
-                    + " gigabyte or more becomes an error, one on a table under 10 MB is lowered a level."
+                    + " gigabyte or more becomes an error, one on a table under 10 MB is lowered a level; on a"
+                    + " logical replication subscriber, the tables it receives (breaks-subscription)."
                     + " Without it lint needs no database.")
     String url;
 
@@ -176,7 +177,10 @@ final class LintCommand implements Callable<Integer> {
         return sizes;
     }
 
-    /** The target's migration states and, unless --pg-version says otherwise, its server version. */
+    /**
+     * The target's migration states, the tables it receives through a subscription and, unless
+     * --pg-version says otherwise, its server version.
+     */
     private LintOptions withTarget(LintOptions options, BulwarkConfig config, MigrationSet set, Path dir) {
         ConnectionSpec spec = ConnectionResolver.resolve(url, root.env, null, ConnectionResolver.defaultPgpassFile(root.env))
                 .orElseThrow();
@@ -191,6 +195,13 @@ final class LintCommand implements Callable<Integer> {
                 throw new BulwarkException(ErrorCode.DATABASE, "cannot read the server version of " + spec.masked() + ": "
                         + e.getMessage(), "check --url", e);
             }
+        }
+        // a subscriber: changes that would stop its apply (breaks-subscription)
+        try (Connection c = spec.open(Bulwark.APPLICATION_NAME + "-lint")) {
+            o = o.withSubscribedTables(dev.bulwark.replicate.SubscribedTables.of(c));
+        } catch (SQLException e) {
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read the subscriptions of " + spec.masked() + ": "
+                    + e.getMessage(), "check --url", e);
         }
         if (set.format() != MigrationFormat.ALEMBIC) {
             BulwarkConfig c = config.withMigrationsDir(dir).withFormat(set.format());

@@ -251,7 +251,15 @@ public final class Preflight {
         } catch (SQLException e) {
             major = dev.bulwark.lint.LintOptions.DEFAULT_PG_VERSION;
         }
-        dev.bulwark.lint.LintResult r = dev.bulwark.lint.Linter.standard(lint.options().withPgVersion(major).withHistory(states()))
+        java.util.Set<String> subscribed;
+        try {
+            subscribed = dev.bulwark.replicate.SubscribedTables.of(db());
+        } catch (SQLException e) {
+            // not read as "subscribes to nothing": the check says it could not tell
+            return List.of("cannot read the target's subscriptions (" + e.getMessage() + "), so breaks-subscription could not run");
+        }
+        dev.bulwark.lint.LintResult r = dev.bulwark.lint.Linter.standard(lint.options().withPgVersion(major).withHistory(states())
+                        .withSubscribedTables(subscribed))
                 .lint(bulwark.migrations(), bulwark.config().projectDir());
         Set<String> ids = new java.util.HashSet<>();
         pending.forEach(m -> ids.add(m.id()));

@@ -13,6 +13,7 @@ public final class RuleRegistry {
             new ConstraintNotValidRule(), new ValidateInSameTransactionRule(), new UniqueWithoutIndexRule(),
             new ExclusionConstraintRule(), new SetNotNullRule(), new BanDropNotNullRule(), new AddRequiredColumnRule(), new UniqueMayFailRule(),
             new VolatileDefaultRule(), new ColumnTypeRewriteRule(), new DropColumnRule(), new RenameRule(),
+            new BreaksSubscriptionRule(),
             new PreferJsonbRule(), new PreferTimestamptzRule(), new PreferBigintRule(), new PreferIdentityRule(),
             new PreferTextRule(), new IdentifierTooLongRule(), new PreferRobustStmtsRule(),
             new DropTableRule(), new TruncateRule(), new UnboundedDmlRule(), new RewriteTableRule(),

@@ -53,9 +53,24 @@ final class LintFixtures {
 
     /**
      * Options for a fixture: defaults, plus the target's state of each migration when the fixture
-     * has a {@code history.txt} of {@code <version> <STATE>} lines (what --url reads from a database).
+     * has a {@code history.txt} of {@code <version> <STATE>} lines (what --url reads from a database),
+     * and the tables the target subscribes to when it has a {@code subscribed.txt}, one per line.
      */
     static LintOptions options(Path project) {
+        LintOptions options = historyOptions(project);
+        Path subscribed = project.resolve("subscribed.txt");
+        if (Files.exists(subscribed)) {
+            try {
+                options = options.withSubscribedTables(Files.readAllLines(subscribed).stream().map(String::trim)
+                        .filter(l -> !l.isEmpty()).collect(Collectors.toSet()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return options;
+    }
+
+    private static LintOptions historyOptions(Path project) {
         Path history = project.resolve("history.txt");
         if (!Files.exists(history)) {
             return LintOptions.defaults();
