@@ -152,7 +152,7 @@ public final class Snapshots {
         List<String> all = columns(c, table);
         List<String> cols = new ArrayList<>(key);
         if ((d.kind() == RowKind.DROP_COLUMN || d.kind() == RowKind.TYPE_CHANGE
-                || d.kind() == RowKind.UPDATE && !d.columns().isEmpty() && !hasTriggers(c, table)) && !key.isEmpty()) {
+                || d.kind() == RowKind.UPDATE && !d.columns().isEmpty() && enabledUserTriggers(c, table).isEmpty()) && !key.isEmpty()) {
             // an UPDATE changes only the columns it sets, unless a trigger changes more (updated_at): then every column
             d.columns().stream().filter(all::contains).filter(x -> !key.contains(x)).forEach(cols::add);
             if (cols.size() == key.size()) {
@@ -214,18 +214,6 @@ public final class Snapshots {
             }
         }
         return out;
-    }
-
-    /** Whether {@code table} has a user trigger, which may change more columns than an UPDATE sets. */
-    private static boolean hasTriggers(Connection c, TableRef table) throws SQLException {
-        try (java.sql.PreparedStatement ps = c.prepareStatement(
-                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = pg_catalog.to_regclass(?) AND NOT tgisinternal)")) {
-            ps.setString(1, table.sql());
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
     }
 
     /**
