@@ -3,7 +3,7 @@ package dev.bulwark.api;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.execute.Applied;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.execute.MigrateResult;
 import dev.bulwark.execute.Migrator;
 import dev.bulwark.lint.LintConfig;

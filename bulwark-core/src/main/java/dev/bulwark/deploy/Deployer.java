@@ -16,7 +16,7 @@ import dev.bulwark.deploy.DeployReport.Outcome;
 import dev.bulwark.deploy.DeployReport.Stage;
 import dev.bulwark.deploy.DeployReport.Status;
 import dev.bulwark.execute.AdvisoryLock;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.execute.MigrateResult;
 import dev.bulwark.fingerprint.DataComparer;
 import dev.bulwark.fingerprint.DataComparison;

@@ -1,5 +1,7 @@
 package dev.bulwark.execute;
 
+import dev.bulwark.Backoff;
+import dev.bulwark.Listener;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.CrashPoint;
 import dev.bulwark.BulwarkException;

@@ -2,7 +2,7 @@ package dev.bulwark.backfill;
 
 import dev.bulwark.BulwarkException;
 import dev.bulwark.ErrorCode;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

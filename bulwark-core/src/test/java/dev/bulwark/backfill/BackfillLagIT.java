@@ -1,6 +1,6 @@
 package dev.bulwark.backfill;
 
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.EmbeddedServer;
 import dev.bulwark.testing.TestDatabase;

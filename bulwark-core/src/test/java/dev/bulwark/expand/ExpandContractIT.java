@@ -4,7 +4,7 @@ import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.catalog.TableRef;
 import dev.bulwark.execute.Applied;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.execute.MigrateResult;
 import dev.bulwark.fingerprint.Fingerprinter;
 import dev.bulwark.fingerprint.TableFingerprint;

@@ -1,4 +1,4 @@
-package dev.bulwark.execute;
+package dev.bulwark;
 
 /** Where the engine reports progress; the CLI prints it, the library's callers may log it. */
 public interface Listener {
