@@ -269,13 +269,8 @@ public final class Migrator {
         if (allowContract) {
             return new Barrier(-1, null);
         }
-        for (int i = 0; i < plan.size(); i++) {
-            Migration m = plan.get(i).migration();
-            if (m.options().contract()) {
-                return new Barrier(i, new PhaseBarrier(m.id(), m.description(), plan.size() - i));
-            }
-        }
-        return new Barrier(-1, null);
+        List<Migration> ups = plan.stream().map(Run::migration).toList();
+        return new Barrier(PhaseBarrier.indexIn(ups), PhaseBarrier.in(ups));
     }
 
     /** One script to run: a migration's up or down, from a statement index. */
