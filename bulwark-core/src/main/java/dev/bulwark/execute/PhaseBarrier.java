@@ -13,13 +13,22 @@ import java.util.List;
  *
  * @param id          the contract migration's id
  * @param description its description
- * @param waiting     pending migrations from it on, itself included, that did not run
+ * @param waitingIds  the ids of the pending migrations from it on, itself first, that did not run
  */
-public record PhaseBarrier(String id, String description, int waiting) {
+public record PhaseBarrier(String id, String description, List<String> waitingIds) {
+    public PhaseBarrier {
+        waitingIds = List.copyOf(waitingIds);
+    }
+
+    /** How many pending migrations did not run, the contract migration included. */
+    public int waiting() {
+        return waitingIds.size();
+    }
+
     /** One line for the user: where it stopped, why, and how to go on. */
     public String message() {
         return "Stopped at the phase barrier before " + id + " " + description + " (-- bulwark:phase contract; "
-                + waiting + " migration" + (waiting == 1 ? "" : "s") + " waiting): release the application that no longer"
+                + waiting() + " migration" + (waiting() == 1 ? "" : "s") + " waiting): release the application that no longer"
                 + " needs the old schema, then run again with --phase contract";
     }
 
@@ -40,7 +49,7 @@ public record PhaseBarrier(String id, String description, int waiting) {
             return null;
         }
         Migration m = pending.get(i);
-        return new PhaseBarrier(m.id(), m.description(), pending.size() - i);
+        return new PhaseBarrier(m.id(), m.description(), pending.subList(i, pending.size()).stream().map(Migration::id).toList());
     }
 
     /** Where the barrier stands in a status listing: among the migrations migrate may still run ({@link #mayRun}). */

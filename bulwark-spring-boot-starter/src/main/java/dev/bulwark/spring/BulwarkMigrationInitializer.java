@@ -1,6 +1,7 @@
 package dev.bulwark.spring;
 
 import dev.bulwark.api.Bulwark;
+import dev.bulwark.api.MigrateOptions;
 import dev.bulwark.api.MigrationInfo;
 import dev.bulwark.api.MigrationReport;
 import dev.bulwark.api.MigrationState;
@@ -14,17 +15,25 @@ import java.util.stream.Collectors;
 /**
  * Runs at startup, before beans that use the database (it is a database initializer to Boot):
  * applies the pending migrations, or in {@link BulwarkProperties.Mode#VALIDATE validate} mode
- * fails startup when the database is not exactly at the migrations.
+ * fails startup when the database is not exactly at the migrations. Migrate mode stops before the
+ * first pending {@code -- bulwark:phase contract} migration, with a warning, unless
+ * {@code spring.bulwark.contract-phase} is on.
  */
 public class BulwarkMigrationInitializer implements InitializingBean {
     private static final Log LOG = LogFactory.getLog(BulwarkMigrationInitializer.class);
 
     private final Bulwark bulwark;
     private final BulwarkProperties.Mode mode;
+    private final boolean contractPhase;
 
     public BulwarkMigrationInitializer(Bulwark bulwark, BulwarkProperties.Mode mode) {
+        this(bulwark, mode, false);
+    }
+
+    public BulwarkMigrationInitializer(Bulwark bulwark, BulwarkProperties.Mode mode, boolean contractPhase) {
         this.bulwark = bulwark;
         this.mode = mode;
+        this.contractPhase = contractPhase;
     }
 
     @Override
@@ -41,7 +50,13 @@ public class BulwarkMigrationInitializer implements InitializingBean {
             LOG.info("Bulwark: all " + bulwark.status().size() + " migrations applied (validate mode)");
             return;
         }
-        MigrationReport r = bulwark.migrate();
+        MigrationReport r = bulwark.migrate(contractPhase ? MigrateOptions.defaults().includingContractPhase() : MigrateOptions.defaults());
         LOG.info("Bulwark: applied " + r.migrations().size() + " migration(s); database at version " + r.currentVersion());
+        if (r.stoppedAtPhaseBarrier()) {
+            LOG.warn("Bulwark: stopped at the phase barrier before " + r.waitingAtBarrier().get(0) + " (-- bulwark:phase contract): "
+                    + r.waitingAtBarrier().size() + " migration(s) not applied (" + String.join(", ", r.waitingAtBarrier())
+                    + "); once no running instance needs the old schema, start with spring.bulwark.contract-phase=true"
+                    + " (or run bulwark migrate --phase contract)");
+        }
     }
 }
