@@ -6,6 +6,7 @@ import dev.bulwark.Durations;
 import dev.bulwark.ErrorCode;
 import dev.bulwark.Backoff;
 import dev.bulwark.Listener;
+import dev.bulwark.Sizes;
 import dev.bulwark.pg.Identifiers;
 import dev.bulwark.pg.Masking;
 import dev.bulwark.pg.SqlStates;
@@ -18,7 +19,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -619,19 +619,12 @@ public final class Backfiller {
                 boolean overBytes = !noBytes && options.maxLagBytes() > 0 && bytes > options.maxLagBytes();
                 if (overTime || overBytes) {
                     return "replica lag: standby '" + name + "' is " + (noTime ? "?" : Durations.human(Duration.ofMillis(lagMs)))
-                            + " / " + bytes(noBytes ? 0 : bytes) + " behind (--max-lag " + (options.maxLag() == null ? "off"
-                            : Durations.human(options.maxLag())) + ", " + (options.maxLagBytes() <= 0 ? "off" : bytes(options.maxLagBytes())) + ")";
+                            + " / " + Sizes.human(noBytes ? 0 : bytes) + " behind (--max-lag " + (options.maxLag() == null ? "off"
+                            : Durations.human(options.maxLag())) + ", " + (options.maxLagBytes() <= 0 ? "off" : Sizes.human(options.maxLagBytes())) + ")";
                 }
             }
         }
         return null;
-    }
-
-    static String bytes(long b) {
-        if (b < 1024) return b + " B";
-        if (b < 1024 * 1024) return String.format(Locale.ROOT, "%.1f kB", b / 1024.0);
-        if (b < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MB", b / (1024.0 * 1024));
-        return String.format(Locale.ROOT, "%.1f GB", b / (1024.0 * 1024 * 1024));
     }
 
     private boolean throttled() {
