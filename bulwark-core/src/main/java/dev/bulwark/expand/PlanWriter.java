@@ -23,7 +23,7 @@ public final class PlanWriter {
     private PlanWriter() {
     }
 
-    /** One migration written: its files, the first being the one holding the up SQL. */
+    /** One migration written: its files as they are in the folder, the first being the one holding the up SQL. */
     public record Written(PlannedMigration migration, List<Path> files) {
     }
 
@@ -49,7 +49,8 @@ public final class PlanWriter {
                 // the scaffold sees the folder's names without the replaced migration, so versions continue as before
                 List<Path> files = ProjectScaffold.newMigration(swap.newEntries(), m.name(), format, clock);
                 fill(format, files, m);
-                out.add(new Written(m, files.stream().map(swap::finalPath).toList()));
+                // a migration without a down has no down file (fill removed the scaffold's): it is not listed
+                out.add(new Written(m, files.stream().filter(Files::exists).map(swap::finalPath).toList()));
             }
         } catch (IOException | RuntimeException e) {
             swap.abandon();

@@ -171,7 +171,9 @@ class ExpandPlannerTest {
         Files.writeString(dir.resolve("2_amount.down.sql"), "ALTER TABLE orders ALTER COLUMN amount TYPE integer;\n");
         MigrationSet set = MigrationSources.read(dir, null);
         ExpandPlan p = ExpandPlanner.plan(set.migrations(), last(set), 16);
-        PlanWriter.write(p, dir, set.format(), last(set), Clock.systemUTC());
+        List<PlanWriter.Written> written = PlanWriter.write(p, dir, set.format(), last(set), Clock.systemUTC());
+        assertThat(written).allSatisfy(w -> assertThat(w.files()).allSatisfy(f -> assertThat(f).exists().startsWith(dir)));
+        assertThat(written).extracting(w -> w.files().size()).containsExactly(2, 2, 1, 1);
         MigrationSet again = MigrationSources.read(dir, null);
         assertThat(again.migrations()).extracting(Migration::hasDown).containsExactly(true, true, true, false, false);
         assertThat(Files.exists(dir.resolve("2_amount.down.sql"))).isFalse();
