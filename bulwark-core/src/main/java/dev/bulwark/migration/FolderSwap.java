@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -87,8 +90,9 @@ public final class FolderSwap {
     public void commit(List<Path> removed) {
         try {
             List<String> lines = new ArrayList<>();
+            Path base = dir.toAbsolutePath().normalize();
             for (Path r : removed) {
-                lines.add("remove " + dir.relativize(r));
+                lines.add("remove " + base.relativize(r.toAbsolutePath().normalize()));
             }
             try (var entries = Files.list(newEntries())) {
                 for (Path p : entries.sorted().toList()) {
@@ -129,7 +133,16 @@ public final class FolderSwap {
     private void mirror(List<Path> removed) throws IOException {
         List<Path> gone = removed.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         Path target = newEntries();
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        // links followed, as the Flyway reader does, so versions behind a linked folder count too
+        Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                if (e instanceof FileSystemLoopException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
                 if (!d.equals(dir) && (d.getFileName().toString().startsWith(".") || gone.contains(d.toAbsolutePath().normalize()))) {
