@@ -6,6 +6,21 @@ public interface Listener {
 
     void warn(String line);
 
+    /** Both kinds of line to one consumer (a log, a list in a test). */
+    static Listener each(java.util.function.Consumer<String> line) {
+        return new Listener() {
+            @Override
+            public void info(String text) {
+                line.accept(text);
+            }
+
+            @Override
+            public void warn(String text) {
+                line.accept(text);
+            }
+        };
+    }
+
     Listener SILENT = new Listener() {
         @Override
         public void info(String line) {

@@ -26,17 +26,7 @@ class BackfillIT {
     TestDatabase db;
     Connection work;
     final List<String> log = new CopyOnWriteArrayList<>();
-    final Listener listener = new Listener() {
-        @Override
-        public void info(String line) {
-            log.add(line);
-        }
-
-        @Override
-        public void warn(String line) {
-            log.add(line);
-        }
-    };
+    final Listener listener = Listener.each(log::add);
 
     @BeforeEach
     void setUp() throws SQLException {
