@@ -122,6 +122,12 @@ class BulwarkAutoConfigurationIT {
             });
             assertThat(output).contains("WARN").contains("stopped at the phase barrier before 3").contains("2 migration(s) not applied (3, 4)")
                     .contains("spring.bulwark.contract-phase=true");
+            // validate mode: the release between the phases starts, the contract migrations wait by design
+            runner(db).withPropertyValues("spring.bulwark.locations=filesystem:" + dir, "spring.bulwark.mode=validate").run(context ->
+                    assertThat(context).hasNotFailed());
+            assertThat(output).contains("validate mode: the database is at the phase barrier; 2 migration(s) wait for the contract phase (3, 4)");
+            runner(db).withPropertyValues("spring.bulwark.locations=filesystem:" + dir, "spring.bulwark.mode=validate",
+                    "spring.bulwark.contract-phase=true").run(context -> assertThat(context).hasFailed());
             runner(db).withPropertyValues("spring.bulwark.locations=filesystem:" + dir, "spring.bulwark.contract-phase=true").run(context -> {
                 assertThat(context).hasNotFailed();
                 assertThat(context.getBean(Bulwark.class).status()).extracting(MigrationInfo::state).containsOnly(MigrationState.APPLIED);
