@@ -2,7 +2,6 @@ package dev.bulwark;
 
 import dev.bulwark.catalog.CatalogReader;
 import dev.bulwark.catalog.CatalogSnapshot;
-import dev.bulwark.execute.Listener;
 import dev.bulwark.execute.MigrateResult;
 import dev.bulwark.execute.Migrator;
 import dev.bulwark.fingerprint.DataComparer;

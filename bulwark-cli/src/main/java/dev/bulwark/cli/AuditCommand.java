@@ -10,7 +10,7 @@ import dev.bulwark.audit.Auditor;
 import dev.bulwark.audit.ProjectLayout;
 import dev.bulwark.audit.RiskLevel;
 import dev.bulwark.catalog.CatalogSnapshot;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.lint.LintConfig;
 import dev.bulwark.migration.MigrationFormat;
 import dev.bulwark.migration.MigrationSet;

@@ -3,6 +3,7 @@ package dev.bulwark.cli;
 import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.Durations;
+import dev.bulwark.Sizes;
 import dev.bulwark.backfill.BackfillOptions;
 import dev.bulwark.backfill.BackfillProgress;
 import dev.bulwark.backfill.BackfillResult;
@@ -21,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 @Command(name = "backfill", mixinStandardHelpOptions = true,
         description = {"Update a table in short batches, resumable after a kill.",
@@ -90,8 +89,6 @@ final class BackfillCommand extends DatabaseCommand {
         return output.json();
     }
 
-    private static final Pattern SIZE = Pattern.compile("(?i)^\\s*(\\d+)\\s*(b|kb|mb|gb|tb)\\s*$");
-
     /**
      * The pacing options. Each --max-lag value replaces the default of its kind (duration or size), the other kind
      * keeps its default; 'off' drops both defaults.
@@ -104,16 +101,9 @@ final class BackfillCommand extends DatabaseCommand {
             if (v.trim().equalsIgnoreCase("off")) {
                 continue;
             }
-            Matcher m = SIZE.matcher(v);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                lagBytes = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-                    case "b" -> n;
-                    case "kb" -> n * 1024;
-                    case "mb" -> n * 1024 * 1024;
-                    case "gb" -> n * 1024 * 1024 * 1024;
-                    default -> n * 1024L * 1024 * 1024 * 1024;
-                };
+            long size = Sizes.parse(v);
+            if (size >= 0) {
+                lagBytes = size;
             } else {
                 try {
                     lag = Durations.parse(v, "--max-lag");

@@ -8,7 +8,7 @@ import dev.bulwark.backup.BackupCipher;
 import dev.bulwark.backup.BackupManifest;
 import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.Backups;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.PgTools;
 import dev.bulwark.cli.options.PgBinOptions;

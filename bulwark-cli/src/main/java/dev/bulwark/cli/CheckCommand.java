@@ -6,7 +6,7 @@ import dev.bulwark.backup.Backups;
 import dev.bulwark.catalog.CatalogJson;
 import dev.bulwark.deploy.CheckResult;
 import dev.bulwark.deploy.DeploySettings;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.pg.PgTools;
 import picocli.CommandLine.Command;
 import dev.bulwark.cli.options.OutputOptions;

@@ -3,7 +3,7 @@ package dev.bulwark.cli;
 import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.Durations;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.migration.MigrationFormat;
 import dev.bulwark.pg.ConnectionResolver;
 import dev.bulwark.pg.ConnectionSpec;

@@ -7,7 +7,7 @@ import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.audit.ProjectLayout;
 import dev.bulwark.ErrorCode;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.pg.ConnectionResolver;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.BulwarkException;

@@ -1,6 +1,7 @@
 package dev.bulwark.cli;
 
 import dev.bulwark.Bulwark;
+import dev.bulwark.execute.PhaseBarrier;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class StatusCommand extends DatabaseCommand {
     @Override
     int run(Bulwark b) {
         List<MigrationStatus> states = b.status();
-        MigrationStatus barrier = barrier(states);
+        PhaseBarrier barrier = PhaseBarrier.inStatus(states);
         boolean bad = states.stream().anyMatch(s -> s.state() == MigrationState.FAILED || s.state() == MigrationState.EDITED
                 || s.state() == MigrationState.MISSING);
         if (output.json()) {
@@ -44,7 +45,7 @@ final class StatusCommand extends DatabaseCommand {
                             "note", s.detail(), "phase", s.migration() == null || s.migration().options().phase() == null ? null
                                     : s.migration().options().phase().id())).toList(),
                     "barrier", barrier == null ? null : Json.obj("version", barrier.id(), "description", barrier.description(),
-                            "waiting", waiting(states, barrier)),
+                            "waiting", barrier.waiting()),
                     "counts", states.stream().collect(Collectors.groupingBy(s -> s.state().label(), java.util.TreeMap::new,
                             Collectors.counting())),
                     "ok", !bad));
@@ -76,7 +77,7 @@ final class StatusCommand extends DatabaseCommand {
                 .collect(Collectors.joining(", ")) + (counts.isEmpty() ? "" : "."));
         if (barrier != null) {
             out().println("Phase barrier: before " + barrier.id() + " " + barrier.description() + " (-- bulwark:phase contract; "
-                    + waiting(states, barrier) + " pending from there). migrate and deploy stop there; after the application"
+                    + barrier.waiting() + " pending from there). migrate and deploy stop there; after the application"
                     + " release, run them with --phase contract.");
         }
         replicationSlot(b);
@@ -100,20 +101,6 @@ final class StatusCommand extends DatabaseCommand {
         } catch (java.sql.SQLException | dev.bulwark.BulwarkException e) {
             // the status above is the answer; the slot report is an extra
         }
-    }
-
-    private static boolean pending(MigrationStatus s) {
-        return s.migration() != null && (s.state() == MigrationState.PENDING || s.state() == MigrationState.OUTDATED
-                || s.state() == MigrationState.FAILED || s.state() == MigrationState.OUT_OF_ORDER);
-    }
-
-    /** The first pending contract-phase migration: where migrate and deploy stop without --phase contract. */
-    static MigrationStatus barrier(List<MigrationStatus> states) {
-        return states.stream().filter(s -> pending(s) && s.migration().options().contract()).findFirst().orElse(null);
-    }
-
-    private static long waiting(List<MigrationStatus> states, MigrationStatus barrier) {
-        return states.subList(states.indexOf(barrier), states.size()).stream().filter(StatusCommand::pending).count();
     }
 
     private static String note(MigrationStatus s) {

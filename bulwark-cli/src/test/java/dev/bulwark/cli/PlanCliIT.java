@@ -116,6 +116,10 @@ class PlanCliIT {
         assertThat(migrate.out()).contains("Stopped at the phase barrier before 0005");
         JsonNode mj = JsonSchemaIT.valid("migrate", run("migrate", "-o", "json", "--url", url()));
         assertThat(mj.get("barrier").get("version").asText()).isEqualTo("0005");
+        Cli again = run("deploy", "--no-backup", "--url", url());
+        assertThat(again.exit()).as(again.all()).isZero();
+        assertThat(again.out()).as(again.all()).contains("nothing before the phase barrier: stopped at the phase barrier before 0005"
+                + " contract orders amount swap to amount new");
 
         Cli second = run("deploy", "--no-backup", "--phase", "contract", "--url", url());
         assertThat(second.exit()).as(second.all()).isZero();

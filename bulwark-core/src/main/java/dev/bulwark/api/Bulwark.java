@@ -3,7 +3,7 @@ package dev.bulwark.api;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.execute.Applied;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.execute.MigrateResult;
 import dev.bulwark.execute.Migrator;
 import dev.bulwark.lint.LintConfig;
@@ -193,13 +193,21 @@ public final class Bulwark {
         return withMigrator((m, g) -> m.status().stream().map(s -> info(s, g)).toList());
     }
 
-    /** Applies every pending migration, in order, under the lock timeout and retry budget. */
+    /**
+     * Applies every pending migration, in order, under the lock timeout and retry budget, up to the
+     * phase barrier: a pending {@code -- bulwark:phase contract} migration runs only with
+     * {@link MigrateOptions#includingContractPhase()}, and the report says where it stopped
+     * ({@link MigrationReport#stoppedAtPhaseBarrier()}).
+     */
     public MigrationReport migrate() {
         return migrate(MigrateOptions.defaults());
     }
 
     public MigrationReport migrate(MigrateOptions options) {
-        return withMigrator((m, g) -> report(m.migrate(options.target(), options.dryRun(), options.allowOutOfOrder())));
+        return withMigrator((m, g) -> {
+            m.allowContractPhase(options.contractPhase());
+            return report(m.migrate(options.target(), options.dryRun(), options.allowOutOfOrder()));
+        });
     }
 
     /** Runs the downs of applied migrations, newest first. */
@@ -372,7 +380,7 @@ public final class Bulwark {
             events.accept(a.down() ? new BulwarkEvent.MigrationReverted(m.id(), m.description(), m.duration())
                     : new BulwarkEvent.MigrationApplied(m.id(), m.description(), m.duration(), m.statements(), m.lockRetries()));
         }
-        return new MigrationReport(out, r.dryRunSql(), r.current());
+        return new MigrationReport(out, r.dryRunSql(), r.current(), r.barrier() == null ? List.of() : r.barrier().waitingIds());
     }
 
     private static MigrationInfo info(MigrationStatus s, MigrationLocations.Gathered g) {

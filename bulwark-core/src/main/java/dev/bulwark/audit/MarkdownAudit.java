@@ -424,14 +424,7 @@ final class MarkdownAudit {
     }
 
     static String bytes(long b) {
-        String[] units = {"B", "kB", "MB", "GB", "TB"};
-        double v = b;
-        int u = 0;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return (u == 0 ? String.valueOf(b) : String.format(Locale.ROOT, "%.1f", v)) + " " + units[u];
+        return dev.bulwark.Sizes.human(b);
     }
 
     private static String codes(List<String> ids) {

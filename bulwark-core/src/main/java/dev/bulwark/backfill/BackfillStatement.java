@@ -7,6 +7,7 @@ import dev.bulwark.sql.SqlSyntaxException;
 import dev.bulwark.sql.Statement;
 import dev.bulwark.sql.Token;
 import dev.bulwark.sql.TokenKind;
+import dev.bulwark.sql.TokenWalk;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,7 @@ public record BackfillStatement(String schema, String table, String alias, Strin
             } else if (x.isPunctuation(')') || x.isPunctuation(']')) {
                 depth--;
             } else if (depth == 0 && x.kind() == TokenKind.WORD) {
-                if (x.isWord("from") || x.isWord("returning")) {
+                if (TokenWalk.isFromClause(t, k) || x.isWord("returning")) {
                     throw BulwarkException.usage(where + "-- bulwark:backfill: UPDATE … " + x.value().toUpperCase(java.util.Locale.ROOT)
                             + " cannot be split into batches", fix);
                 }
@@ -158,7 +159,8 @@ public record BackfillStatement(String schema, String table, String alias, Strin
             throw BulwarkException.usage(option + " does not parse: " + e.getMessage(), example(option));
         }
         int depth = 0;
-        for (Token x : tokens) {
+        for (int k = 0; k < tokens.size(); k++) {
+            Token x = tokens.get(k);
             if (x.isPunctuation(';')) {
                 throw BulwarkException.usage(option + " holds a ';': it must be one " + (isSet ? "SET list" : "condition"), example(option));
             }
@@ -169,7 +171,7 @@ public record BackfillStatement(String schema, String table, String alias, Strin
                 if (depth < 0) {
                     throw BulwarkException.usage(option + " does not parse: unbalanced ')'", example(option));
                 }
-            } else if (depth == 0 && (x.isWord("from") || x.isWord("returning") || (isSet && x.isWord("where")))) {
+            } else if (depth == 0 && (TokenWalk.isFromClause(tokens, k) || x.isWord("returning") || (isSet && x.isWord("where")))) {
                 throw BulwarkException.usage(option + " holds " + x.value().toUpperCase(java.util.Locale.ROOT)
                         + ": give the condition with --where; FROM and RETURNING are not supported", example(option));
             }

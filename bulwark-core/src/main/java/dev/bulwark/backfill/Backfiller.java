@@ -4,8 +4,9 @@ import dev.bulwark.BulwarkException;
 import dev.bulwark.CrashPoint;
 import dev.bulwark.Durations;
 import dev.bulwark.ErrorCode;
-import dev.bulwark.execute.Backoff;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Backoff;
+import dev.bulwark.Listener;
+import dev.bulwark.Sizes;
 import dev.bulwark.pg.Identifiers;
 import dev.bulwark.pg.Masking;
 import dev.bulwark.pg.SqlStates;
@@ -18,7 +19,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -297,6 +297,7 @@ public final class Backfiller {
             }
         }
         long startLow = low == null ? 0 : low;
+        BatchSql sql = BatchSql.of(s, t);
         long runStart = System.nanoTime();
         boolean done = t.range() && (high == null || low >= high);
         if (done) {
@@ -320,8 +321,8 @@ public final class Backfiller {
                 final Long lo = low;
                 final Long hi = high;
                 try {
-                    b = commitBatch(job, expectedBatches, () -> t.range() ? rangeBatch(s, t, lo, hi, batchSize)
-                            : keysetBatch(s, t, from, batchSize), pendingPauses, pendingPauseMs, pendingRetries);
+                    b = commitBatch(job, expectedBatches, () -> t.range() ? rangeBatch(sql, lo, hi, batchSize)
+                            : keysetBatch(sql, t, from, batchSize), pendingPauses, pendingPauseMs, pendingRetries);
                     break;
                 } catch (SQLException e) {
                     checkStopped(t.relation(), totalRows, expectedBatches);
@@ -451,12 +452,9 @@ public final class Backfiller {
     }
 
     /** Keys {@code (lo, min(lo + size, hi)]}; a gap in the keys is skipped by looking up the next key first. */
-    private Batch rangeBatch(BackfillStatement s, Target t, long lo, long hi, long size) throws SQLException {
-        String k = t.ref() + "." + Identifiers.quote(t.key().get(0).name());
-        String plainKey = Identifiers.quote(t.key().get(0).name());
+    private Batch rangeBatch(BatchSql sql, long lo, long hi, long size) throws SQLException {
         long next;
-        try (PreparedStatement ps = work.prepareStatement("SELECT min(" + plainKey + ") FROM " + t.relation() + " WHERE "
-                + plainKey + " > ? AND " + plainKey + " <= ?")) {
+        try (PreparedStatement ps = work.prepareStatement(sql.nextKey())) {
             ps.setLong(1, lo);
             ps.setLong(2, hi);
             try (ResultSet rs = ps.executeQuery()) {
@@ -470,8 +468,7 @@ public final class Backfiller {
         }
         long from = next - 1;
         long to = hi - from <= size ? hi : from + size;
-        String sql = rangeSql(s, t, k);
-        try (PreparedStatement ps = work.prepareStatement(sql)) {
+        try (PreparedStatement ps = work.prepareStatement(sql.update())) {
             ps.setEscapeProcessing(false);
             ps.setLong(1, from);
             ps.setLong(2, to);
@@ -483,22 +480,30 @@ public final class Backfiller {
         }
     }
 
+    /**
+     * A run's batch statements, built once: for key ranges the next-key lookup and the UPDATE of
+     * {@code (?, ?]}; for keyset pagination the first page and every later one.
+     */
+    record BatchSql(String nextKey, String update, String firstPage, String nextPage) {
+        static BatchSql of(BackfillStatement s, Target t) {
+            if (t.range()) {
+                String plainKey = Identifiers.quote(t.key().get(0).name());
+                return new BatchSql("SELECT min(" + plainKey + ") FROM " + t.relation() + " WHERE " + plainKey + " > ? AND " + plainKey + " <= ?",
+                        rangeSql(s, t, t.ref() + "." + plainKey), null, null);
+            }
+            return new BatchSql(null, null, keysetSql(s, t, false), keysetSql(s, t, true));
+        }
+    }
+
     private static String rangeSql(BackfillStatement s, Target t, String k) {
         return "UPDATE " + t.relation() + alias(s) + " SET " + s.set() + " WHERE " + k + " > ? AND " + k + " <= ?"
                 + (s.where() != null ? " AND (" + s.where() + ")" : "");
     }
 
     /** The next {@code size} keys after {@code last} in key order; the update joins them by key. */
-    private Batch keysetBatch(BackfillStatement s, Target t, List<String> last, long size) throws SQLException {
-        String sql = keysetSql(s, t, last != null);
-        try (PreparedStatement ps = work.prepareStatement(sql)) {
-            int p = 1;
-            if (last != null) {
-                for (String v : last) {
-                    ps.setString(p++, v);
-                }
-            }
-            ps.setLong(p, size);
+    private Batch keysetBatch(BatchSql sql, Target t, List<String> last, long size) throws SQLException {
+        try (PreparedStatement ps = work.prepareStatement(last == null ? sql.firstPage() : sql.nextPage())) {
+            bindPage(ps, last, size);
             running = ps;
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -614,19 +619,12 @@ public final class Backfiller {
                 boolean overBytes = !noBytes && options.maxLagBytes() > 0 && bytes > options.maxLagBytes();
                 if (overTime || overBytes) {
                     return "replica lag: standby '" + name + "' is " + (noTime ? "?" : Durations.human(Duration.ofMillis(lagMs)))
-                            + " / " + bytes(noBytes ? 0 : bytes) + " behind (--max-lag " + (options.maxLag() == null ? "off"
-                            : Durations.human(options.maxLag())) + ", " + (options.maxLagBytes() <= 0 ? "off" : bytes(options.maxLagBytes())) + ")";
+                            + " / " + Sizes.human(noBytes ? 0 : bytes) + " behind (--max-lag " + (options.maxLag() == null ? "off"
+                            : Durations.human(options.maxLag())) + ", " + (options.maxLagBytes() <= 0 ? "off" : Sizes.human(options.maxLagBytes())) + ")";
                 }
             }
         }
         return null;
-    }
-
-    static String bytes(long b) {
-        if (b < 1024) return b + " B";
-        if (b < 1024 * 1024) return String.format(Locale.ROOT, "%.1f kB", b / 1024.0);
-        if (b < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MB", b / (1024.0 * 1024));
-        return String.format(Locale.ROOT, "%.1f GB", b / (1024.0 * 1024 * 1024));
     }
 
     private boolean throttled() {
@@ -678,8 +676,10 @@ public final class Backfiller {
         } else {
             List<String> last = earlier.map(BackfillState.Row::lastKey).orElse(null);
             String cols = String.join(", ", t.key().stream().map(c -> Identifiers.quote(c.name())).toList());
+            String firstPage = nthKeySql(t, false);
+            String nextPage = nthKeySql(t, true);
             while (true) {
-                List<String> found = nthKey(t, last, size);
+                List<String> found = nthKey(t, last == null ? firstPage : nextPage, last, size);
                 if (found == null) {
                     break;
                 }
@@ -713,29 +713,9 @@ public final class Backfiller {
     }
 
     /** The key {@code size} rows after {@code last}, or the table's last key (with a marker element) when fewer remain; null when none. */
-    private List<String> nthKey(Target t, List<String> last, long size) throws SQLException {
-        List<String> cols = new ArrayList<>();
-        List<String> params = new ArrayList<>();
-        List<String> texts = new ArrayList<>();
-        List<String> desc = new ArrayList<>();
-        for (KeyColumn c : t.key()) {
-            cols.add(Identifiers.quote(c.name()));
-            params.add("CAST(? AS " + c.type() + ")");
-            texts.add(Identifiers.quote(c.name()) + "::text AS bulwark_t" + (texts.size() + 1));
-            desc.add(Identifiers.quote(c.name()) + " DESC");
-        }
-        String sql = "SELECT " + String.join(", ", texts) + ", n FROM (SELECT " + String.join(", ", cols) + ", count(*) OVER () AS n FROM (SELECT "
-                + String.join(", ", cols) + " FROM " + t.relation()
-                + (last != null ? " WHERE (" + String.join(", ", cols) + ") > (" + String.join(", ", params) + ")" : "")
-                + " ORDER BY " + String.join(", ", cols) + " LIMIT ?) AS page) AS counted ORDER BY " + String.join(", ", desc) + " LIMIT 1";
+    private List<String> nthKey(Target t, String sql, List<String> last, long size) throws SQLException {
         try (PreparedStatement ps = work.prepareStatement(sql)) {
-            int p = 1;
-            if (last != null) {
-                for (String v : last) {
-                    ps.setString(p++, v);
-                }
-            }
-            ps.setLong(p, size);
+            bindPage(ps, last, size);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -750,6 +730,35 @@ public final class Backfiller {
                 return key;
             }
         }
+    }
+
+    /** The page of at most {@code size} keys after {@code last} (from the first key when null), its last key first. */
+    private static String nthKeySql(Target t, boolean after) {
+        List<String> cols = new ArrayList<>();
+        List<String> params = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        List<String> desc = new ArrayList<>();
+        for (KeyColumn c : t.key()) {
+            cols.add(Identifiers.quote(c.name()));
+            params.add("CAST(? AS " + c.type() + ")");
+            texts.add(Identifiers.quote(c.name()) + "::text AS bulwark_t" + (texts.size() + 1));
+            desc.add(Identifiers.quote(c.name()) + " DESC");
+        }
+        return "SELECT " + String.join(", ", texts) + ", n FROM (SELECT " + String.join(", ", cols) + ", count(*) OVER () AS n FROM (SELECT "
+                + String.join(", ", cols) + " FROM " + t.relation()
+                + (after ? " WHERE (" + String.join(", ", cols) + ") > (" + String.join(", ", params) + ")" : "")
+                + " ORDER BY " + String.join(", ", cols) + " LIMIT ?) AS page) AS counted ORDER BY " + String.join(", ", desc) + " LIMIT 1";
+    }
+
+    /** Binds a page query: the previous page's last key (none on the first page), then the page size. */
+    private static void bindPage(PreparedStatement ps, List<String> last, long size) throws SQLException {
+        int p = 1;
+        if (last != null) {
+            for (String v : last) {
+                ps.setString(p++, v);
+            }
+        }
+        ps.setLong(p, size);
     }
 
     private static String literals(List<String> key) {

@@ -5,7 +5,7 @@ import dev.bulwark.ErrorCode;
 import dev.bulwark.catalog.CatalogJson;
 import dev.bulwark.catalog.CatalogReader;
 import dev.bulwark.catalog.CatalogSnapshot;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.fingerprint.DataComparer;
 import dev.bulwark.fingerprint.DataComparison;
 import dev.bulwark.fingerprint.DataSnapshot;

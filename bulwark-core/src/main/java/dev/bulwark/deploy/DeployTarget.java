@@ -42,15 +42,8 @@ public interface DeployTarget {
      * first contract-phase migration when the contract phase is not allowed.
      */
     default List<dev.bulwark.migration.Migration> beforeBarrier(List<dev.bulwark.migration.Migration> pending) {
-        if (contractPhaseAllowed()) {
-            return pending;
-        }
-        for (int i = 0; i < pending.size(); i++) {
-            if (pending.get(i).options().contract()) {
-                return pending.subList(0, i);
-            }
-        }
-        return pending;
+        int barrier = contractPhaseAllowed() ? -1 : dev.bulwark.execute.PhaseBarrier.indexIn(pending);
+        return barrier < 0 ? pending : pending.subList(0, barrier);
     }
 
     /** Cancels the statement running now: its transaction rolls back and releases its locks. */

@@ -16,7 +16,7 @@ import dev.bulwark.deploy.DeployReport.Outcome;
 import dev.bulwark.deploy.DeployReport.Stage;
 import dev.bulwark.deploy.DeployReport.Status;
 import dev.bulwark.execute.AdvisoryLock;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.execute.MigrateResult;
 import dev.bulwark.fingerprint.DataComparer;
 import dev.bulwark.fingerprint.DataComparison;
@@ -288,7 +288,7 @@ public final class Deployer {
             stage("preflight", t0, preflight.worst() == CheckResult.Outcome.WARN ? Status.WARN : Status.OK,
                     "0 pending migration(s); " + preflight.count(CheckResult.Outcome.PASS) + " checks passed, "
                             + preflight.count(CheckResult.Outcome.WARN) + " warned", pre);
-            Migration waiting = contractWaiting();
+            dev.bulwark.execute.PhaseBarrier waiting = contractWaiting();
             if (waiting != null) {
                 String at = "stopped at the phase barrier before " + waiting.id() + " " + waiting.description() + " (-- bulwark:phase contract)";
                 stage("apply", Instant.now(), Status.SKIPPED, "nothing before the phase barrier: " + at, List.of());
@@ -1079,15 +1079,13 @@ public final class Deployer {
     /** where the apply stage stopped before a contract-phase migration, or null */
     private dev.bulwark.execute.PhaseBarrier barrier;
 
-    /** The first pending contract-phase migration when the contract phase is not allowed, else null. */
-    private Migration contractWaiting() {
+    /** Where migrate stops when the contract phase is not allowed (the first pending contract-phase migration), else null. */
+    private dev.bulwark.execute.PhaseBarrier contractWaiting() {
         if (b.contractPhaseAllowed()) {
             return null;
         }
         try {
-            return b.status().stream().filter(s -> s.migration() != null && (s.state() == MigrationState.PENDING
-                    || s.state() == MigrationState.OUTDATED || s.state() == MigrationState.FAILED))
-                    .map(MigrationStatus::migration).filter(m -> m.options().contract()).findFirst().orElse(null);
+            return dev.bulwark.execute.PhaseBarrier.inStatus(b.status());
         } catch (BulwarkException e) {
             return null;
         }

@@ -185,8 +185,7 @@ public final class Preflight {
     private List<Migration> pending() {
         List<Migration> out = new ArrayList<>();
         for (MigrationStatus s : states()) {
-            if (s.migration() != null && (s.state() == MigrationState.PENDING || s.state() == MigrationState.OUT_OF_ORDER
-                    || s.state() == MigrationState.OUTDATED || s.state() == MigrationState.FAILED)) {
+            if (dev.bulwark.execute.PhaseBarrier.mayRun(s)) {
                 out.add(s.migration());
             }
         }

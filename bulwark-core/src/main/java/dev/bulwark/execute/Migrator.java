@@ -1,5 +1,7 @@
 package dev.bulwark.execute;
 
+import dev.bulwark.Backoff;
+import dev.bulwark.Listener;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.CrashPoint;
 import dev.bulwark.BulwarkException;
@@ -267,13 +269,8 @@ public final class Migrator {
         if (allowContract) {
             return new Barrier(-1, null);
         }
-        for (int i = 0; i < plan.size(); i++) {
-            Migration m = plan.get(i).migration();
-            if (m.options().contract()) {
-                return new Barrier(i, new PhaseBarrier(m.id(), m.description(), plan.size() - i));
-            }
-        }
-        return new Barrier(-1, null);
+        List<Migration> ups = plan.stream().map(Run::migration).toList();
+        return new Barrier(PhaseBarrier.indexIn(ups), PhaseBarrier.in(ups));
     }
 
     /** One script to run: a migration's up or down, from a statement index. */

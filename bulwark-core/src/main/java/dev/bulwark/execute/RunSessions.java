@@ -1,5 +1,6 @@
 package dev.bulwark.execute;
 
+import dev.bulwark.Listener;
 import dev.bulwark.Durations;
 import dev.bulwark.pg.Masking;
 

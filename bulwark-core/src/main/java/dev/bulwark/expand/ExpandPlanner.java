@@ -9,6 +9,7 @@ import dev.bulwark.lint.recognize.Recognizers;
 import dev.bulwark.lint.rules.VolatileDefaultRule;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationOptions.Phase;
+import dev.bulwark.pg.Identifiers;
 import dev.bulwark.sql.SqlSplitter;
 import dev.bulwark.sql.Statement;
 import dev.bulwark.sql.Token;
@@ -127,7 +128,7 @@ public final class ExpandPlanner {
 
     /** An identifier as SQL: bare when PostgreSQL reads it back unchanged, else quoted. */
     static String ident(String name) {
-        return PLAIN.matcher(name).matches() && !RESERVED.contains(name) ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+        return PLAIN.matcher(name).matches() && !RESERVED.contains(name) ? name : Identifiers.quote(name);
     }
 
     /** A table name as the model keys it ({@code schema.table} or {@code table}) as SQL. */

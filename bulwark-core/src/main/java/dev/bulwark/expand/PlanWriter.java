@@ -1,6 +1,7 @@
 package dev.bulwark.expand;
 
 import dev.bulwark.BulwarkException;
+import dev.bulwark.migration.FolderSwap;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationFormat;
 import dev.bulwark.migration.ProjectScaffold;
@@ -22,14 +23,16 @@ public final class PlanWriter {
     private PlanWriter() {
     }
 
-    /** One migration written: its files, the first being the one holding the up SQL. */
+    /** One migration written: its files as they are in the folder, the first being the one holding the up SQL. */
     public record Written(PlannedMigration migration, List<Path> files) {
     }
 
     /**
-     * Writes {@code plan} into {@code dir} and deletes {@code replaced} (the one-statement migration
-     * the plan replaces). If a write fails, the files written so far are removed and the replaced
-     * migration is put back as it was.
+     * Writes {@code plan} into {@code dir} in place of {@code replaced} (the one-statement migration
+     * the plan replaces), through a {@link FolderSwap}: the new migrations are written and synced
+     * apart, then a journal commits the swap, so a kill at any instant leaves the folder with the
+     * old migration or the new ones as any Bulwark command reads it, never both nor neither. A write
+     * that fails before the commit changes nothing.
      */
     public static List<Written> write(ExpandPlan plan, Path dir, MigrationFormat format, Migration replaced, Clock clock) {
         if (format != MigrationFormat.BULWARK && format != MigrationFormat.FLYWAY && format != MigrationFormat.GOLANG_MIGRATE
@@ -38,72 +41,39 @@ public final class PlanWriter {
                     + " migrations, and this folder is " + format.id(), "run bulwark plan without --write and copy the phases"
                     + " into your tool's migrations");
         }
-        List<Path> originals = replaced == null ? List.of() : originalFiles(replaced, format);
-        List<byte[]> saved = new ArrayList<>();
+        List<Path> originals = replaced == null ? List.of() : originalEntries(replaced, format);
+        FolderSwap swap = FolderSwap.begin(dir, originals);
         List<Written> out = new ArrayList<>();
         try {
-            for (Path p : originals) {
-                saved.add(Files.readAllBytes(p));
-            }
-            for (Path p : originals) {
-                Files.delete(p);
-            }
-            if (format == MigrationFormat.PRISMA && replaced != null) {
-                Files.deleteIfExists(replaced.location()); // the folder, now empty
-            }
             for (PlannedMigration m : plan.migrations()) {
-                List<Path> files = ProjectScaffold.newMigration(dir, m.name(), format, clock);
+                // the scaffold sees the folder's names without the replaced migration, so versions continue as before
+                List<Path> files = ProjectScaffold.newMigration(swap.newEntries(), m.name(), format, clock);
                 fill(format, files, m);
-                out.add(new Written(m, files));
+                // a migration without a down has no down file (fill removed the scaffold's): it is not listed
+                out.add(new Written(m, files.stream().filter(Files::exists).map(swap::finalPath).toList()));
             }
-            return out;
         } catch (IOException | RuntimeException e) {
-            for (Written w : out) {
-                for (Path p : w.files()) {
-                    try {
-                        Files.deleteIfExists(p);
-                        if (format == MigrationFormat.PRISMA) {
-                            Files.deleteIfExists(p.getParent());
-                        }
-                    } catch (IOException ignored) {
-                        // best effort: the error below names the folder
-                    }
-                }
-            }
-            for (int i = 0; i < saved.size(); i++) {
-                try {
-                    Files.createDirectories(originals.get(i).getParent());
-                    Files.write(originals.get(i), saved.get(i));
-                } catch (IOException ignored) {
-                    // reported below
-                }
-            }
+            swap.abandon();
             if (e instanceof BulwarkException be) {
                 throw be;
             }
             throw BulwarkException.usage("cannot write the plan into " + dir + ": " + e.getMessage(),
                     "check that the folder is writable; nothing was changed");
         }
+        swap.commit(originals);
+        return out;
     }
 
-    /** The files that make up {@code m}: the up file, and the down file where the format keeps one apart. */
-    private static List<Path> originalFiles(Migration m, MigrationFormat format) {
+    /** What makes up {@code m} in the folder: the up file and the down file where the format keeps one apart; Prisma's folder. */
+    private static List<Path> originalEntries(Migration m, MigrationFormat format) {
         Path up = m.location();
+        if (format == MigrationFormat.PRISMA) {
+            return List.of(up);
+        }
         List<Path> out = new ArrayList<>();
-        switch (format) {
-            case PRISMA -> {
-                try (var files = Files.list(up)) {
-                    files.forEach(out::add);
-                } catch (IOException e) {
-                    throw BulwarkException.usage("cannot read " + up + ": " + e.getMessage(), "check the folder");
-                }
-            }
-            default -> {
-                out.add(up);
-                if (m.down() != null && m.down().file() != null && !m.down().file().equals(up)) {
-                    out.add(m.down().file());
-                }
-            }
+        out.add(up);
+        if (m.down() != null && m.down().file() != null && !m.down().file().equals(up)) {
+            out.add(m.down().file());
         }
         return out;
     }

@@ -111,6 +111,7 @@ public final class MigrationSources {
      * @param formatOrNull the layout to read, or null to detect it
      */
     public static MigrationSet readLenient(Path dir, MigrationFormat formatOrNull) {
+        FolderSwap.recover(dir); // a bulwark plan --write a kill interrupted: the old set or the new, never half of each
         MigrationFormat format = formatOrNull != null ? formatOrNull : detect(dir);
         List<LayoutProblem> problems = new java.util.ArrayList<>();
         List<Migration> migrations = reader(format).read(dir, problems::add);

@@ -13,7 +13,7 @@ import dev.bulwark.fingerprint.TableFingerprint;
 import dev.bulwark.copy.Copier;
 import dev.bulwark.copy.CopyListener;
 import dev.bulwark.copy.CopyOptions;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.execute.Step;
 import dev.bulwark.execute.StepPlanner;
 import dev.bulwark.lint.Finding;
@@ -335,7 +335,7 @@ public final class Rehearsal {
             o = new dev.bulwark.backfill.BackfillOptions(o.targetBatch(), o.firstBatchRows(), null, 0, null, 0, o.lockRetryBudget(),
                     o.pollInterval(), false, true);
             dev.bulwark.backfill.BackfillResult r = new dev.bulwark.backfill.Backfiller(c, BACKFILL_SCHEMA, o,
-                    dev.bulwark.execute.Listener.SILENT, null).run(step.backfill(), "rehearsal", true);
+                    dev.bulwark.Listener.SILENT, null).run(step.backfill(), "rehearsal", true);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             return new StatementTrace(s, step.first(), false, false, ms, List.of(), List.of(), List.of(), List.of(),
                     "ran as a backfill: " + r.rows() + " rows in " + r.batches() + " batch" + (r.batches() == 1 ? "" : "es")

@@ -29,4 +29,14 @@ public final class TokenWalk {
     public static boolean isName(Token token) {
         return token.kind() == TokenKind.WORD || token.kind() == TokenKind.QUOTED_IDENTIFIER;
     }
+
+    /**
+     * True when token {@code i} is a FROM that opens a FROM clause (of an UPDATE, SELECT, COPY …):
+     * the FROM of the operator {@code IS [NOT] DISTINCT FROM} is part of an expression. Outside
+     * brackets that operator is the only place a FROM follows DISTINCT; the FROMs of EXTRACT,
+     * SUBSTRING, TRIM and OVERLAY sit inside their brackets.
+     */
+    public static boolean isFromClause(List<Token> t, int i) {
+        return word(t, i, "from") && !(i > 0 && t.get(i - 1).isWord("distinct"));
+    }
 }

@@ -96,6 +96,38 @@ class BulwarkApiIT {
     }
 
     @Test
+    void migrateStopsAtThePhaseBarrierAndSaysSoUntilAskedForTheContractPhase() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("phases"));
+        Files.writeString(dir.resolve("V1__create_accounts.sql"), "CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n");
+        Files.writeString(dir.resolve("V2__expand.sql"), "-- bulwark:phase expand\nALTER TABLE accounts ADD COLUMN mail text;\n");
+        Files.writeString(dir.resolve("V3__contract.sql"), "-- bulwark:phase contract\nALTER TABLE accounts DROP COLUMN email;\n");
+        Files.writeString(dir.resolve("V4__after.sql"), "ALTER TABLE accounts ADD COLUMN name text;\n");
+        try (TestDatabase db = TestDatabase.create("api-barrier")) {
+            Bulwark bulwark = Bulwark.configure().dataSource(dataSource(db)).locations("filesystem:" + dir).projectDirectory(tmp).load();
+
+            MigrationReport dry = bulwark.migrate(MigrateOptions.defaults().asDryRun());
+            assertThat(dry.waitingAtBarrier()).containsExactly("3", "4");
+
+            MigrationReport first = bulwark.migrate();
+            assertThat(first.migrations()).extracting(AppliedMigration::id).containsExactly("1", "2");
+            assertThat(first.stoppedAtPhaseBarrier()).isTrue();
+            assertThat(first.waitingAtBarrier()).containsExactly("3", "4");
+            assertThat(first.toString()).contains("stopped at the phase barrier before 3").contains("2 waiting: 3, 4");
+            assertThat(columns(db, "accounts")).containsExactly("id", "email", "mail");
+
+            MigrationReport again = bulwark.migrate();
+            assertThat(again.migrations()).isEmpty();
+            assertThat(again.waitingAtBarrier()).containsExactly("3", "4");
+
+            MigrationReport contract = bulwark.migrate(MigrateOptions.defaults().includingContractPhase());
+            assertThat(contract.migrations()).extracting(AppliedMigration::id).containsExactly("3", "4");
+            assertThat(contract.stoppedAtPhaseBarrier()).isFalse();
+            assertThat(contract.toString()).doesNotContain("barrier");
+            assertThat(columns(db, "accounts")).containsExactly("id", "mail", "name");
+        }
+    }
+
+    @Test
     void mergesAClasspathAndAFilesystemLocationAndRefusesTheSameNameTwice() throws Exception {
         Files.createDirectories(tmp.resolve("sql"));
         Files.writeString(tmp.resolve("sql/V3__more.sql"), "CREATE TABLE more (id int PRIMARY KEY);\n");

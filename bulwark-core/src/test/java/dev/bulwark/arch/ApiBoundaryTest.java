@@ -65,6 +65,17 @@ class ApiBoundaryTest {
     }
 
     @Test
+    void theBackfillPackageDoesNotReachIntoTheEngine() {
+        // execute runs backfill steps (Step, StepPlanner, Migrator); the backfiller shares only
+        // the pieces below both (dev.bulwark.Backoff, dev.bulwark.Listener), so no cycle runs through the two
+        noClasses().that().resideInAPackage("dev.bulwark.backfill..")
+                .should().dependOnClassesThat().resideInAPackage("dev.bulwark.execute..")
+                .check(core);
+        assertThat(core.get("dev.bulwark.execute.StepPlanner").getDirectDependenciesFromSelf())
+                .anyMatch(d -> d.getTargetClass().getPackageName().equals("dev.bulwark.backfill"));
+    }
+
+    @Test
     void theApiSignaturesExposeNoInternalType() {
         members().that().areDeclaredInClassesThat().resideInAPackage(API)
                 .and().areDeclaredInClassesThat().arePublic()

@@ -2,7 +2,7 @@ package dev.bulwark.backfill;
 
 import dev.bulwark.BulwarkException;
 import dev.bulwark.ErrorCode;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,17 +26,7 @@ class BackfillIT {
     TestDatabase db;
     Connection work;
     final List<String> log = new CopyOnWriteArrayList<>();
-    final Listener listener = new Listener() {
-        @Override
-        public void info(String line) {
-            log.add(line);
-        }
-
-        @Override
-        public void warn(String line) {
-            log.add(line);
-        }
-    };
+    final Listener listener = Listener.each(log::add);
 
     @BeforeEach
     void setUp() throws SQLException {
@@ -262,6 +252,48 @@ class BackfillIT {
             assertThat(value("SELECT count(*) FILTER (WHERE n <> 1) FROM items")).isEqualTo("0");
             assertThat(value("SELECT lock_retries > 0 FROM bulwark_backfill")).isEqualTo("t");
         }
+    }
+
+    @Test
+    void stopCancelsTheBatchThatRunsAndTheNextRunResumesWithEveryRowUpdatedOnce() throws Exception {
+        exec("CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)");
+        exec("INSERT INTO items (id) SELECT g FROM generate_series(1, 300) g");
+        exec("SET lock_timeout = 0"); // the second batch waits for the held row until stop() cancels it
+        try (Connection holder = db.open()) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("SELECT * FROM items WHERE id = 150 FOR UPDATE");
+            }
+            BackfillStatement s = BackfillStatement.of("items", "n = n + 1", null);
+            // the size adapts: keep it at 100 keys a batch so the second batch is the one that meets the lock
+            BackfillOptions o = new BackfillOptions(Duration.ofHours(1), 100, null, 0, null, 100,
+                    Duration.ofSeconds(20), Duration.ofMillis(100), false, false);
+            Backfiller f = backfiller(o, null);
+            CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    f.run(s, Backfiller.jobFor(s), false);
+                    return null;
+                } catch (SQLException | RuntimeException e) {
+                    return e;
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!"1".equals(value("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%items%'"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            f.stop();
+            // the lock is still held: only the cancel ends the waiting batch
+            Throwable stopped = run.get(10, TimeUnit.SECONDS);
+            assertThat(stopped).isInstanceOf(BulwarkException.class).hasMessageContaining("stopped after batch 1");
+            assertThat(value("SELECT count(*) FROM items WHERE n = 1")).isEqualTo("100");
+            assertThat(value("SELECT rows_done || '/' || batches FROM bulwark_backfill")).isEqualTo("100/1");
+            holder.rollback();
+        }
+        BackfillResult r = backfiller(options(100), null).run(BackfillStatement.of("items", "n = n + 1", null),
+                Backfiller.jobFor(BackfillStatement.of("items", "n = n + 1", null)), false);
+        assertThat(r.resumed()).isTrue();
+        assertThat(value("SELECT count(*) FILTER (WHERE n <> 1) FROM items")).isEqualTo("0");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.bulwark.backfill;
 
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.EmbeddedServer;
 import dev.bulwark.testing.TestDatabase;
@@ -103,17 +103,7 @@ class BackfillLagIT {
 
     @Test
     void pausesWhileTheLogicalSubscriberLagsAboveTheLimitAndFinishesOnceItCaughtUp() throws Exception {
-        Listener listener = new Listener() {
-            @Override
-            public void info(String line) {
-                log.add(line);
-            }
-
-            @Override
-            public void warn(String line) {
-                log.add(line);
-            }
-        };
+        Listener listener = Listener.each(log::add);
         BackfillOptions options = new BackfillOptions(Duration.ofMillis(200), 500, Duration.ofMinutes(10), 256 * 1024, null, 0,
                 Duration.ofSeconds(30), Duration.ofMillis(100), false, false);
         try (Connection hold = subscriber.open(); Connection work = publisher.connection().open("bulwark-test")) {

@@ -49,6 +49,19 @@ class BackfillStatementTest {
     }
 
     @Test
+    void isDistinctFromIsAnOperatorNotAFromClause() {
+        BackfillStatement s = parse("UPDATE t SET b = a WHERE b IS DISTINCT FROM a");
+        assertThat(s.set()).isEqualTo("b = a");
+        assertThat(s.where()).isEqualTo("b IS DISTINCT FROM a");
+        assertThat(parse("UPDATE t SET changed = a IS NOT DISTINCT FROM b WHERE id > 0").set()).isEqualTo("changed = a IS NOT DISTINCT FROM b");
+        assertThat(BackfillStatement.of("t", "b = a", "b IS DISTINCT FROM a").where()).isEqualTo("b IS DISTINCT FROM a");
+        assertThat(BackfillStatement.of("t", "flag = x IS NOT DISTINCT FROM y", null).set()).isEqualTo("flag = x IS NOT DISTINCT FROM y");
+        // a FROM clause after such a condition is still one
+        assertThatThrownBy(() -> parse("UPDATE t SET b = u.a FROM u WHERE t.b IS DISTINCT FROM u.a")).hasMessageContaining("FROM cannot be split");
+        assertThatThrownBy(() -> BackfillStatement.of("t", "b = u.a FROM u", null)).hasMessageContaining("FROM");
+    }
+
+    @Test
     void optionsAreCheckedBeforeAnythingConnects() {
         assertThat(BackfillStatement.of("s.t", "a = b", "c > 1").describe()).isEqualTo("UPDATE \"s\".\"t\" SET a = b WHERE c > 1");
         assertThatThrownBy(() -> BackfillStatement.of("t", "a = 1; DROP TABLE t", null)).isInstanceOf(BulwarkException.class)

@@ -3,7 +3,7 @@ package dev.bulwark.backup;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.ErrorCode;
 import dev.bulwark.catalog.CatalogJson;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.PgTools;
 import dev.bulwark.testing.PostgresTestServer;

@@ -5,7 +5,7 @@ import dev.bulwark.BulwarkConfig;
 import dev.bulwark.backup.Backups;
 import dev.bulwark.catalog.CatalogReader;
 import dev.bulwark.catalog.CatalogSnapshot;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.fingerprint.Fingerprinter;
 import dev.bulwark.fingerprint.TableFingerprint;
 import dev.bulwark.pg.ConnectionSpec;

@@ -2,7 +2,7 @@ package dev.bulwark.deploy;
 
 import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.testing.TestDatabase;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.bulwark.execute;
 
+import dev.bulwark.Listener;
 import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.pg.ConnectionSpec;

@@ -4,7 +4,7 @@ import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.catalog.TableRef;
 import dev.bulwark.execute.Applied;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.execute.MigrateResult;
 import dev.bulwark.fingerprint.Fingerprinter;
 import dev.bulwark.fingerprint.TableFingerprint;
@@ -312,17 +312,7 @@ class ExpandContractIT {
     private Bulwark open(Path project, ConnectionSpec db) {
         BulwarkConfig c = BulwarkConfig.defaults(project).withTimeouts(Duration.ofSeconds(2), Duration.ZERO,
                 Duration.ofSeconds(30), Duration.ofSeconds(30));
-        return Bulwark.open(c, db, new Listener() {
-            @Override
-            public void info(String line) {
-                said.add(line);
-            }
-
-            @Override
-            public void warn(String line) {
-                said.add(line);
-            }
-        });
+        return Bulwark.open(c, db, Listener.each(said::add));
     }
 
     // ------------------------------------------------------------------ locks

@@ -171,10 +171,35 @@ class ExpandPlannerTest {
         Files.writeString(dir.resolve("2_amount.down.sql"), "ALTER TABLE orders ALTER COLUMN amount TYPE integer;\n");
         MigrationSet set = MigrationSources.read(dir, null);
         ExpandPlan p = ExpandPlanner.plan(set.migrations(), last(set), 16);
-        PlanWriter.write(p, dir, set.format(), last(set), Clock.systemUTC());
+        List<PlanWriter.Written> written = PlanWriter.write(p, dir, set.format(), last(set), Clock.systemUTC());
+        assertThat(written).allSatisfy(w -> assertThat(w.files()).allSatisfy(f -> assertThat(f).exists().startsWith(dir)));
+        assertThat(written).extracting(w -> w.files().size()).containsExactly(2, 2, 1, 1);
         MigrationSet again = MigrationSources.read(dir, null);
         assertThat(again.migrations()).extracting(Migration::hasDown).containsExactly(true, true, true, false, false);
         assertThat(Files.exists(dir.resolve("2_amount.down.sql"))).isFalse();
         assertThat(again.migrations().get(2).up().sql()).contains("-- bulwark:backfill\nUPDATE orders");
+    }
+
+    @Test
+    void prismaFolderIsReplacedByTheNewFoldersAndNothingIsLeftBeside() throws Exception {
+        Files.createDirectories(dir.resolve("20240101000000_orders"));
+        Files.writeString(dir.resolve("20240101000000_orders/migration.sql"), ORDERS + "\n");
+        Files.createDirectories(dir.resolve("20240102000000_amount"));
+        Files.writeString(dir.resolve("20240102000000_amount/migration.sql"), "ALTER TABLE orders ALTER COLUMN amount SET NOT NULL;\n");
+        Files.writeString(dir.resolve("migration_lock.toml"), "provider = \"postgresql\"\n");
+        MigrationSet set = MigrationSources.read(dir, null);
+        assertThat(set.format()).isEqualTo(MigrationFormat.PRISMA);
+        ExpandPlan p = ExpandPlanner.plan(set.migrations(), last(set), 16);
+        Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        List<PlanWriter.Written> w = PlanWriter.write(p, dir, MigrationFormat.PRISMA, last(set), clock);
+        assertThat(w).hasSize(3).allSatisfy(x -> assertThat(x.files().get(0)).exists().hasFileName("migration.sql"));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted()).containsExactly("20240101000000_orders",
+                    "20260101000000_expand_orders_amount_not_null_check", "20260101000001_validate_orders_amount_not_null",
+                    "20260101000002_contract_orders_amount_set_not_null", "migration_lock.toml");
+        }
+        assertThat(Files.readString(dir.resolve("migration_lock.toml"))).as("untouched").contains("postgresql");
+        assertThat(MigrationSources.read(dir, null).migrations()).extracting(m -> m.options().phase())
+                .containsExactly(null, Phase.EXPAND, Phase.EXPAND, Phase.CONTRACT);
     }
 }

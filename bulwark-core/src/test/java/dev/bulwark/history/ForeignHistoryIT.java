@@ -4,7 +4,7 @@ import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.BulwarkException;
 import dev.bulwark.ErrorCode;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.migration.Checksums;
 import dev.bulwark.migration.FlywayChecksum;
 import dev.bulwark.pg.ConnectionSpec;

@@ -1,6 +1,6 @@
 package dev.bulwark.rehearse;
 
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.migration.MigrationSources;
 import dev.bulwark.pg.ConnectionSpec;
 

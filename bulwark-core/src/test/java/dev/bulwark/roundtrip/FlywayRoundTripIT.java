@@ -2,7 +2,7 @@ package dev.bulwark.roundtrip;
 
 import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.testing.TestDatabase;

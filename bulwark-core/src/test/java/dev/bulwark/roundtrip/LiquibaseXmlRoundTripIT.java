@@ -2,7 +2,7 @@ package dev.bulwark.roundtrip;
 
 import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.migration.LiquibaseReader;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationFormat;

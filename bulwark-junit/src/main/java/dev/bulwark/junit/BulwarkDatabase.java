@@ -33,4 +33,12 @@ import java.lang.annotation.Target;
 public @interface BulwarkDatabase {
     /** Where the migrations are, as in {@code dev.bulwark.api.FluentConfiguration#locations}. */
     String[] locations() default {"classpath:db/migration"};
+
+    /**
+     * Whether the template runs {@code -- bulwark:phase contract} migrations (and every migration after
+     * them) too. On by default: the tests get the schema the whole folder describes. Off: the database
+     * stops at the phase barrier as {@code bulwark migrate} does, for tests of the release that runs
+     * between the two phases.
+     */
+    boolean contractPhase() default true;
 }

@@ -27,7 +27,8 @@ public final class BulwarkDatabaseExtension implements BeforeAllCallback, AfterA
     public void beforeAll(ExtensionContext context) {
         BulwarkDatabase annotation = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), BulwarkDatabase.class)
                 .orElseThrow(() -> new IllegalStateException("@BulwarkDatabase is missing on " + context.getRequiredTestClass()));
-        String template = EmbeddedDatabases.template(List.of(annotation.locations()), context.getRequiredTestClass().getClassLoader());
+        String template = EmbeddedDatabases.template(List.of(annotation.locations()), annotation.contractPhase(),
+                context.getRequiredTestClass().getClassLoader());
         long start = System.nanoTime();
         String name = EmbeddedDatabases.cloneOf(template);
         long millis = (System.nanoTime() - start) / 1_000_000;

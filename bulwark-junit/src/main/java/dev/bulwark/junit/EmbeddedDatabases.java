@@ -1,6 +1,7 @@
 package dev.bulwark.junit;
 
 import dev.bulwark.api.Bulwark;
+import dev.bulwark.api.MigrateOptions;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.EmbeddedServer;
 
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class EmbeddedDatabases {
     private static final long PID = ProcessHandle.current().pid();
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final Map<List<String>, String> TEMPLATES = new ConcurrentHashMap<>();
+    private static final Map<List<Object>, String> TEMPLATES = new ConcurrentHashMap<>();
     private static EmbeddedServer server;
 
     private EmbeddedDatabases() {
@@ -60,15 +61,19 @@ final class EmbeddedDatabases {
         return server().connection("postgres");
     }
 
-    /** The migrated template for these locations, created and migrated on first use in this JVM. */
-    static String template(List<String> locations, ClassLoader loader) {
-        return TEMPLATES.computeIfAbsent(List.copyOf(locations), l -> {
+    /**
+     * The migrated template for these locations, created and migrated on first use in this JVM; with
+     * {@code contractPhase} off it stops at the phase barrier, as migrate does.
+     */
+    static String template(List<String> locations, boolean contractPhase, ClassLoader loader) {
+        return TEMPLATES.computeIfAbsent(List.of(List.copyOf(locations), contractPhase), key -> {
             String name = "bulwark_tpl_" + PID + "_" + COUNTER.incrementAndGet();
             execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             execute("CREATE DATABASE " + name);
             ConnectionSpec db = server().connection(name);
-            Bulwark.configure(loader).dataSource(db.jdbcUrl(), db.user(), null).locations(l.toArray(String[]::new))
-                    .projectDirectory(projectDirectory()).load().migrate();
+            Bulwark.configure(loader).dataSource(db.jdbcUrl(), db.user(), null).locations(locations.toArray(String[]::new))
+                    .projectDirectory(projectDirectory()).load()
+                    .migrate(contractPhase ? MigrateOptions.defaults().includingContractPhase() : MigrateOptions.defaults());
             return name;
         });
     }

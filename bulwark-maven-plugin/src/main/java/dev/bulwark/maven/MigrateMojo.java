@@ -26,5 +26,10 @@ public class MigrateMojo extends AbstractBulwarkMojo {
             getLog().info("applied " + m.id() + " " + m.description() + " (" + m.duration().toMillis() + " ms)");
         }
         getLog().info("bulwark migrate: " + r.migrations().size() + " applied; at version " + r.currentVersion());
+        if (r.stoppedAtPhaseBarrier()) {
+            getLog().warn("bulwark migrate stopped at the phase barrier before " + r.waitingAtBarrier().get(0)
+                    + " (-- bulwark:phase contract); not applied: " + String.join(", ", r.waitingAtBarrier())
+                    + ". Once the application no longer needs the old schema, run bulwark migrate --phase contract");
+        }
     }
 }

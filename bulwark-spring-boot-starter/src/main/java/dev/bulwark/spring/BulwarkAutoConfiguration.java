@@ -60,7 +60,7 @@ public class BulwarkAutoConfiguration {
     @ConditionalOnBean(Bulwark.class)
     @ConditionalOnMissingBean
     public BulwarkMigrationInitializer bulwarkMigrationInitializer(Bulwark bulwark, BulwarkProperties properties) {
-        return new BulwarkMigrationInitializer(bulwark, properties.getMode());
+        return new BulwarkMigrationInitializer(bulwark, properties.getMode(), properties.isContractPhase());
     }
 
     private static void log(BulwarkEvent event) {

@@ -20,6 +20,11 @@ public class BulwarkProperties {
     /** Whether the auto-configuration runs at all. */
     private boolean enabled = true;
     private Mode mode = Mode.MIGRATE;
+    /**
+     * Whether startup runs {@code -- bulwark:phase contract} migrations too. Off: it stops before the
+     * first pending one and logs a warning; turn it on once no running instance needs the old schema.
+     */
+    private boolean contractPhase;
     /** Where the migrations are; Flyway's default layout. */
     private List<String> locations = new ArrayList<>(List.of("classpath:db/migration"));
     /** lock_timeout of every migration statement (default 2s). */
@@ -47,6 +52,14 @@ public class BulwarkProperties {
 
     public void setMode(Mode mode) {
         this.mode = mode;
+    }
+
+    public boolean isContractPhase() {
+        return contractPhase;
+    }
+
+    public void setContractPhase(boolean contractPhase) {
+        this.contractPhase = contractPhase;
     }
 
     public List<String> getLocations() {

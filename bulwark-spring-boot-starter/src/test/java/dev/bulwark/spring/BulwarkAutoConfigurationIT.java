@@ -5,12 +5,15 @@ import dev.bulwark.api.MigrationInfo;
 import dev.bulwark.api.MigrationState;
 import dev.bulwark.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,6 +29,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The starter in an application context on a real database. */
+@ExtendWith(OutputCaptureExtension.class)
 class BulwarkAutoConfigurationIT {
     @TempDir
     Path tmp;
@@ -99,6 +103,34 @@ class BulwarkAutoConfigurationIT {
                 Health h = health.health();
                 assertThat(h.getStatus()).isEqualTo(Status.DOWN);
                 assertThat(h.getDetails().get("problems").toString()).contains("1 EDITED");
+            });
+        }
+    }
+
+    @Test
+    void stopsAtThePhaseBarrierWithAWarningAndRunsTheContractPhaseWhenAsked(CapturedOutput output) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("phases"));
+        Files.writeString(dir.resolve("V1__create_tags.sql"), "CREATE TABLE tags (id int PRIMARY KEY, name text);\n");
+        Files.writeString(dir.resolve("V2__expand.sql"), "-- bulwark:phase expand\nALTER TABLE tags ADD COLUMN label text;\n");
+        Files.writeString(dir.resolve("V3__contract.sql"), "-- bulwark:phase contract\nALTER TABLE tags DROP COLUMN name;\n");
+        Files.writeString(dir.resolve("V4__after.sql"), "CREATE TABLE notes (id int PRIMARY KEY);\n");
+        try (TestDatabase db = TestDatabase.create("boot-barrier")) {
+            runner(db).withPropertyValues("spring.bulwark.locations=filesystem:" + dir).run(context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(Bulwark.class).status()).extracting(MigrationInfo::state).containsExactly(MigrationState.APPLIED,
+                        MigrationState.APPLIED, MigrationState.PENDING, MigrationState.PENDING);
+            });
+            assertThat(output).contains("WARN").contains("stopped at the phase barrier before 3").contains("2 migration(s) not applied (3, 4)")
+                    .contains("spring.bulwark.contract-phase=true");
+            // validate mode: the release between the phases starts, the contract migrations wait by design
+            runner(db).withPropertyValues("spring.bulwark.locations=filesystem:" + dir, "spring.bulwark.mode=validate").run(context ->
+                    assertThat(context).hasNotFailed());
+            assertThat(output).contains("validate mode: the database is at the phase barrier; 2 migration(s) wait for the contract phase (3, 4)");
+            runner(db).withPropertyValues("spring.bulwark.locations=filesystem:" + dir, "spring.bulwark.mode=validate",
+                    "spring.bulwark.contract-phase=true").run(context -> assertThat(context).hasFailed());
+            runner(db).withPropertyValues("spring.bulwark.locations=filesystem:" + dir, "spring.bulwark.contract-phase=true").run(context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(Bulwark.class).status()).extracting(MigrationInfo::state).containsOnly(MigrationState.APPLIED);
             });
         }
     }

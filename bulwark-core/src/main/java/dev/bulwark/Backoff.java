@@ -1,4 +1,4 @@
-package dev.bulwark.execute;
+package dev.bulwark;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,0 +1,2 @@
+-- bulwark:phase expand
+ALTER TABLE tags ADD COLUMN label text;

@@ -1,0 +1,2 @@
+-- bulwark:phase contract
+ALTER TABLE tags DROP COLUMN name;
