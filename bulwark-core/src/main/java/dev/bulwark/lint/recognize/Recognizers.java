@@ -356,7 +356,7 @@ public final class Recognizers {
                 } else if (depth == 0 && t.isPunctuation(',')) {
                     more = true;
                 } else if (depth == 0 && (t.isWord("where") || t.isWord("returning")
-                        || t.isWord("from") && !(c.i > 0 && c.tokens.get(c.i - 1).isWord("distinct")))) {
+                        || dev.bulwark.sql.TokenWalk.isFromClause(c.tokens, c.i))) {
                     return out;
                 }
                 c.i++;
