@@ -185,23 +185,19 @@ final class LintCommand implements Callable<Integer> {
         ConnectionSpec spec = ConnectionResolver.resolve(url, root.env, null, ConnectionResolver.defaultPgpassFile(root.env))
                 .orElseThrow();
         LintOptions o = options;
-        if (pgVersion == null) {
-            try (Connection c = spec.open(Bulwark.APPLICATION_NAME + "-lint");
-                 Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
-                rs.next();
-                o = o.withPgVersion(rs.getInt(1));
-            } catch (SQLException e) {
-                throw new BulwarkException(ErrorCode.DATABASE, "cannot read the server version of " + spec.masked() + ": "
-                        + e.getMessage(), "check --url", e);
-            }
-        }
-        // a subscriber: changes that would stop its apply (breaks-subscription)
         try (Connection c = spec.open(Bulwark.APPLICATION_NAME + "-lint")) {
+            if (pgVersion == null) {
+                try (Statement st = c.createStatement();
+                     ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
+                    rs.next();
+                    o = o.withPgVersion(rs.getInt(1));
+                }
+            }
+            // a subscriber: changes that would stop its apply (breaks-subscription)
             o = o.withSubscribedTables(dev.bulwark.replicate.SubscribedTables.of(c));
         } catch (SQLException e) {
-            throw new BulwarkException(ErrorCode.DATABASE, "cannot read the subscriptions of " + spec.masked() + ": "
-                    + e.getMessage(), "check --url", e);
+            throw new BulwarkException(ErrorCode.DATABASE, "cannot read the server version and subscriptions of " + spec.masked()
+                    + ": " + e.getMessage(), "check --url", e);
         }
         if (set.format() != MigrationFormat.ALEMBIC) {
             BulwarkConfig c = config.withMigrationsDir(dir).withFormat(set.format());

@@ -250,19 +250,19 @@ public final class Preflight {
         } catch (SQLException e) {
             major = dev.bulwark.lint.LintOptions.DEFAULT_PG_VERSION;
         }
-        java.util.Set<String> subscribed;
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> subscribed = java.util.Set.of();
         try {
             subscribed = dev.bulwark.replicate.SubscribedTables.of(db());
         } catch (SQLException e) {
-            // not read as "subscribes to nothing": the check says it could not tell
-            return List.of("cannot read the target's subscriptions (" + e.getMessage() + "), so breaks-subscription could not run");
+            // not read as "subscribes to nothing": the check says it could not tell, and the other rules still run
+            out.add("cannot read the target's subscriptions (" + e.getMessage() + "), so breaks-subscription could not run");
         }
         dev.bulwark.lint.LintResult r = dev.bulwark.lint.Linter.standard(lint.options().withPgVersion(major).withHistory(states())
                         .withSubscribedTables(subscribed))
                 .lint(bulwark.migrations(), bulwark.config().projectDir());
         Set<String> ids = new java.util.HashSet<>();
         pending.forEach(m -> ids.add(m.id()));
-        List<String> out = new ArrayList<>();
         for (dev.bulwark.lint.Finding f : r.findings()) {
             if (f.severity().atLeast(lint.failOn()) && (f.migration() == null || ids.contains(f.migration()))) {
                 out.add("lint " + f.ruleId() + " (" + f.severity().label() + ") at " + bulwark.config().projectDir().relativize(

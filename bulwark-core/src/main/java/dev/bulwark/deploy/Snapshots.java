@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -111,14 +110,27 @@ public final class Snapshots {
         return inRunOrder(downs);
     }
 
-    /** The destructive row changes of statements run in this order, named as before the first ran. */
+    /**
+     * The destructive row changes of statements run in this order, named as before the first ran. An
+     * UPDATE of a table that an earlier statement of the run gives a trigger (CREATE TRIGGER, ENABLE
+     * TRIGGER) counts as changing every column: the copy is taken before that trigger exists.
+     */
     private static List<Planned> inRunOrder(List<java.util.Map.Entry<String, List<dev.bulwark.sql.analysis.StatementEffect>>> run) {
         List<Planned> out = new ArrayList<>();
         dev.bulwark.sql.analysis.NamesAtStart names = new dev.bulwark.sql.analysis.NamesAtStart();
+        java.util.Set<String> triggered = new java.util.HashSet<>();
         for (var migration : run) {
             for (dev.bulwark.sql.analysis.StatementEffect e : migration.getValue()) {
                 for (RowChange d : e.dataLoss()) {
+                    if (d.kind() == RowKind.UPDATE && triggered.contains(d.table())) {
+                        d = new RowChange(d.kind(), d.table(), List.of(), d.existing());
+                    }
                     out.add(new Planned(migration.getKey(), e.statement(), names.atStart(d)));
+                }
+                if (e.target() != null && (e.objects().stream().anyMatch(o -> o.kind() == dev.bulwark.sql.analysis.StatementEffect.ObjectKind.TRIGGER)
+                        || e.recognized() instanceof dev.bulwark.lint.recognize.Recognized.AlterTable
+                        && e.statement().tokens().stream().anyMatch(t -> t.isWord("enable")))) {
+                    triggered.add(e.target());
                 }
                 names.after(e);
             }
@@ -151,9 +163,11 @@ public final class Snapshots {
         List<String> key = primaryKey(c, table);
         List<String> all = columns(c, table);
         List<String> cols = new ArrayList<>(key);
-        if ((d.kind() == RowKind.DROP_COLUMN || d.kind() == RowKind.TYPE_CHANGE
-                || d.kind() == RowKind.UPDATE && !d.columns().isEmpty() && enabledUserTriggers(c, table).isEmpty()) && !key.isEmpty()) {
-            // an UPDATE changes only the columns it sets, unless a trigger changes more (updated_at): then every column
+        // an UPDATE changes only the columns it sets, unless it sets a key column (the rows could not be matched
+        // back), or a trigger rewrites more of the row (updated_at; on the table or any partition): then every column
+        boolean updateOfColumns = d.kind() == RowKind.UPDATE && !d.columns().isEmpty() && d.columns().stream().noneMatch(key::contains)
+                && rowTriggers(c, table).isEmpty();
+        if ((d.kind() == RowKind.DROP_COLUMN || d.kind() == RowKind.TYPE_CHANGE || updateOfColumns) && !key.isEmpty()) {
             d.columns().stream().filter(all::contains).filter(x -> !key.contains(x)).forEach(cols::add);
             if (cols.size() == key.size()) {
                 return null; // the columns do not exist yet (the deploy adds them: its rollback drops them)
@@ -201,15 +215,26 @@ public final class Snapshots {
         return snap;
     }
 
-    /** The enabled user triggers of {@code table}: name → pg_trigger.tgenabled (O, R or A). */
-    private static Map<String, String> enabledUserTriggers(Connection c, TableRef table) throws SQLException {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT tgname, tgenabled FROM pg_catalog.pg_trigger"
-                + " WHERE tgrelid = pg_catalog.to_regclass(?) AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname")) {
+    /**
+     * An enabled user trigger that rewrites the rows it fires on: BEFORE … FOR EACH ROW on INSERT or
+     * UPDATE. {@code relation} is its table (or partition, or inheritance child) as regclass text.
+     */
+    private record RowTrigger(String relation, String name, String enabled, boolean owned) {
+    }
+
+    /** The row-rewriting triggers of {@code table} and of every partition or child table under it. */
+    private static List<RowTrigger> rowTriggers(Connection c, TableRef table) throws SQLException {
+        List<RowTrigger> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE tree(relid) AS (SELECT pg_catalog.to_regclass(?)::oid"
+                + " UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.relid)"
+                + " SELECT t.tgrelid::regclass::text, t.tgname, t.tgenabled, pg_catalog.pg_has_role(r.relowner, 'USAGE')"
+                + " FROM pg_catalog.pg_trigger t JOIN tree ON t.tgrelid = tree.relid JOIN pg_catalog.pg_class r ON r.oid = t.tgrelid"
+                // tgtype bits: 1 row, 2 before, 4 insert, 16 update
+                + " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 3) = 3 AND (t.tgtype & 20) <> 0 ORDER BY 1, 2")) {
             ps.setString(1, table.sql());
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), rs.getString(2));
+                    out.add(new RowTrigger(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
                 }
             }
         }
@@ -256,11 +281,17 @@ public final class Snapshots {
                         "add the column back and restore its values from " + s.location());
             }
             String src = source(c, s);
-            // putting rows back is not a change the application's triggers should see (an updated_at trigger would
-            // stamp every restored row with now()): the table's enabled user triggers are off for this transaction only
-            Map<String, String> triggers = enabledUserTriggers(c, s.table());
-            for (String t : triggers.keySet()) {
-                st.execute("ALTER TABLE " + s.table().sql() + " DISABLE TRIGGER " + Identifiers.quote(t));
+            // the rows go back as they were: a trigger that rewrites rows (an updated_at stamp) is off for this
+            // transaction only, each on its own relation (ONLY: a partition's copy keeps its own state). That takes
+            // SHARE ROW EXCLUSIVE on the table until the restore commits, and needs its owner's rights: without them the
+            // triggers stay on (as before), and the rollback's comparison says what they changed. Other triggers (AFTER,
+            // keeping a count elsewhere right) fire as the rows come back.
+            List<RowTrigger> triggers = rowTriggers(c, s.table());
+            if (triggers.stream().anyMatch(t -> !t.owned())) {
+                triggers = List.of();
+            }
+            for (RowTrigger t : triggers) {
+                st.execute("ALTER TABLE ONLY " + t.relation() + " DISABLE TRIGGER " + Identifiers.quote(t.name()));
             }
             String cols = s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
             boolean inserts = s.kind() == RowKind.DROP_TABLE || s.kind() == RowKind.DELETE || s.kind() == RowKind.TRUNCATE;
@@ -290,12 +321,16 @@ public final class Snapshots {
                             + " FROM " + src + " AS s WHERE NOT EXISTS (SELECT 1 FROM " + s.table().sql() + " AS t WHERE " + match + ")");
                 }
             }
-            for (Map.Entry<String, String> t : triggers.entrySet()) {
-                st.execute("ALTER TABLE " + s.table().sql() + " ENABLE " + switch (t.getValue()) {
+            if (!triggers.isEmpty()) {
+                // deferred foreign key checks of the rows put back must run first: ALTER TABLE refuses while they are pending
+                st.execute("SET CONSTRAINTS ALL IMMEDIATE");
+            }
+            for (RowTrigger t : triggers) {
+                st.execute("ALTER TABLE ONLY " + t.relation() + " ENABLE " + switch (t.enabled()) {
                     case "R" -> "REPLICA ";
                     case "A" -> "ALWAYS ";
                     default -> "";
-                } + "TRIGGER " + Identifiers.quote(t.getKey()));
+                } + "TRIGGER " + Identifiers.quote(t.name()));
             }
             markRestored(c, s);
             if (alsoCommit != null) {

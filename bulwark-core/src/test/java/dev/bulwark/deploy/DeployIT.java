@@ -260,6 +260,48 @@ class DeployIT {
     }
 
     @Test
+    void updatesAreCopiedWholeWhereARowTriggerOrAKeyChangeMeansMoreThanTheirSetAndTheRowsComeBackExactly() throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := clock_timestamp(); RETURN NEW; END $$");
+            // a trigger on one partition only, and a deferred foreign key beside a trigger (the restore's ALTER must wait for neither)
+            s.execute("CREATE TABLE events (id int PRIMARY KEY, v int, touched timestamptz) PARTITION BY RANGE (id)");
+            s.execute("CREATE TABLE events_low PARTITION OF events FOR VALUES FROM (0) TO (100)");
+            s.execute("CREATE TABLE events_high PARTITION OF events FOR VALUES FROM (100) TO (1000)");
+            s.execute("CREATE TRIGGER events_low_stamp BEFORE UPDATE ON events_low FOR EACH ROW EXECUTE FUNCTION stamp()");
+            s.execute("INSERT INTO events SELECT g, g, '2020-01-01' FROM generate_series(1, 300) g");
+            s.execute("CREATE TABLE notes (id int PRIMARY KEY, account int REFERENCES accounts DEFERRABLE INITIALLY DEFERRED, body text,"
+                    + " touched timestamptz)");
+            s.execute("INSERT INTO notes SELECT g, g, 'note ' || g, '2020-01-01' FROM generate_series(1, 50) g");
+            s.execute("CREATE TABLE tags (id int PRIMARY KEY, account int REFERENCES accounts DEFERRABLE INITIALLY DEFERRED,"
+                    + " touched timestamptz)");
+            s.execute("INSERT INTO tags SELECT g, g, '2020-01-01' FROM generate_series(1, 10) g");
+            s.execute("CREATE TRIGGER tags_stamp BEFORE INSERT ON tags FOR EACH ROW EXECUTE FUNCTION stamp()");
+            s.execute("CREATE TABLE codes (code text PRIMARY KEY, label text)");
+            s.execute("INSERT INTO codes SELECT 'c' || g, 'label ' || g FROM generate_series(1, 40) g");
+        }
+        Map<String, String> before = fingerprints();
+        // notes gets its trigger from the deploy itself: the copy, taken before, cannot see it
+        migration("20260102000000_stamp_notes.sql", "CREATE TRIGGER notes_stamp BEFORE UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION stamp();",
+                "DROP TRIGGER notes_stamp ON notes;");
+        migration("20260102000001_changes.sql", "UPDATE events SET v = v + 1;\nUPDATE notes SET body = upper(body);\n"
+                + "DELETE FROM tags WHERE id > 5;\nUPDATE codes SET code = upper(code);", "SELECT 1; -- the snapshots put the old values back");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.snapshots()).extracting(x -> x.table().name() + " " + x.columns()).containsExactlyInAnyOrder(
+                "events [id, v, touched]", "notes [id, account, body, touched]", "tags [id, account, touched]", "codes [code, label]");
+        // codes' rows cannot be matched back by a key the UPDATE changed: the copy is whole (before this it was none at all)
+        // and the rollback says a human must act on codes, and on nothing else
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
+        assertThat(r.markdown()).contains("NOT back as before: data: public.codes changed (40 rows before, 40 now)\n");
+        Map<String, String> after = fingerprints();
+        after.keySet().removeIf(k -> k.startsWith("codes "));
+        before.keySet().removeIf(k -> k.startsWith("codes "));
+        assertThat(after).as("touched and bodies as before: no trigger fired while the rows came back").isEqualTo(before);
+        assertThat(single("SELECT string_agg(tgrelid::regclass || ' ' || tgname || ' ' || tgenabled::text, ', ' ORDER BY tgname) FROM pg_trigger"
+                + " WHERE NOT tgisinternal")).isEqualTo("events_low events_low_stamp O, tags tags_stamp O");
+    }
+
+    @Test
     void whatARollbacksDownDropsIsSnapshottedBeforeTheDownRunsAndCanBePutBackLater() throws Exception {
         Map<String, String> before = fingerprints();
         // the up adds a column and fills it (as the application would, once it is there); the rollback's down drops it

@@ -36,9 +36,15 @@ public final class BreaksSubscriptionRule extends StatementRule {
                 + " switchover, once this side is the publisher, or on the publisher first where that is safe";
     }
 
+    /** A migration the subscriber already applied changed it before it subscribed, or while it was the publisher. */
+    private static boolean appliedOnTheTarget(MigrationContext ctx) {
+        return ctx.options().history().stream().anyMatch(h -> h.state().isApplied() && h.migration() != null
+                && h.migration().id().equals(ctx.migration().id()));
+    }
+
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (ctx.options().subscribedTables().isEmpty()) {
+        if (ctx.options().subscribedTables().isEmpty() || appliedOnTheTarget(ctx)) {
             return;
         }
         if (s.what() instanceof Recognized.Drop d && d.objectKind().equals("table")) {

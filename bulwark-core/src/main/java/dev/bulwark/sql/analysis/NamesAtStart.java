@@ -14,8 +14,9 @@ import java.util.Map;
  * what a later statement destroys can be named as it was called when the run started. A deploy
  * copies everything its statements destroy before the first of them runs: for {@code RENAME
  * COLUMN a TO b} followed by {@code DROP COLUMN b}, the values to copy are in {@code a}. A table
- * or column created under a name after a rename freed it is a new object and keeps its name (a
- * snapshot finds nothing to copy for it, as for any object the run creates). Feed the statements
+ * or column created under a name after a rename freed it is a new object and keeps its name (its
+ * snapshot copies whatever held that name at the start, as it did before renames were followed).
+ * {@code SET SCHEMA} and schema renames are not followed. Feed the statements
  * in the order they run: {@link #atStart} for a statement's row changes, then {@link #after}.
  */
 public final class NamesAtStart {
