@@ -99,7 +99,7 @@ class ToolHistoryDeployIT {
         write("changelog.sql", first);
         DeployReport one = deploy();
         assertThat(one.outcome()).as(one.markdown()).isEqualTo(DeployReport.Outcome.DEPLOYED);
-        write("changelog.sql", first + "--changeset alice:2\nCREATE TABLE orders (id bigint PRIMARY KEY);\n--rollback DROP TABLE orders;\n");
+        write("changelog.sql", first + "\n--changeset alice:2\nCREATE TABLE orders (id bigint PRIMARY KEY);\n--rollback DROP TABLE orders;\n");
         DeployReport two = deploy();
         assertThat(two.outcome()).as(two.markdown()).isEqualTo(DeployReport.Outcome.DEPLOYED);
         assertThat(single("SELECT string_agg(id, ',' ORDER BY orderexecuted) FROM databasechangelog")).isEqualTo("1,2");
