@@ -862,10 +862,17 @@ public final class Migrator {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         try {
             CrashPoint.here("migrate.history.before-finish");
+            // Bulwark's row and the tool's table in one transaction: a kill between two commits left Bulwark saying
+            // applied and the tool (diesel, goose, Liquibase...) not, for good, since no later run writes the tool's row
+            work.setAutoCommit(false);
             history.update(work, rowId, Status.SUCCESS, null, ms, r.statements().size(), rows, lockWait, null);
+            CrashPoint.here("migrate.history.tool-before");
             recordTool(r, ms);
+            work.commit();
+            work.setAutoCommit(true);
             CrashPoint.here("migrate.history.finished");
         } catch (SQLException e) {
+            rollbackQuietly();
             throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, r.label() + " ran completely but recording it failed: "
                     + e.getMessage(), "check " + history.qualifiedName() + " and run 'bulwark repair'", e);
         }
@@ -938,12 +945,16 @@ public final class Migrator {
                               Statement failing, String problem, SQLException cause) {
         try {
             work.setAutoCommit(true);
+            // Bulwark's row and the tool's table change together: a kill between them must not leave the two disagreeing
+            work.setAutoCommit(false);
             if (!anyApplied) {
                 // nothing of this migration stayed applied: forget the attempt, the database is as it was
                 history.deleteRunning(work, rowId);
                 if (tool != null && !r.down()) {
                     tool.rolledBack(work, r.migration(), previousApplied(r.migration()));
                 }
+                work.commit();
+                work.setAutoCommit(true);
                 throw new BulwarkException(ErrorCode.FAILED_ROLLED_BACK,
                         r.label() + " failed at " + where(failing) + ": " + problem
                                 + "; nothing of it was applied, the database is " + atVersion(),
@@ -953,7 +964,10 @@ public final class Migrator {
             if (tool != null && !r.down()) {
                 tool.failed(work, r.migration(), ms, problem);
             }
+            work.commit();
+            work.setAutoCommit(true);
         } catch (SQLException e) {
+            rollbackQuietly();
             cause.addSuppressed(e);
         }
         throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK,
