@@ -181,6 +181,32 @@ class ForeignHistoryIT {
     }
 
     @Test
+    void aTableOfTheSameNameThatAnotherToolOwnsIsRefusedAndNotReadAsApplied() throws IOException {
+        // dbmate's folder, golang-migrate's schema_migrations (both tools name their table so)
+        write("20240101000000_a.sql", "-- migrate:up\nCREATE TABLE a (id int);\n");
+        exec("CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
+        exec("INSERT INTO schema_migrations VALUES (20240101000000, false)");
+        try (Bulwark b = open()) {
+            assertThat(b.status().get(0).state()).isEqualTo(MigrationState.PENDING);
+            assertThatThrownBy(() -> b.migrate(null, false, false))
+                    .hasMessageContaining("public.schema_migrations exists but is golang-migrate's, not dbmate's")
+                    .satisfies(e -> assertThat(((BulwarkException) e).fix()).contains("--migration-format golang-migrate"));
+        }
+        assertThat(rows("SELECT count(*) FROM pg_class WHERE relname = 'a'")).containsExactly(List.of("0"));
+    }
+
+    @Test
+    void aGooseTableWithoutGoosesColumnsIsRefused() throws IOException {
+        write("00001_a.sql", "-- +goose Up\nCREATE TABLE a (id int);\n");
+        exec("CREATE TABLE goose_db_version (id int, version text)");
+        try (Bulwark b = open()) {
+            assertThatThrownBy(() -> b.migrate(null, false, false))
+                    .hasMessageContaining("public.goose_db_version exists but is not goose's (columns [id, version])");
+        }
+        assertThat(rows("SELECT count(*) FROM pg_class WHERE relname = 'a'")).containsExactly(List.of("0"));
+    }
+
+    @Test
     void prismaRowsHaveTheFileChecksumFinishedAtAndRolledBackAt() throws IOException {
         String sql = "-- CreateTable\nCREATE TABLE \"User\" (\"id\" SERIAL NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n";
         write("migration_lock.toml", "provider = \"postgresql\"\n");
