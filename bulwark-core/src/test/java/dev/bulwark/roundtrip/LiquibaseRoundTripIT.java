@@ -103,6 +103,11 @@ class LiquibaseRoundTripIT {
         try (Bulwark b = bulwark()) {
             assertThat(b.migrate(null, false, false).applied()).hasSize(5);
         }
+        // Bulwark wrote the 9: checksums itself (validate alone would also pass on NULL ones, which Liquibase accepts)
+        assertThat(TestRows.list(db, "SELECT md5sum FROM databasechangelog ORDER BY orderexecuted")).extracting(r -> r.get(0))
+                .allSatisfy(sum -> assertThat(sum).startsWith("9:"))
+                .containsExactlyElementsOf(MigrationSources.read(dir, null).migrations().stream()
+                        .map(m -> m.toolData().get(LiquibaseReader.MD5SUM)).toList());
         liquibase("changelog.sql", lb -> {
             assertThat(unchecked(() -> lb.listUnrunChangeSets(new Contexts(), new LabelExpression()))).isEmpty();
             unchecked(() -> {
