@@ -104,5 +104,9 @@ class ToolHistoryDeployIT {
         assertThat(two.outcome()).as(two.markdown()).isEqualTo(DeployReport.Outcome.DEPLOYED);
         assertThat(single("SELECT string_agg(id, ',' ORDER BY orderexecuted) FROM databasechangelog")).isEqualTo("1,2");
         assertThat(single("SELECT locked::text FROM databasechangeloglock")).isEqualTo("false");
+        // what deploy --exec logs of the tool's history before and after its run
+        try (Connection c = db.open()) {
+            assertThat(ExternalTool.history(c)).contains("databasechangelog: 2 run, last alice:2");
+        }
     }
 }
