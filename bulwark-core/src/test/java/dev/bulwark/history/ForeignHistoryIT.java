@@ -7,10 +7,10 @@ import dev.bulwark.ErrorCode;
 import dev.bulwark.execute.Listener;
 import dev.bulwark.migration.Checksums;
 import dev.bulwark.migration.FlywayChecksum;
-import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.testing.TestDatabase;
+import dev.bulwark.testing.TestRows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,11 +20,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,31 +60,11 @@ class ForeignHistoryIT {
     }
 
     private List<List<String>> rows(String sql) {
-        return rows(db.spec(), sql);
-    }
-
-    static List<List<String>> rows(ConnectionSpec spec, String sql) {
-        try (Connection c = spec.open("bulwark-test"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<List<String>> out = new ArrayList<>();
-            while (rs.next()) {
-                List<String> r = new ArrayList<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    r.add(rs.getString(i));
-                }
-                out.add(r);
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestRows.list(db, sql);
     }
 
     private void exec(String sql) {
-        try (Connection c = db.spec().open("bulwark-test"); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        TestRows.exec(db, sql);
     }
 
     @Test
