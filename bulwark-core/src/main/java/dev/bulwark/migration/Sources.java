@@ -55,13 +55,6 @@ final class Sources {
         return name.replace('_', ' ');
     }
 
-    /** The error for an {@code .sql} file that is not named as the layout requires. */
-    static BulwarkException misnamed(Path file, MigrationFormat format, String expected) {
-        return BulwarkException.usage(
-                file + " is not named as a " + format.id() + " migration: expected " + expected,
-                "rename it, or move it out of the migration directory if it is not a migration");
-    }
-
     /**
      * Where a file's section markers are, validated: exactly one up marker, at most one down
      * marker, the up before the down. Shared by the layouts that keep both directions in one file.
@@ -147,12 +140,6 @@ final class Sources {
         return false;
     }
 
-    /** Reads every .sql file of a one-file-per-migration layout named {@code file}: (version)_(name).sql. */
-    static List<Migration> readNamed(Path dir, java.util.regex.Pattern file, MigrationFormat format, String expected,
-                                     java.util.function.BiFunction<Path, java.util.regex.Matcher, Migration> read) {
-        return strict(problems -> readNamed(dir, file, format, expected, read, problems));
-    }
-
     /** Runs a lenient read and throws its first problem: {@link MigrationReader#read(Path)} for a reader that reads leniently. */
     static List<Migration> strict(java.util.function.Function<java.util.function.Consumer<LayoutProblem>, List<Migration>> read) {
         List<LayoutProblem> problems = new java.util.ArrayList<>();
@@ -164,6 +151,7 @@ final class Sources {
         return out;
     }
 
+    /** Reads every .sql file of a one-file-per-migration layout named {@code file}: (version)_(name).sql. */
     static List<Migration> readNamed(Path dir, java.util.regex.Pattern file, MigrationFormat format, String expected,
                                      java.util.function.BiFunction<Path, java.util.regex.Matcher, Migration> read,
                                      java.util.function.Consumer<LayoutProblem> problems) {
