@@ -969,6 +969,9 @@ public final class Migrator {
         } catch (SQLException e) {
             rollbackQuietly();
             cause.addSuppressed(e);
+        } catch (RuntimeException e) {
+            rollbackQuietly(); // status() failing inside the transaction; a no-op after the commit above
+            throw e;
         }
         throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK,
                 r.label() + " failed at " + where(failing) + " (statement " + (failedAt + 1) + " of " + r.statements().size()
