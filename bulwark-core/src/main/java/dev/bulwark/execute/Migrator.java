@@ -874,7 +874,8 @@ public final class Migrator {
         } catch (SQLException e) {
             rollbackQuietly();
             throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, r.label() + " ran completely but recording it failed: "
-                    + e.getMessage(), "check " + history.qualifiedName() + " and run 'bulwark repair'", e);
+                    + e.getMessage(), "run 'bulwark " + (r.down() ? "rollback" : "migrate") + "' again once "
+                    + history.qualifiedName() + " is writable: nothing of it is left to run, it records it (as after a kill here)", e);
         }
         Applied a = new Applied(m.id(), m.description(), r.down(), ms, r.statements().size(), rows, lockWait, retries, r.resumeFrom());
         out.info("  done in " + Durations.human(Duration.ofMillis(ms)) + summary(a));
