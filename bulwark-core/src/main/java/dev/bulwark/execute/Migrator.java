@@ -504,17 +504,35 @@ public final class Migrator {
     /** Records that the database already has everything up to {@code version}. */
     public void baseline(String version, String description) {
         MigrationVersion v = MigrationVersion.of(version);
-        try (AdvisoryLock lock = lock()) {
+        try (AdvisoryLock lock = lock(); ToolHistory.Held toolLock = toolLock()) {
             List<HistoryEntry> rows = history.read(work);
             if (rows.stream().anyMatch(r -> r.status() == Status.SUCCESS && r.kind() != Kind.DOWN)) {
                 throw BulwarkException.usage("cannot baseline: " + history.qualifiedName() + " already records applied migrations",
                         "baseline only adopts a database Bulwark has never migrated; see 'bulwark history'");
             }
             ensureHistory();
+            Map<String, ToolHistory.ToolState> foreign = tool == null ? Map.of() : tool.read(work, set.migrations());
+            // the baseline row and the tool's rows for what it covers, together: the tool run afterwards must not
+            // run again what the database already has (diesel, goose, dbmate... have no baseline of their own)
+            work.setAutoCommit(false);
             history.insert(work, new HistoryEntry(0, v.toString(), description, Kind.BASELINE, null, null, null, null,
                     Instant.now(), 0L, 0, 0L, 0L, Status.SUCCESS, null, null));
+            if (tool != null) {
+                for (Migration m : set.migrations()) {
+                    if (m.kind() == MigrationKind.VERSIONED && m.version().compareTo(v) <= 0
+                            && foreign.get(tool.key(m)) != ToolHistory.ToolState.APPLIED) {
+                        tool.adopted(work, m);
+                    }
+                }
+            }
+            work.commit();
+            work.setAutoCommit(true);
         } catch (SQLException e) {
+            rollbackQuietly();
             throw new BulwarkException(ErrorCode.DATABASE, "baseline failed: " + e.getMessage(), null, e);
+        } catch (RuntimeException e) {
+            rollbackQuietly();
+            throw e;
         }
     }
 

@@ -50,6 +50,15 @@ public interface ToolHistory {
     /** Called, outside any transaction, when a migration failed and part of it stays applied. */
     void failed(Connection c, Migration m, long durationMs, String error) throws SQLException;
 
+    /**
+     * A baseline covers {@code m}: the database already has it. Recorded as the tool records a
+     * migration it applied, so the tool run afterwards does not run it again.
+     */
+    default void adopted(Connection c, Migration m) throws SQLException {
+        started(c, m);
+        succeeded(c, m, 0);
+    }
+
     /** The down ran: the migration is no longer applied. {@code previous} is the migration now current, or null. */
     void rolledBack(Connection c, Migration m, Migration previous) throws SQLException;
 
