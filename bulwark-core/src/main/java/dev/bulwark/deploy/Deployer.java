@@ -77,8 +77,9 @@ public final class Deployer {
             dev.bulwark.verify.Check.SEQUENCE_BEHIND, dev.bulwark.verify.Check.ORPHAN_ROWS, dev.bulwark.verify.Check.CHECK_VIOLATION,
             dev.bulwark.verify.Check.DUPLICATE_KEYS, dev.bulwark.verify.Check.INVARIANT);
     /** History tables of Bulwark and the tools it writes for: their rows change by design. */
-    private static final Set<String> HISTORY_TABLES = Set.of(HistoryTable.NAME, Audit.NAME, DeployJournal.NAME, "flyway_schema_history",
-            "schema_migrations", "_prisma_migrations", "__drizzle_migrations", "alembic_version");
+    private static final Set<String> HISTORY_TABLES = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(HistoryTable.NAME, Audit.NAME, DeployJournal.NAME), dev.bulwark.history.ToolHistory.TABLES.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     /**
      * @param backup       take a backup before applying (without one, no full restore is possible)

@@ -123,7 +123,8 @@ public final class ExternalTool {
 
     /**
      * The other tool's history, read before and after its run: {@code alembic_version},
-     * {@code _prisma_migrations}, {@code flyway_schema_history}, {@code schema_migrations}.
+     * {@code _prisma_migrations}, {@code flyway_schema_history}, {@code schema_migrations}, and diesel's,
+     * goose's and Liquibase's.
      * Returns one line per table found, e.g. {@code alembic_version: 0002}.
      */
     public static List<String> history(Connection c) throws SQLException {
@@ -136,7 +137,9 @@ public final class ExternalTool {
                         + " FROM flyway_schema_history"},
                 {"schema_migrations", "SELECT max(version::text) FROM schema_migrations"},
                 {"__diesel_schema_migrations", "SELECT max(version) FROM __diesel_schema_migrations"},
-                {"goose_db_version", "SELECT max(version_id)::text FROM goose_db_version WHERE is_applied"}};
+                {"goose_db_version", "SELECT max(version_id)::text FROM goose_db_version WHERE is_applied"},
+                {"databasechangelog", "SELECT count(*) || ' run' || coalesce(', last ' || (SELECT author || ':' || id FROM databasechangelog"
+                        + " ORDER BY orderexecuted DESC LIMIT 1), '') FROM databasechangelog"}};
         for (String[] t : tables) {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + t[0] + "') IS NOT NULL")) {
                 rs.next();

@@ -501,17 +501,35 @@ public final class Migrator {
     /** Records that the database already has everything up to {@code version}. */
     public void baseline(String version, String description) {
         MigrationVersion v = MigrationVersion.of(version);
-        try (AdvisoryLock lock = lock()) {
+        try (AdvisoryLock lock = lock(); ToolHistory.Held toolLock = toolLock()) {
             List<HistoryEntry> rows = history.read(work);
             if (rows.stream().anyMatch(r -> r.status() == Status.SUCCESS && r.kind() != Kind.DOWN)) {
                 throw BulwarkException.usage("cannot baseline: " + history.qualifiedName() + " already records applied migrations",
                         "baseline only adopts a database Bulwark has never migrated; see 'bulwark history'");
             }
             ensureHistory();
+            Map<String, ToolHistory.ToolState> foreign = tool == null ? Map.of() : tool.read(work, set.migrations());
+            // the baseline row and the tool's rows for what it covers, together: the tool run afterwards must not
+            // run again what the database already has (diesel, goose, dbmate... have no baseline of their own)
+            work.setAutoCommit(false);
             history.insert(work, new HistoryEntry(0, v.toString(), description, Kind.BASELINE, null, null, null, null,
                     Instant.now(), 0L, 0, 0L, 0L, Status.SUCCESS, null, null));
+            if (tool != null) {
+                for (Migration m : set.migrations()) {
+                    if (m.kind() == MigrationKind.VERSIONED && m.version().compareTo(v) <= 0
+                            && foreign.get(tool.key(m)) != ToolHistory.ToolState.APPLIED) {
+                        tool.adopted(work, m);
+                    }
+                }
+            }
+            work.commit();
+            work.setAutoCommit(true);
         } catch (SQLException e) {
+            rollbackQuietly();
             throw new BulwarkException(ErrorCode.DATABASE, "baseline failed: " + e.getMessage(), null, e);
+        } catch (RuntimeException e) {
+            rollbackQuietly();
+            throw e;
         }
     }
 
@@ -859,12 +877,20 @@ public final class Migrator {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         try {
             CrashPoint.here("migrate.history.before-finish");
+            // Bulwark's row and the tool's table in one transaction: a kill between two commits left Bulwark saying
+            // applied and the tool (diesel, goose, Liquibase...) not, for good, since no later run writes the tool's row
+            work.setAutoCommit(false);
             history.update(work, rowId, Status.SUCCESS, null, ms, r.statements().size(), rows, lockWait, null);
+            CrashPoint.here("migrate.history.tool-before");
             recordTool(r, ms);
+            work.commit();
+            work.setAutoCommit(true);
             CrashPoint.here("migrate.history.finished");
         } catch (SQLException e) {
+            rollbackQuietly();
             throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, r.label() + " ran completely but recording it failed: "
-                    + e.getMessage(), "check " + history.qualifiedName() + " and run 'bulwark repair'", e);
+                    + e.getMessage(), "run 'bulwark " + (r.down() ? "rollback" : "migrate") + "' again once "
+                    + history.qualifiedName() + " is writable: nothing of it is left to run, it records it (as after a kill here)", e);
         }
         Applied a = new Applied(m.id(), m.description(), r.down(), ms, r.statements().size(), rows, lockWait, retries, r.resumeFrom());
         out.info("  done in " + Durations.human(Duration.ofMillis(ms)) + summary(a));
@@ -935,12 +961,16 @@ public final class Migrator {
                               Statement failing, String problem, SQLException cause) {
         try {
             work.setAutoCommit(true);
+            // Bulwark's row and the tool's table change together: a kill between them must not leave the two disagreeing
+            work.setAutoCommit(false);
             if (!anyApplied) {
                 // nothing of this migration stayed applied: forget the attempt, the database is as it was
                 history.deleteRunning(work, rowId);
                 if (tool != null && !r.down()) {
                     tool.rolledBack(work, r.migration(), previousApplied(r.migration()));
                 }
+                work.commit();
+                work.setAutoCommit(true);
                 throw new BulwarkException(ErrorCode.FAILED_ROLLED_BACK,
                         r.label() + " failed at " + where(failing) + ": " + problem
                                 + "; nothing of it was applied, the database is " + atVersion(),
@@ -950,8 +980,14 @@ public final class Migrator {
             if (tool != null && !r.down()) {
                 tool.failed(work, r.migration(), ms, problem);
             }
+            work.commit();
+            work.setAutoCommit(true);
         } catch (SQLException e) {
+            rollbackQuietly();
             cause.addSuppressed(e);
+        } catch (RuntimeException e) {
+            rollbackQuietly(); // status() failing inside the transaction; a no-op after the commit above
+            throw e;
         }
         throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK,
                 r.label() + " failed at " + where(failing) + " (statement " + (failedAt + 1) + " of " + r.statements().size()

@@ -28,7 +28,7 @@ final class FlywayHistory extends ToolTable {
 
     @Override
     public void ensure(Connection c) throws SQLException {
-        if (Sql.tableExists(c, schema, TABLE)) {
+        if (exists(c)) {
             return;
         }
         Sql.exec(c, "CREATE TABLE " + qualified + " (\n"
@@ -61,7 +61,7 @@ final class FlywayHistory extends ToolTable {
     @Override
     public Map<String, ToolState> read(Connection c, Iterable<Migration> known) throws SQLException {
         Map<String, ToolState> out = new HashMap<>();
-        if (!Sql.tableExists(c, schema, TABLE)) {
+        if (!exists(c)) {
             return out;
         }
         dev.bulwark.migration.MigrationVersion baseline = null;
@@ -105,11 +105,8 @@ final class FlywayHistory extends ToolTable {
     @Override
     public void succeeded(Connection c, Migration m, long durationMs) throws SQLException {
         // a resumed migration succeeds after a failed attempt: drop the failed row, as `flyway repair` would
-        if (m.version() != null && Sql.tableExists(c, schema, TABLE)) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE version = ? AND NOT success")) {
-                ps.setString(1, flywayVersion(m));
-                ps.executeUpdate();
-            }
+        if (m.version() != null) {
+            delete(c, "version = ? AND NOT success", flywayVersion(m));
         }
         insert(c, m, durationMs, true);
     }
@@ -136,12 +133,8 @@ final class FlywayHistory extends ToolTable {
 
     @Override
     public void rolledBack(Connection c, Migration m, Migration previous) throws SQLException {
-        if (m.version() == null || !Sql.tableExists(c, schema, TABLE)) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE version = ? AND type = 'SQL'")) {
-            ps.setString(1, flywayVersion(m));
-            ps.executeUpdate();
+        if (m.version() != null) {
+            delete(c, "version = ? AND type = 'SQL'", flywayVersion(m));
         }
     }
 }

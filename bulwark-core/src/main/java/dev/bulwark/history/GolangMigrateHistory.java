@@ -1,7 +1,5 @@
 package dev.bulwark.history;
 
-import dev.bulwark.BulwarkException;
-import dev.bulwark.ErrorCode;
 import dev.bulwark.migration.Migration;
 
 import java.math.BigInteger;
@@ -26,15 +24,14 @@ final class GolangMigrateHistory extends ToolTable {
     }
 
     @Override
+    protected Foreign foreign(Set<String> columns) {
+        return columns.equals(Set.of("version", "dirty")) ? null : new Foreign("is not golang-migrate's (columns " + columns + ")",
+                "is this project managed by dbmate? pass --migration-format dbmate");
+    }
+
+    @Override
     public void ensure(Connection c) throws SQLException {
-        if (Sql.tableExists(c, schema, TABLE)) {
-            if (!Sql.columns(c, schema, TABLE).equals(Set.of("version", "dirty"))) {
-                throw new BulwarkException(ErrorCode.DATABASE, table() + " exists but is not golang-migrate's (columns "
-                        + Sql.columns(c, schema, TABLE) + ")", "is this project managed by dbmate? pass --migration-format dbmate");
-            }
-            return;
-        }
-        Sql.exec(c, "CREATE TABLE IF NOT EXISTS " + qualified + " (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
+        create(c, "CREATE TABLE IF NOT EXISTS " + qualified + " (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
     }
 
     @Override
@@ -45,7 +42,7 @@ final class GolangMigrateHistory extends ToolTable {
     @Override
     public Map<String, ToolState> read(Connection c, Iterable<Migration> known) throws SQLException {
         Map<String, ToolState> out = new HashMap<>();
-        if (!Sql.tableExists(c, schema, TABLE) || !Sql.columns(c, schema, TABLE).contains("dirty")) {
+        if (!ours(c)) {
             return out;
         }
         BigInteger current;
@@ -72,38 +69,18 @@ final class GolangMigrateHistory extends ToolTable {
 
     /** Replaces the single row; in one transaction, so a crash never leaves the table empty. */
     private void set(Connection c, String version, boolean dirty) throws SQLException {
-        boolean own = c.getAutoCommit();
-        if (own) {
-            c.setAutoCommit(false);
-        }
-        try {
+        Sql.inTransaction(c, () -> {
             ensure(c);
             Sql.exec(c, "DELETE FROM " + qualified);
             if (version != null) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + qualified + " (version, dirty) VALUES (?, ?)")) {
-                    ps.setLong(1, Long.parseLong(version));
-                    ps.setBoolean(2, dirty);
-                    ps.executeUpdate();
-                }
+                update(c, "INSERT INTO " + qualified + " (version, dirty) VALUES (?, ?)", Long.parseLong(version), dirty);
             }
-            if (own) {
-                c.commit();
-            }
-        } catch (SQLException e) {
-            if (own) {
-                c.rollback();
-            }
-            throw e;
-        } finally {
-            if (own) {
-                c.setAutoCommit(true);
-            }
-        }
+        });
     }
 
     /** The version recorded now, or null. */
     private Long current(Connection c) throws SQLException {
-        if (!Sql.tableExists(c, schema, TABLE)) {
+        if (!exists(c)) {
             return null;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT version FROM " + qualified + " LIMIT 1"); ResultSet rs = ps.executeQuery()) {

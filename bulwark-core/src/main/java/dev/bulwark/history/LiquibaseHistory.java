@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -34,6 +33,8 @@ final class LiquibaseHistory extends ToolTable {
     /** The version written in the LIQUIBASE column: the one whose checksums Bulwark computes. */
     static final String VERSION = "4.33.0";
     private static final String LOCKED_BY = "bulwark on ";
+    /** A changeset's row: the key Liquibase compares. */
+    private static final String CHANGESET = "id = ? AND author = ? AND filename = ?";
 
     private final String lockQualified;
     /** One per run, like Liquibase's: the last 10 digits of the start time in milliseconds. */
@@ -46,13 +47,11 @@ final class LiquibaseHistory extends ToolTable {
 
     @Override
     public void ensure(Connection c) throws SQLException {
-        if (!Sql.tableExists(c, schema, TABLE)) {
-            Sql.exec(c, "CREATE TABLE " + qualified + " (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT NULL,"
+        create(c, "CREATE TABLE " + qualified + " (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT NULL,"
                     + " FILENAME VARCHAR(255) NOT NULL, DATEEXECUTED TIMESTAMP WITHOUT TIME ZONE NOT NULL,"
                     + " ORDEREXECUTED INTEGER NOT NULL, EXECTYPE VARCHAR(10) NOT NULL, MD5SUM VARCHAR(35),"
                     + " DESCRIPTION VARCHAR(255), COMMENTS VARCHAR(255), TAG VARCHAR(255), LIQUIBASE VARCHAR(20),"
-                    + " CONTEXTS VARCHAR(255), LABELS VARCHAR(255), DEPLOYMENT_ID VARCHAR(10))");
-        }
+                + " CONTEXTS VARCHAR(255), LABELS VARCHAR(255), DEPLOYMENT_ID VARCHAR(10))");
         ensureLockTable(c);
     }
 
@@ -68,48 +67,24 @@ final class LiquibaseHistory extends ToolTable {
 
     @Override
     public Map<String, ToolState> read(Connection c, Iterable<Migration> known) throws SQLException {
-        Map<String, ToolState> out = new HashMap<>();
-        if (!Sql.tableExists(c, schema, TABLE)) {
-            return out;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT filename, id, author, exectype FROM " + qualified
-                + " ORDER BY orderexecuted");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                // EXECUTED, RERAN and MARK_RAN all mean Liquibase will not run the changeset again
-                out.put(LiquibaseReader.key(rs.getString(1), rs.getString(2), rs.getString(3)), ToolState.APPLIED);
-            }
-        }
-        return out;
+        // EXECUTED, RERAN and MARK_RAN all mean Liquibase will not run the changeset again
+        return applied(c, "SELECT filename, id, author FROM " + qualified,
+                rs -> LiquibaseReader.key(rs.getString(1), rs.getString(2), rs.getString(3)));
     }
 
     @Override
     public void succeeded(Connection c, Migration m, long durationMs) throws SQLException {
         ensure(c);
         Map<String, String> d = m.toolData();
-        try (PreparedStatement del = c.prepareStatement("DELETE FROM " + qualified + " WHERE id = ? AND author = ? AND filename = ?")) {
-            del.setString(1, d.get(LiquibaseReader.ID));
-            del.setString(2, d.get(LiquibaseReader.AUTHOR));
-            del.setString(3, d.get(LiquibaseReader.FILENAME));
-            del.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + qualified
-                + " (ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, EXECTYPE, MD5SUM, DESCRIPTION, COMMENTS, TAG, LIQUIBASE,"
-                + " CONTEXTS, LABELS, DEPLOYMENT_ID)"
-                + " SELECT ?, ?, ?, LOCALTIMESTAMP, coalesce(max(ORDEREXECUTED), 0) + 1, 'EXECUTED', ?, ?, ?, NULL, ?, ?, ?, ? FROM "
-                + qualified)) {
-            ps.setString(1, d.get(LiquibaseReader.ID));
-            ps.setString(2, d.get(LiquibaseReader.AUTHOR));
-            ps.setString(3, d.get(LiquibaseReader.FILENAME));
-            ps.setString(4, d.get(LiquibaseReader.MD5SUM));
-            ps.setString(5, truncate(d.getOrDefault(LiquibaseReader.DESCRIPTION, "sql")));
-            ps.setString(6, truncate(d.getOrDefault(LiquibaseReader.COMMENTS, "")));
-            ps.setString(7, VERSION);
-            ps.setString(8, d.get(LiquibaseReader.CONTEXTS));
-            ps.setString(9, d.get(LiquibaseReader.LABELS));
-            ps.setString(10, deploymentId);
-            ps.executeUpdate();
-        }
+        delete(c, CHANGESET, d.get(LiquibaseReader.ID), d.get(LiquibaseReader.AUTHOR), d.get(LiquibaseReader.FILENAME));
+        update(c, "INSERT INTO " + qualified
+                        + " (ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, EXECTYPE, MD5SUM, DESCRIPTION, COMMENTS, TAG, LIQUIBASE,"
+                        + " CONTEXTS, LABELS, DEPLOYMENT_ID)"
+                        + " SELECT ?, ?, ?, LOCALTIMESTAMP, coalesce(max(ORDEREXECUTED), 0) + 1, 'EXECUTED', ?, ?, ?, NULL, ?, ?, ?, ? FROM "
+                        + qualified,
+                d.get(LiquibaseReader.ID), d.get(LiquibaseReader.AUTHOR), d.get(LiquibaseReader.FILENAME), d.get(LiquibaseReader.MD5SUM),
+                truncate(d.getOrDefault(LiquibaseReader.DESCRIPTION, "sql")), truncate(d.getOrDefault(LiquibaseReader.COMMENTS, "")),
+                VERSION, d.get(LiquibaseReader.CONTEXTS), d.get(LiquibaseReader.LABELS), deploymentId);
     }
 
     private static String truncate(String s) {
@@ -123,16 +98,8 @@ final class LiquibaseHistory extends ToolTable {
 
     @Override
     public void rolledBack(Connection c, Migration m, Migration previous) throws SQLException {
-        if (!Sql.tableExists(c, schema, TABLE)) {
-            return;
-        }
         Map<String, String> d = m.toolData();
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + qualified + " WHERE id = ? AND author = ? AND filename = ?")) {
-            ps.setString(1, d.get(LiquibaseReader.ID));
-            ps.setString(2, d.get(LiquibaseReader.AUTHOR));
-            ps.setString(3, d.get(LiquibaseReader.FILENAME));
-            ps.executeUpdate();
-        }
+        delete(c, CHANGESET, d.get(LiquibaseReader.ID), d.get(LiquibaseReader.AUTHOR), d.get(LiquibaseReader.FILENAME));
     }
 
     @Override

@@ -26,10 +26,7 @@ final class PrismaHistory extends ToolTable {
 
     @Override
     public void ensure(Connection c) throws SQLException {
-        if (Sql.tableExists(c, schema, TABLE)) {
-            return;
-        }
-        Sql.exec(c, "CREATE TABLE " + qualified + " (\n"
+        create(c, "CREATE TABLE " + qualified + " (\n"
                 + "    \"id\"                    VARCHAR(36) PRIMARY KEY NOT NULL,\n"
                 + "    \"checksum\"              VARCHAR(64) NOT NULL,\n"
                 + "    \"finished_at\"           TIMESTAMPTZ,\n"
@@ -48,7 +45,7 @@ final class PrismaHistory extends ToolTable {
     @Override
     public Map<String, ToolState> read(Connection c, Iterable<Migration> known) throws SQLException {
         Map<String, ToolState> out = new HashMap<>();
-        if (!Sql.tableExists(c, schema, TABLE)) {
+        if (!exists(c)) {
             return out;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT migration_name, finished_at IS NOT NULL FROM " + qualified
@@ -64,45 +61,27 @@ final class PrismaHistory extends ToolTable {
     @Override
     public void started(Connection c, Migration m) throws SQLException {
         ensure(c);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + qualified
-                + " (id, checksum, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, now(), 0)")) {
-            ps.setString(1, UUID.randomUUID().toString());
-            ps.setString(2, checksum(m));
-            ps.setString(3, m.toolName());
-            ps.executeUpdate();
-        }
+        update(c, "INSERT INTO " + qualified + " (id, checksum, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, now(), 0)",
+                UUID.randomUUID().toString(), checksum(m), m.toolName());
     }
 
     @Override
     public void succeeded(Connection c, Migration m, long durationMs) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + qualified
-                + " SET finished_at = now(), applied_steps_count = 1, checksum = ? WHERE migration_name = ?"
-                + " AND finished_at IS NULL AND rolled_back_at IS NULL")) {
-            ps.setString(1, checksum(m));
-            ps.setString(2, m.toolName());
-            ps.executeUpdate();
-        }
+        update(c, "UPDATE " + qualified + " SET finished_at = now(), applied_steps_count = 1, checksum = ? WHERE migration_name = ?"
+                + " AND finished_at IS NULL AND rolled_back_at IS NULL", checksum(m), m.toolName());
     }
 
     @Override
     public void failed(Connection c, Migration m, long durationMs, String error) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + qualified
-                + " SET logs = ? WHERE migration_name = ? AND finished_at IS NULL AND rolled_back_at IS NULL")) {
-            ps.setString(1, error);
-            ps.setString(2, m.toolName());
-            ps.executeUpdate();
-        }
+        update(c, "UPDATE " + qualified + " SET logs = ? WHERE migration_name = ? AND finished_at IS NULL AND rolled_back_at IS NULL",
+                error, m.toolName());
     }
 
     @Override
     public void rolledBack(Connection c, Migration m, Migration previous) throws SQLException {
-        if (!Sql.tableExists(c, schema, TABLE)) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + qualified
-                + " SET rolled_back_at = now() WHERE migration_name = ? AND rolled_back_at IS NULL")) {
-            ps.setString(1, m.toolName());
-            ps.executeUpdate();
+        if (exists(c)) {
+            update(c, "UPDATE " + qualified + " SET rolled_back_at = now() WHERE migration_name = ? AND rolled_back_at IS NULL",
+                    m.toolName());
         }
     }
 }

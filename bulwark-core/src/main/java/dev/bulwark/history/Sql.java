@@ -19,6 +19,37 @@ final class Sql {
         }
     }
 
+    /** Work that changes several rows. */
+    interface Work {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: its own when the connection is in autocommit, else the
+     * caller's (which commits it with the migration).
+     */
+    static void inTransaction(Connection c, Work work) throws SQLException {
+        boolean own = c.getAutoCommit();
+        if (own) {
+            c.setAutoCommit(false);
+        }
+        try {
+            work.run();
+            if (own) {
+                c.commit();
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (own) {
+                c.rollback();
+            }
+            throw e;
+        } finally {
+            if (own) {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
     static boolean tableExists(Connection c, String schema, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT 1 FROM pg_catalog.pg_class r JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace "

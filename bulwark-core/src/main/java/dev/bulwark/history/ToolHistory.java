@@ -6,6 +6,7 @@ import dev.bulwark.migration.MigrationFormat;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The history table of the tool that owns a migration folder (Flyway, golang-migrate, dbmate,
@@ -16,6 +17,16 @@ import java.util.Map;
  * unfinished row).
  */
 public interface ToolHistory {
+
+    /**
+     * Every table a migration tool keeps its history in (Alembic's too, which {@code deploy --exec}
+     * runs): applying or reverting a migration changes their rows by design, so a deploy's data
+     * comparison does not count that as an unexpected change. One list, so that a new format's
+     * table cannot be forgotten there.
+     */
+    Set<String> TABLES = Set.of(FlywayHistory.TABLE, GolangMigrateHistory.TABLE /* dbmate's too */, PrismaHistory.TABLE,
+            DrizzleHistory.TABLE, DieselHistory.TABLE, GooseHistory.TABLE, LiquibaseHistory.TABLE, LiquibaseHistory.LOCK_TABLE,
+            "alembic_version");
 
     /** Table name for messages. */
     String table();
@@ -38,6 +49,15 @@ public interface ToolHistory {
 
     /** Called, outside any transaction, when a migration failed and part of it stays applied. */
     void failed(Connection c, Migration m, long durationMs, String error) throws SQLException;
+
+    /**
+     * A baseline covers {@code m}: the database already has it. Recorded as the tool records a
+     * migration it applied, so the tool run afterwards does not run it again.
+     */
+    default void adopted(Connection c, Migration m) throws SQLException {
+        started(c, m);
+        succeeded(c, m, 0);
+    }
 
     /** The down ran: the migration is no longer applied. {@code previous} is the migration now current, or null. */
     void rolledBack(Connection c, Migration m, Migration previous) throws SQLException;

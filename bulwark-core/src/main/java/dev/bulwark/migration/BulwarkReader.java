@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * down marker and nothing under it has an empty down (the migration needs no revert), which is
  * not the same as a file without the marker (it cannot be reverted).
  */
-public final class BulwarkReader implements MigrationReader {
+public final class BulwarkReader implements LenientReader {
     static final Pattern FILE = Pattern.compile("^(\\d+)_(.+)\\.sql$");
     static final String EXPECTED = "<version>_<name>.sql, the version in digits such as 20260101120000 or 0001";
 
@@ -28,11 +28,6 @@ public final class BulwarkReader implements MigrationReader {
     @Override
     public Optional<String> evidence(Path dir) {
         return Sources.firstWithMarker(dir, UP_MARKER, "-- bulwark:up");
-    }
-
-    @Override
-    public List<Migration> read(Path dir) {
-        return Sources.strict(problems -> read(dir, problems));
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * ({@code -- migrate:up transaction:false}). dbmate finds the markers with the same rule as here:
  * at the start of a line, whitespace allowed after {@code --}.
  */
-public final class DbmateReader implements MigrationReader {
+public final class DbmateReader implements LenientReader {
     /** {@code "false"} when the down marker says {@code transaction:false}; absent otherwise. */
     public static final String DOWN_TRANSACTION = "dbmate.down.transaction";
 
@@ -32,11 +32,6 @@ public final class DbmateReader implements MigrationReader {
     @Override
     public Optional<String> evidence(Path dir) {
         return Sources.firstWithMarker(dir, UP_MARKER, "-- migrate:up");
-    }
-
-    @Override
-    public List<Migration> read(Path dir) {
-        return Sources.strict(problems -> read(dir, problems));
     }
 
     @Override

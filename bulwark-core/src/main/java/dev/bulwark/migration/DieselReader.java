@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  *       NOT NULL DEFAULT CURRENT_TIMESTAMP)}.</li>
  * </ul>
  */
-public final class DieselReader implements MigrationReader {
+public final class DieselReader implements LenientReader {
     /** {@code "false"} when metadata.toml turns the transaction off; absent otherwise. */
     public static final String RUN_IN_TRANSACTION = "diesel.run_in_transaction";
 
@@ -55,18 +55,8 @@ public final class DieselReader implements MigrationReader {
 
     @Override
     public Optional<String> evidence(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        return Sources.list(dir).stream()
-                .filter(p -> Files.isDirectory(p) && Files.isRegularFile(p.resolve(UP_FILE)))
-                .findFirst()
-                .map(p -> Sources.name(p) + "/" + UP_FILE);
-    }
-
-    @Override
-    public List<Migration> read(Path dir) {
-        return Sources.strict(problems -> read(dir, problems));
+        return Sources.firstEvidence(dir, p -> Files.isDirectory(p) && Files.isRegularFile(p.resolve(UP_FILE)),
+                p -> Sources.name(p) + "/" + UP_FILE);
     }
 
     @Override

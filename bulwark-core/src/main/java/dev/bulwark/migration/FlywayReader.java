@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * SQL callbacks ({@code afterMigrate.sql}, {@code beforeEachMigrate__x.sql}, …) and Java or Kotlin
  * migrations are layout problems: Bulwark does not run them, so lint reports them and migrate refuses.
  */
-public final class FlywayReader implements MigrationReader {
+public final class FlywayReader implements LenientReader {
     static final Pattern VERSIONED = Pattern.compile("^([VU])(\\d+(?:[._]\\d+)*)__(.*)\\.sql$");
     private static final Pattern REPEATABLE = Pattern.compile("^R__(.*)\\.sql$");
     /** Flyway's callback events all start with before/after, except createSchema. */
@@ -53,11 +53,6 @@ public final class FlywayReader implements MigrationReader {
         } catch (BulwarkException e) {
             return Optional.empty();
         }
-    }
-
-    @Override
-    public List<Migration> read(Path dir) {
-        return Sources.strict(problems -> read(dir, problems));
     }
 
     @Override

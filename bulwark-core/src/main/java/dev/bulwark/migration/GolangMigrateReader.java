@@ -1,9 +1,7 @@
 package dev.bulwark.migration;
 
-import dev.bulwark.BulwarkException;
 
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,13 +16,11 @@ import java.util.regex.Pattern;
  * golang-migrate's layout: {@code <version>_<name>.up.sql} and an optional
  * {@code <version>_<name>.down.sql}, the version an unsigned integer.
  */
-public final class GolangMigrateReader implements MigrationReader {
+public final class GolangMigrateReader implements LenientReader {
     static final Pattern FILE = Pattern.compile("^(\\d+)_(.*)\\.(up|down)\\.sql$");
     static final String EXPECTED = "<version>_<name>.up.sql and <version>_<name>.down.sql, the version in digits";
     /** A migration written in Go ({@code 0001_name.go}, {@code 0001_name.up.go}), which Bulwark cannot read. */
     static final Pattern CODE = Pattern.compile("^\\d+_.*\\.go$");
-    /** golang-migrate's PostgreSQL driver keeps the version in a bigint column. */
-    private static final BigInteger MAX_VERSION = BigInteger.valueOf(Long.MAX_VALUE);
 
     @Override
     public MigrationFormat format() {
@@ -33,19 +29,7 @@ public final class GolangMigrateReader implements MigrationReader {
 
     @Override
     public Optional<String> evidence(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        return Sources.list(dir).stream()
-                .filter(Sources::isSqlFile)
-                .map(Sources::name)
-                .filter(n -> FILE.matcher(n).matches())
-                .findFirst();
-    }
-
-    @Override
-    public List<Migration> read(Path dir) {
-        return Sources.strict(problems -> read(dir, problems));
+        return Sources.firstEvidence(dir, p -> Sources.isSqlFile(p) && FILE.matcher(Sources.name(p)).matches(), Sources::name);
     }
 
     @Override
@@ -56,23 +40,11 @@ public final class GolangMigrateReader implements MigrationReader {
         Map<MigrationVersion, Path> downs = new LinkedHashMap<>();
         Map<MigrationVersion, Path> firstUp = new LinkedHashMap<>();
         for (Path p : Sources.list(dir)) {
-            if (CODE.matcher(Sources.name(p)).matches() && Files.isRegularFile(p)) {
-                problems.accept(Sources.code(p, "Go", format()));
+            Matcher m = Sources.sqlNamed(p, n -> CODE.matcher(n).matches(), "Go", FILE, format(), EXPECTED, problems);
+            if (m == null) {
                 continue;
             }
-            if (!Sources.isSqlFile(p)) {
-                continue;
-            }
-            Matcher m = FILE.matcher(Sources.name(p));
-            if (!m.matches()) {
-                problems.accept(Sources.misnamedProblem(p, format(), EXPECTED));
-                continue;
-            }
-            if (new BigInteger(m.group(1)).compareTo(MAX_VERSION) > 0) {
-                problems.accept(LayoutProblem.layout(p, "has version " + m.group(1) + ", larger than golang-migrate can"
-                        + " record in its bigint version column (" + MAX_VERSION + ")",
-                        "renumber the migration with a smaller version"));
-            }
+            Sources.fitsBigint(p, m.group(1), "golang-migrate", "version", problems);
             MigrationVersion version = MigrationVersion.of(m.group(1));
             if (m.group(3).equals("up")) {
                 Path other = firstUp.putIfAbsent(version, p);

@@ -4,7 +4,6 @@ import dev.bulwark.sql.SqlSplitter;
 import dev.bulwark.sql.SqlSyntaxException;
 
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ import java.util.regex.Pattern;
  * would cut a statement in two (a dollar-quoted body not wrapped in StatementBegin/End), that is a
  * layout problem, since goose would send half a statement.
  */
-public final class GooseReader implements MigrationReader {
+public final class GooseReader implements LenientReader {
     /** {@code "true"} when the file has {@code -- +goose ENVSUBST ON}; absent otherwise. */
     public static final String ENVSUBST = "goose.envsubst";
 
@@ -37,8 +36,6 @@ public final class GooseReader implements MigrationReader {
     static final Pattern FILE = Pattern.compile("^(\\d+)_(.*)\\.sql$");
     static final Pattern CODE = Pattern.compile("^\\d+_.*\\.go$");
     static final String EXPECTED = "<version>_<name>.sql with -- +goose Up (and -- +goose Down), the version in digits";
-    /** goose keeps versions in a bigint column (and an int64). */
-    private static final BigInteger MAX_VERSION = BigInteger.valueOf(Long.MAX_VALUE);
     private static final Pattern UP_MARKER = Pattern.compile("(?m)^--\\s*\\+goose Up\\s*$");
 
     @Override
@@ -52,26 +49,13 @@ public final class GooseReader implements MigrationReader {
     }
 
     @Override
-    public List<Migration> read(Path dir) {
-        return Sources.strict(problems -> read(dir, problems));
-    }
-
-    @Override
     public List<Migration> read(Path dir, Consumer<LayoutProblem> problems) {
         Sources.requireDirectory(dir);
         List<Migration> out = new ArrayList<>();
         for (Path p : Sources.list(dir)) {
-            String name = Sources.name(p);
-            if (CODE.matcher(name).matches() && !name.endsWith("_test.go") && Files.isRegularFile(p)) {
-                problems.accept(Sources.code(p, "Go", format()));
-                continue;
-            }
-            if (!Sources.isSqlFile(p)) {
-                continue;
-            }
-            Matcher m = FILE.matcher(name);
-            if (!m.matches()) {
-                problems.accept(Sources.misnamedProblem(p, format(), EXPECTED));
+            Matcher m = Sources.sqlNamed(p, n -> CODE.matcher(n).matches() && !n.endsWith("_test.go"), "Go", FILE, format(),
+                    EXPECTED, problems);
+            if (m == null) {
                 continue;
             }
             BigInteger v = new BigInteger(m.group(1));
@@ -80,11 +64,7 @@ public final class GooseReader implements MigrationReader {
                         + " holds 0 for the empty database)", "renumber the migration from 1"));
                 continue;
             }
-            if (v.compareTo(MAX_VERSION) > 0) {
-                problems.accept(LayoutProblem.layout(p, "has version " + m.group(1) + ", larger than goose can"
-                                + " record in its bigint version_id column (" + MAX_VERSION + ")",
-                        "renumber the migration with a smaller version"));
-            }
+            Sources.fitsBigint(p, m.group(1), "goose", "version_id", problems);
             Migration read = readFile(p, m.group(1), m.group(2), problems);
             if (read != null) {
                 out.add(read);

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * Liquibase computes for it. Preconditions, {@code runAlways} and changes Bulwark cannot translate
  * are layout problems: reported by lint, refused by migrate.
  */
-public final class LiquibaseReader implements MigrationReader {
+public final class LiquibaseReader implements LenientReader {
     /** toolData keys: the DATABASECHANGELOG columns of the changeset. */
     public static final String ID = "liquibase.id";
     public static final String AUTHOR = "liquibase.author";
@@ -51,18 +51,12 @@ public final class LiquibaseReader implements MigrationReader {
 
     @Override
     public Optional<String> evidence(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
         Optional<Path> master = master(dir);
         if (master.isPresent()) {
             return Optional.of(Sources.name(master.get()) + " is a Liquibase changelog");
         }
-        return Sources.list(dir).stream()
-                .filter(Sources::isSqlFile)
-                .filter(p -> LiquibaseSql.isFormattedSql(Sources.peek(p)))
-                .findFirst()
-                .map(p -> Sources.name(p) + " starts with --liquibase formatted sql");
+        return Sources.firstEvidence(dir, p -> Sources.isSqlFile(p) && LiquibaseSql.isFormattedSql(Sources.peek(p)),
+                p -> Sources.name(p) + " starts with --liquibase formatted sql");
     }
 
     /** The master changelog of {@code dir}: a known name holding a databaseChangeLog. */
@@ -74,11 +68,6 @@ public final class LiquibaseReader implements MigrationReader {
             }
         }
         return Optional.empty();
-    }
-
-    @Override
-    public List<Migration> read(Path dir) {
-        return Sources.strict(problems -> read(dir, problems));
     }
 
     @Override

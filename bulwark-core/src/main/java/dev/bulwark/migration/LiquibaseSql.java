@@ -192,6 +192,8 @@ final class LiquibaseSql {
         final StringBuilder rollback = new StringBuilder();
         final List<String> preconditions = new ArrayList<>();
         int rollbackLine;
+        /** the last line of SQL: the rollback and blank lines after it are not the changeset's SQL */
+        int lastBody;
         String comments;
         final SourceFile file;
 
@@ -206,6 +208,9 @@ final class LiquibaseSql {
 
         void body(int n) {
             body.append(file.line(n)).append('\n');
+            if (!file.line(n).isBlank()) {
+                lastBody = n;
+            }
         }
 
         void rollback(int n, String text) {
@@ -216,7 +221,7 @@ final class LiquibaseSql {
         }
 
         ChangeSet build(int nextLine) {
-            return new ChangeSet(id, author, filename, line, line + 1, nextLine, body.toString(), rollback.toString(), rollbackLine,
+            return new ChangeSet(id, author, filename, line, line + 1, Math.min(nextLine, Math.max(lastBody, line) + 1), body.toString(), rollback.toString(), rollbackLine,
                     attributes, comments, List.copyOf(preconditions));
         }
     }

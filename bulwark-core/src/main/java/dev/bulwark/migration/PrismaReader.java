@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * migrations; a {@code down.sql} in the folder (what Prisma's docs suggest generating with
  * {@code prisma migrate diff}) becomes the down.
  */
-public final class PrismaReader implements MigrationReader {
+public final class PrismaReader implements LenientReader {
     /** The {@code provider} of {@code migration_lock.toml}, when the file exists. */
     public static final String PROVIDER = "prisma.provider";
 
@@ -41,21 +41,10 @@ public final class PrismaReader implements MigrationReader {
 
     @Override
     public Optional<String> evidence(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        if (Files.isRegularFile(dir.resolve(LOCK_FILE))) {
+        if (Files.isDirectory(dir) && Files.isRegularFile(dir.resolve(LOCK_FILE))) {
             return Optional.of(LOCK_FILE);
         }
-        return Sources.list(dir).stream()
-                .filter(p -> Files.isRegularFile(p.resolve(UP_FILE)))
-                .findFirst()
-                .map(p -> Sources.name(p) + "/" + UP_FILE);
-    }
-
-    @Override
-    public List<Migration> read(Path dir) {
-        return Sources.strict(problems -> read(dir, problems));
+        return Sources.firstEvidence(dir, p -> Files.isRegularFile(p.resolve(UP_FILE)), p -> Sources.name(p) + "/" + UP_FILE);
     }
 
     @Override

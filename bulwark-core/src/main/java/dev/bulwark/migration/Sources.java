@@ -55,13 +55,6 @@ final class Sources {
         return name.replace('_', ' ');
     }
 
-    /** The error for an {@code .sql} file that is not named as the layout requires. */
-    static BulwarkException misnamed(Path file, MigrationFormat format, String expected) {
-        return BulwarkException.usage(
-                file + " is not named as a " + format.id() + " migration: expected " + expected,
-                "rename it, or move it out of the migration directory if it is not a migration");
-    }
-
     /**
      * Where a file's section markers are, validated: exactly one up marker, at most one down
      * marker, the up before the down. Shared by the layouts that keep both directions in one file.
@@ -94,23 +87,57 @@ final class Sources {
         return new int[] {up, down};
     }
 
-    /** Rejects two versioned migrations with one version, or two repeatables with one description. */
-    /** The first .sql file in {@code dir} whose text matches {@code marker}, as evidence for detection. */
-    static java.util.Optional<String> firstWithMarker(Path dir, java.util.regex.Pattern marker, String saying) {
-        if (!java.nio.file.Files.isDirectory(dir)) {
+    /**
+     * Evidence for detection: what {@code saying} says of the first entry of {@code dir} that
+     * {@code shows} the layout; empty when {@code dir} is not a directory or nothing shows it.
+     */
+    static java.util.Optional<String> firstEvidence(Path dir, java.util.function.Predicate<Path> shows,
+                                                    java.util.function.Function<Path, String> saying) {
+        if (!Files.isDirectory(dir)) {
             return java.util.Optional.empty();
         }
-        return list(dir).stream()
-                .filter(Sources::isSqlFile)
-                .filter(p -> marker.matcher(peek(p)).find())
-                .findFirst()
-                .map(p -> name(p) + " has " + saying);
+        return list(dir).stream().filter(shows).findFirst().map(saying);
     }
 
-    /** Reads every .sql file of a one-file-per-migration layout named {@code file}: (version)_(name).sql. */
-    static List<Migration> readNamed(Path dir, java.util.regex.Pattern file, MigrationFormat format, String expected,
-                                     java.util.function.BiFunction<Path, java.util.regex.Matcher, Migration> read) {
-        return strict(problems -> readNamed(dir, file, format, expected, read, problems));
+    /** The first .sql file in {@code dir} whose text matches {@code marker}, as evidence for detection. */
+    static java.util.Optional<String> firstWithMarker(Path dir, java.util.regex.Pattern marker, String saying) {
+        return firstEvidence(dir, p -> isSqlFile(p) && marker.matcher(peek(p)).find(), p -> name(p) + " has " + saying);
+    }
+
+    /**
+     * The name of an entry of a one-file-per-migration layout, matched against {@code file}; null
+     * (after reporting it) for a migration written in code ({@code code} matches its name) or an
+     * .sql file named otherwise, and null for anything else that is not an .sql file.
+     */
+    static java.util.regex.Matcher sqlNamed(Path p, java.util.function.Predicate<String> code, String language,
+                                            java.util.regex.Pattern file, MigrationFormat format, String expected,
+                                            java.util.function.Consumer<LayoutProblem> problems) {
+        String name = name(p);
+        if (code.test(name) && Files.isRegularFile(p)) {
+            problems.accept(code(p, language, format));
+            return null;
+        }
+        if (!isSqlFile(p)) {
+            return null;
+        }
+        java.util.regex.Matcher m = file.matcher(name);
+        if (!m.matches()) {
+            problems.accept(misnamedProblem(p, format, expected));
+            return null;
+        }
+        return m;
+    }
+
+    private static final java.math.BigInteger BIGINT_MAX = java.math.BigInteger.valueOf(Long.MAX_VALUE);
+
+    /** Reports a version too large for the tool's bigint history column; false then. */
+    static boolean fitsBigint(Path p, String version, String tool, String column, java.util.function.Consumer<LayoutProblem> problems) {
+        if (new java.math.BigInteger(version).compareTo(BIGINT_MAX) <= 0) {
+            return true;
+        }
+        problems.accept(LayoutProblem.layout(p, "has version " + version + ", larger than " + tool + " can record in its bigint "
+                + column + " column (" + BIGINT_MAX + ")", "renumber the migration with a smaller version"));
+        return false;
     }
 
     /** Runs a lenient read and throws its first problem: {@link MigrationReader#read(Path)} for a reader that reads leniently. */
@@ -124,21 +151,17 @@ final class Sources {
         return out;
     }
 
+    /** Reads every .sql file of a one-file-per-migration layout named {@code file}: (version)_(name).sql. */
     static List<Migration> readNamed(Path dir, java.util.regex.Pattern file, MigrationFormat format, String expected,
                                      java.util.function.BiFunction<Path, java.util.regex.Matcher, Migration> read,
                                      java.util.function.Consumer<LayoutProblem> problems) {
         requireDirectory(dir);
         List<Migration> out = new java.util.ArrayList<>();
         for (Path p : list(dir)) {
-            if (!isSqlFile(p)) {
-                continue;
+            java.util.regex.Matcher m = sqlNamed(p, n -> false, null, file, format, expected, problems);
+            if (m != null) {
+                out.add(read.apply(p, m));
             }
-            java.util.regex.Matcher m = file.matcher(name(p));
-            if (!m.matches()) {
-                problems.accept(misnamedProblem(p, format, expected));
-                continue;
-            }
-            out.add(read.apply(p, m));
         }
         return checkUnique(out, problems);
     }

@@ -29,8 +29,8 @@ public final class ExpectedChanges {
     }
 
     /** Migration tools' history tables: applying any migration writes a row there. */
-    static final List<String> HISTORY_TABLES = List.of("bulwark_history", "flyway_schema_history", "schema_migrations",
-            "_prisma_migrations", "__drizzle_migrations", "alembic_version");
+    static final List<String> HISTORY_TABLES = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(dev.bulwark.history.HistoryTable.NAME), dev.bulwark.history.ToolHistory.TABLES.stream().sorted()).toList();
 
     private final List<Entry> entries;
 

@@ -7,10 +7,10 @@ import dev.bulwark.ErrorCode;
 import dev.bulwark.Listener;
 import dev.bulwark.migration.Checksums;
 import dev.bulwark.migration.FlywayChecksum;
-import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.testing.TestDatabase;
+import dev.bulwark.testing.TestRows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,11 +20,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,31 +60,11 @@ class ForeignHistoryIT {
     }
 
     private List<List<String>> rows(String sql) {
-        return rows(db.spec(), sql);
-    }
-
-    static List<List<String>> rows(ConnectionSpec spec, String sql) {
-        try (Connection c = spec.open("bulwark-test"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<List<String>> out = new ArrayList<>();
-            while (rs.next()) {
-                List<String> r = new ArrayList<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    r.add(rs.getString(i));
-                }
-                out.add(r);
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestRows.list(db, sql);
     }
 
     private void exec(String sql) {
-        try (Connection c = db.spec().open("bulwark-test"); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        TestRows.exec(db, sql);
     }
 
     @Test
@@ -178,6 +155,32 @@ class ForeignHistoryIT {
             b.rollback(1, null, false);
         }
         assertThat(rows("SELECT version FROM schema_migrations")).containsExactly(List.of("20240101000000"));
+    }
+
+    @Test
+    void aTableOfTheSameNameThatAnotherToolOwnsIsRefusedAndNotReadAsApplied() throws IOException {
+        // dbmate's folder, golang-migrate's schema_migrations (both tools name their table so)
+        write("20240101000000_a.sql", "-- migrate:up\nCREATE TABLE a (id int);\n");
+        exec("CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)");
+        exec("INSERT INTO schema_migrations VALUES (20240101000000, false)");
+        try (Bulwark b = open()) {
+            assertThat(b.status().get(0).state()).isEqualTo(MigrationState.PENDING);
+            assertThatThrownBy(() -> b.migrate(null, false, false))
+                    .hasMessageContaining("public.schema_migrations exists but is golang-migrate's, not dbmate's")
+                    .satisfies(e -> assertThat(((BulwarkException) e).fix()).contains("--migration-format golang-migrate"));
+        }
+        assertThat(rows("SELECT count(*) FROM pg_class WHERE relname = 'a'")).containsExactly(List.of("0"));
+    }
+
+    @Test
+    void aGooseTableWithoutGoosesColumnsIsRefused() throws IOException {
+        write("00001_a.sql", "-- +goose Up\nCREATE TABLE a (id int);\n");
+        exec("CREATE TABLE goose_db_version (id int, version text)");
+        try (Bulwark b = open()) {
+            assertThatThrownBy(() -> b.migrate(null, false, false))
+                    .hasMessageContaining("public.goose_db_version exists but is not goose's (columns [id, version])");
+        }
+        assertThat(rows("SELECT count(*) FROM pg_class WHERE relname = 'a'")).containsExactly(List.of("0"));
     }
 
     @Test
@@ -292,6 +295,96 @@ class ForeignHistoryIT {
         }
         assertThat(rows("SELECT version FROM __diesel_schema_migrations ORDER BY version"))
                 .containsExactly(List.of("20230101000000"), List.of("20230102000000"));
+    }
+
+    @Test
+    void aBaselineRecordsWhatItCoversInTheToolsTableSoTheToolDoesNotRunItAgain() throws IOException {
+        // a database built by hand, adopted at 20230101000000: diesel has no baseline of its own, so without rows
+        // in its table `diesel migration run` would run the covered migrations again
+        write("00000000000000_diesel_initial_setup/up.sql", "CREATE FUNCTION diesel_noop() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n");
+        write("2023-01-01-000000_create_users/up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+        write("2023-01-02-000000_create_orders/up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY);\n");
+        exec("CREATE FUNCTION diesel_noop() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql");
+        exec("CREATE TABLE users (id bigint PRIMARY KEY)");
+        try (Bulwark b = open()) {
+            b.baseline("20230101000000", "adopted");
+        }
+        assertThat(rows("SELECT version FROM __diesel_schema_migrations ORDER BY version"))
+                .containsExactly(List.of("00000000000000"), List.of("20230101000000"));
+        try (Bulwark b = open()) {
+            assertThat(b.migrate(null, false, false).applied()).extracting(dev.bulwark.execute.Applied::id).containsExactly("20230102000000");
+        }
+        assertThat(rows("SELECT version FROM __diesel_schema_migrations ORDER BY version"))
+                .containsExactly(List.of("00000000000000"), List.of("20230101000000"), List.of("20230102000000"));
+    }
+
+    @Test
+    void aBaselineSetsGolangMigratesVersionCleanAtIt() throws IOException {
+        write("000001_a.up.sql", "CREATE TABLE a (id int);");
+        write("000002_b.up.sql", "CREATE TABLE b (id int);");
+        write("000003_c.up.sql", "CREATE TABLE c (id int);");
+        try (Bulwark b = open()) {
+            b.baseline("2", "adopted");
+        }
+        assertThat(rows("SELECT version, dirty FROM schema_migrations")).containsExactly(List.of("2", "f"));
+    }
+
+    @Test
+    void aGooseBaselineKeepsTheRowsGooseAlreadyWrote() throws IOException {
+        write("00001_a.sql", "-- +goose Up\nCREATE TABLE a (id int);\n");
+        write("00002_b.sql", "-- +goose Up\nCREATE TABLE b (id int);\n");
+        write("00003_c.sql", "-- +goose Up\nCREATE TABLE c (id int);\n");
+        exec("CREATE TABLE goose_db_version (id serial NOT NULL, version_id bigint NOT NULL, is_applied boolean NOT NULL,"
+                + " tstamp timestamp NULL default now(), PRIMARY KEY(id))");
+        exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, true), (1, true)");
+        try (Bulwark b = open()) {
+            b.baseline("00002", "adopted");
+        }
+        assertThat(rows("SELECT version_id, is_applied FROM goose_db_version ORDER BY id"))
+                .containsExactly(List.of("0", "t"), List.of("1", "t"), List.of("2", "t"));
+    }
+
+    @Test
+    void aBaselineWritesFlywayPrismaAndLiquibaseRowsAsTheyRecordAnAppliedMigration() throws IOException {
+        String v1 = "CREATE TABLE a (id int);\n";
+        write("V1__a.sql", v1);
+        write("V2__b.sql", "CREATE TABLE b (id int);\n");
+        try (Bulwark b = open()) {
+            b.baseline("1", "adopted");
+        }
+        assertThat(rows("SELECT version, type, script, checksum, success FROM flyway_schema_history"))
+                .containsExactly(List.of("1", "SQL", "V1__a.sql", String.valueOf(FlywayChecksum.of(v1)), "t"));
+        db.close();
+        db = TestDatabase.create("foreign");
+        clearMigrations();
+        String sql = "CREATE TABLE \"User\" (\"id\" SERIAL NOT NULL);\n";
+        write("migration_lock.toml", "provider = \"postgresql\"\n");
+        write("20240101000000_init/migration.sql", sql);
+        write("20240102000000_more/migration.sql", "CREATE TABLE more (id int);\n");
+        try (Bulwark b = open()) {
+            b.baseline("20240101000000", "adopted");
+        }
+        assertThat(rows("SELECT migration_name, checksum, finished_at IS NOT NULL, rolled_back_at IS NULL FROM _prisma_migrations"))
+                .containsExactly(List.of("20240101000000_init", Checksums.sha256Hex(sql), "t", "t"));
+        db.close();
+        db = TestDatabase.create("foreign");
+        clearMigrations();
+        write("changelog.sql", "--liquibase formatted sql\n\n--changeset alice:1\nCREATE TABLE a (id int);\n\n"
+                + "--changeset alice:2\nCREATE TABLE b (id int);\n");
+        try (Bulwark b = open()) {
+            b.baseline("1", "adopted");
+        }
+        assertThat(rows("SELECT id, author, exectype, md5sum LIKE '9:%' FROM databasechangelog"))
+                .containsExactly(List.of("1", "alice", "EXECUTED", "t"));
+        assertThat(rows("SELECT locked FROM databasechangeloglock")).containsExactly(List.of("f"));
+    }
+
+    private void clearMigrations() throws IOException {
+        try (var files = Files.walk(project.resolve("migrations"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test

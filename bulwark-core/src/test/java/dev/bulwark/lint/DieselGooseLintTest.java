@@ -13,7 +13,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Lint on diesel and goose folders: their transaction settings, and their layout findings where they are. */
+/** Lint on diesel, goose and Liquibase folders: their transaction settings, and their layout findings where they are. */
 class DieselGooseLintTest {
     @TempDir
     Path project;
@@ -64,5 +64,32 @@ class DieselGooseLintTest {
                 });
         assertThat(of(r, "duplicate-version")).filteredOn(f -> f.file().getFileName().toString().startsWith("00001"))
                 .singleElement().satisfies(f -> assertThat(f.line()).isEqualTo(1));
+    }
+
+    @Test
+    void aLiquibaseChangesetRunsInATransactionUnlessRunInTransactionIsFalse() throws IOException {
+        Path dir = Files.createDirectories(project.resolve("liquibase"));
+        Files.writeString(dir.resolve("changelog.sql"), """
+                --liquibase formatted sql
+
+                --changeset alice:1
+                BEGIN;
+                UPDATE a SET i = 1;
+                COMMIT;
+
+                --changeset alice:2
+                CREATE INDEX CONCURRENTLY a_i ON a (i);
+
+                --changeset alice:3 runInTransaction:false
+                CREATE INDEX CONCURRENTLY a_j ON a (j);
+                """);
+        LintResult r = lint(dir, MigrationFormat.LIQUIBASE);
+
+        // Liquibase wraps changesets 1 and 2 in its transaction: a COMMIT ends it part way, CONCURRENTLY fails
+        assertThat(of(r, "transaction-control")).isNotEmpty().allSatisfy(f -> assertThat(f.line()).isBetween(4, 6));
+        assertThat(of(r, "concurrently-in-transaction")).singleElement().satisfies(f -> {
+            assertThat(f.line()).isEqualTo(9);
+            assertThat(f.help()).contains("runInTransaction:false");
+        });
     }
 }

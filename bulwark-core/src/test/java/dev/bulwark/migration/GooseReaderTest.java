@@ -153,4 +153,19 @@ class GooseReaderTest {
         assertThat(MigrationSources.detect(dir("goose/ok"))).isEqualTo(MigrationFormat.GOOSE);
         assertThat(MigrationSources.detect(dir("goose/with-go"))).isEqualTo(MigrationFormat.GOOSE);
     }
+
+    @Test
+    void aVersionTooLargeForVersionIdIsAProblemAndGoTestFilesAreNotMigrations(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("00001_a.sql"), "-- +goose Up\nCREATE TABLE a (id int);\n");
+        Files.writeString(dir.resolve("20240101120000000001_b.sql"), "-- +goose Up\nCREATE TABLE b (id int);\n");
+        // goose builds *_test.go with the package's tests, never as a migration
+        Files.writeString(dir.resolve("00002_helpers_test.go"), "package migrations\n");
+        MigrationSet set = MigrationSources.readLenient(dir, MigrationFormat.GOOSE);
+
+        assertThat(set.migrations()).extracting(Migration::id).containsExactly("00001", "20240101120000000001");
+        assertThat(set.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file().getFileName()).hasToString("20240101120000000001_b.sql");
+            assertThat(p.reason()).contains("larger than goose can record in its bigint version_id column (9223372036854775807)");
+        });
+    }
 }

@@ -1,6 +1,11 @@
 package dev.bulwark.migration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -104,5 +109,23 @@ class LiquibaseReaderTest {
     void aCustomEndDelimiterOnItsOwnLineBecomesASemicolonKeepingTheLines() {
         assertThat(LiquibaseReader.withSemicolons("UPDATE a SET b = 1\nGO\nSELECT 1\ngo\n", "GO"))
                 .isEqualTo("UPDATE a SET b = 1\n;\nSELECT 1\n;\n");
+    }
+
+    @Test
+    void appendingAChangesetLeavesTheOnesBeforeItUnchanged(@TempDir Path dir) throws IOException {
+        // the usual way a changelog grows: a blank line, then the next changeset. Liquibase's checksum of the
+        // first stays the same, so Bulwark's must too, or every applied changeset reads as edited
+        String first = "--liquibase formatted sql\n\n--changeset alice:1\nCREATE TABLE users (id bigint);\n--rollback DROP TABLE users;\n";
+        Files.writeString(dir.resolve("changelog.sql"), first);
+        Migration before = reader.read(dir).get(0);
+        Files.writeString(dir.resolve("changelog.sql"), first + "\n\n--changeset alice:2\nCREATE TABLE orders (id bigint);\n");
+        List<Migration> after = reader.read(dir);
+
+        assertThat(after).hasSize(2);
+        assertThat(after.get(0).up().sha256()).isEqualTo(before.up().sha256());
+        assertThat(after.get(0).toolData().get(LiquibaseReader.MD5SUM)).isEqualTo(before.toolData().get(LiquibaseReader.MD5SUM));
+        // the rollback is the down, not part of the up
+        assertThat(before.up().sql()).isEqualTo("CREATE TABLE users (id bigint);\n");
+        assertThat(before.down().sql()).isEqualTo("DROP TABLE users;\n");
     }
 }

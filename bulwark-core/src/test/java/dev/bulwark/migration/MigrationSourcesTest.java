@@ -21,6 +21,10 @@ class MigrationSourcesTest {
             "dbmate/ok, DBMATE",
             "prisma/ok, PRISMA",
             "drizzle/ok, DRIZZLE",
+            "diesel/ok, DIESEL",
+            "goose/ok, GOOSE",
+            "liquibase/sql, LIQUIBASE",
+            "liquibase/yaml, LIQUIBASE",
     })
     void detectsEachLayoutFromItsFiles(String fixture, MigrationFormat expected) {
         assertThat(MigrationSources.detect(dir(fixture))).isEqualTo(expected);
@@ -34,6 +38,9 @@ class MigrationSourcesTest {
             "dbmate/ok, 3",
             "prisma/ok, 2",
             "drizzle/ok, 2",
+            "diesel/ok, 3",
+            "goose/ok, 3",
+            "liquibase/sql, 5",
     })
     void readWithoutFormatDetectsAndReadsEveryLayout(String fixture, int count) {
         MigrationSet set = MigrationSources.read(dir(fixture), null);

@@ -6,6 +6,7 @@ import dev.bulwark.Listener;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.testing.TestDatabase;
+import dev.bulwark.testing.TestRows;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.ValidateResult;

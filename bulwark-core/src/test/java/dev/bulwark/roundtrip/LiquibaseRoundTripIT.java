@@ -12,6 +12,7 @@ import dev.bulwark.migration.MigrationSources;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.testing.TestDatabase;
+import dev.bulwark.testing.TestRows;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
@@ -103,6 +104,11 @@ class LiquibaseRoundTripIT {
         try (Bulwark b = bulwark()) {
             assertThat(b.migrate(null, false, false).applied()).hasSize(5);
         }
+        // Bulwark wrote the 9: checksums itself (validate alone would also pass on NULL ones, which Liquibase accepts)
+        assertThat(TestRows.list(db, "SELECT md5sum FROM databasechangelog ORDER BY orderexecuted")).extracting(r -> r.get(0))
+                .allSatisfy(sum -> assertThat(sum).startsWith("9:"))
+                .containsExactlyElementsOf(MigrationSources.read(dir, null).migrations().stream()
+                        .map(m -> m.toolData().get(LiquibaseReader.MD5SUM)).toList());
         liquibase("changelog.sql", lb -> {
             assertThat(unchecked(() -> lb.listUnrunChangeSets(new Contexts(), new LabelExpression()))).isEmpty();
             unchecked(() -> {

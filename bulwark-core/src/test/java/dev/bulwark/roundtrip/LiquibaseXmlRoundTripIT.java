@@ -10,6 +10,7 @@ import dev.bulwark.migration.MigrationSources;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.testing.TestDatabase;
+import dev.bulwark.testing.TestRows;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;

@@ -69,6 +69,10 @@ public final class ConcurrentlyInTransactionRule extends StatementRule {
                     why = "goose runs the migration in a transaction";
                     fix = "move it into a migration of its own marked -- +goose NO TRANSACTION";
                 }
+                case LIQUIBASE -> {
+                    why = "Liquibase runs the changeset in a transaction";
+                    fix = "move it into a changeset of its own with runInTransaction:false";
+                }
                 default -> {
                     why = ctx.format().id() + " runs the migration in a transaction";
                     fix = "move it into a migration of its own that runs outside a transaction";

@@ -32,7 +32,7 @@ public final class TransactionControlRule extends Rule {
     public void check(MigrationContext ctx) {
         boolean wrapped = !ctx.migration().toolData().containsKey(dev.bulwark.lint.Linter.RENDERED) && switch (ctx.format()) {
             case BULWARK, DBMATE, FLYWAY, DRIZZLE, ALEMBIC -> ctx.migration().options().transactional();
-            case DIESEL, GOOSE -> ctx.migration().options().transactional();
+            case DIESEL, GOOSE, LIQUIBASE -> ctx.migration().options().transactional();
             default -> false;
         };
         Analyzed open = null;

@@ -1,6 +1,4 @@
-package dev.bulwark.roundtrip;
-
-import dev.bulwark.testing.TestDatabase;
+package dev.bulwark.testing;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -9,12 +7,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Rows of a query, as strings, for the round-trip tests. */
-final class TestRows {
+/** Rows of a query, as strings, and one statement run, for tests that look at the database. */
+public final class TestRows {
     private TestRows() {
     }
 
-    static List<List<String>> list(TestDatabase db, String sql) {
+    public static List<List<String>> list(TestDatabase db, String sql) {
         try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<List<String>> out = new ArrayList<>();
             while (rs.next()) {
@@ -30,7 +28,7 @@ final class TestRows {
         }
     }
 
-    static void exec(TestDatabase db, String sql) {
+    public static void exec(TestDatabase db, String sql) {
         try (Connection c = db.open(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
