@@ -175,6 +175,8 @@ final class ReplicateCommand implements Runnable {
                 out.println(String.format(Locale.ROOT, "lag: %s%s; slot holds %s of WAL on %s%s", bytes(s.lagBytes()),
                         s.lagSeconds() == null ? "" : String.format(Locale.ROOT, ", %.3f s", s.lagSeconds()),
                         bytes(s.retainedBytes()), st.primary(), Boolean.TRUE.equals(s.slotActive()) ? "" : " (slot INACTIVE)"));
+            } else {
+                out.println("slot: none on " + st.primary());
             }
             if (s.rowsPerSecond() != null) {
                 out.println(String.format(Locale.ROOT, "applied: %.0f rows/s", s.rowsPerSecond()));
@@ -304,15 +306,6 @@ final class ReplicateCommand implements Runnable {
     }
 
     static String bytes(Long b) {
-        if (b == null) {
-            return "?";
-        }
-        if (b < 1024) {
-            return b + " B";
-        }
-        if (b < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f kB", b / 1024.0);
-        }
-        return String.format(Locale.ROOT, "%.1f MB", b / 1024.0 / 1024.0);
+        return b == null ? "?" : Replicator.bytes(b);
     }
 }

@@ -448,11 +448,10 @@ public final class Replicator {
                                 + String.join(", ", notReady.stream().limit(5).toList()) + ")",
                                 "wait until bulwark replicate status shows every table ready");
                     }
-                    long lag = lagBytes(src);
-                    if (lag < 0) {
-                        throw new BulwarkException(ErrorCode.FINDINGS, verb + " refused: no replication slot " + SUBSCRIPTION
-                                + " on " + from, "check bulwark replicate status; stop and start the pair again");
-                    }
+                    ReplicationSlot slot = ReplicationSlot.read(src).orElseThrow(() -> new BulwarkException(ErrorCode.FINDINGS,
+                            verb + " refused: no replication slot " + SUBSCRIPTION + " on " + from,
+                            "check bulwark replicate status; stop and start the pair again"));
+                    long lag = slot.lagBytes() == null ? 0 : slot.lagBytes();
                     if (lag > o.maxLagBytes()) {
                         throw new BulwarkException(ErrorCode.FINDINGS, verb + " refused: " + to + " is " + bytes(lag)
                                 + " behind " + from + ", above --max-lag " + bytes(o.maxLagBytes()),
@@ -596,17 +595,6 @@ public final class Replicator {
             }
         }
         return out;
-    }
-
-    /** Bytes of the publisher's WAL the subscriber has not confirmed, or -1 without our slot. */
-    static long lagBytes(Connection publisher) throws SQLException {
-        try (PreparedStatement ps = publisher.prepareStatement("SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(),"
-                + " confirmed_flush_lsn)::bigint FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, SUBSCRIPTION);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Math.max(0, rs.getLong(1)) : -1;
-            }
-        }
     }
 
     /** Waits until the subscriber confirmed (applied and flushed) the publisher's WAL up to {@code lsn}. */
@@ -950,35 +938,6 @@ public final class Replicator {
         }
     }
 
-    /**
-     * Our slot on this server, described: {@code [warning or null, note]}, or null without one. An inactive slot
-     * keeps every WAL segment from its restart_lsn on, until the disk fills: that is the warning.
-     */
-    public static String[] slotReport(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT active, database, CASE WHEN pg_catalog.pg_is_in_recovery() THEN NULL"
-                + " ELSE pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::bigint END"
-                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, SUBSCRIPTION);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                boolean active = rs.getBoolean(1);
-                String db = rs.getString(2);
-                long held = rs.getLong(3);
-                String holds = rs.wasNull() ? "" : " holds " + bytes(Math.max(0, held)) + " of WAL";
-                String what = "replication slot " + SUBSCRIPTION + " of bulwark replicate (database " + db + ")";
-                if (active) {
-                    return new String[]{null, what + " is streaming and" + (holds.isEmpty() ? " holds WAL" : holds)};
-                }
-                return new String[]{what + " is INACTIVE and" + (holds.isEmpty() ? " holds WAL" : holds)
-                        + ": the server keeps every WAL segment from it on until the disk fills",
-                        "bulwark replicate status --from BLUE --to GREEN says why; bulwark replicate stop removes it"
-                                + " (or SELECT pg_drop_replication_slot('" + SUBSCRIPTION + "'))"};
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- helpers
 
     private static boolean exists(Connection c, String sql, String name) throws SQLException {
@@ -996,7 +955,8 @@ public final class Replicator {
                 + Masking.mask(msg), fix, e);
     }
 
-    static String bytes(long b) {
+    /** {@code b} bytes for a person: B, kB or MB. */
+    public static String bytes(long b) {
         if (b < 1024) {
             return b + " B";
         }

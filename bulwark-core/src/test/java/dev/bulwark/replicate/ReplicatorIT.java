@@ -230,6 +230,15 @@ class ReplicatorIT {
         assertThatThrownBy(() -> replicator().switchover(SwitchOptions.defaults().withMaxLagBytes(1024)))
                 .hasMessageContaining("switchover refused").hasMessageContaining("above --max-lag");
         assertThat(ReplicationStatus.read(blue, green, false).blueReadOnly()).isFalse();
+
+        // the slot dropped behind our back: status says so rather than showing a pair without lag, and the switch refuses
+        exec(blue, "SELECT pg_drop_replication_slot('" + Replicator.SUBSCRIPTION + "')");
+        ReplicationStatus s = ReplicationStatus.read(blue, green, false);
+        assertThat(s.lagBytes()).isNull();
+        assertThat(s.explanation()).contains("REPLICATION IS BROKEN: no replication slot bulwark_replicate on blue");
+        assertThatThrownBy(() -> replicator().switchover(SwitchOptions.defaults()))
+                .hasMessageContaining("switchover refused: no replication slot");
+        assertThat(ReplicationStatus.read(blue, green, false).blueReadOnly()).isFalse();
     }
 
     // ---------------------------------------------------------------- helpers
