@@ -23,8 +23,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
+import static dev.bulwark.testing.LogicalServers.await;
+import static dev.bulwark.testing.LogicalServers.count;
+import static dev.bulwark.testing.LogicalServers.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -349,31 +351,5 @@ class ReplicatorIT {
                 return false;
             }
         }, "every table ready on green");
-    }
-
-    static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    static long count(ConnectionSpec db, String sql) {
-        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void exec(ConnectionSpec db, String sql) throws SQLException {
-        try (Connection c = db.open("it"); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }

@@ -114,6 +114,55 @@ public final class LogicalServers {
         return spec.jdbcUrl() + (spec.jdbcUrl().contains("?") ? "&" : "?") + "user=" + spec.user();
     }
 
+    /** The arguments of {@code bulwark replicate SUB --from BLUE --to GREEN MORE…}. */
+    public static String[] replicateArgs(String sub, ConnectionSpec blue, ConnectionSpec green, String... more) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("replicate", sub, "--from", url(blue), "--to", url(green)));
+        a.addAll(java.util.List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    /** Runs SQL as the application would: a new session, subject to the database's read-only default. */
+    public static void exec(ConnectionSpec db, String sql) throws SQLException {
+        try (Connection c = db.open("it"); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The first column of the first row, as a number. */
+    public static long count(ConnectionSpec db, String sql) {
+        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether a new session of the database starts read-only (the fence of bulwark replicate). */
+    public static boolean readOnly(ConnectionSpec db) throws SQLException {
+        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
+            rs.next();
+            return rs.getString(1).equals("on");
+        }
+    }
+
+    /** Polls {@code condition} every 50 ms for up to 60 s; fails naming {@code what}. */
+    public static void await(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
     private static String literal(String s) {
         return "'" + s.replace("'", "''") + "'";
     }

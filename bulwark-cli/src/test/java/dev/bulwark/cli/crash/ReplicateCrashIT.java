@@ -8,13 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
+import static dev.bulwark.testing.LogicalServers.await;
+import static dev.bulwark.testing.LogicalServers.count;
+import static dev.bulwark.testing.LogicalServers.exec;
+import static dev.bulwark.testing.LogicalServers.readOnly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,10 +49,7 @@ class ReplicateCrashIT {
     }
 
     String[] args(String sub, String... more) {
-        List<String> a = new java.util.ArrayList<>(List.of("replicate", sub, "--from", LogicalServers.url(blue), "--to",
-                LogicalServers.url(green)));
-        a.addAll(List.of(more));
-        return a.toArray(String[]::new);
+        return LogicalServers.replicateArgs(sub, blue, green, more);
     }
 
     @Test
@@ -103,7 +101,7 @@ class ReplicateCrashIT {
         assertThat(readOnly(blue)).isFalse();
         assertThat(readOnly(green)).isTrue();
         exec(blue, "INSERT INTO items (v) VALUES ('after undo')");
-        await(() -> count(green, "SELECT count(*) FROM items WHERE v = 'after undo'") == 1);
+        await(() -> count(green, "SELECT count(*) FROM items WHERE v = 'after undo'") == 1, "the row on green");
     }
 
     void assertSwitchedTo(ConnectionSpec primary, ConnectionSpec follower, String point) throws Exception {
@@ -116,51 +114,12 @@ class ReplicateCrashIT {
                 + " WHERE datname = current_database())")).as(point).isEqualTo(1);
         assertThat(count(follower, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).as(point).isZero();
         exec(primary, "INSERT INTO items (v) VALUES ('after " + point + "')");
-        await(() -> count(follower, "SELECT count(*) FROM items") == count(primary, "SELECT count(*) FROM items"));
+        await(() -> count(follower, "SELECT count(*) FROM items") == count(primary, "SELECT count(*) FROM items"), "the follower catching up");
         assertThat(count(follower, "SELECT count(*) FROM items")).isEqualTo(count(primary, "SELECT count(*) FROM items"));
-    }
-
-    static boolean readOnly(ConnectionSpec db) throws SQLException {
-        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
-            rs.next();
-            return rs.getString(1).equals("on");
-        }
     }
 
     void awaitReady() {
         await(() -> count(green, "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'") == 0
-                && count(green, "SELECT count(*) FROM pg_subscription_rel") > 0);
-    }
-
-    static void await(java.util.function.BooleanSupplier c) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (c.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError("timed out");
-    }
-
-    static long count(ConnectionSpec db, String sql) {
-        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void exec(ConnectionSpec db, String sql) throws SQLException {
-        try (Connection c = db.open("it"); Statement s = c.createStatement()) {
-            s.execute("SET default_transaction_read_only = off");
-            s.execute(sql);
-        }
+                && count(green, "SELECT count(*) FROM pg_subscription_rel") > 0, "every table ready on green");
     }
 }
