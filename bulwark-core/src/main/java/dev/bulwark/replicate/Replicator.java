@@ -641,15 +641,13 @@ public final class Replicator {
     /** Fingerprints of every replicated table on both sides, compared chunk by chunk; the differences, or none. */
     static List<String> compare(List<String> tables, ConnectionSpec a, ConnectionSpec b, long chunkRows) throws SQLException {
         try (Connection ca = open(a); Connection cb = open(b)) {
-            for (Connection c : List.of(ca, cb)) {
-                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                c.setAutoCommit(false);
-            }
+            repeatableRead(ca, cb);
             Set<String> chosen = Set.copyOf(tables);
             CatalogSnapshot catA = only(new CatalogReader(ca).read(), chosen);
             CatalogSnapshot catB = only(new CatalogReader(cb).read(), chosen);
-            DataSnapshot snapA = new Fingerprinter(ca, chunkRows).snapshot(catA);
-            Fingerprinter fb = new Fingerprinter(cb, chunkRows);
+            // while fenced (when the comparison before the fence was not usable): over as many connections as the others
+            DataSnapshot snapA = fingerprinter(ca, a, chunkRows).snapshot(catA);
+            Fingerprinter fb = fingerprinter(cb, b, chunkRows);
             DataComparison cmp = new DataComparer(fb).compare(snapA, catB, t -> null);
             ca.commit();
             cb.commit();
@@ -680,6 +678,11 @@ public final class Replicator {
         }
     }
 
+    /** Over {@link Fingerprinter#defaultJobs()} connections to {@code spec} sharing {@code c}'s snapshot (c: REPEATABLE READ). */
+    private static Fingerprinter fingerprinter(Connection c, ConnectionSpec spec, long chunkRows) {
+        return new Fingerprinter(c, chunkRows, () -> open(spec), Fingerprinter.defaultJobs());
+    }
+
     private static void repeatableRead(Connection... cs) throws SQLException {
         for (Connection c : cs) {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -702,13 +705,13 @@ public final class Replicator {
             // the first statement takes the snapshot: every commit it sees is at or before this LSN
             String lsn = ReplicationChecks.string(ca, "SELECT pg_catalog.pg_current_wal_lsn()::text");
             CatalogSnapshot catA = only(new CatalogReader(ca).read(), chosen);
-            Fingerprinter fa = new Fingerprinter(ca, chunkRows, () -> open(a), Fingerprinter.defaultJobs());
+            Fingerprinter fa = fingerprinter(ca, a, chunkRows);
             String horizonA = fa.transactionHorizon();
             DataSnapshot snapA = fa.snapshot(catA);
             ca.commit();
             caughtUp(publisher, lsn, catchUp); // not caught up: more chunks differ, and are compared while fenced
             CatalogSnapshot catB = only(new CatalogReader(cb).read(), chosen);
-            Fingerprinter fb = new Fingerprinter(cb, chunkRows, () -> open(b), Fingerprinter.defaultJobs());
+            Fingerprinter fb = fingerprinter(cb, b, chunkRows);
             String horizonB = fb.transactionHorizon();
             fb.pinSettings();
             fb.useAlgorithm(snapA.algorithm());
@@ -764,8 +767,8 @@ public final class Replicator {
             Set<String> chosen = p.primary().tables().stream().map(t -> t.table().toString()).collect(Collectors.toSet());
             CatalogSnapshot catA = only(new CatalogReader(ca).read(), chosen);
             CatalogSnapshot catB = only(new CatalogReader(cb).read(), chosen);
-            Fingerprinter fa = new Fingerprinter(ca, chunkRows, () -> open(a), Fingerprinter.defaultJobs());
-            Fingerprinter fb = new Fingerprinter(cb, chunkRows, () -> open(b), Fingerprinter.defaultJobs());
+            Fingerprinter fa = fingerprinter(ca, a, chunkRows);
+            Fingerprinter fb = fingerprinter(cb, b, chunkRows);
             fa.pinSettings();
             fa.useAlgorithm(p.primary().algorithm());
             List<Fingerprinter.Target> onA = targets(p.primary().tables(), catA);
