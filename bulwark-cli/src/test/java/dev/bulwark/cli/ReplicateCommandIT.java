@@ -36,8 +36,7 @@ class ReplicateCommandIT {
 
     @AfterEach
     void drop() {
-        LogicalServers.drop(green);
-        LogicalServers.drop(blue);
+        LogicalServers.drop(green, blue);
     }
 
     Cli replicate(String sub, String... more) {

@@ -421,7 +421,7 @@ public final class Replicator {
             }
             if (st.primary().equals(to)) {
                 // a switch the other way is unfinished: this command undoes it if it may
-                return undo(b, g, st, verb);
+                return undo(b, g, st, verb, o);
             }
             boolean resume = st.stage() != Stage.REPLICATING;
             if (resume) {
@@ -434,10 +434,10 @@ public final class Replicator {
             Instant fencedAt;
             long t0;
 
-            Instant interruptedFence = null;
+            // resumed: the window began with the interrupted run's fence, not this run's
+            Instant interruptedFence = resume ? fenceTime(src) : null;
             PreFence preFence = null;
             if (st.stage() == Stage.REVERSING) {
-                interruptedFence = fenceTime(src);
                 t0 = System.nanoTime();
             } else {
                 if (!resume) {
@@ -532,7 +532,7 @@ public final class Replicator {
                     + " (copy_data = false): " + from + " follows " + to + " and stays the fallback");
             CrashPoint.here("replicate.switch.reversed");
             unfence(dst);
-            long window = interruptedFence != null ? Duration.between(interruptedFence, serverNow(dst)).toMillis()
+            long window = interruptedFence != null ? Duration.between(interruptedFence, serverNow(src)).toMillis()
                     : (System.nanoTime() - t0) / 1_000_000;
             CrashPoint.here("replicate.switch.unfenced");
             save(b, g, st.next(Stage.REPLICATING, to, window, verb + " done"));
@@ -544,10 +544,14 @@ public final class Replicator {
         }
     }
 
-    /** When the fence of the interrupted switch went up, from the log (the server's clock). */
+    /**
+     * When the interrupted switch first went to fence (its first FENCING since the pair was last steady), from the
+     * log, on that server's clock: a rerun writes FENCING again, so the latest would count only the last run.
+     */
     private static Instant fenceTime(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(at) FROM " + ReplicationState.LOG
-                + " WHERE stage = 'FENCING'")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT min(at) FROM " + ReplicationState.LOG
+                + " WHERE stage = 'FENCING' AND seq > (SELECT COALESCE(max(seq), 0) FROM " + ReplicationState.LOG
+                + " WHERE stage IN ('STARTING', 'REPLICATING'))")) {
             return rs.next() && rs.getTimestamp(1) != null ? rs.getTimestamp(1).toInstant() : serverNow(c);
         }
     }
@@ -559,8 +563,12 @@ public final class Replicator {
         }
     }
 
-    /** A switch towards {@code st.primary()}'s other side was interrupted before the turn: put the primary back. */
-    private SwitchResult undo(Connection b, Connection g, ReplicationState st, String verb) throws SQLException {
+    /**
+     * A switch towards {@code st.primary()}'s other side was interrupted before the turn: put the primary back. From
+     * stage SWITCHING on, the interrupted run's switch command may have pointed the application at the other side
+     * (read-only): this command's {@code --switch-cmd} points it back, or the output says to.
+     */
+    private SwitchResult undo(Connection b, Connection g, ReplicationState st, String verb, SwitchOptions o) throws SQLException {
         if (st.stage() == Stage.REVERSING) {
             throw BulwarkException.usage("the switch to " + st.standby() + " is past its point of no return (replication is being"
                             + " turned around)", "finish it first by running the same switch again ("
@@ -568,10 +576,25 @@ public final class Replicator {
         }
         Connection src = "blue".equals(st.primary()) ? b : g;
         unfence(src);
+        CrashPoint.here("replicate.undo.unfenced");
+        List<String> problems = new ArrayList<>();
+        if (st.stage() == Stage.SWITCHING) {
+            if (o.command() != null) {
+                int exit = runCommand(o.command(), o.workingDir(), st.primary());
+                if (exit != 0) {
+                    problems.add("the switch command exited " + exit + ": the application may still point at " + st.standby()
+                            + " (read-only); point it at " + st.primary() + " by hand");
+                }
+            } else {
+                out.accept("warning: the interrupted switch had reached its switch command, which may have pointed the"
+                        + " application at " + st.standby() + " (read-only): point it back at " + st.primary()
+                        + " (--switch-cmd does it)");
+            }
+        }
         save(b, g, st.next(Stage.REPLICATING, st.primary(), null, "interrupted switch undone by " + verb));
         out.accept("undone: the interrupted switch to " + st.standby() + " is rolled back; " + st.primary()
                 + " is writable again and still replicates to " + st.standby());
-        return new SwitchResult(true, st.primary(), null, 0, 0, 0, 0, List.of(), false);
+        return new SwitchResult(true, st.primary(), null, 0, 0, 0, 0, problems, false);
     }
 
     private void abort(Connection b, Connection g, ReplicationState st, Connection src, String from, String why)

@@ -52,8 +52,7 @@ class ReplicatorIT {
 
     @AfterEach
     void drop() {
-        LogicalServers.drop(green);
-        LogicalServers.drop(blue);
+        LogicalServers.drop(green, blue);
     }
 
     Replicator replicator() {

@@ -62,11 +62,21 @@ public final class LogicalServers {
     }
 
     /**
-     * Drops a database made by {@link #database} with whatever replication objects a test left in it: its
-     * subscriptions (detached from their slots first, so an unreachable publisher does not stop the drop) and the
-     * slots of the server that belong to it.
+     * Drops databases made by {@link #database} with whatever replication objects a test left in them: first the
+     * subscriptions of every one (detached from their slots, so an unreachable publisher does not stop the drop, and
+     * no walsender keeps a slot of another one active), then the slots of the server that belong to each, and each.
+     * Give both sides of a pair in one call, whichever side is the publisher.
      */
-    public static void drop(ConnectionSpec db) {
+    public static void drop(ConnectionSpec... dbs) {
+        for (ConnectionSpec db : dbs) {
+            dropSubscriptions(db);
+        }
+        for (ConnectionSpec db : dbs) {
+            dropDatabase(db);
+        }
+    }
+
+    private static void dropSubscriptions(ConnectionSpec db) {
         try (Connection c = db.open("bulwark-test-support"); Statement s = c.createStatement()) {
             s.execute("SET default_transaction_read_only = off");
             try (ResultSet rs = s.executeQuery("SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database"
@@ -85,6 +95,9 @@ public final class LogicalServers {
         } catch (SQLException | RuntimeException e) {
             // the drop below says what is wrong
         }
+    }
+
+    private static void dropDatabase(ConnectionSpec db) {
         ConnectionSpec admin = db.withDatabase("postgres");
         try (Connection c = admin.open("bulwark-test-support"); Statement s = c.createStatement()) {
             for (int i = 0; i < 50; i++) {

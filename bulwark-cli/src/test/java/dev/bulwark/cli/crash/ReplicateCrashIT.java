@@ -44,8 +44,7 @@ class ReplicateCrashIT {
 
     @AfterEach
     void drop() {
-        LogicalServers.drop(green);
-        LogicalServers.drop(blue);
+        LogicalServers.drop(green, blue);
     }
 
     String[] args(String sub, String... more) {
@@ -102,6 +101,52 @@ class ReplicateCrashIT {
         assertThat(readOnly(green)).isTrue();
         exec(blue, "INSERT INTO items (v) VALUES ('after undo')");
         await(() -> count(green, "SELECT count(*) FROM items WHERE v = 'after undo'") == 1, "the row on green");
+    }
+
+    @Test
+    void rollbackAfterASwitchoverKilledPastItsSwitchCommandPointsTheApplicationBack() throws Exception {
+        Path app = project.resolve("application-points-at");
+        String repoint = "echo $BULWARK_NEW_PRIMARY_SIDE > '" + app + "'";
+        CrashHarness.Run killed = harness.crashAt("replicate.switch.command.after", args("switchover", "--grace", "200ms",
+                "--switch-cmd", repoint));
+        assertThat(killed.killed()).as(killed.toString()).isTrue();
+        assertThat(java.nio.file.Files.readString(app).trim()).isEqualTo("green");
+        assertThat(harness.run(args("status", "--no-rate")).out()).contains("was interrupted at stage switching");
+
+        CrashHarness.Run undo = harness.run(args("rollback", "--switch-cmd", repoint));
+
+        assertThat(undo.exit()).as(undo.toString()).isZero();
+        assertThat(undo.out()).contains("undone");
+        // green is read-only: the application must be pointed back at blue, not left on green
+        assertThat(java.nio.file.Files.readString(app).trim()).isEqualTo("blue");
+        assertThat(readOnly(blue)).isFalse();
+        assertThat(readOnly(green)).isTrue();
+
+        // without --switch-cmd the undo says what the interrupted command may have done
+        assertThat(harness.crashAt("replicate.switch.command.after", args("switchover", "--grace", "200ms",
+                "--switch-cmd", repoint)).killed()).isTrue();
+        CrashHarness.Run bare = harness.run(args("rollback"));
+        assertThat(bare.exit()).as(bare.toString()).isZero();
+        assertThat(bare.out()).contains("may have pointed the application at green (read-only): point it back at blue");
+    }
+
+    @Test
+    void aRollbackKilledWhileGreenIsFencedIsUndoneBySwitchover() throws Exception {
+        assertThat(harness.run(args("switchover", "--grace", "200ms")).exit()).isZero();
+        assertSwitchedTo(green, blue, "switchover");
+        CrashHarness.Run killed = harness.crashAt("replicate.switch.fenced", args("rollback", "--grace", "200ms"));
+        assertThat(killed.killed()).as(killed.toString()).isTrue();
+        assertThat(readOnly(green)).isTrue();
+        assertThat(readOnly(blue)).isTrue();
+        CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+        assertThat(status.out()).contains("a switch from green to blue was interrupted at stage fencing")
+                .contains("replicate switchover to undo it and open green again");
+
+        CrashHarness.Run undo = harness.run(args("switchover"));
+
+        assertThat(undo.exit()).as(undo.toString()).isZero();
+        assertThat(undo.out()).contains("undone");
+        assertSwitchedTo(green, blue, "rollback undone");
     }
 
     void assertSwitchedTo(ConnectionSpec primary, ConnectionSpec follower, String point) throws Exception {
