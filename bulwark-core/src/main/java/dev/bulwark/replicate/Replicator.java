@@ -199,9 +199,11 @@ public final class Replicator {
             CrashPoint.here("replicate.start.state.written");
 
             Duration schemaTime = Duration.ZERO;
-            if (!hasSchema(g, tables)) {
+            // a schema copy a kill interrupted leaves its state schema: resumed, whatever tables already exist
+            boolean copying = ReplicationChecks.count(g, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = '_bulwark_copy'") > 0;
+            if (copying || !hasSchema(g, tables)) {
                 Instant s0 = Instant.now();
-                copySchema(tables, pgDump, b);
+                copySchema(tables, pgDump, b, copying);
                 schemaTime = Duration.between(s0, Instant.now());
                 out.accept("schema: created on green as bulwark copy --schema-only does (" + ms(schemaTime) + " ms)");
             } else {
@@ -238,35 +240,24 @@ public final class Replicator {
         }
     }
 
+    /** Whether every replicated table exists on green. */
     private static boolean hasSchema(Connection g, List<String> tables) throws SQLException {
-        if (tables.isEmpty()) {
-            return true;
-        }
-        long present = 0;
-        for (String t : tables) {
-            try (PreparedStatement ps = g.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
-                ps.setString(1, ref(t).sql());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    present += rs.getBoolean(1) ? 1 : 0;
-                }
+        try (PreparedStatement ps = g.prepareStatement("SELECT count(*) FROM unnest(?::text[]) AS x WHERE pg_catalog.to_regclass(x) IS NULL")) {
+            ps.setArray(1, g.createArrayOf("text", tables.stream().map(t -> ref(t).sql()).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 0;
             }
         }
-        boolean copying = ReplicationChecks.count(g, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = '_bulwark_copy'") > 0;
-        return present == tables.size() && !copying;
     }
 
-    private void copySchema(List<String> tables, Path pgDump, Connection b) throws SQLException {
+    private void copySchema(List<String> tables, Path pgDump, Connection b, boolean resume) throws SQLException {
         Set<String> chosen = Set.copyOf(tables);
         List<String> exclude = new ArrayList<>(List.of(OwnObjects.REPLICATE_SCHEMA + ".*", OwnObjects.SNAPSHOT_SCHEMA + ".*"));
         for (TableRef t : ReplicationChecks.tables(b, TablePatterns.all())) {
             if (!chosen.contains(t.toString())) {
                 exclude.add(quotedPattern(t));
             }
-        }
-        boolean resume = false;
-        try (Connection g = open(green)) {
-            resume = ReplicationChecks.count(g, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = '_bulwark_copy'") > 0;
         }
         CopyOptions options = CopyOptions.defaults().withSchemaOnly(true).withResume(resume).withVerify(true)
                 .withTables(new TablePatterns(List.of(), exclude)).withPgDump(pgDump);
@@ -944,7 +935,7 @@ public final class Replicator {
                     }
                     removed.add(side + ": publication " + PUBLICATION);
                 }
-                if (exists(c, "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?", SUBSCRIPTION)) {
+                if (ReplicationSlot.read(c).isPresent()) {
                     try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_drop_replication_slot(?)")) {
                         ps.setString(1, SUBSCRIPTION);
                         ps.execute();

@@ -88,6 +88,34 @@ class ReplicateCrashIT {
     }
 
     @Test
+    void aStartKilledAtEachStageIsExplainedByStatusAndFinishedByTheSameCommand() throws Exception {
+        for (String point : List.of("replicate.start.state.written", "replicate.start.schema.done",
+                "replicate.start.publication.done", "replicate.start.subscription.done")) {
+            // a new, empty green for each kill
+            assertThat(harness.run(args("stop")).exit()).as(point).isZero();
+            LogicalServers.drop(green);
+            green = LogicalServers.database(LogicalServers.green(), "crash_green");
+            exec(blue, "INSERT INTO items (v) VALUES ('before kill at " + point + "')");
+
+            CrashHarness.Run killed = harness.crashAt(point, args("start"));
+            assertThat(killed.killed()).as(point + ": " + killed).isTrue();
+            CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+            assertThat(status.exit()).as(status.toString()).isZero();
+            assertThat(status.out()).as(point + ": " + status.out()).contains("the start was interrupted");
+            assertThat(readOnly(blue)).as(point).isFalse();
+
+            CrashHarness.Run again = harness.run(args("start"));
+            assertThat(again.exit()).as(point + ": " + again).isZero();
+            awaitReady();
+            exec(blue, "INSERT INTO items (v) VALUES ('after the rerun at " + point + "')");
+            await(() -> count(green, "SELECT count(*) FROM items") == count(blue, "SELECT count(*) FROM items"), "green catching up");
+            assertThat(count(blue, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).as(point).isEqualTo(1);
+            assertThat(readOnly(green)).as(point).isTrue();
+            assertThat(harness.run(args("status", "--no-rate")).out()).as(point).contains("stage: replicating, primary blue");
+        }
+    }
+
+    @Test
     void rollbackUndoesASwitchoverKilledBeforeItsPointOfNoReturn() throws Exception {
         CrashHarness.Run killed = harness.crashAt("replicate.switch.sequences.set", args("switchover", "--grace", "200ms"));
         assertThat(killed.killed()).isTrue();
