@@ -116,6 +116,34 @@ class ReplicateCrashIT {
     }
 
     @Test
+    void aStopKilledHalfwayIsExplainedByStatusAndFinishedByTheSameCommand() throws Exception {
+        for (String point : List.of("replicate.stop.subscriptions.dropped", "replicate.stop.publications.dropped")) {
+            CrashHarness.Run killed = harness.crashAt(point, args("stop"));
+            assertThat(killed.killed()).as(point + ": " + killed).isTrue();
+            CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+            assertThat(status.exit()).as(status.toString()).isZero();
+            assertThat(status.out()).as(point + ": " + status.out()).contains("REPLICATION IS BROKEN");
+
+            CrashHarness.Run again = harness.run(args("stop"));
+            assertThat(again.exit()).as(point + ": " + again).isZero();
+            for (ConnectionSpec side : List.of(blue, green)) {
+                assertThat(count(side, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).as(point).isZero();
+                assertThat(count(side, "SELECT count(*) FROM pg_publication")).as(point).isZero();
+                assertThat(count(side, "SELECT count(*) FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database"
+                        + " WHERE datname = current_database())")).as(point).isZero();
+                assertThat(count(side, "SELECT count(*) FROM pg_namespace WHERE nspname = 'bulwark_replicate'")).as(point).isZero();
+            }
+            assertThat(harness.run(args("status", "--no-rate")).out()).as(point).contains("no replication pair");
+
+            // a new pair for the next kill
+            LogicalServers.drop(green);
+            green = LogicalServers.database(LogicalServers.green(), "crash_green");
+            assertThat(harness.run(args("start")).exit()).as(point).isZero();
+            awaitReady();
+        }
+    }
+
+    @Test
     void rollbackUndoesASwitchoverKilledBeforeItsPointOfNoReturn() throws Exception {
         CrashHarness.Run killed = harness.crashAt("replicate.switch.sequences.set", args("switchover", "--grace", "200ms"));
         assertThat(killed.killed()).isTrue();
