@@ -62,6 +62,7 @@ class ReplicateCrashIT {
             n++;
             exec(blue, "INSERT INTO items (v) VALUES ('before kill " + n + "')");
             CrashHarness.Run killed = harness.crashAt(point, args("switchover", "--grace", "200ms"));
+            long killedAt = System.nanoTime();
             assertThat(killed.killed()).as(point + ": " + killed).isTrue();
 
             CrashHarness.Run status = harness.run(args("status", "--no-rate"));
@@ -77,8 +78,16 @@ class ReplicateCrashIT {
             assertThat(readOnly(blue) || readOnly(green)).as(point).isTrue();
 
             CrashHarness.Run again = harness.run(args("switchover", "--grace", "200ms"));
+            long sinceKill = (System.nanoTime() - killedAt) / 1_000_000;
             assertThat(again.exit()).as(point + ": " + again).isZero();
             assertSwitchedTo(green, blue, point);
+            if (!point.equals("replicate.switch.prefence.compared")) {
+                // the writes stopped with the killed run's fence: the window reported counts from there (the status
+                // run and the rerun's start included), not from the rerun's own fence; 1 s for the rerun's exit
+                java.util.regex.Matcher w = java.util.regex.Pattern.compile("Write-unavailable window: (\\d+) ms").matcher(again.out());
+                assertThat(w.find()).as(again.out()).isTrue();
+                assertThat(Long.parseLong(w.group(1))).as(point + ": " + again.out()).isGreaterThanOrEqualTo(sinceKill - 1000);
+            }
 
             // and back, for the next round
             CrashHarness.Run back = harness.run(args("rollback", "--grace", "200ms"));
