@@ -160,7 +160,7 @@ final class ReplicateCommand extends CommandGroup {
             out.println("stage: " + st.stage().label() + ", primary " + st.primary() + " (since " + Json.when(st.stageAt()) + ": "
                     + st.detail() + ")" + (st.windowMs() == null ? "" : ", last switch window " + st.windowMs() + " ms"));
             out.println(s.explanation());
-            if (s.lagBytes() != null) {
+            if (s.slotActive() != null) { // the slot exists (its byte figures are unknown on a standby)
                 out.println(String.format(Locale.ROOT, "lag: %s%s; slot holds %s of WAL on %s%s", bytes(s.lagBytes()),
                         s.lagSeconds() == null ? "" : String.format(Locale.ROOT, ", %.3f s", s.lagSeconds()),
                         bytes(s.retainedBytes()), st.primary(), Boolean.TRUE.equals(s.slotActive()) ? "" : " (slot INACTIVE)"));

@@ -21,10 +21,10 @@ import java.util.List;
  * @param state        the pair's state, or null when these databases are no pair
  * @param explanation  what the stage means, in a sentence or two, and what to run
  * @param tables       per replicated table: its sync state on the following side
- * @param lagBytes     WAL of the primary the other side has not confirmed, or null without a slot
+ * @param lagBytes     WAL of the primary the other side has not confirmed, or null without a slot (or on a standby)
  * @param lagSeconds   the publisher's replay lag, 0 when nothing is pending, or null when unknown
  * @param retainedBytes WAL the slot keeps on the primary (from its restart_lsn), or null without a slot
- * @param slotActive   whether a walsender streams from the slot
+ * @param slotActive   whether a walsender streams from the slot, or null without a slot
  * @param applyRunning whether the subscription's apply worker runs
  * @param rowsPerSecond rows applied per second on the following side over a one-second sample, or null
  */
