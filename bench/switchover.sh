@@ -47,7 +47,7 @@ echo "blue: pgbench scale $scale ($(q "$BLUE" -At -c 'SELECT count(*) FROM pgben
 
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
-fresh_green() { q "$green_base/postgres" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null; }
+fresh_green() { PGOPTIONS='-c client_min_messages=warning' q "$green_base/postgres" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null; }
 
 : >"$work/copy.ms"; : >"$work/sync.ms"
 jobs=$(nproc)
