@@ -10,7 +10,8 @@
 #   countries   250 rows (text key)
 # then RUNS (default 5) rounds, each running every contender once, in this order (interleaved):
 #   fp        bulwark verify --snapshot FILE with every other check skipped: the JVM, the catalog,
-#             the fingerprint of every table over --jobs connections (default: processors), the file
+#             the fingerprint of every table over --jobs connections, given as its default is
+#             (the processors, at most 8; printed), the file
 #   fp-j1     the same with --jobs 1 (serial; for information)
 #   copy-ser  one psql process: COPY t TO STDOUT (FORMAT binary) of every table in turn, to /dev/null
 #   copy-par  one psql process per table, all at once, each COPY … (FORMAT binary) to /dev/null
@@ -81,17 +82,21 @@ run() { # name command...: one timed whole-process run
 }
 median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processors"
-fp; copy_ser; copy_par                          # warm-up: caches, the class-data archive
+# verify's default --jobs (Fingerprinter.defaultJobs: the processors the JVM sees, at most 8), given explicitly so
+# that the figure printed is the one used
+jobs=$(( $(nproc) < 8 ? $(nproc) : 8 ))
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processors; fp runs --jobs $jobs (the default)"
+fp --jobs "$jobs"; copy_ser; copy_par          # warm-up: caches, the class-data archive
 scan_ms=""
 for ((i = 1; i <= runs; i++)); do
-  run fp fp
+  run fp fp --jobs "$jobs"
   scan_ms="$scan_ms $(sed -n 's/.* in \([0-9]*\) ms .*/\1/p' "$work/fp.out")"
   run fp-j1 fp --jobs 1
   run copy-ser copy_ser
   run copy-par copy_par
 done
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "peer: copy-par runs ${#tables[@]} psql processes at once (one per table) on $(nproc) processors; fp $jobs connections"
 chunks=$(grep -c '"index"' "$work/snap.json" || true)
 echo "corpus: ${#tables[@]} tables, $total_rows rows, $size; bulwark's snapshot: $chunks key ranges"
 echo "whole processes, medians of $runs interleaved runs (ms):"

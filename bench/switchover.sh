@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Blue-green on this machine: two embedded PostgreSQL servers with wal_level = logical, blue holding a pgbench
 # database of ROWS accounts (pgbench_history given a key so it can be replicated). Prints:
-#   initial sync: `bulwark replicate start` until every table is ready (whole process plus status polls) against
-#                 `bulwark copy` of the same data into an empty database on green (whole process, --jobs 2, verified);
-#                 RUNS of each, interleaved A,B,A,B, medians and the ratio
-#   steady lag:   the median of 5 `replicate status` samples while pgbench writes to blue
-#   switchover and rollback under pgbench: the write-unavailable window Bulwark measured, the client transactions
-#                 pgbench reports failed or aborted, and rows lost (ids acknowledged on either side missing on the
-#                 other once both settled)
-# Usage: bench/switchover.sh [ROWS] [RUNS]   (defaults 1000000 and 5; 100000 1 for a quick check)
+#   initial sync: `bulwark replicate start` until every table is ready (the whole process, then green's
+#                 pg_subscription_rel polled with psql every 100 ms) against the peer, `bulwark copy` of the same
+#                 data into an empty database on green at its best settings (--jobs = processors, --no-verify:
+#                 the subscription's copy verifies nothing either); RUNS of each, interleaved A,B,A,B, medians and
+#                 the ratio
+#   steady lag:   the median of 5 samples (psql on blue: the slot's confirmed_flush_lsn, pg_stat_replication's
+#                 replay_lag, as replicate status reads them) while pgbench writes to blue
+#   switchover and rollback under pgbench, RUNS rounds of each: the write-unavailable window Bulwark measured
+#                 (every run and the median), the client transactions pgbench reports failed or aborted, and rows
+#                 lost (ids acknowledged on either side missing on the other once both settled)
+# The load average is printed before each part and at the end: on a loaded machine, read no figure as a speed.
+# Usage: bench/switchover.sh [ROWS]; RUNS=N for more or fewer rounds (default 5; fewer is a check, not a measure)
 set -euo pipefail
 rows="${1:-1000000}"
-runs="${2:-5}"
+runs="${RUNS:-5}"
+(( runs >= 5 )) || echo "RUNS=$runs: medians of fewer than 5 runs; a check of the script, not a measurement" >&2
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 for tool in psql pgbench; do
   command -v "$tool" >/dev/null || { echo "bench/switchover.sh needs $tool (Debian: apt-get install postgresql-client postgresql-contrib)" >&2; exit 2; }
@@ -32,7 +37,8 @@ done
 blue_base="$(bw -C "$work/blue" db url)"; blue_base="${blue_base%/*}"
 green_base="$(bw -C "$work/green" db url)"; green_base="${green_base%/*}"
 BLUE="$blue_base/shop"
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); rows $rows, runs $runs"
+load() { echo "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) processors"; }
+echo "machine: $(load); rows $rows, runs $runs"
 q "$blue_base/postgres" -c "CREATE DATABASE shop" >/dev/null
 scale=$(( (rows + 99999) / 100000 ))
 pgbench -q -i -s "$scale" "$BLUE" >/dev/null 2>&1
@@ -41,49 +47,53 @@ echo "blue: pgbench scale $scale ($(q "$BLUE" -At -c 'SELECT count(*) FROM pgben
 
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
-fresh_green() { q "$green_base/postgres" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null; }
+fresh_green() { PGOPTIONS='-c client_min_messages=warning' q "$green_base/postgres" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null; }
 
 : >"$work/copy.ms"; : >"$work/sync.ms"
+jobs=$(nproc)
+ready() { # every table of green's subscription ready: the cheap poll, no JVM
+  [ "$(q "$green_base/shop" -At -c "SELECT count(*) FILTER (WHERE srsubstate <> 'r') = 0 AND count(*) > 0 FROM pg_subscription_rel")" = t ]
+}
+echo "initial sync, before: $(load)"
 for i in $(seq 1 "$runs"); do
   fresh_green copy_t
-  t0=$(now_ms); bw copy --from "$BLUE" --to "$green_base/copy_t" --progress lines >/dev/null; echo $(( $(now_ms) - t0 )) >>"$work/copy.ms"
+  t0=$(now_ms); bw copy --from "$BLUE" --to "$green_base/copy_t" --jobs "$jobs" --no-verify --progress lines >/dev/null
+  echo $(( $(now_ms) - t0 )) >>"$work/copy.ms"
   fresh_green shop
   t0=$(now_ms)
   bw replicate start --from "$BLUE" --to "$green_base/shop" >/dev/null
-  until bw replicate status --from "$BLUE" --to "$green_base/shop" --no-rate -o json | grep -q '"state" : "ready"' \
-      && ! bw replicate status --from "$BLUE" --to "$green_base/shop" --no-rate -o json | grep -Eq '"state" : "(initializing|copying data|copy finished|synchronized)"'; do
-    sleep 0.2
-  done
+  until ready; do sleep 0.1; done
   echo $(( $(now_ms) - t0 )) >>"$work/sync.ms"
   if (( i < runs )); then bw replicate stop --from "$BLUE" --to "$green_base/shop" >/dev/null; fi
 done
 c=$(median <"$work/copy.ms"); s=$(median <"$work/sync.ms")
-echo "initial sync: replicate start until ready ${s} ms (runs: $(paste -sd' ' "$work/sync.ms")); bulwark copy ${c} ms (runs: $(paste -sd' ' "$work/copy.ms")); ratio $(awk -v a="$s" -v b="$c" 'BEGIN { printf "%.2f", a / b }')x the copy's time"
+echo "initial sync: replicate start until ready ${s} ms (runs: $(paste -sd' ' "$work/sync.ms")); bulwark copy --jobs $jobs --no-verify ${c} ms (runs: $(paste -sd' ' "$work/copy.ms")); ratio $(awk -v a="$s" -v b="$c" 'BEGIN { printf "%.2f", a / b }')x the copy's time"
 GREEN="$green_base/shop"
 
 # steady state: pgbench's TPC-B-like script (updates 3 tables, inserts into history) on blue
+echo "steady lag, before: $(load)"
 pgbench -n -c 4 -T 20 "$BLUE" >"$work/pgb0.out" 2>&1 &
 sleep 5
 : >"$work/lag.b"; : >"$work/lag.s"
 for i in 1 2 3 4 5; do
-  j="$(bw replicate status --from "$BLUE" --to "$GREEN" --no-rate -o json)"
-  echo "$j" | sed -n 's/.*"lagBytes" : \([0-9]*\).*/\1/p' >>"$work/lag.b"
-  echo "$j" | sed -n 's/.*"lagSeconds" : \([0-9.]*\).*/\1/p' | awk '{ printf "%d\n", $1 * 1000 }' >>"$work/lag.s"
+  q "$BLUE" -At -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = 'bulwark_replicate'" >>"$work/lag.b"
+  q "$BLUE" -At -c "SELECT COALESCE(round(extract(epoch FROM replay_lag) * 1000), 0)::bigint FROM pg_stat_replication WHERE application_name = 'bulwark_replicate'" >>"$work/lag.s"
   sleep 1
 done
 wait
 echo "steady lag under pgbench -c 4 ($(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgb0.out" | head -1) tps): median $(median <"$work/lag.b") bytes, $(median <"$work/lag.s") ms"
 
 switch() { # $1 = switchover|rollback, $2 = the URL pgbench writes to before, $3 = after
-  pgbench -n -c 4 -T 15 "$2" >"$work/$1.before" 2>&1 &
+  pgbench -n -c 4 -T 12 "$2" >"$work/$1.before" 2>&1 &
   local p=$!
   sleep 4
   bw replicate "$1" --from "$BLUE" --to "$GREEN" --grace 1s >"$work/$1.out" 2>&1 || { cat "$work/$1.out"; exit 1; }
   wait $p || true
   pgbench -n -c 4 -T 5 "$3" >"$work/$1.after" 2>&1 || true
   sleep 2
-  local window failed
+  local window aborted failed
   window=$(sed -n 's/.*Write-unavailable window: \([0-9]*\) ms.*/\1/p' "$work/$1.out")
+  echo "$window" >>"$work/$1.windows"
   # a client whose session the fence ended aborts with its transaction in flight: one failed transaction each
   aborted=$(cat "$work/$1.before" "$work/$1.after" | grep -Ec 'client [0-9]+ .*aborted' || true)
   failed=$(cat "$work/$1.before" "$work/$1.after" | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
@@ -93,10 +103,19 @@ switch() { # $1 = switchover|rollback, $2 = the URL pgbench writes to before, $3
 rows_lost() {
   q "$BLUE" -At -c "SELECT id FROM pgbench_history ORDER BY 1" | sort >"$work/b.ids"
   q "$GREEN" -At -c "SELECT id FROM pgbench_history ORDER BY 1" | sort >"$work/g.ids"
+  local lost=$(( $(comm -23 "$work/b.ids" "$work/g.ids" | wc -l) + $(comm -13 "$work/b.ids" "$work/g.ids" | wc -l) ))
+  echo "$lost" >>"$work/lost"
   echo "rows lost: $(comm -23 "$work/b.ids" "$work/g.ids" | wc -l) on blue only, $(comm -13 "$work/b.ids" "$work/g.ids" | wc -l) on green only ($(wc -l <"$work/b.ids") history rows)"
 }
-switch switchover "$BLUE" "$GREEN"
-rows_lost
-switch rollback "$GREEN" "$BLUE"
-rows_lost
+: >"$work/switchover.windows"; : >"$work/rollback.windows"; : >"$work/lost"
+echo "switchover and rollback, before: $(load)"
+for i in $(seq 1 "$runs"); do
+  echo "round $i:"
+  switch switchover "$BLUE" "$GREEN"
+  rows_lost
+  switch rollback "$GREEN" "$BLUE"
+  rows_lost
+done
+echo "write-unavailable window, median of $runs: switchover $(median <"$work/switchover.windows") ms (runs: $(paste -sd' ' "$work/switchover.windows")), rollback $(median <"$work/rollback.windows") ms (runs: $(paste -sd' ' "$work/rollback.windows")); rows lost in all: $(awk '{ s += $1 } END { print s + 0 }' "$work/lost")"
+echo "after: $(load)"
 bw replicate stop --from "$BLUE" --to "$GREEN" >/dev/null

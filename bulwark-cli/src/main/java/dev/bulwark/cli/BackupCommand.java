@@ -16,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -33,19 +32,8 @@ import java.time.format.DateTimeFormatter;
                         + " the restored copy matches the manifest. Backups go to .bulwark/backups (owner-only)."},
         subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class,
                 BackupCommand.Restore.class, BackupCommand.Prune.class})
-final class BackupCommand implements Runnable {
+final class BackupCommand extends CommandGroup {
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-
-    @ParentCommand
-    BulwarkCommand root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     /** Where backups are and how they are made and read. */
     static final class Options {

@@ -12,18 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "Its data is in .bulwark/pgdata. To use psql on it (db url starts it when it is stopped):",
                 "  psql \"$(bulwark db url)\""},
         subcommands = {DbCommand.Start.class, DbCommand.Stop.class, DbCommand.Status.class, DbCommand.Url.class})
-final class DbCommand implements Runnable {
-    @ParentCommand
-    BulwarkCommand root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class DbCommand extends CommandGroup {
     abstract static class Sub implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         DbCommand db;

@@ -36,18 +36,7 @@ import java.util.regex.Pattern;
                         + " status explains and the same command resumes."},
         subcommands = {ReplicateCommand.Start.class, ReplicateCommand.Status.class, ReplicateCommand.Switchover.class,
                 ReplicateCommand.Rollback.class, ReplicateCommand.Stop.class})
-final class ReplicateCommand implements Runnable {
-    @ParentCommand
-    BulwarkCommand root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class ReplicateCommand extends CommandGroup {
     /** The pair: every subcommand names it as start did. */
     static final class Pair {
         @Option(names = "--from", required = true, paramLabel = "URL",
@@ -171,10 +160,12 @@ final class ReplicateCommand implements Runnable {
             out.println("stage: " + st.stage().label() + ", primary " + st.primary() + " (since " + Json.when(st.stageAt()) + ": "
                     + st.detail() + ")" + (st.windowMs() == null ? "" : ", last switch window " + st.windowMs() + " ms"));
             out.println(s.explanation());
-            if (s.lagBytes() != null) {
+            if (s.slotActive() != null) { // the slot exists (its byte figures are unknown on a standby)
                 out.println(String.format(Locale.ROOT, "lag: %s%s; slot holds %s of WAL on %s%s", bytes(s.lagBytes()),
                         s.lagSeconds() == null ? "" : String.format(Locale.ROOT, ", %.3f s", s.lagSeconds()),
                         bytes(s.retainedBytes()), st.primary(), Boolean.TRUE.equals(s.slotActive()) ? "" : " (slot INACTIVE)"));
+            } else {
+                out.println("slot: none on " + st.primary());
             }
             if (s.rowsPerSecond() != null) {
                 out.println(String.format(Locale.ROOT, "applied: %.0f rows/s", s.rowsPerSecond()));
@@ -218,7 +209,12 @@ final class ReplicateCommand implements Runnable {
         @Mixin
         OutputOptions output;
 
-        abstract Replicator.SwitchResult run(Replicator r, SwitchOptions o);
+        /** {@link Replicator#switchover} or {@link Replicator#rollback}. */
+        private final java.util.function.BiFunction<Replicator, SwitchOptions, Replicator.SwitchResult> direction;
+
+        SwitchSub(java.util.function.BiFunction<Replicator, SwitchOptions, Replicator.SwitchResult> direction) {
+            this.direction = direction;
+        }
 
         @Override
         public Integer call() {
@@ -227,7 +223,7 @@ final class ReplicateCommand implements Runnable {
             SwitchOptions o = SwitchOptions.defaults().withMaxLagBytes(size(maxLag))
                     .withGrace(Durations.parse(grace, "--grace")).withCatchUpTimeout(Durations.parse(catchUp, "--catch-up-timeout"))
                     .withCommand(switchCmd, parent.root.workingDir).withVerify(verify);
-            Replicator.SwitchResult r = run(pair.replicator(parent.root, out), o);
+            Replicator.SwitchResult r = direction.apply(pair.replicator(parent.root, out), o);
             if (json) {
                 Json.print(out(), Json.obj("switched", r.switched(), "primary", r.primary(), "windowMs", r.windowMs(),
                         "fenceToCaughtUpMs", r.fenceToCaughtUpMs(), "verifyMs", r.verifyMs(), "sequencesSet", r.sequencesSet(),
@@ -248,9 +244,8 @@ final class ReplicateCommand implements Runnable {
                             + " after it applied blue's last LSN, its sequences are past blue's and every table's"
                             + " fingerprint matches. Prints the write-unavailable window."})
     static final class Switchover extends SwitchSub {
-        @Override
-        Replicator.SwitchResult run(Replicator r, SwitchOptions o) {
-            return r.switchover(o);
+        Switchover() {
+            super(Replicator::switchover);
         }
     }
 
@@ -259,9 +254,8 @@ final class ReplicateCommand implements Runnable {
                     "Fences green, waits, verifies, runs --switch-cmd, keeps green following blue. During an unfinished switchover (killed before replication was turned around) it undoes it instead:"
                             + " blue is opened again."})
     static final class Rollback extends SwitchSub {
-        @Override
-        Replicator.SwitchResult run(Replicator r, SwitchOptions o) {
-            return r.rollback(o);
+        Rollback() {
+            super(Replicator::rollback);
         }
     }
 
@@ -304,15 +298,6 @@ final class ReplicateCommand implements Runnable {
     }
 
     static String bytes(Long b) {
-        if (b == null) {
-            return "?";
-        }
-        if (b < 1024) {
-            return b + " B";
-        }
-        if (b < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f kB", b / 1024.0);
-        }
-        return String.format(Locale.ROOT, "%.1f MB", b / 1024.0 / 1024.0);
+        return b == null ? "?" : Replicator.bytes(b);
     }
 }

@@ -4,6 +4,7 @@ import dev.bulwark.Bulwark;
 import dev.bulwark.execute.PhaseBarrier;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
+import dev.bulwark.replicate.ReplicationSlot;
 import picocli.CommandLine.Command;
 
 import java.time.ZoneOffset;
@@ -87,20 +88,28 @@ final class StatusCommand extends DatabaseCommand {
         return bad ? ExitCodes.FINDINGS : ExitCodes.OK;
     }
 
-    /** A slot left by bulwark replicate holds WAL until the disk fills: said here, best effort. */
+    /**
+     * A slot left by bulwark replicate holds WAL until the disk fills: said here. The status above is the answer, so
+     * a slot that cannot be read does not fail the command, but it is said: silence would read as "no slot".
+     */
     private void replicationSlot(Bulwark b) {
+        java.util.Optional<ReplicationSlot> slot;
         try (java.sql.Connection c = b.target().open("bulwark-status")) {
-            String[] slot = dev.bulwark.replicate.Replicator.slotReport(c);
-            if (slot != null && slot[0] != null) {
-                out().println();
-                out().println("WARNING: " + slot[0]);
-                out().println("  fix: " + slot[1]);
-            } else if (slot != null) {
-                out().println(slot[1] + ".");
-            }
+            slot = ReplicationSlot.read(c);
         } catch (java.sql.SQLException | dev.bulwark.BulwarkException e) {
-            // the status above is the answer; the slot report is an extra
+            out().println("replication slots: not read (" + dev.bulwark.pg.Masking.mask(String.valueOf(e.getMessage()))
+                    + "): whether a slot of bulwark replicate holds WAL is unknown");
+            return;
         }
+        slot.ifPresent(s -> {
+            if (s.warning() != null) {
+                out().println();
+                out().println("WARNING: " + s.warning());
+                out().println("  fix: " + s.note());
+            } else {
+                out().println(s.note() + ".");
+            }
+        });
     }
 
     private static String note(MigrationStatus s) {

@@ -10,11 +10,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
+import static dev.bulwark.testing.LogicalServers.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code bulwark replicate} end to end in-process: output, exit codes, JSON against its schema. */
@@ -36,22 +36,11 @@ class ReplicateCommandIT {
 
     @AfterEach
     void drop() {
-        LogicalServers.drop(green);
-        LogicalServers.drop(blue);
+        LogicalServers.drop(green, blue);
     }
 
     Cli replicate(String sub, String... more) {
-        String[] args = new String[5 + more.length];
-        args[0] = "replicate";
-        args[1] = sub;
-        args[2] = "--from";
-        args[3] = LogicalServers.url(blue);
-        args[4] = "--to";
-        String[] all = new String[args.length + 1];
-        System.arraycopy(args, 0, all, 0, 5);
-        all[5] = LogicalServers.url(green);
-        System.arraycopy(more, 0, all, 6, more.length);
-        return Cli.run(project, all);
+        return Cli.run(project, LogicalServers.replicateArgs(sub, blue, green, more));
     }
 
     @Test
@@ -132,12 +121,5 @@ class ReplicateCommandIT {
                 "--to", "postgres://app:s3cret-pw@127.0.0.1:1/db2");
         assertThat(unreachable.exit()).isEqualTo(3);
         assertThat(unreachable.all()).doesNotContain("s3cret-pw");
-    }
-
-    static long count(ConnectionSpec db, String sql) throws SQLException {
-        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

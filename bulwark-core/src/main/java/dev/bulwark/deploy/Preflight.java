@@ -524,13 +524,13 @@ public final class Preflight {
             return new CheckResult(id, Outcome.FAIL, lagging.size() + " of " + standbys + " standbys lag", max, String.join("; ", lagging),
                     "wait until the standbys catch up: a migration adds WAL and the lag grows");
         }
-        String[] slot = dev.bulwark.replicate.Replicator.slotReport(db());
-        if (slot != null && slot[0] != null) {
-            return new CheckResult(id, Outcome.WARN, "inactive slot of bulwark replicate", max, slot[0], slot[1]);
+        dev.bulwark.replicate.ReplicationSlot slot = dev.bulwark.replicate.ReplicationSlot.read(db()).orElse(null);
+        if (slot != null && slot.warning() != null) {
+            return new CheckResult(id, Outcome.WARN, "inactive slot of bulwark replicate", max, slot.warning(), slot.note());
         }
         return CheckResult.pass(id, standbys == 0 ? "no standbys" : standbys + " standbys within the limit", max,
                 (standbys == 0 ? "no standby is connected" : "every standby replays within " + max)
-                        + (slot == null ? "" : "; " + slot[1]));
+                        + (slot == null ? "" : "; " + slot.note()));
     }
 
     private CheckResult connections(String id) throws SQLException {

@@ -70,7 +70,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * it ({@code SET TRANSACTION SNAPSHOT}), so the result is that of one instant however the
  * chunks are split. That needs this connection inside a REPEATABLE READ (or SERIALIZABLE)
  * transaction; otherwise, or when no worker connection opens, the work runs on this connection
- * alone, with the same result.
+ * alone: the same result in REPEATABLE READ, but in READ COMMITTED (or autocommit) every chunk's
+ * query takes its own snapshot, so while others write the fingerprint is not that of one instant.
  *
  * <p>Call inside a transaction: {@link #pinSettings()} uses SET LOCAL.
  */

@@ -82,9 +82,11 @@ public record ReplicationState(String pair, long seq, String blue, String green,
         }
     }
 
+    /** Whether both tables are there ({@link #create} runs statement by statement: a kill can leave the first alone). */
     static boolean exists(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_catalog.to_regclass('" + TABLE + "') IS NOT NULL")) {
+             ResultSet rs = s.executeQuery("SELECT pg_catalog.to_regclass('" + TABLE + "') IS NOT NULL"
+                     + " AND pg_catalog.to_regclass('" + LOG + "') IS NOT NULL")) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -112,7 +114,9 @@ public record ReplicationState(String pair, long seq, String blue, String green,
 
     /** Writes this state on one side and commits it (autocommit connection), with a log line. */
     void write(Connection c) throws SQLException {
-        create(c);
+        if (!exists(c)) { // not four DDL statements (and a COMMENT written again) at every stage, some while fenced
+            create(c);
+        }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (one, pair, seq, blue, green, tables,"

@@ -199,9 +199,11 @@ public final class Replicator {
             CrashPoint.here("replicate.start.state.written");
 
             Duration schemaTime = Duration.ZERO;
-            if (!hasSchema(g, tables)) {
+            // a schema copy a kill interrupted leaves its state schema: resumed, whatever tables already exist
+            boolean copying = ReplicationChecks.count(g, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = '_bulwark_copy'") > 0;
+            if (copying || !hasSchema(g, tables)) {
                 Instant s0 = Instant.now();
-                copySchema(tables, pgDump, b);
+                copySchema(tables, pgDump, b, copying);
                 schemaTime = Duration.between(s0, Instant.now());
                 out.accept("schema: created on green as bulwark copy --schema-only does (" + ms(schemaTime) + " ms)");
             } else {
@@ -238,35 +240,24 @@ public final class Replicator {
         }
     }
 
+    /** Whether every replicated table exists on green. */
     private static boolean hasSchema(Connection g, List<String> tables) throws SQLException {
-        if (tables.isEmpty()) {
-            return true;
-        }
-        long present = 0;
-        for (String t : tables) {
-            try (PreparedStatement ps = g.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
-                ps.setString(1, ref(t).sql());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    present += rs.getBoolean(1) ? 1 : 0;
-                }
+        try (PreparedStatement ps = g.prepareStatement("SELECT count(*) FROM unnest(?::text[]) AS x WHERE pg_catalog.to_regclass(x) IS NULL")) {
+            ps.setArray(1, g.createArrayOf("text", tables.stream().map(t -> ref(t).sql()).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 0;
             }
         }
-        boolean copying = ReplicationChecks.count(g, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = '_bulwark_copy'") > 0;
-        return present == tables.size() && !copying;
     }
 
-    private void copySchema(List<String> tables, Path pgDump, Connection b) throws SQLException {
+    private void copySchema(List<String> tables, Path pgDump, Connection b, boolean resume) throws SQLException {
         Set<String> chosen = Set.copyOf(tables);
         List<String> exclude = new ArrayList<>(List.of(OwnObjects.REPLICATE_SCHEMA + ".*", OwnObjects.SNAPSHOT_SCHEMA + ".*"));
         for (TableRef t : ReplicationChecks.tables(b, TablePatterns.all())) {
             if (!chosen.contains(t.toString())) {
                 exclude.add(quotedPattern(t));
             }
-        }
-        boolean resume = false;
-        try (Connection g = open(green)) {
-            resume = ReplicationChecks.count(g, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = '_bulwark_copy'") > 0;
         }
         CopyOptions options = CopyOptions.defaults().withSchemaOnly(true).withResume(resume).withVerify(true)
                 .withTables(new TablePatterns(List.of(), exclude)).withPgDump(pgDump);
@@ -421,7 +412,7 @@ public final class Replicator {
             }
             if (st.primary().equals(to)) {
                 // a switch the other way is unfinished: this command undoes it if it may
-                return undo(b, g, st, verb);
+                return undo(b, g, st, verb, o);
             }
             boolean resume = st.stage() != Stage.REPLICATING;
             if (resume) {
@@ -434,10 +425,10 @@ public final class Replicator {
             Instant fencedAt;
             long t0;
 
-            Instant interruptedFence = null;
+            // resumed: the window began with the interrupted run's fence, not this run's
+            Instant interruptedFence = resume ? fenceTime(src) : null;
             PreFence preFence = null;
             if (st.stage() == Stage.REVERSING) {
-                interruptedFence = fenceTime(src);
                 t0 = System.nanoTime();
             } else {
                 if (!resume) {
@@ -448,11 +439,10 @@ public final class Replicator {
                                 + String.join(", ", notReady.stream().limit(5).toList()) + ")",
                                 "wait until bulwark replicate status shows every table ready");
                     }
-                    long lag = lagBytes(src);
-                    if (lag < 0) {
-                        throw new BulwarkException(ErrorCode.FINDINGS, verb + " refused: no replication slot " + SUBSCRIPTION
-                                + " on " + from, "check bulwark replicate status; stop and start the pair again");
-                    }
+                    ReplicationSlot slot = ReplicationSlot.read(src).orElseThrow(() -> new BulwarkException(ErrorCode.FINDINGS,
+                            verb + " refused: no replication slot " + SUBSCRIPTION + " on " + from,
+                            "check bulwark replicate status; stop and start the pair again"));
+                    long lag = slot.lagBytes() == null ? 0 : slot.lagBytes();
                     if (lag > o.maxLagBytes()) {
                         throw new BulwarkException(ErrorCode.FINDINGS, verb + " refused: " + to + " is " + bytes(lag)
                                 + " behind " + from + ", above --max-lag " + bytes(o.maxLagBytes()),
@@ -533,7 +523,7 @@ public final class Replicator {
                     + " (copy_data = false): " + from + " follows " + to + " and stays the fallback");
             CrashPoint.here("replicate.switch.reversed");
             unfence(dst);
-            long window = interruptedFence != null ? Duration.between(interruptedFence, serverNow(dst)).toMillis()
+            long window = interruptedFence != null ? Duration.between(interruptedFence, serverNow(src)).toMillis()
                     : (System.nanoTime() - t0) / 1_000_000;
             CrashPoint.here("replicate.switch.unfenced");
             save(b, g, st.next(Stage.REPLICATING, to, window, verb + " done"));
@@ -545,10 +535,14 @@ public final class Replicator {
         }
     }
 
-    /** When the fence of the interrupted switch went up, from the log (the server's clock). */
+    /**
+     * When the interrupted switch first went to fence (its first FENCING since the pair was last steady), from the
+     * log, on that server's clock: a rerun writes FENCING again, so the latest would count only the last run.
+     */
     private static Instant fenceTime(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(at) FROM " + ReplicationState.LOG
-                + " WHERE stage = 'FENCING'")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT min(at) FROM " + ReplicationState.LOG
+                + " WHERE stage = 'FENCING' AND seq > (SELECT COALESCE(max(seq), 0) FROM " + ReplicationState.LOG
+                + " WHERE stage IN ('STARTING', 'REPLICATING'))")) {
             return rs.next() && rs.getTimestamp(1) != null ? rs.getTimestamp(1).toInstant() : serverNow(c);
         }
     }
@@ -560,8 +554,12 @@ public final class Replicator {
         }
     }
 
-    /** A switch towards {@code st.primary()}'s other side was interrupted before the turn: put the primary back. */
-    private SwitchResult undo(Connection b, Connection g, ReplicationState st, String verb) throws SQLException {
+    /**
+     * A switch towards {@code st.primary()}'s other side was interrupted before the turn: put the primary back. From
+     * stage SWITCHING on, the interrupted run's switch command may have pointed the application at the other side
+     * (read-only): this command's {@code --switch-cmd} points it back, or the output says to.
+     */
+    private SwitchResult undo(Connection b, Connection g, ReplicationState st, String verb, SwitchOptions o) throws SQLException {
         if (st.stage() == Stage.REVERSING) {
             throw BulwarkException.usage("the switch to " + st.standby() + " is past its point of no return (replication is being"
                             + " turned around)", "finish it first by running the same switch again ("
@@ -569,10 +567,25 @@ public final class Replicator {
         }
         Connection src = "blue".equals(st.primary()) ? b : g;
         unfence(src);
+        CrashPoint.here("replicate.undo.unfenced");
+        List<String> problems = new ArrayList<>();
+        if (st.stage() == Stage.SWITCHING) {
+            if (o.command() != null) {
+                int exit = runCommand(o.command(), o.workingDir(), st.primary());
+                if (exit != 0) {
+                    problems.add("the switch command exited " + exit + ": the application may still point at " + st.standby()
+                            + " (read-only); point it at " + st.primary() + " by hand");
+                }
+            } else {
+                out.accept("warning: the interrupted switch had reached its switch command, which may have pointed the"
+                        + " application at " + st.standby() + " (read-only): point it back at " + st.primary()
+                        + " (--switch-cmd does it)");
+            }
+        }
         save(b, g, st.next(Stage.REPLICATING, st.primary(), null, "interrupted switch undone by " + verb));
         out.accept("undone: the interrupted switch to " + st.standby() + " is rolled back; " + st.primary()
                 + " is writable again and still replicates to " + st.standby());
-        return new SwitchResult(true, st.primary(), null, 0, 0, 0, 0, List.of(), false);
+        return new SwitchResult(true, st.primary(), null, 0, 0, 0, 0, problems, false);
     }
 
     private void abort(Connection b, Connection g, ReplicationState st, Connection src, String from, String why)
@@ -596,17 +609,6 @@ public final class Replicator {
             }
         }
         return out;
-    }
-
-    /** Bytes of the publisher's WAL the subscriber has not confirmed, or -1 without our slot. */
-    static long lagBytes(Connection publisher) throws SQLException {
-        try (PreparedStatement ps = publisher.prepareStatement("SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(),"
-                + " confirmed_flush_lsn)::bigint FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, SUBSCRIPTION);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Math.max(0, rs.getLong(1)) : -1;
-            }
-        }
     }
 
     /** Waits until the subscriber confirmed (applied and flushed) the publisher's WAL up to {@code lsn}. */
@@ -653,15 +655,13 @@ public final class Replicator {
     /** Fingerprints of every replicated table on both sides, compared chunk by chunk; the differences, or none. */
     static List<String> compare(List<String> tables, ConnectionSpec a, ConnectionSpec b, long chunkRows) throws SQLException {
         try (Connection ca = open(a); Connection cb = open(b)) {
-            for (Connection c : List.of(ca, cb)) {
-                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                c.setAutoCommit(false);
-            }
+            repeatableRead(ca, cb);
             Set<String> chosen = Set.copyOf(tables);
             CatalogSnapshot catA = only(new CatalogReader(ca).read(), chosen);
             CatalogSnapshot catB = only(new CatalogReader(cb).read(), chosen);
-            DataSnapshot snapA = new Fingerprinter(ca, chunkRows).snapshot(catA);
-            Fingerprinter fb = new Fingerprinter(cb, chunkRows);
+            // while fenced (when the comparison before the fence was not usable): over as many connections as the others
+            DataSnapshot snapA = fingerprinter(ca, a, chunkRows).snapshot(catA);
+            Fingerprinter fb = fingerprinter(cb, b, chunkRows);
             DataComparison cmp = new DataComparer(fb).compare(snapA, catB, t -> null);
             ca.commit();
             cb.commit();
@@ -692,6 +692,11 @@ public final class Replicator {
         }
     }
 
+    /** Over {@link Fingerprinter#defaultJobs()} connections to {@code spec} sharing {@code c}'s snapshot (c: REPEATABLE READ). */
+    private static Fingerprinter fingerprinter(Connection c, ConnectionSpec spec, long chunkRows) {
+        return new Fingerprinter(c, chunkRows, () -> open(spec), Fingerprinter.defaultJobs());
+    }
+
     private static void repeatableRead(Connection... cs) throws SQLException {
         for (Connection c : cs) {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -714,13 +719,13 @@ public final class Replicator {
             // the first statement takes the snapshot: every commit it sees is at or before this LSN
             String lsn = ReplicationChecks.string(ca, "SELECT pg_catalog.pg_current_wal_lsn()::text");
             CatalogSnapshot catA = only(new CatalogReader(ca).read(), chosen);
-            Fingerprinter fa = new Fingerprinter(ca, chunkRows, () -> open(a), Fingerprinter.defaultJobs());
+            Fingerprinter fa = fingerprinter(ca, a, chunkRows);
             String horizonA = fa.transactionHorizon();
             DataSnapshot snapA = fa.snapshot(catA);
             ca.commit();
             caughtUp(publisher, lsn, catchUp); // not caught up: more chunks differ, and are compared while fenced
             CatalogSnapshot catB = only(new CatalogReader(cb).read(), chosen);
-            Fingerprinter fb = new Fingerprinter(cb, chunkRows, () -> open(b), Fingerprinter.defaultJobs());
+            Fingerprinter fb = fingerprinter(cb, b, chunkRows);
             String horizonB = fb.transactionHorizon();
             fb.pinSettings();
             fb.useAlgorithm(snapA.algorithm());
@@ -776,8 +781,8 @@ public final class Replicator {
             Set<String> chosen = p.primary().tables().stream().map(t -> t.table().toString()).collect(Collectors.toSet());
             CatalogSnapshot catA = only(new CatalogReader(ca).read(), chosen);
             CatalogSnapshot catB = only(new CatalogReader(cb).read(), chosen);
-            Fingerprinter fa = new Fingerprinter(ca, chunkRows, () -> open(a), Fingerprinter.defaultJobs());
-            Fingerprinter fb = new Fingerprinter(cb, chunkRows, () -> open(b), Fingerprinter.defaultJobs());
+            Fingerprinter fa = fingerprinter(ca, a, chunkRows);
+            Fingerprinter fb = fingerprinter(cb, b, chunkRows);
             fa.pinSettings();
             fa.useAlgorithm(p.primary().algorithm());
             List<Fingerprinter.Target> onA = targets(p.primary().tables(), catA);
@@ -930,7 +935,7 @@ public final class Replicator {
                     }
                     removed.add(side + ": publication " + PUBLICATION);
                 }
-                if (exists(c, "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?", SUBSCRIPTION)) {
+                if (ReplicationSlot.read(c).isPresent()) {
                     try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_drop_replication_slot(?)")) {
                         ps.setString(1, SUBSCRIPTION);
                         ps.execute();
@@ -947,35 +952,6 @@ public final class Replicator {
             return new StopResult(removed, readOnly);
         } catch (SQLException e) {
             throw failure("replicate stop", e, "fix the cause and run replicate stop again: it removes what is left");
-        }
-    }
-
-    /**
-     * Our slot on this server, described: {@code [warning or null, note]}, or null without one. An inactive slot
-     * keeps every WAL segment from its restart_lsn on, until the disk fills: that is the warning.
-     */
-    public static String[] slotReport(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT active, database, CASE WHEN pg_catalog.pg_is_in_recovery() THEN NULL"
-                + " ELSE pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), restart_lsn)::bigint END"
-                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, SUBSCRIPTION);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                boolean active = rs.getBoolean(1);
-                String db = rs.getString(2);
-                long held = rs.getLong(3);
-                String holds = rs.wasNull() ? "" : " holds " + bytes(Math.max(0, held)) + " of WAL";
-                String what = "replication slot " + SUBSCRIPTION + " of bulwark replicate (database " + db + ")";
-                if (active) {
-                    return new String[]{null, what + " is streaming and" + (holds.isEmpty() ? " holds WAL" : holds)};
-                }
-                return new String[]{what + " is INACTIVE and" + (holds.isEmpty() ? " holds WAL" : holds)
-                        + ": the server keeps every WAL segment from it on until the disk fills",
-                        "bulwark replicate status --from BLUE --to GREEN says why; bulwark replicate stop removes it"
-                                + " (or SELECT pg_drop_replication_slot('" + SUBSCRIPTION + "'))"};
-            }
         }
     }
 
@@ -996,7 +972,8 @@ public final class Replicator {
                 + Masking.mask(msg), fix, e);
     }
 
-    static String bytes(long b) {
+    /** {@code b} bytes for a person: B, kB or MB. */
+    public static String bytes(long b) {
         if (b < 1024) {
             return b + " B";
         }

@@ -39,18 +39,12 @@ class FingerprintIT {
     @BeforeEach
     void create() throws SQLException {
         db = TestDatabase.create("fingerprint");
-        sql(DATA);
+        db.execute(DATA);
     }
 
     @AfterEach
     void drop() {
         db.close();
-    }
-
-    void sql(String sql) throws SQLException {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 
     /** Chunks of 1000 rows, so the small tables above still have several. */
@@ -95,7 +89,7 @@ class FingerprintIT {
     @Test
     void deleteUpdateAndInsertAreNamedByTableChunkAndKind() throws SQLException {
         DataSnapshot before = snapshot();
-        sql("""
+        db.execute("""
                 DELETE FROM users WHERE id = 4321;
                 UPDATE "Order Items" SET note = 'gift' WHERE "Order ID" = 2500;
                 INSERT INTO tags VALUES ('c');
@@ -126,7 +120,7 @@ class FingerprintIT {
     @Test
     void declaredChangesAreReportedAsExpected() throws SQLException {
         DataSnapshot before = snapshot();
-        sql("DELETE FROM users WHERE id > 9000; DROP TABLE tags;");
+        db.execute("DELETE FROM users WHERE id > 9000; DROP TABLE tags;");
         DataComparison c = compare(before, t -> t.name().equals("users") || t.name().equals("tags") ? "V2__prune.sql" : null);
         assertThat(c.verdict()).isEqualTo(DataComparison.Verdict.CHANGED_AS_EXPECTED);
         assertThat(table(c, "users").status()).isEqualTo(Status.CHANGED_AS_EXPECTED);
@@ -138,7 +132,7 @@ class FingerprintIT {
     @Test
     void droppedTableUndeclaredIsDataLost() throws SQLException {
         DataSnapshot before = snapshot();
-        sql("DROP TABLE log");
+        db.execute("DROP TABLE log");
         DataComparison c = compare(before, t -> null);
         assertThat(table(c, "log").status()).isEqualTo(Status.DROPPED);
         assertThat(table(c, "log").rowsRemoved()).isEqualTo(3);
@@ -148,7 +142,7 @@ class FingerprintIT {
     @Test
     void oneOfTwoIdenticalRowsDeletedIsDetectedBecauseHashesAreSummedNotXored() throws SQLException {
         DataSnapshot before = snapshot();
-        sql("DELETE FROM log WHERE ctid = (SELECT min(ctid) FROM log WHERE line = 'same'); INSERT INTO log VALUES ('other')");
+        db.execute("DELETE FROM log WHERE ctid = (SELECT min(ctid) FROM log WHERE line = 'same'); INSERT INTO log VALUES ('other')");
         TableComparison log = table(compare(before, t -> null), "log");
         assertThat(log.status()).isEqualTo(Status.CHANGED);
         assertThat(log.rowsBefore()).isEqualTo(log.rowsAfter());
@@ -157,7 +151,7 @@ class FingerprintIT {
     @Test
     void addedColumnLeavesTheFingerprintAloneAndDroppedColumnIsNamed() throws SQLException {
         DataSnapshot before = snapshot();
-        sql("ALTER TABLE users ADD COLUMN nickname text DEFAULT 'x'; ALTER TABLE \"Order Items\" DROP COLUMN note;");
+        db.execute("ALTER TABLE users ADD COLUMN nickname text DEFAULT 'x'; ALTER TABLE \"Order Items\" DROP COLUMN note;");
         DataComparison c = compare(before, t -> null);
         assertThat(table(c, "users").status()).isEqualTo(Status.IDENTICAL);
         TableComparison items = table(c, "Order Items");
@@ -168,7 +162,7 @@ class FingerprintIT {
     @Test
     void rowsInsertedBelowTheFirstKeyLandInNegativeChunks() throws SQLException {
         DataSnapshot before = snapshot();
-        sql("INSERT INTO users (id) VALUES (0), (-1000), (-1001)");
+        db.execute("INSERT INTO users (id) VALUES (0), (-1000), (-1001)");
         TableComparison users = table(compare(before, t -> null), "users");
         assertThat(users.chunks()).extracting(ch -> ch.describe("id")).containsExactly(
                 "chunk -2 (id -1999..-1000): 2 rows added",
@@ -179,7 +173,7 @@ class FingerprintIT {
     @Test
     void newTablesAreListedAndDoNotCountAsLoss() throws SQLException {
         DataSnapshot before = snapshot();
-        sql("CREATE TABLE extra (id int PRIMARY KEY)");
+        db.execute("CREATE TABLE extra (id int PRIMARY KEY)");
         DataComparison c = compare(before, t -> null);
         assertThat(table(c, "extra").status()).isEqualTo(Status.NEW);
         assertThat(c.verdict()).isEqualTo(DataComparison.Verdict.IDENTICAL);
@@ -198,7 +192,7 @@ class FingerprintIT {
         }
         assertThat(old.algorithm()).isEqualTo(Fingerprinter.ALGORITHM);
         assertThat(compare(old, t -> null).verdict()).isEqualTo(DataComparison.Verdict.IDENTICAL);
-        sql("UPDATE users SET score = 0 WHERE id = 10");
+        db.execute("UPDATE users SET score = 0 WHERE id = 10");
         assertThat(table(compare(old, t -> null), "users").chunks()).extracting(ch -> ch.describe("id"))
                 .containsExactly("chunk 0 (id 1..1000): same 1000 rows, content changed");
     }
@@ -214,7 +208,7 @@ class FingerprintIT {
 
     @Test
     void aChangeToAValueOfAnyColumnTypeIsSeenAndEveryTypeHashes() throws SQLException {
-        sql("""
+        db.execute("""
                 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
                 CREATE DOMAIN positive AS int CHECK (VALUE > 0);
                 CREATE TYPE pair AS (a int, b text);
@@ -236,7 +230,7 @@ class FingerprintIT {
                 "pt = '(2,1)'", "mon = 6", "tv = 'a c'", "by = decode('01', 'hex')", "ip = '10.0.0.2'",
                 "mac = '08:00:2b:01:02:04'", "u = '00000000-0000-0000-0000-000000000000'", "ok = false"};
         for (int k = 0; k < changes.length; k++) {
-            sql("UPDATE kinds SET " + changes[k] + " WHERE id = " + (k + 1));
+            db.execute("UPDATE kinds SET " + changes[k] + " WHERE id = " + (k + 1));
         }
         TableComparison kinds = table(compare(before, t -> null), "kinds");
         assertThat(kinds.status()).isEqualTo(Status.CHANGED);
@@ -274,7 +268,7 @@ class FingerprintIT {
 
     @Test
     void partitionedTablesAreFingerprintedThroughTheirParent() throws SQLException {
-        sql("""
+        db.execute("""
                 CREATE TABLE events (id bigint, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
                 CREATE TABLE events_a PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2026-07-01');
                 CREATE TABLE events_b PARTITION OF events FOR VALUES FROM ('2026-07-01') TO ('2027-01-01');
@@ -284,17 +278,17 @@ class FingerprintIT {
         assertThat(before.tables()).extracting(t -> t.table().name()).contains("events").doesNotContain("events_a", "events_b");
         assertThat(before.tables().stream().filter(t -> t.table().name().equals("events")).findFirst().orElseThrow().rows())
                 .isEqualTo(300);
-        sql("DELETE FROM events_b WHERE id = 250");
+        db.execute("DELETE FROM events_b WHERE id = 250");
         assertThat(table(compare(before, t -> null), "events").rowsRemoved()).isEqualTo(1);
     }
 
     @Test
     void negativeKeysAreChunkedByExactFloorDivision() throws SQLException {
-        sql("CREATE TABLE ledger (id int PRIMARY KEY, v int); INSERT INTO ledger SELECT g, g FROM generate_series(-5000, -1) g; ANALYZE ledger");
+        db.execute("CREATE TABLE ledger (id int PRIMARY KEY, v int); INSERT INTO ledger SELECT g, g FROM generate_series(-5000, -1) g; ANALYZE ledger");
         DataSnapshot before = snapshot();
         TableFingerprint ledger = before.tables().stream().filter(t -> t.table().name().equals("ledger")).findFirst().orElseThrow();
         assertThat(ledger.chunks()).hasSize(5);
-        sql("UPDATE ledger SET v = 0 WHERE id = -2500; INSERT INTO ledger VALUES (7, 7)");
+        db.execute("UPDATE ledger SET v = 0 WHERE id = -2500; INSERT INTO ledger VALUES (7, 7)");
         assertThat(table(compare(before, t -> null), "ledger").chunks()).extracting(ch -> ch.describe("id")).containsExactly(
                 "chunk 2 (id -3000..-2001): same 1000 rows, content changed",
                 "chunk 5 (id 0..999): 1 row added");
@@ -302,7 +296,7 @@ class FingerprintIT {
 
     @Test
     void uuidKeysAreChunkedBetweenBoundaryKeys() throws SQLException {
-        sql("""
+        db.execute("""
                 CREATE TABLE accounts (id uuid PRIMARY KEY, balance numeric NOT NULL);
                 INSERT INTO accounts SELECT md5(g::text)::uuid, g FROM generate_series(1, 3500) g;
                 ANALYZE accounts;
@@ -314,7 +308,7 @@ class FingerprintIT {
         assertThat(accounts.chunks()).extracting(TableFingerprint.Chunk::rows).containsExactly(1000L, 1000L, 1000L, 500L);
         String second = accounts.chunking().boundaries().get(1);
         String third = accounts.chunking().boundaries().get(2);
-        sql("UPDATE accounts SET balance = -1 WHERE id = '" + second + "'; INSERT INTO accounts VALUES ('00000000-0000-0000-0000-000000000000', 0)");
+        db.execute("UPDATE accounts SET balance = -1 WHERE id = '" + second + "'; INSERT INTO accounts VALUES ('00000000-0000-0000-0000-000000000000', 0)");
         TableComparison c = table(compare(before, t -> null), "accounts");
         assertThat(c.chunks()).extracting(ch -> ch.describe("id")).containsExactly(
                 "chunk 0 (id < '" + accounts.chunking().boundaries().get(0) + "'): 1 row added",

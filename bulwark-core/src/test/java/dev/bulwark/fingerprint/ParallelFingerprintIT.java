@@ -48,18 +48,12 @@ class ParallelFingerprintIT {
     @BeforeEach
     void create() throws SQLException {
         db = TestDatabase.create("fingerprint_parallel");
-        sql(DATA);
+        db.execute(DATA);
     }
 
     @AfterEach
     void drop() {
         db.close();
-    }
-
-    void sql(String sql) throws SQLException {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 
     interface Work<T> {
@@ -143,7 +137,7 @@ class ParallelFingerprintIT {
     @Test
     void oneChangedRowChangesExactlyItsChunk() throws SQLException {
         DataSnapshot before = parallel(new AtomicInteger());
-        sql("UPDATE orders SET amount = amount + 1 WHERE id = 12345");
+        db.execute("UPDATE orders SET amount = amount + 1 WHERE id = 12345");
         DataSnapshot after = parallel(new AtomicInteger());
         TableFingerprint a = table(before, "orders");
         TableFingerprint b = table(after, "orders");
@@ -173,7 +167,7 @@ class ParallelFingerprintIT {
         assertThat(tasks).hasSizeGreaterThan(1).allSatisfy(t -> assertThat(t.sql()).contains("t.ctid >="));
 
         // a duplicate row removed (sum, not XOR) is seen
-        sql("DELETE FROM events WHERE ctid = (SELECT min(ctid) FROM events WHERE kind = 'k0' AND payload = '{\"g\": 0}')");
+        db.execute("DELETE FROM events WHERE ctid = (SELECT min(ctid) FROM events WHERE kind = 'k0' AND payload = '{\"g\": 0}')");
         TableFingerprint after = table(parallel(new AtomicInteger()), "events");
         assertThat(after.rows()).isEqualTo(events.rows() - 1);
         assertThat(after.hash()).isNotEqualTo(events.hash());
@@ -239,7 +233,7 @@ class ParallelFingerprintIT {
 
     @Test
     void chunkQueriesDoNotSpillOnATableLargerThanWorkMem() throws SQLException {
-        sql("CREATE TABLE big (id int PRIMARY KEY, pad text); INSERT INTO big SELECT g, repeat(md5(g::text), 4)"
+        db.execute("CREATE TABLE big (id int PRIMARY KEY, pad text); INSERT INTO big SELECT g, repeat(md5(g::text), 4)"
                 + " FROM generate_series(1, 60000) g; ANALYZE big;");
         try (Connection c = db.open()) {
             c.setAutoCommit(false);
@@ -293,7 +287,7 @@ class ParallelFingerprintIT {
             horizon[0] = f.transactionHorizon();
             return s;
         });
-        sql("UPDATE orders SET amount = 0 WHERE id = 3500; DELETE FROM orders WHERE id = 7001; INSERT INTO orders (id, customer) VALUES (25000, 'new')");
+        db.execute("UPDATE orders SET amount = 0 WHERE id = 3500; DELETE FROM orders WHERE id = 7001; INSERT INTO orders (id, customer) VALUES (25000, 'new')");
         TableFingerprint orders = table(before, "orders");
         Set<Long> written = readOnly(c -> {
             Fingerprinter f = new Fingerprinter(c, 1000);

@@ -23,8 +23,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
+import static dev.bulwark.testing.LogicalServers.await;
+import static dev.bulwark.testing.LogicalServers.count;
+import static dev.bulwark.testing.LogicalServers.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,8 +52,7 @@ class ReplicatorIT {
 
     @AfterEach
     void drop() {
-        LogicalServers.drop(green);
-        LogicalServers.drop(blue);
+        LogicalServers.drop(green, blue);
     }
 
     Replicator replicator() {
@@ -230,6 +231,15 @@ class ReplicatorIT {
         assertThatThrownBy(() -> replicator().switchover(SwitchOptions.defaults().withMaxLagBytes(1024)))
                 .hasMessageContaining("switchover refused").hasMessageContaining("above --max-lag");
         assertThat(ReplicationStatus.read(blue, green, false).blueReadOnly()).isFalse();
+
+        // the slot dropped behind our back: status says so rather than showing a pair without lag, and the switch refuses
+        exec(blue, "SELECT pg_drop_replication_slot('" + Replicator.SUBSCRIPTION + "')");
+        ReplicationStatus s = ReplicationStatus.read(blue, green, false);
+        assertThat(s.lagBytes()).isNull();
+        assertThat(s.explanation()).contains("REPLICATION IS BROKEN: no replication slot bulwark_replicate on blue");
+        assertThatThrownBy(() -> replicator().switchover(SwitchOptions.defaults()))
+                .hasMessageContaining("switchover refused: no replication slot");
+        assertThat(ReplicationStatus.read(blue, green, false).blueReadOnly()).isFalse();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -340,31 +350,5 @@ class ReplicatorIT {
                 return false;
             }
         }, "every table ready on green");
-    }
-
-    static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
-    static long count(ConnectionSpec db, String sql) {
-        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void exec(ConnectionSpec db, String sql) throws SQLException {
-        try (Connection c = db.open("it"); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }

@@ -62,11 +62,21 @@ public final class LogicalServers {
     }
 
     /**
-     * Drops a database made by {@link #database} with whatever replication objects a test left in it: its
-     * subscriptions (detached from their slots first, so an unreachable publisher does not stop the drop) and the
-     * slots of the server that belong to it.
+     * Drops databases made by {@link #database} with whatever replication objects a test left in them: first the
+     * subscriptions of every one (detached from their slots, so an unreachable publisher does not stop the drop, and
+     * no walsender keeps a slot of another one active), then the slots of the server that belong to each, and each.
+     * Give both sides of a pair in one call, whichever side is the publisher.
      */
-    public static void drop(ConnectionSpec db) {
+    public static void drop(ConnectionSpec... dbs) {
+        for (ConnectionSpec db : dbs) {
+            dropSubscriptions(db);
+        }
+        for (ConnectionSpec db : dbs) {
+            dropDatabase(db);
+        }
+    }
+
+    private static void dropSubscriptions(ConnectionSpec db) {
         try (Connection c = db.open("bulwark-test-support"); Statement s = c.createStatement()) {
             s.execute("SET default_transaction_read_only = off");
             try (ResultSet rs = s.executeQuery("SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database"
@@ -85,6 +95,9 @@ public final class LogicalServers {
         } catch (SQLException | RuntimeException e) {
             // the drop below says what is wrong
         }
+    }
+
+    private static void dropDatabase(ConnectionSpec db) {
         ConnectionSpec admin = db.withDatabase("postgres");
         try (Connection c = admin.open("bulwark-test-support"); Statement s = c.createStatement()) {
             for (int i = 0; i < 50; i++) {
@@ -112,6 +125,55 @@ public final class LogicalServers {
     /** A URL for the command line, user in the query string as the CLI tests write it. */
     public static String url(ConnectionSpec spec) {
         return spec.jdbcUrl() + (spec.jdbcUrl().contains("?") ? "&" : "?") + "user=" + spec.user();
+    }
+
+    /** The arguments of {@code bulwark replicate SUB --from BLUE --to GREEN MORE…}. */
+    public static String[] replicateArgs(String sub, ConnectionSpec blue, ConnectionSpec green, String... more) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("replicate", sub, "--from", url(blue), "--to", url(green)));
+        a.addAll(java.util.List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    /** Runs SQL as the application would: a new session, subject to the database's read-only default. */
+    public static void exec(ConnectionSpec db, String sql) throws SQLException {
+        try (Connection c = db.open("it"); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The first column of the first row, as a number. */
+    public static long count(ConnectionSpec db, String sql) {
+        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether a new session of the database starts read-only (the fence of bulwark replicate). */
+    public static boolean readOnly(ConnectionSpec db) throws SQLException {
+        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
+            rs.next();
+            return rs.getString(1).equals("on");
+        }
+    }
+
+    /** Polls {@code condition} every 50 ms for up to 60 s; fails naming {@code what}. */
+    public static void await(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("timed out waiting for " + what);
     }
 
     private static String literal(String s) {

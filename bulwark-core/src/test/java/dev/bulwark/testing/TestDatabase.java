@@ -57,6 +57,13 @@ public final class TestDatabase implements AutoCloseable {
         return spec.open("bulwark-test");
     }
 
+    /** Runs SQL (one statement or several, separated by semicolons) in a new session and its own transaction(s). */
+    public void execute(String sql) throws SQLException {
+        try (Connection c = open(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     /** Drops the database, disconnecting anything still connected to it. */
     @Override
     public void close() {

@@ -8,13 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
+import static dev.bulwark.testing.LogicalServers.await;
+import static dev.bulwark.testing.LogicalServers.count;
+import static dev.bulwark.testing.LogicalServers.exec;
+import static dev.bulwark.testing.LogicalServers.readOnly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,15 +44,11 @@ class ReplicateCrashIT {
 
     @AfterEach
     void drop() {
-        LogicalServers.drop(green);
-        LogicalServers.drop(blue);
+        LogicalServers.drop(green, blue);
     }
 
     String[] args(String sub, String... more) {
-        List<String> a = new java.util.ArrayList<>(List.of("replicate", sub, "--from", LogicalServers.url(blue), "--to",
-                LogicalServers.url(green)));
-        a.addAll(List.of(more));
-        return a.toArray(String[]::new);
+        return LogicalServers.replicateArgs(sub, blue, green, more);
     }
 
     @Test
@@ -65,6 +62,7 @@ class ReplicateCrashIT {
             n++;
             exec(blue, "INSERT INTO items (v) VALUES ('before kill " + n + "')");
             CrashHarness.Run killed = harness.crashAt(point, args("switchover", "--grace", "200ms"));
+            long killedAt = System.nanoTime();
             assertThat(killed.killed()).as(point + ": " + killed).isTrue();
 
             CrashHarness.Run status = harness.run(args("status", "--no-rate"));
@@ -80,13 +78,77 @@ class ReplicateCrashIT {
             assertThat(readOnly(blue) || readOnly(green)).as(point).isTrue();
 
             CrashHarness.Run again = harness.run(args("switchover", "--grace", "200ms"));
+            long sinceKill = (System.nanoTime() - killedAt) / 1_000_000;
             assertThat(again.exit()).as(point + ": " + again).isZero();
             assertSwitchedTo(green, blue, point);
+            if (!point.equals("replicate.switch.prefence.compared")) {
+                // the writes stopped with the killed run's fence: the window reported counts from there (the status
+                // run and the rerun's start included), not from the rerun's own fence; 1 s for the rerun's exit
+                java.util.regex.Matcher w = java.util.regex.Pattern.compile("Write-unavailable window: (\\d+) ms").matcher(again.out());
+                assertThat(w.find()).as(again.out()).isTrue();
+                assertThat(Long.parseLong(w.group(1))).as(point + ": " + again.out()).isGreaterThanOrEqualTo(sinceKill - 1000);
+            }
 
             // and back, for the next round
             CrashHarness.Run back = harness.run(args("rollback", "--grace", "200ms"));
             assertThat(back.exit()).as(point + ": " + back).isZero();
             assertSwitchedTo(blue, green, point + " (rollback)");
+        }
+    }
+
+    @Test
+    void aStartKilledAtEachStageIsExplainedByStatusAndFinishedByTheSameCommand() throws Exception {
+        for (String point : List.of("replicate.start.state.written", "replicate.start.schema.done",
+                "replicate.start.publication.done", "replicate.start.subscription.done")) {
+            // a new, empty green for each kill
+            assertThat(harness.run(args("stop")).exit()).as(point).isZero();
+            LogicalServers.drop(green);
+            green = LogicalServers.database(LogicalServers.green(), "crash_green");
+            exec(blue, "INSERT INTO items (v) VALUES ('before kill at " + point + "')");
+
+            CrashHarness.Run killed = harness.crashAt(point, args("start"));
+            assertThat(killed.killed()).as(point + ": " + killed).isTrue();
+            CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+            assertThat(status.exit()).as(status.toString()).isZero();
+            assertThat(status.out()).as(point + ": " + status.out()).contains("the start was interrupted");
+            assertThat(readOnly(blue)).as(point).isFalse();
+
+            CrashHarness.Run again = harness.run(args("start"));
+            assertThat(again.exit()).as(point + ": " + again).isZero();
+            awaitReady();
+            exec(blue, "INSERT INTO items (v) VALUES ('after the rerun at " + point + "')");
+            await(() -> count(green, "SELECT count(*) FROM items") == count(blue, "SELECT count(*) FROM items"), "green catching up");
+            assertThat(count(blue, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).as(point).isEqualTo(1);
+            assertThat(readOnly(green)).as(point).isTrue();
+            assertThat(harness.run(args("status", "--no-rate")).out()).as(point).contains("stage: replicating, primary blue");
+        }
+    }
+
+    @Test
+    void aStopKilledHalfwayIsExplainedByStatusAndFinishedByTheSameCommand() throws Exception {
+        for (String point : List.of("replicate.stop.subscriptions.dropped", "replicate.stop.publications.dropped")) {
+            CrashHarness.Run killed = harness.crashAt(point, args("stop"));
+            assertThat(killed.killed()).as(point + ": " + killed).isTrue();
+            CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+            assertThat(status.exit()).as(status.toString()).isZero();
+            assertThat(status.out()).as(point + ": " + status.out()).contains("REPLICATION IS BROKEN");
+
+            CrashHarness.Run again = harness.run(args("stop"));
+            assertThat(again.exit()).as(point + ": " + again).isZero();
+            for (ConnectionSpec side : List.of(blue, green)) {
+                assertThat(count(side, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).as(point).isZero();
+                assertThat(count(side, "SELECT count(*) FROM pg_publication")).as(point).isZero();
+                assertThat(count(side, "SELECT count(*) FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database"
+                        + " WHERE datname = current_database())")).as(point).isZero();
+                assertThat(count(side, "SELECT count(*) FROM pg_namespace WHERE nspname = 'bulwark_replicate'")).as(point).isZero();
+            }
+            assertThat(harness.run(args("status", "--no-rate")).out()).as(point).contains("no replication pair");
+
+            // a new pair for the next kill
+            LogicalServers.drop(green);
+            green = LogicalServers.database(LogicalServers.green(), "crash_green");
+            assertThat(harness.run(args("start")).exit()).as(point).isZero();
+            awaitReady();
         }
     }
 
@@ -103,7 +165,53 @@ class ReplicateCrashIT {
         assertThat(readOnly(blue)).isFalse();
         assertThat(readOnly(green)).isTrue();
         exec(blue, "INSERT INTO items (v) VALUES ('after undo')");
-        await(() -> count(green, "SELECT count(*) FROM items WHERE v = 'after undo'") == 1);
+        await(() -> count(green, "SELECT count(*) FROM items WHERE v = 'after undo'") == 1, "the row on green");
+    }
+
+    @Test
+    void rollbackAfterASwitchoverKilledPastItsSwitchCommandPointsTheApplicationBack() throws Exception {
+        Path app = project.resolve("application-points-at");
+        String repoint = "echo $BULWARK_NEW_PRIMARY_SIDE > '" + app + "'";
+        CrashHarness.Run killed = harness.crashAt("replicate.switch.command.after", args("switchover", "--grace", "200ms",
+                "--switch-cmd", repoint));
+        assertThat(killed.killed()).as(killed.toString()).isTrue();
+        assertThat(java.nio.file.Files.readString(app).trim()).isEqualTo("green");
+        assertThat(harness.run(args("status", "--no-rate")).out()).contains("was interrupted at stage switching");
+
+        CrashHarness.Run undo = harness.run(args("rollback", "--switch-cmd", repoint));
+
+        assertThat(undo.exit()).as(undo.toString()).isZero();
+        assertThat(undo.out()).contains("undone");
+        // green is read-only: the application must be pointed back at blue, not left on green
+        assertThat(java.nio.file.Files.readString(app).trim()).isEqualTo("blue");
+        assertThat(readOnly(blue)).isFalse();
+        assertThat(readOnly(green)).isTrue();
+
+        // without --switch-cmd the undo says what the interrupted command may have done
+        assertThat(harness.crashAt("replicate.switch.command.after", args("switchover", "--grace", "200ms",
+                "--switch-cmd", repoint)).killed()).isTrue();
+        CrashHarness.Run bare = harness.run(args("rollback"));
+        assertThat(bare.exit()).as(bare.toString()).isZero();
+        assertThat(bare.out()).contains("may have pointed the application at green (read-only): point it back at blue");
+    }
+
+    @Test
+    void aRollbackKilledWhileGreenIsFencedIsUndoneBySwitchover() throws Exception {
+        assertThat(harness.run(args("switchover", "--grace", "200ms")).exit()).isZero();
+        assertSwitchedTo(green, blue, "switchover");
+        CrashHarness.Run killed = harness.crashAt("replicate.switch.fenced", args("rollback", "--grace", "200ms"));
+        assertThat(killed.killed()).as(killed.toString()).isTrue();
+        assertThat(readOnly(green)).isTrue();
+        assertThat(readOnly(blue)).isTrue();
+        CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+        assertThat(status.out()).contains("a switch from green to blue was interrupted at stage fencing")
+                .contains("replicate switchover to undo it and open green again");
+
+        CrashHarness.Run undo = harness.run(args("switchover"));
+
+        assertThat(undo.exit()).as(undo.toString()).isZero();
+        assertThat(undo.out()).contains("undone");
+        assertSwitchedTo(green, blue, "rollback undone");
     }
 
     void assertSwitchedTo(ConnectionSpec primary, ConnectionSpec follower, String point) throws Exception {
@@ -116,51 +224,12 @@ class ReplicateCrashIT {
                 + " WHERE datname = current_database())")).as(point).isEqualTo(1);
         assertThat(count(follower, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).as(point).isZero();
         exec(primary, "INSERT INTO items (v) VALUES ('after " + point + "')");
-        await(() -> count(follower, "SELECT count(*) FROM items") == count(primary, "SELECT count(*) FROM items"));
+        await(() -> count(follower, "SELECT count(*) FROM items") == count(primary, "SELECT count(*) FROM items"), "the follower catching up");
         assertThat(count(follower, "SELECT count(*) FROM items")).isEqualTo(count(primary, "SELECT count(*) FROM items"));
-    }
-
-    static boolean readOnly(ConnectionSpec db) throws SQLException {
-        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
-            rs.next();
-            return rs.getString(1).equals("on");
-        }
     }
 
     void awaitReady() {
         await(() -> count(green, "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'") == 0
-                && count(green, "SELECT count(*) FROM pg_subscription_rel") > 0);
-    }
-
-    static void await(java.util.function.BooleanSupplier c) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (c.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new AssertionError("timed out");
-    }
-
-    static long count(ConnectionSpec db, String sql) {
-        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void exec(ConnectionSpec db, String sql) throws SQLException {
-        try (Connection c = db.open("it"); Statement s = c.createStatement()) {
-            s.execute("SET default_transaction_read_only = off");
-            s.execute(sql);
-        }
+                && count(green, "SELECT count(*) FROM pg_subscription_rel") > 0, "every table ready on green");
     }
 }
