@@ -3,7 +3,7 @@ package dev.bulwark.deploy;
 import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.backup.Backups;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.pg.PgTools;
 import dev.bulwark.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;

@@ -32,7 +32,7 @@ class BreaksSubscriptionIT {
     void replicating() throws Exception {
         blue = LogicalServers.database(LogicalServers.blue(), "subs_blue");
         green = LogicalServers.database(LogicalServers.green(), "subs_green");
-        ReplicatorIT.exec(blue, "CREATE SCHEMA shop; CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL);"
+        LogicalServers.exec(blue, "CREATE SCHEMA shop; CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL);"
                 + " CREATE TABLE shop.orders (id bigserial PRIMARY KEY, total int)");
         Replicator.StartResult r = new Replicator(blue, green, line -> { }).start(TablePatterns.all(), null);
         assertThat(r.ok()).as(r.problems().toString()).isTrue();
@@ -45,8 +45,7 @@ class BreaksSubscriptionIT {
 
     @AfterEach
     void drop() {
-        LogicalServers.drop(green);
-        LogicalServers.drop(blue);
+        LogicalServers.drop(green, blue);
     }
 
     @Test
