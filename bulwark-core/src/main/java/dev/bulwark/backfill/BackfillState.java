@@ -66,13 +66,7 @@ public final class BackfillState {
     }
 
     public boolean exists(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, qualified);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return dev.bulwark.pg.Relations.exists(c, qualified);
     }
 
     /** Creates the schema and the table if missing. */

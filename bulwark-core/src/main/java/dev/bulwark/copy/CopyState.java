@@ -30,13 +30,7 @@ final class CopyState {
     }
 
     static boolean exists(Connection target) throws SQLException {
-        try (PreparedStatement ps = target.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, TABLE);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return dev.bulwark.pg.Relations.exists(target, TABLE);
     }
 
     /** Creates the state table (autocommit connection). */

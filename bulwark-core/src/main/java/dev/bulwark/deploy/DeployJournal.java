@@ -202,13 +202,7 @@ public final class DeployJournal {
     }
 
     private boolean exists(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, qualified);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return dev.bulwark.pg.Relations.exists(c, qualified);
     }
 
     /** Deploys whose journal is not finished, oldest first: in progress (lock held) or interrupted. */

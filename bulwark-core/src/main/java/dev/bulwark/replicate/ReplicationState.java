@@ -84,12 +84,7 @@ public record ReplicationState(String pair, long seq, String blue, String green,
 
     /** Whether both tables are there ({@link #create} runs statement by statement: a kill can leave the first alone). */
     static boolean exists(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_catalog.to_regclass('" + TABLE + "') IS NOT NULL"
-                     + " AND pg_catalog.to_regclass('" + LOG + "') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        return dev.bulwark.pg.Relations.exists(c, TABLE) && dev.bulwark.pg.Relations.exists(c, LOG);
     }
 
     /** The row on this side, if any (autocommit connection). */
