@@ -59,6 +59,12 @@ public final class Backups {
     static final String RESTORING = "bulwark_restoring_";
     /** Prefix of the scratch databases of drills; followed by the run id. */
     static final String DRILL = "bulwark_drill_";
+    /**
+     * Suffix of the marker a template copy writes (as {@code <copy>.template.<run>.part}) before its
+     * {@code CREATE DATABASE} and removes once the manifest is written: a killed copy's database is
+     * found by it and dropped by the next sweep that has the server.
+     */
+    private static final String TEMPLATE_MARK = ".template";
     /** Comment of a staging database while its run refuses connections to the target; followed by the target's name. */
     private static final String BLOCKS = "bulwark restore refusing connections to ";
 
@@ -277,12 +283,27 @@ public final class Backups {
         for (int n = 2; databaseExists(maintenance, copy) || Files.exists(dir.resolve(copy + ".json")); n++) {
             copy = stem + "_" + n;
         }
+        // the copy is a database, not a file: named in a marker under this run's lock before it exists,
+        // so that if this run is killed before the manifest, the next sweep drops it
+        try (RunFiles held = files.hold()) {
+            Path marker = PrivateFiles.create(files.part(copy + TEMPLATE_MARK));
+            try {
+                return templateCopy(db, options, maintenance, database, copy, at, version);
+            } finally {
+                PrivateFiles.delete(marker);
+            }
+        }
+    }
+
+    private Backup templateCopy(ConnectionSpec db, CreateOptions options, ConnectionSpec maintenance, String database, String copy,
+                                Instant at, String version) {
         try (Connection m = maintenance.open(APP); Statement s = m.createStatement()) {
             s.execute("CREATE DATABASE " + Identifiers.quote(copy) + " TEMPLATE " + Identifiers.quote(database));
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "the template copy of " + database + " failed: " + e.getMessage(),
                     "a template copy needs the database to itself: end the other sessions, or install the PostgreSQL client so pg_dump can back it up live", e);
         }
+        dev.bulwark.CrashPoint.here("backup.template.created");
         ConnectionSpec copySpec = db.withDatabase(copy);
         DataSnapshot data;
         String serverVersion;
@@ -322,7 +343,7 @@ public final class Backups {
         if (!Files.isDirectory(dir)) {
             return all;
         }
-        sweepFiles();
+        sweepFiles(null);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {
                 try {
@@ -761,6 +782,9 @@ public final class Backups {
         if (keep < 1) {
             throw BulwarkException.usage("--keep must be at least 1, was " + keep, "keep at least one backup");
         }
+        if (server != null) {
+            sweep(server); // with the server: also finishes a killed prune of a template copy (drops its database)
+        }
         List<Backup> all = list();
         Instant cutoff = Instant.now().minus(maxAge);
         Backup newestVerified = all.stream().filter(b -> b.manifest().verification() != null && b.manifest().verification().ok())
@@ -813,19 +837,21 @@ public final class Backups {
      * @return what was removed
      */
     public List<String> sweep(ConnectionSpec server) {
-        List<String> swept = new ArrayList<>(sweepFiles());
+        ConnectionSpec maintenance = server == null ? null : maintenance(server);
+        List<String> swept = new ArrayList<>(sweepFiles(maintenance));
         if (server != null) {
-            swept.addAll(sweepDatabases(maintenance(server)));
+            swept.addAll(sweepDatabases(maintenance));
         }
         return swept;
     }
 
-    private List<String> sweepFiles() {
+    /** @param maintenance the server's maintenance database, or null: a dead run's template-copy database then waits for a sweep that has it */
+    private List<String> sweepFiles(ConnectionSpec maintenance) {
         List<String> swept = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return swept;
         }
-        RunFiles.forEachDeadRun(dir, run, dead -> sweepRun(dead, swept));
+        RunFiles.forEachDeadRun(dir, run, dead -> sweepRun(dead, maintenance, swept));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.plain")) {
             for (Path f : files) {
                 PrivateFiles.delete(f);
@@ -842,9 +868,12 @@ public final class Backups {
      * A dead run's unfinished files, swept while holding its lock: a backup whose dump and
      * manifest were both written is finished (renamed into place, once its checksum matches);
      * a prune that renamed a manifest is finished (the dump deleted); everything else (a dump
-     * cut short, a manifest rewrite never renamed) is removed.
+     * cut short, a manifest rewrite never renamed) is removed. A template copy's database (the
+     * marker of a copy that never got its manifest, or the manifest of a template backup a prune
+     * had begun to delete) is dropped with {@code maintenance}; without it, its file stays for a
+     * later sweep (the file keeps the dead run in view).
      */
-    private void sweepRun(String dead, List<String> swept) throws IOException {
+    private void sweepRun(String dead, ConnectionSpec maintenance, List<String> swept) throws IOException {
         String suffix = "." + dead + ".";
         List<Path> left = new ArrayList<>();
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
@@ -870,7 +899,12 @@ public final class Backups {
                 // cut short while written: removed below
             }
             if (name.endsWith(".pruning")) {
-                if (m != null && !"template".equals(m.dumpFormat())) {
+                if (m != null && "template".equals(m.dumpFormat())) {
+                    if (maintenance == null) {
+                        continue; // its database needs the server: a sweep that has it finishes this prune
+                    }
+                    dropDatabase(maintenance, m.file());
+                } else if (m != null) {
                     PrivateFiles.delete(dir.resolve(m.file()));
                 }
                 PrivateFiles.delete(f);
@@ -891,7 +925,27 @@ public final class Backups {
             }
         }
         for (Path f : left) {
-            if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            String name = f.getFileName().toString();
+            String finalName = name.substring(0, name.lastIndexOf(suffix));
+            if (!finalName.endsWith(TEMPLATE_MARK) || !Files.exists(f)) {
+                continue;
+            }
+            if (maintenance == null) {
+                continue; // the copy's database needs the server: a sweep that has it drops it
+            }
+            String copy = finalName.substring(0, finalName.length() - TEMPLATE_MARK.length());
+            if (!Files.exists(dir.resolve(copy + ".json"))) {
+                dropDatabase(maintenance, copy);
+                out.warn("warning: dropped " + copy + ", the template copy of a killed backup run (it had no manifest)");
+            }
+            PrivateFiles.delete(f);
+            swept.add(copy);
+        }
+        for (Path f : left) {
+            String name = f.getFileName().toString();
+            boolean waitsForServer = maintenance == null && Files.exists(f)
+                    && (name.substring(0, name.lastIndexOf(suffix)).endsWith(TEMPLATE_MARK) || name.endsWith(".pruning"));
+            if (!waitsForServer && Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 PrivateFiles.delete(f);
                 swept.add(f.getFileName().toString());
                 out.warn("warning: removed " + f.getFileName() + ", an unfinished file of a killed backup run");

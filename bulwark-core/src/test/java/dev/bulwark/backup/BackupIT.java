@@ -281,6 +281,73 @@ class BackupIT {
         }
     }
 
+    /** Runs {@link TemplateCopyChild} in its own JVM, halted at {@code crashAt} as kill -9 would; returns its exit status. */
+    private int killedChild(String mode, String crashAt) throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), TemplateCopyChild.class.getName(), mode,
+                backups.dir().toString(), spec.jdbcUrl(), spec.user(), spec.password()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile());
+        pb.environment().put("BULWARK_CRASH_AT", crashAt);
+        Process p = pb.start();
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
+    private List<String> databases() throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (Connection c = spec.open("test"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT datname FROM pg_database ORDER BY 1")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aTemplateCopyKilledBeforeItsManifestIsDroppedByTheNextBackupCommandThatHasTheServer() throws Exception {
+        List<String> before = databases();
+        assertThat(killedChild("create", "backup.template.created")).as(Files.readString(dir.resolve("child.log"))).isEqualTo(137);
+        List<String> orphans = new java.util.ArrayList<>(databases());
+        orphans.removeAll(before);
+        assertThat(orphans).as("the copy the killed run made").hasSize(1);
+        try {
+            assertThat(backups.list()).as("no manifest: not a backup").isEmpty();
+            assertThat(databases()).as("list has no server: the copy waits for a sweep that has it").containsAll(orphans);
+
+            backups.sweep(spec);
+            assertThat(databases()).doesNotContainAnyElementsOf(orphans);
+            assertThat(fileNames()).isEmpty();
+            assertThat(lines).anyMatch(l -> l.contains("dropped " + orphans.get(0)) && l.contains("template copy of a killed backup run"));
+        } finally {
+            Backups.dropDatabase(Backups.maintenance(spec), orphans.get(0));
+        }
+    }
+
+    @Test
+    void aPruneOfATemplateCopyKilledAfterItsManifestWentIsFinishedByTheNextBackupCommandThatHasTheServer() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-pg-bin"));
+        Backups noDump = new Backups(backups.dir(), new PgTools(empty, Map.of("PATH", empty.toString())), "public", Listener.SILENT);
+        Backups.Backup old = noDump.create(spec, new Backups.CreateOptions(1, null, "test", true));
+        BackupManifest m = old.manifest();
+        Files.writeString(old.manifestFile(), CatalogJson.write(new BackupManifest(m.format(), m.file(), m.dumpFormat(), m.database(),
+                m.server(), m.serverVersion(), null, m.createdAt().minus(Duration.ofDays(60)), m.createdBy(), m.toolVersion(), null, null, 1,
+                null, m.data(), null)));
+        Backups.Backup kept = noDump.create(spec, new Backups.CreateOptions(1, null, "test", true));
+        try {
+            assertThat(killedChild("prune", "backup.prune.manifest-renamed")).as(Files.readString(dir.resolve("child.log"))).isEqualTo(137);
+            assertThat(backups.list()).extracting(Backups.Backup::name).containsExactly(kept.name());
+            assertThat(databases()).as("list has no server: the pruned copy waits for a sweep that has it").contains(old.name());
+
+            backups.sweep(spec);
+            assertThat(databases()).doesNotContain(old.name()).contains(kept.name());
+            assertThat(fileNames()).containsExactly(kept.manifestFile().getFileName().toString());
+        } finally {
+            Backups.dropDatabase(Backups.maintenance(spec), old.name());
+            Backups.dropDatabase(Backups.maintenance(spec), kept.name());
+        }
+    }
+
     @Test
     void backupsTakenInTheSameSecondGetDistinctNames() {
         java.util.Set<String> names = new java.util.HashSet<>();
