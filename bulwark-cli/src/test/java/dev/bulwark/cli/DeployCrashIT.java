@@ -475,15 +475,13 @@ class DeployCrashIT {
         }
     }
 
-    /** Runs the CLI in its own JVM and SIGKILLs it after {@code ms}; false when it had ended by then. */
+    /** Runs the CLI in its own JVM and SIGKILLs it after {@code ms}; false when it had ended by then (also just before the kill landed). */
     private boolean childKilledAfter(long ms, String... args) throws IOException, InterruptedException {
         Process p = startChild(Map.of(), args);
         if (p.waitFor(ms, TimeUnit.MILLISECONDS)) {
             return false;
         }
-        p.destroyForcibly();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return true;
+        return dev.bulwark.cli.crash.CrashHarness.sigkill(p);
     }
 
     @Test

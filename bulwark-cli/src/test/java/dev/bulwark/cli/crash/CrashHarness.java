@@ -166,19 +166,16 @@ public final class CrashHarness {
         }
 
         Run await(Duration killAfter, BooleanSupplier killWhen) {
-            boolean killed = false;
             long deadline = t0 + timeout.toNanos();
             try {
                 if (killAfter != null) {
                     if (!process.waitFor(killAfter.toNanos(), TimeUnit.NANOSECONDS)) {
-                        process.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
-                        killed = true;
+                        sigkill(process);
                     }
                 } else if (killWhen != null) {
                     while (process.isAlive() && System.nanoTime() < deadline) {
                         if (killWhen.getAsBoolean()) {
-                            process.destroyForcibly();
-                            killed = true;
+                            sigkill(process);
                             break;
                         }
                         Thread.sleep(10);
@@ -195,9 +192,23 @@ public final class CrashHarness {
                 throw new IllegalStateException("interrupted", e);
             }
             int exit = process.exitValue();
-            return new Run(exit, read(out), read(err), killed || exit == KILLED, List.of(),
-                    Duration.ofNanos(System.nanoTime() - t0));
+            // killed only if it died of the kill: a run that ended on its own just before the SIGKILL landed is a finished run
+            return new Run(exit, read(out), read(err), exit == KILLED, List.of(), Duration.ofNanos(System.nanoTime() - t0));
         }
+    }
+
+    /**
+     * Sends SIGKILL (no shutdown hooks, no finally blocks) and waits for the process to end. True
+     * only when it died of it (exit {@value #KILLED}); false when it had finished on its own
+     * before the signal landed: such a run must not be counted as a kill survived. The one test
+     * of "was it killed" for every crash test.
+     */
+    public static boolean sigkill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the process did not end within 30 s of SIGKILL");
+        }
+        return process.exitValue() == KILLED;
     }
 
     private Path scratch(String kind) {
