@@ -182,14 +182,9 @@ public final class Backups {
                             cmd.addAll(List.of("--format=directory", "--jobs=" + options.jobs(), "--file=" + part));
                             expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
                             PrivateFiles.restrict(part);
-                        } else if (options.key() == null) {
-                            PrivateFiles.create(part);
-                            dev.bulwark.CrashPoint.here("backup.create.part-created");
-                            cmd.addAll(List.of("--format=custom", "--file=" + part));
-                            expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
                         } else {
                             cmd.add("--format=custom");
-                            dumpEncrypted(cmd, db, part, options.key(), database);
+                            dumpThroughPipe(cmd, db, part, options.key(), database);
                         }
                     } catch (RuntimeException e) {
                         PrivateFiles.delete(part);
@@ -227,32 +222,22 @@ public final class Backups {
         }
     }
 
-    private void dumpEncrypted(List<String> cmd, ConnectionSpec db, Path part, BackupCipher.Key key, String database)
+    /**
+     * pg_dump's archive through its standard output into {@code part} (encrypted with {@code key},
+     * or as it is): never {@code --file}, so a pg_dump whose Bulwark was killed ends at its next
+     * write (no reader on the pipe) instead of dumping on, holding its locks on every table.
+     */
+    private void dumpThroughPipe(List<String> cmd, ConnectionSpec db, Path part, BackupCipher.Key key, String database)
             throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
-        pb.environment().putAll(db.libpqEnvironment());
-        Path errFile = Files.createTempFile("bulwark-pg_dump", ".err");
-        pb.redirectError(errFile.toFile());
         PrivateFiles.create(part);
         dev.bulwark.CrashPoint.here("backup.create.part-created");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        try (InputStream in = p.getInputStream();
-             OutputStream enc = BackupCipher.encrypt(new BufferedOutputStream(Files.newOutputStream(part), 1 << 16), key)) {
-            in.transferTo(enc);
-        } finally {
-            try {
-                int code = p.waitFor();
-                String err = Masking.mask(Files.readString(errFile));
-                Files.deleteIfExists(errFile);
-                expectSuccess(new PgTools.Result(code, "", err), "pg_dump", database);
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new BulwarkException(ErrorCode.DATABASE, "interrupted while pg_dump ran", null, e);
+        PgTools.Result r = PgTools.runDraining(cmd, db.libpqEnvironment(), in -> {
+            OutputStream file = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16);
+            try (OutputStream to = key == null ? file : BackupCipher.encrypt(file, key)) {
+                in.transferTo(to);
             }
-        }
+        });
+        expectSuccess(r, "pg_dump", database);
     }
 
     private static void expectSuccess(PgTools.Result r, String program, String database) {

@@ -241,6 +241,54 @@ public final class PgTools {
         }
     }
 
+    /** Reads a program's standard output; what it throws ends the program. */
+    @FunctionalInterface
+    public interface Drainer {
+        void drain(InputStream stdout) throws IOException;
+    }
+
+    /**
+     * Runs a program whose standard output is read by {@code drainer} ({@code pg_dump}'s archive
+     * goes into the backup file this way, through a pipe this process reads rather than
+     * {@code --file}: if this process is killed, the pipe has no reader and the program ends at
+     * its next write instead of running on, holding its locks on every table, into a file the
+     * next run sweeps). When the drainer throws, the program is killed and the exception rethrown.
+     */
+    public static Result runDraining(List<String> command, Map<String, String> extraEnv, Drainer drainer) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.startsWith("PG"));
+        e.putAll(extraEnv);
+        e.put("LC_MESSAGES", "C");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException ex) {
+            throw new BulwarkException(ErrorCode.USAGE, "cannot run " + command.get(0) + ": " + ex.getMessage(),
+                    "check that it is installed and executable");
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread errReader = new Thread(() -> copy(p.getErrorStream(), err), "pg-tool-stderr");
+        errReader.start();
+        try {
+            p.getOutputStream().close();
+            try (InputStream out = p.getInputStream()) {
+                drainer.drain(out);
+            } catch (IOException | RuntimeException | Error failed) {
+                p.destroyForcibly();
+                p.waitFor();
+                throw failed;
+            }
+            int code = p.waitFor();
+            errReader.join();
+            return new Result(code, "", Masking.mask(err.toString(StandardCharsets.UTF_8)));
+        } catch (InterruptedException ex) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new BulwarkException(ErrorCode.DATABASE, "interrupted while " + command.get(0) + " ran", null, ex);
+        }
+    }
+
     private static void copy(InputStream in, ByteArrayOutputStream out) {
         try {
             in.transferTo(out);

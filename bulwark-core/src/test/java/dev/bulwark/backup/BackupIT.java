@@ -281,16 +281,20 @@ class BackupIT {
         }
     }
 
-    /** Runs {@link TemplateCopyChild} in its own JVM, halted at {@code crashAt} as kill -9 would; returns its exit status. */
+    /** Runs {@link BackupChild} in its own JVM, halted at {@code crashAt} as kill -9 would; returns its exit status. */
     private int killedChild(String mode, String crashAt) throws Exception {
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), TemplateCopyChild.class.getName(), mode,
-                backups.dir().toString(), spec.jdbcUrl(), spec.user(), spec.password()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("child.log").toFile());
-        pb.environment().put("BULWARK_CRASH_AT", crashAt);
-        Process p = pb.start();
+        Process p = child(mode, dir.resolve("no-pg-bin"), Map.of("BULWARK_CRASH_AT", crashAt));
         assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         return p.exitValue();
+    }
+
+    private Process child(String mode, Path bin, Map<String, String> env) throws IOException {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), BackupChild.class.getName(), mode,
+                backups.dir().toString(), spec.jdbcUrl(), spec.user(), spec.password(), bin.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile());
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     private List<String> databases() throws SQLException {
@@ -307,7 +311,7 @@ class BackupIT {
     @Test
     void aTemplateCopyKilledBeforeItsManifestIsDroppedByTheNextBackupCommandThatHasTheServer() throws Exception {
         List<String> before = databases();
-        assertThat(killedChild("create", "backup.template.created")).as(Files.readString(dir.resolve("child.log"))).isEqualTo(137);
+        assertThat(killedChild("template-create", "backup.template.created")).as(Files.readString(dir.resolve("child.log"))).isEqualTo(137);
         List<String> orphans = new java.util.ArrayList<>(databases());
         orphans.removeAll(before);
         assertThat(orphans).as("the copy the killed run made").hasSize(1);
@@ -345,6 +349,52 @@ class BackupIT {
         } finally {
             Backups.dropDatabase(Backups.maintenance(spec), old.name());
             Backups.dropDatabase(Backups.maintenance(spec), kept.name());
+        }
+    }
+
+    /**
+     * A pg_dump whose Bulwark died of kill -9 must not dump on (holding its locks on every table,
+     * into a file the next run sweeps): it writes into a pipe Bulwark reads, so it ends at its next
+     * write. The pg_dump here is a stand-in that writes a line every 100 ms for a minute, to its
+     * standard output or to its --file.
+     */
+    @Test
+    void aPgDumpWhoseBulwarkWasKilledEndsAtItsNextWrite() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("fake-bin"));
+        Path pidFile = dir.resolve("pg_dump.pid");
+        Path pgDump = bin.resolve("pg_dump");
+        Files.writeString(pgDump, """
+                #!/bin/sh
+                case "$1" in --version) echo "pg_dump (PostgreSQL) 99.0"; exit 0;; esac
+                out=/dev/stdout
+                for a in "$@"; do case "$a" in --file=*) out="${a#--file=}";; esac; done
+                echo $$ > "$FAKE_PG_DUMP_PID"
+                i=0
+                while [ $i -lt 600 ]; do echo "PGDMP chunk $i" >> "$out" || exit 1; i=$((i+1)); sleep 0.1; done
+                """);
+        pgDump.toFile().setExecutable(true);
+        Process bulwark = child("create", bin, Map.of("FAKE_PG_DUMP_PID", pidFile.toString()));
+        ProcessHandle dump = null;
+        try {
+            for (int i = 0; i < 600 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()); i++) {
+                assertThat(bulwark.isAlive()).as(Files.readString(dir.resolve("child.log"))).isTrue();
+                Thread.sleep(100);
+            }
+            dump = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
+            Thread.sleep(300); // it is writing
+            bulwark.destroyForcibly(); // SIGKILL
+            assertThat(bulwark.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(bulwark.exitValue()).isEqualTo(137);
+            ProcessHandle d = dump;
+            for (int i = 0; i < 100 && d.isAlive(); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(dump.isAlive()).as("pg_dump still running 10 s after its Bulwark was killed").isFalse();
+        } finally {
+            if (dump != null) {
+                dump.destroyForcibly();
+            }
+            bulwark.destroyForcibly();
         }
     }
 
