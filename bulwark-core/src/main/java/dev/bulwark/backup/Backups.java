@@ -179,8 +179,12 @@ public final class Backups {
                                 "--no-password", "--compress=1"));
                         // level 1: on small servers the default level 6 makes the dump CPU-bound for little gain
                         if (folder) {
+                            // a folder cannot come through a pipe: pg_dump's sessions carry this run's name instead, so
+                            // that if this run is killed the next sweep (which finds it dead by its lock) stops them
                             cmd.addAll(List.of("--format=directory", "--jobs=" + options.jobs(), "--file=" + part));
-                            expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
+                            Map<String, String> env = new TreeMap<>(db.libpqEnvironment());
+                            env.put("PGAPPNAME", app);
+                            expectSuccess(PgTools.run(cmd, env, null, null), "pg_dump", database);
                             PrivateFiles.restrict(part);
                         } else {
                             cmd.add("--format=custom");
@@ -711,8 +715,13 @@ public final class Backups {
                 }
             });
         } else {
+            // a folder cannot come through stdin: under this run's lock, so that if this run is killed the next
+            // sweep finds it dead and stops pg_restore's sessions (they carry this run's name) instead of
+            // waiting for a restore nobody will use
             cmd.add(b.data().toString());
-            r = PgTools.run(cmd, env, null, null);
+            try (RunFiles held = files.hold()) {
+                r = PgTools.run(cmd, env, null, null);
+            }
         }
         if (r.exit() != 0) {
             throw new BulwarkException(ErrorCode.DATABASE, "pg_restore of " + b.name() + " failed: " + r.reason(),
@@ -859,6 +868,9 @@ public final class Backups {
      * later sweep (the file keeps the dead run in view).
      */
     private void sweepRun(String dead, ConnectionSpec maintenance, List<String> swept) throws IOException {
+        if (maintenance != null) {
+            stopSessionsOf(dead, maintenance, swept);
+        }
         String suffix = "." + dead + ".";
         List<Path> left = new ArrayList<>();
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
@@ -935,6 +947,46 @@ public final class Backups {
                 swept.add(f.getFileName().toString());
                 out.warn("warning: removed " + f.getFileName() + ", an unfinished file of a killed backup run");
             }
+        }
+    }
+
+    /**
+     * Ends the sessions still named after a dead run: a pg_dump or pg_restore reading or writing a
+     * folder (it cannot be fed through a pipe) outlives the run that started it. Waits up to 10 s
+     * for them to go, so the database sweep that follows sees the run's staging database free.
+     */
+    private void stopSessionsOf(String dead, ConnectionSpec maintenance, List<String> swept) {
+        String name = APP + "/" + dead;
+        try (Connection c = maintenance.open(app); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FILTER (WHERE pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity"
+                        + " WHERE application_name = ? AND pid <> pg_catalog.pg_backend_pid()");
+             PreparedStatement left = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE application_name = ?")) {
+            ps.setString(1, name);
+            long stopped;
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                stopped = rs.getLong(1);
+            }
+            if (stopped == 0) {
+                return;
+            }
+            left.setString(1, name);
+            for (int i = 0; i < 100; i++) {
+                try (ResultSet rs = left.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        break;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            swept.add(name);
+            out.warn("warning: stopped " + stopped + " session(s) of the killed backup run " + dead
+                    + " (a pg_dump or pg_restore that outlived it)");
+        } catch (SQLException e) {
+            out.warn("warning: could not stop the sessions of the killed backup run " + dead + ": " + Masking.mask(String.valueOf(e.getMessage())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

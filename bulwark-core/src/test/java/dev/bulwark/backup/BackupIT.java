@@ -398,6 +398,48 @@ class BackupIT {
         }
     }
 
+    /**
+     * What a restore of a folder-format backup killed while pg_restore ran leaves: its lock file
+     * (no holder now), its staging database, and pg_restore still connected to it under the run's
+     * name (a folder cannot be fed through a pipe, so pg_restore does not notice the kill). The
+     * next sweep finds the run dead by its lock, stops those sessions and drops the database,
+     * instead of taking the run for alive until pg_restore ends.
+     */
+    @Test
+    void sessionsThatOutlivedAKilledRunAreStoppedByTheNextSweepAndItsStagingDatabaseDropped() throws Exception {
+        String staging = Backups.RESTORING + "deadbeef_it";
+        Backups.dropDatabase(Backups.maintenance(spec), staging);
+        try (Connection c = spec.open("test"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + staging);
+        }
+        Files.createDirectories(backups.dir());
+        Files.createFile(backups.dir().resolve(".bulwark-run-deadbeef.lock"));
+        Connection orphan = spec.withDatabase(staging).open("bulwark-backup/deadbeef");
+        Thread restoring = new Thread(() -> {
+            try (Statement s = orphan.createStatement()) {
+                s.execute("SELECT pg_sleep(120)");
+            } catch (SQLException ended) {
+                // terminated by the sweep
+            }
+        });
+        restoring.start();
+        try {
+            for (int i = 0; i < 100 && count(spec, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bulwark-backup/deadbeef'"
+                    + " AND state = 'active'") == 0; i++) {
+                Thread.sleep(50);
+            }
+            backups.sweep(spec);
+            assertThat(count(spec, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bulwark-backup/deadbeef'")).isZero();
+            assertThat(databases()).doesNotContain(staging);
+            assertThat(fileNames()).isEmpty();
+            assertThat(lines).anyMatch(l -> l.contains("stopped 1 session(s) of the killed backup run deadbeef"));
+        } finally {
+            orphan.close();
+            restoring.join(10_000);
+            Backups.dropDatabase(Backups.maintenance(spec), staging);
+        }
+    }
+
     @Test
     void backupsTakenInTheSameSecondGetDistinctNames() {
         java.util.Set<String> names = new java.util.HashSet<>();
