@@ -103,6 +103,25 @@ public final class CrashHarness {
         return start(Map.of(), args).await(null, null);
     }
 
+    /**
+     * Runs the command to its end inside this JVM ({@link dev.bulwark.cli.Main#run}, with the same
+     * environment and folder as a separate run): for the runs after a kill (the resume, the
+     * checks), where a new process adds nothing the test asserts and costs a JVM start each. The
+     * runs that are killed or traced stay separate processes ({@code BULWARK_CRASH_*} is read from
+     * the process environment), and so do the reference runs whose length sets the instants of
+     * random kills.
+     */
+    public Run inProcess(String... args) {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("HOME", projectDir.toString());
+        e.putAll(env);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        long t0 = System.nanoTime();
+        int exit = dev.bulwark.cli.Main.run(args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), e, projectDir);
+        return new Run(exit, out.toString(), err.toString(), false, List.of(), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
     /** Runs the command with {@code BULWARK_CRASH_TRACE} and returns the run with every crash point it passed, in order. */
     public Run trace(String... args) {
         Path trace = scratch("trace");
@@ -256,6 +275,14 @@ public final class CrashHarness {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether to kill at every crash point of a trace ({@code -Dbulwark.crash.full=true} or env
+     * {@code BULWARK_CRASH_FULL}) rather than the suite's sample (the boundaries each test asserts).
+     */
+    public static boolean full() {
+        return Boolean.getBoolean("bulwark.crash.full") || System.getenv("BULWARK_CRASH_FULL") != null;
     }
 
     /** The seed for random kills: {@code -Dcrash.seed}, else a fresh one; printed, so a failure can be replayed. */

@@ -67,7 +67,7 @@ class ReplicateCrashIT {
             CrashHarness.Run killed = harness.crashAt(point, args("switchover", "--grace", "200ms"));
             assertThat(killed.killed()).as(point + ": " + killed).isTrue();
 
-            CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+            CrashHarness.Run status = harness.inProcess(args("status", "--no-rate"));
             assertThat(status.exit()).as(status.toString()).isZero();
             if (point.equals("replicate.switch.prefence.compared")) {
                 // the comparison before the fence only reads: nothing changed, blue still writable
@@ -79,12 +79,12 @@ class ReplicateCrashIT {
             // never two writable sides: green opens only at the very end
             assertThat(readOnly(blue) || readOnly(green)).as(point).isTrue();
 
-            CrashHarness.Run again = harness.run(args("switchover", "--grace", "200ms"));
+            CrashHarness.Run again = harness.inProcess(args("switchover", "--grace", "200ms"));
             assertThat(again.exit()).as(point + ": " + again).isZero();
             assertSwitchedTo(green, blue, point);
 
             // and back, for the next round
-            CrashHarness.Run back = harness.run(args("rollback", "--grace", "200ms"));
+            CrashHarness.Run back = harness.inProcess(args("rollback", "--grace", "200ms"));
             assertThat(back.exit()).as(point + ": " + back).isZero();
             assertSwitchedTo(blue, green, point + " (rollback)");
         }
@@ -96,7 +96,7 @@ class ReplicateCrashIT {
         assertThat(killed.killed()).isTrue();
         assertThat(readOnly(blue)).isTrue();
 
-        CrashHarness.Run undo = harness.run(args("rollback"));
+        CrashHarness.Run undo = harness.inProcess(args("rollback"));
 
         assertThat(undo.exit()).as(undo.toString()).isZero();
         assertThat(undo.out()).contains("undone");
