@@ -286,7 +286,9 @@ public final class Backups {
 
     private Backup templateCopy(ConnectionSpec db, CreateOptions options, ConnectionSpec maintenance, String database, String copy,
                                 Instant at, String version) {
-        try (Connection m = maintenance.open(APP); Statement s = m.createStatement()) {
+        // under this run's name: a sweep that finds this run dead stops a CREATE DATABASE the server is still copying
+        // before it drops the copy (else the copy could commit after the sweep's DROP DATABASE IF EXISTS)
+        try (Connection m = maintenance.open(app); Statement s = m.createStatement()) {
             s.execute("CREATE DATABASE " + Identifiers.quote(copy) + " TEMPLATE " + Identifiers.quote(database));
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "the template copy of " + database + " failed: " + e.getMessage(),
