@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * (Debian keeps several majors there; the PATH one is only the default).
  */
 public final class PgTools {
-    private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(?:\\.(\\d+))?");
+    private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
 
     /** A found program and its major version. */
     public record Tool(Path path, int major, String version) {
@@ -122,7 +122,14 @@ public final class PgTools {
         }
     }
 
-    private static Tool probe(Path p) {
+    /** {@code pg_dump (PostgreSQL) 15.18 (Debian …)} → 15; null when unrecognized. */
+    static Integer parseMajor(String versionOutput) {
+        Matcher m = VERSION.matcher(versionOutput);
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
+    }
+
+    /** The program at {@code p} and its version ({@code --version}), or null when it does not run here or says no version. */
+    static Tool probe(Path p) {
         try {
             Result r = run(List.of(p.toString(), "--version"), Map.of(), null, null);
             Matcher m = VERSION.matcher(r.stdout());
