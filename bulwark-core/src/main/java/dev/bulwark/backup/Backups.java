@@ -76,6 +76,14 @@ public final class Backups {
      */
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String app = APP + "/" + run;
+    /**
+     * The sessions this run opens only while it holds its lock ({@code bulwark-backup/<run>/<what>}):
+     * a folder-format pg_dump, pg_restore, a template copy's CREATE DATABASE. They never count as
+     * the run being alive; a sweep that finds the run dead by its lock stops them.
+     */
+    private String tool(String what) {
+        return app + "/" + what;
+    }
     /** This run's unfinished files in the folder, under its lock: see {@link RunFiles}. */
     private final RunFiles files;
     private final PgTools tools;
@@ -183,7 +191,7 @@ public final class Backups {
                             // that if this run is killed the next sweep (which finds it dead by its lock) stops them
                             cmd.addAll(List.of("--format=directory", "--jobs=" + options.jobs(), "--file=" + part));
                             Map<String, String> env = new TreeMap<>(db.libpqEnvironment());
-                            env.put("PGAPPNAME", app);
+                            env.put("PGAPPNAME", tool("pg_dump"));
                             expectSuccess(PgTools.run(cmd, env, null, null), "pg_dump", database);
                             PrivateFiles.restrict(part);
                         } else {
@@ -288,7 +296,7 @@ public final class Backups {
                                 Instant at, String version) {
         // under this run's name: a sweep that finds this run dead stops a CREATE DATABASE the server is still copying
         // before it drops the copy (else the copy could commit after the sweep's DROP DATABASE IF EXISTS)
-        try (Connection m = maintenance.open(app); Statement s = m.createStatement()) {
+        try (Connection m = maintenance.open(tool("copy")); Statement s = m.createStatement()) {
             s.execute("CREATE DATABASE " + Identifiers.quote(copy) + " TEMPLATE " + Identifiers.quote(database));
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "the template copy of " + database + " failed: " + e.getMessage(),
@@ -697,7 +705,8 @@ public final class Backups {
         }
         Map<String, String> env = new TreeMap<>(target.libpqEnvironment());
         env.remove("PGDATABASE");
-        env.put("PGAPPNAME", app);
+        // not the run's own name: after a kill, pg_restore's sessions must not keep the staging database looking alive
+        env.put("PGAPPNAME", tool("pg_restore"));
         PgTools.Result r;
         if (encrypted(b)) {
             r = PgTools.runFeeding(cmd, env, decrypting(b.data(), key, what));
@@ -717,13 +726,10 @@ public final class Backups {
                 }
             });
         } else {
-            // a folder cannot come through stdin: under this run's lock, so that if this run is killed the next
-            // sweep finds it dead and stops pg_restore's sessions (they carry this run's name) instead of
-            // waiting for a restore nobody will use
+            // a folder cannot come through stdin: after a kill pg_restore goes on, until the next sweep drops
+            // the staging database it writes to (its sessions do not count as the run's)
             cmd.add(b.data().toString());
-            try (RunFiles held = files.hold()) {
-                r = PgTools.run(cmd, env, null, null);
-            }
+            r = PgTools.run(cmd, env, null, null);
         }
         if (r.exit() != 0) {
             throw new BulwarkException(ErrorCode.DATABASE, "pg_restore of " + b.name() + " failed: " + r.reason(),
@@ -953,16 +959,18 @@ public final class Backups {
     }
 
     /**
-     * Ends the sessions still named after a dead run: a pg_dump or pg_restore reading or writing a
-     * folder (it cannot be fed through a pipe) outlives the run that started it. Waits up to 10 s
-     * for them to go, so the database sweep that follows sees the run's staging database free.
+     * Ends the sessions a dead run opened under its lock ({@link #tool}): a folder-format pg_dump
+     * (it cannot write into a pipe) outlives the run that started it, and so does a template
+     * copy's CREATE DATABASE on the server. Such sessions exist only while their run holds its
+     * lock, so a run found dead here is dead. Waits up to 10 s for them to go, so what follows
+     * (dropping a copy) does not race them.
      */
     private void stopSessionsOf(String dead, ConnectionSpec maintenance, List<String> swept) {
-        String name = APP + "/" + dead;
+        String name = APP + "/" + dead + "/%";
         try (Connection c = maintenance.open(app); PreparedStatement ps = c.prepareStatement(
                 "SELECT count(*) FILTER (WHERE pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity"
-                        + " WHERE application_name = ? AND pid <> pg_catalog.pg_backend_pid()");
-             PreparedStatement left = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE application_name = ?")) {
+                        + " WHERE application_name LIKE ? AND pid <> pg_catalog.pg_backend_pid()");
+             PreparedStatement left = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE application_name LIKE ?")) {
             ps.setString(1, name);
             long stopped;
             try (ResultSet rs = ps.executeQuery()) {
@@ -984,7 +992,7 @@ public final class Backups {
             }
             swept.add(name);
             out.warn("warning: stopped " + stopped + " session(s) of the killed backup run " + dead
-                    + " (a pg_dump or pg_restore that outlived it)");
+                    + " (a pg_dump or a template copy that outlived it)");
         } catch (SQLException e) {
             out.warn("warning: could not stop the sessions of the killed backup run " + dead + ": " + Masking.mask(String.valueOf(e.getMessage())));
         } catch (InterruptedException e) {

@@ -398,15 +398,32 @@ class BackupIT {
         }
     }
 
+    /** A session named {@code app} that runs {@code pg_sleep(120)} on {@code on}, as a program that outlived its run would. */
+    private Connection busySession(ConnectionSpec on, String app) throws Exception {
+        Connection c = on.open(app);
+        new Thread(() -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_sleep(120)");
+            } catch (SQLException ended) {
+                // terminated
+            }
+        }).start();
+        for (int i = 0; i < 100 && count(spec, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + app + "'"
+                + " AND state = 'active'") == 0; i++) {
+            Thread.sleep(50);
+        }
+        return c;
+    }
+
     /**
-     * What a restore of a folder-format backup killed while pg_restore ran leaves: its lock file
-     * (no holder now), its staging database, and pg_restore still connected to it under the run's
-     * name (a folder cannot be fed through a pipe, so pg_restore does not notice the kill). The
-     * next sweep finds the run dead by its lock, stops those sessions and drops the database,
-     * instead of taking the run for alive until pg_restore ends.
+     * What a run killed while a folder-format pg_dump or pg_restore ran leaves (a folder cannot go
+     * through a pipe, so neither notices the kill): its lock file with no holder, pg_dump still
+     * reading the database, a staging database with pg_restore still writing into it. The next
+     * sweep stops the dead run's programs and drops the staging database, instead of taking the
+     * run for alive while they go on.
      */
     @Test
-    void sessionsThatOutlivedAKilledRunAreStoppedByTheNextSweepAndItsStagingDatabaseDropped() throws Exception {
+    void programsThatOutlivedAKilledRunAreStoppedByTheNextSweepAndItsStagingDatabaseDropped() throws Exception {
         String staging = Backups.RESTORING + "deadbeef_it";
         Backups.dropDatabase(Backups.maintenance(spec), staging);
         try (Connection c = spec.open("test"); Statement s = c.createStatement()) {
@@ -414,28 +431,17 @@ class BackupIT {
         }
         Files.createDirectories(backups.dir());
         Files.createFile(backups.dir().resolve(".bulwark-run-deadbeef.lock"));
-        Connection orphan = spec.withDatabase(staging).open("bulwark-backup/deadbeef");
-        Thread restoring = new Thread(() -> {
-            try (Statement s = orphan.createStatement()) {
-                s.execute("SELECT pg_sleep(120)");
-            } catch (SQLException ended) {
-                // terminated by the sweep
-            }
-        });
-        restoring.start();
+        Connection pgDump = busySession(spec, "bulwark-backup/deadbeef/pg_dump");
+        Connection pgRestore = busySession(spec.withDatabase(staging), "bulwark-backup/deadbeef/pg_restore");
         try {
-            for (int i = 0; i < 100 && count(spec, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bulwark-backup/deadbeef'"
-                    + " AND state = 'active'") == 0; i++) {
-                Thread.sleep(50);
-            }
             backups.sweep(spec);
-            assertThat(count(spec, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bulwark-backup/deadbeef'")).isZero();
+            assertThat(count(spec, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'bulwark-backup/deadbeef%'")).isZero();
             assertThat(databases()).doesNotContain(staging);
             assertThat(fileNames()).isEmpty();
-            assertThat(lines).anyMatch(l -> l.contains("stopped 1 session(s) of the killed backup run deadbeef"));
+            assertThat(lines).anyMatch(l -> l.contains("session(s) of the killed backup run deadbeef"));
         } finally {
-            orphan.close();
-            restoring.join(10_000);
+            pgDump.close();
+            pgRestore.close();
             Backups.dropDatabase(Backups.maintenance(spec), staging);
         }
     }
