@@ -59,6 +59,12 @@ public final class Backups {
     static final String RESTORING = "bulwark_restoring_";
     /** Prefix of the scratch databases of drills; followed by the run id. */
     static final String DRILL = "bulwark_drill_";
+    /**
+     * Suffix of the marker a template copy writes (as {@code <copy>.template.<run>.part}) before its
+     * {@code CREATE DATABASE} and removes once the manifest is written: a killed copy's database is
+     * found by it and dropped by the next sweep that has the server.
+     */
+    private static final String TEMPLATE_MARK = ".template";
     /** Comment of a staging database while its run refuses connections to the target; followed by the target's name. */
     private static final String BLOCKS = "bulwark restore refusing connections to ";
 
@@ -70,6 +76,14 @@ public final class Backups {
      */
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String app = APP + "/" + run;
+    /**
+     * The sessions this run opens only while it holds its lock ({@code bulwark-backup/<run>/<what>}):
+     * a folder-format pg_dump, pg_restore, a template copy's CREATE DATABASE. They never count as
+     * the run being alive; a sweep that finds the run dead by its lock stops them.
+     */
+    private String tool(String what) {
+        return app + "/" + what;
+    }
     /** This run's unfinished files in the folder, under its lock: see {@link RunFiles}. */
     private final RunFiles files;
     private final PgTools tools;
@@ -173,17 +187,16 @@ public final class Backups {
                                 "--no-password", "--compress=1"));
                         // level 1: on small servers the default level 6 makes the dump CPU-bound for little gain
                         if (folder) {
+                            // a folder cannot come through a pipe: pg_dump's sessions carry this run's name instead, so
+                            // that if this run is killed the next sweep (which finds it dead by its lock) stops them
                             cmd.addAll(List.of("--format=directory", "--jobs=" + options.jobs(), "--file=" + part));
-                            expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
+                            Map<String, String> env = new TreeMap<>(db.libpqEnvironment());
+                            env.put("PGAPPNAME", tool("pg_dump"));
+                            expectSuccess(PgTools.run(cmd, env, null, null), "pg_dump", database);
                             PrivateFiles.restrict(part);
-                        } else if (options.key() == null) {
-                            PrivateFiles.create(part);
-                            dev.bulwark.CrashPoint.here("backup.create.part-created");
-                            cmd.addAll(List.of("--format=custom", "--file=" + part));
-                            expectSuccess(PgTools.run(cmd, db.libpqEnvironment(), null, null), "pg_dump", database);
                         } else {
                             cmd.add("--format=custom");
-                            dumpEncrypted(cmd, db, part, options.key(), database);
+                            dumpThroughPipe(cmd, db, part, options.key(), database);
                         }
                     } catch (RuntimeException e) {
                         PrivateFiles.delete(part);
@@ -221,32 +234,22 @@ public final class Backups {
         }
     }
 
-    private void dumpEncrypted(List<String> cmd, ConnectionSpec db, Path part, BackupCipher.Key key, String database)
+    /**
+     * pg_dump's archive through its standard output into {@code part} (encrypted with {@code key},
+     * or as it is): never {@code --file}, so a pg_dump whose Bulwark was killed ends at its next
+     * write (no reader on the pipe) instead of dumping on, holding its locks on every table.
+     */
+    private void dumpThroughPipe(List<String> cmd, ConnectionSpec db, Path part, BackupCipher.Key key, String database)
             throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("PG"));
-        pb.environment().putAll(db.libpqEnvironment());
-        Path errFile = Files.createTempFile("bulwark-pg_dump", ".err");
-        pb.redirectError(errFile.toFile());
         PrivateFiles.create(part);
         dev.bulwark.CrashPoint.here("backup.create.part-created");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        try (InputStream in = p.getInputStream();
-             OutputStream enc = BackupCipher.encrypt(new BufferedOutputStream(Files.newOutputStream(part), 1 << 16), key)) {
-            in.transferTo(enc);
-        } finally {
-            try {
-                int code = p.waitFor();
-                String err = Masking.mask(Files.readString(errFile));
-                Files.deleteIfExists(errFile);
-                expectSuccess(new PgTools.Result(code, "", err), "pg_dump", database);
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new BulwarkException(ErrorCode.DATABASE, "interrupted while pg_dump ran", null, e);
+        PgTools.Result r = PgTools.runDraining(cmd, db.libpqEnvironment(), in -> {
+            OutputStream file = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16);
+            try (OutputStream to = key == null ? file : BackupCipher.encrypt(file, key)) {
+                in.transferTo(to);
             }
-        }
+        });
+        expectSuccess(r, "pg_dump", database);
     }
 
     private static void expectSuccess(PgTools.Result r, String program, String database) {
@@ -277,12 +280,29 @@ public final class Backups {
         for (int n = 2; databaseExists(maintenance, copy) || Files.exists(dir.resolve(copy + ".json")); n++) {
             copy = stem + "_" + n;
         }
-        try (Connection m = maintenance.open(APP); Statement s = m.createStatement()) {
+        // the copy is a database, not a file: named in a marker under this run's lock before it exists,
+        // so that if this run is killed before the manifest, the next sweep drops it
+        try (RunFiles held = files.hold()) {
+            Path marker = PrivateFiles.create(files.part(copy + TEMPLATE_MARK));
+            try {
+                return templateCopy(db, options, maintenance, database, copy, at, version);
+            } finally {
+                PrivateFiles.delete(marker);
+            }
+        }
+    }
+
+    private Backup templateCopy(ConnectionSpec db, CreateOptions options, ConnectionSpec maintenance, String database, String copy,
+                                Instant at, String version) {
+        // under this run's name: a sweep that finds this run dead stops a CREATE DATABASE the server is still copying
+        // before it drops the copy (else the copy could commit after the sweep's DROP DATABASE IF EXISTS)
+        try (Connection m = maintenance.open(tool("copy")); Statement s = m.createStatement()) {
             s.execute("CREATE DATABASE " + Identifiers.quote(copy) + " TEMPLATE " + Identifiers.quote(database));
         } catch (SQLException e) {
             throw new BulwarkException(ErrorCode.DATABASE, "the template copy of " + database + " failed: " + e.getMessage(),
                     "a template copy needs the database to itself: end the other sessions, or install the PostgreSQL client so pg_dump can back it up live", e);
         }
+        dev.bulwark.CrashPoint.here("backup.template.created");
         ConnectionSpec copySpec = db.withDatabase(copy);
         DataSnapshot data;
         String serverVersion;
@@ -322,7 +342,7 @@ public final class Backups {
         if (!Files.isDirectory(dir)) {
             return all;
         }
-        sweepFiles();
+        sweepFiles(null);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {
                 try {
@@ -685,7 +705,8 @@ public final class Backups {
         }
         Map<String, String> env = new TreeMap<>(target.libpqEnvironment());
         env.remove("PGDATABASE");
-        env.put("PGAPPNAME", app);
+        // not the run's own name: after a kill, pg_restore's sessions must not keep the staging database looking alive
+        env.put("PGAPPNAME", tool("pg_restore"));
         PgTools.Result r;
         if (encrypted(b)) {
             r = PgTools.runFeeding(cmd, env, decrypting(b.data(), key, what));
@@ -705,6 +726,8 @@ public final class Backups {
                 }
             });
         } else {
+            // a folder cannot come through stdin: after a kill pg_restore goes on, until the next sweep drops
+            // the staging database it writes to (its sessions do not count as the run's)
             cmd.add(b.data().toString());
             r = PgTools.run(cmd, env, null, null);
         }
@@ -761,6 +784,9 @@ public final class Backups {
         if (keep < 1) {
             throw BulwarkException.usage("--keep must be at least 1, was " + keep, "keep at least one backup");
         }
+        if (server != null) {
+            sweep(server); // with the server: also finishes a killed prune of a template copy (drops its database)
+        }
         List<Backup> all = list();
         Instant cutoff = Instant.now().minus(maxAge);
         Backup newestVerified = all.stream().filter(b -> b.manifest().verification() != null && b.manifest().verification().ok())
@@ -813,19 +839,21 @@ public final class Backups {
      * @return what was removed
      */
     public List<String> sweep(ConnectionSpec server) {
-        List<String> swept = new ArrayList<>(sweepFiles());
+        ConnectionSpec maintenance = server == null ? null : maintenance(server);
+        List<String> swept = new ArrayList<>(sweepFiles(maintenance));
         if (server != null) {
-            swept.addAll(sweepDatabases(maintenance(server)));
+            swept.addAll(sweepDatabases(maintenance));
         }
         return swept;
     }
 
-    private List<String> sweepFiles() {
+    /** @param maintenance the server's maintenance database, or null: a dead run's template-copy database then waits for a sweep that has it */
+    private List<String> sweepFiles(ConnectionSpec maintenance) {
         List<String> swept = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return swept;
         }
-        RunFiles.forEachDeadRun(dir, run, dead -> sweepRun(dead, swept));
+        RunFiles.forEachDeadRun(dir, run, dead -> sweepRun(dead, maintenance, swept));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.plain")) {
             for (Path f : files) {
                 PrivateFiles.delete(f);
@@ -842,9 +870,15 @@ public final class Backups {
      * A dead run's unfinished files, swept while holding its lock: a backup whose dump and
      * manifest were both written is finished (renamed into place, once its checksum matches);
      * a prune that renamed a manifest is finished (the dump deleted); everything else (a dump
-     * cut short, a manifest rewrite never renamed) is removed.
+     * cut short, a manifest rewrite never renamed) is removed. A template copy's database (the
+     * marker of a copy that never got its manifest, or the manifest of a template backup a prune
+     * had begun to delete) is dropped with {@code maintenance}; without it, its file stays for a
+     * later sweep (the file keeps the dead run in view).
      */
-    private void sweepRun(String dead, List<String> swept) throws IOException {
+    private void sweepRun(String dead, ConnectionSpec maintenance, List<String> swept) throws IOException {
+        if (maintenance != null) {
+            stopSessionsOf(dead, maintenance, swept);
+        }
         String suffix = "." + dead + ".";
         List<Path> left = new ArrayList<>();
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
@@ -870,7 +904,12 @@ public final class Backups {
                 // cut short while written: removed below
             }
             if (name.endsWith(".pruning")) {
-                if (m != null && !"template".equals(m.dumpFormat())) {
+                if (m != null && "template".equals(m.dumpFormat())) {
+                    if (maintenance == null) {
+                        continue; // its database needs the server: a sweep that has it finishes this prune
+                    }
+                    dropDatabase(maintenance, m.file());
+                } else if (m != null) {
                     PrivateFiles.delete(dir.resolve(m.file()));
                 }
                 PrivateFiles.delete(f);
@@ -891,11 +930,73 @@ public final class Backups {
             }
         }
         for (Path f : left) {
-            if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            String name = f.getFileName().toString();
+            String finalName = name.substring(0, name.lastIndexOf(suffix));
+            if (!finalName.endsWith(TEMPLATE_MARK) || !Files.exists(f)) {
+                continue;
+            }
+            if (maintenance == null) {
+                continue; // the copy's database needs the server: a sweep that has it drops it
+            }
+            String copy = finalName.substring(0, finalName.length() - TEMPLATE_MARK.length());
+            if (!Files.exists(dir.resolve(copy + ".json"))) {
+                dropDatabase(maintenance, copy);
+                out.warn("warning: dropped " + copy + ", the template copy of a killed backup run (it had no manifest)");
+            }
+            PrivateFiles.delete(f);
+            swept.add(copy);
+        }
+        for (Path f : left) {
+            String name = f.getFileName().toString();
+            boolean waitsForServer = maintenance == null && Files.exists(f)
+                    && (name.substring(0, name.lastIndexOf(suffix)).endsWith(TEMPLATE_MARK) || name.endsWith(".pruning"));
+            if (!waitsForServer && Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 PrivateFiles.delete(f);
                 swept.add(f.getFileName().toString());
                 out.warn("warning: removed " + f.getFileName() + ", an unfinished file of a killed backup run");
             }
+        }
+    }
+
+    /**
+     * Ends the sessions a dead run opened under its lock ({@link #tool}): a folder-format pg_dump
+     * (it cannot write into a pipe) outlives the run that started it, and so does a template
+     * copy's CREATE DATABASE on the server. Such sessions exist only while their run holds its
+     * lock, so a run found dead here is dead. Waits up to 10 s for them to go, so what follows
+     * (dropping a copy) does not race them.
+     */
+    private void stopSessionsOf(String dead, ConnectionSpec maintenance, List<String> swept) {
+        String name = APP + "/" + dead + "/%";
+        try (Connection c = maintenance.open(app); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FILTER (WHERE pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity"
+                        + " WHERE application_name LIKE ? AND pid <> pg_catalog.pg_backend_pid()");
+             PreparedStatement left = c.prepareStatement("SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE application_name LIKE ?")) {
+            ps.setString(1, name);
+            long stopped;
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                stopped = rs.getLong(1);
+            }
+            if (stopped == 0) {
+                return;
+            }
+            left.setString(1, name);
+            for (int i = 0; i < 100; i++) {
+                try (ResultSet rs = left.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        break;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            swept.add(name);
+            out.warn("warning: stopped " + stopped + " session(s) of the killed backup run " + dead
+                    + " (a pg_dump or a template copy that outlived it)");
+        } catch (SQLException e) {
+            out.warn("warning: could not stop the sessions of the killed backup run " + dead + ": " + Masking.mask(String.valueOf(e.getMessage())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -609,15 +609,14 @@ public final class Deployer {
         }
         for (MigrationStatus s : b.status()) {
             HistoryEntry last = s.last();
-            if (s.state() == MigrationState.FAILED && last != null && (last.status() == HistoryEntry.Status.RUNNING || last.status() == HistoryEntry.Status.INTERRUPTED)
-                    && last.kind() != HistoryEntry.Kind.DOWN && last.resumeFrom() != null && last.resumeFrom() > 0
-                    && last.startedAt().isAfter(started)) {
+            if (stoppedPartWay(s) && (last.status() == HistoryEntry.Status.RUNNING || last.status() == HistoryEntry.Status.INTERRUPTED)) {
                 out.info("finishing " + s.id() + " (interrupted at statement " + (last.resumeFrom() + 1)
                         + " outside a transaction) before the rollback, so that its down undoes all of it");
                 try {
                     b.migrate(s.id(), false, true);
-                } catch (BulwarkException e) {
-                    warn("warning: could not finish " + s.id() + ": " + e.getMessage());
+                } catch (RuntimeException e) {
+                    // any failure (not only the engine's own): reported, and the rollback below says a human must act
+                    warn("warning: could not finish " + s.id() + ": " + message(e));
                 }
                 return; // migrations run in order: only the last one applied can be half applied
             }
@@ -631,14 +630,23 @@ public final class Deployer {
             return partial;
         }
         for (MigrationStatus s : b.status()) {
-            HistoryEntry last = s.last();
-            // resume_from 0: the first statement failed, so nothing of it stayed applied
-            if (s.state() == MigrationState.FAILED && last != null && last.kind() != HistoryEntry.Kind.DOWN && last.resumeFrom() != null
-                    && last.resumeFrom() > 0 && last.startedAt().isAfter(started)) {
-                partial.add(s.id() + " (stopped at statement " + (last.resumeFrom() + 1) + ")");
+            if (stoppedPartWay(s)) {
+                partial.add(s.id() + " (stopped at statement " + (s.last().resumeFrom() + 1) + ")");
             }
         }
         return partial;
+    }
+
+    /**
+     * A migration of this deploy that stopped part way: failed (or killed) after at least one of
+     * its statements committed outside a transaction (resume_from 0: the first statement failed,
+     * so nothing of it stayed applied). The one decision behind {@link #finishInterrupted} and
+     * {@link #partiallyApplied}.
+     */
+    private boolean stoppedPartWay(MigrationStatus s) {
+        HistoryEntry last = s.last();
+        return s.state() == MigrationState.FAILED && last != null && last.kind() != HistoryEntry.Kind.DOWN && last.resumeFrom() != null
+                && last.resumeFrom() > 0 && last.startedAt().isAfter(started);
     }
 
     /** Runs the owed steps in order, each marked done (or failed) in the journal, then proves the database back. */
@@ -680,9 +688,9 @@ public final class Deployer {
             try {
                 details.add(fullRestore(o, details));
                 restored = true;
-            } catch (BulwarkException e) {
-                details.add("full restore failed: " + e.describe());
-                mark(o, "failed", "full restore failed: " + e.getMessage());
+            } catch (RuntimeException e) {
+                details.add("full restore failed: " + message(e));
+                mark(o, "failed", "full restore failed: " + message(e));
             }
             differences = differences(before, beforeCatalog);
         }

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Runs a pg_dump binary to get one section of a schema as SQL text. The password goes through
@@ -22,8 +20,6 @@ import java.util.regex.Pattern;
  * would show it).
  */
 public final class PgDump {
-    private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
-
     private final Path binary;
     private final int major;
 
@@ -40,8 +36,8 @@ public final class PgDump {
      */
     public static PgDump find(Path explicit, String pathVariable, int serverMajor) {
         if (explicit != null) {
-            Integer found = Files.isExecutable(explicit) ? majorOf(explicit) : null;
-            return found != null && found >= serverMajor ? new PgDump(explicit, found) : null;
+            PgTools.Tool found = Files.isExecutable(explicit) ? PgTools.probe(explicit) : null;
+            return found != null && found.major() >= serverMajor ? new PgDump(explicit, found.major()) : null;
         }
         // the same search as backups use: PATH, then Debian's /usr/lib/postgresql/*/bin, the server's major first
         try {
@@ -50,26 +46,6 @@ public final class PgDump {
         } catch (BulwarkException none) {
             return null;
         }
-    }
-
-    static Integer majorOf(Path binary) {
-        try {
-            Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            return parseMajor(out);
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    /** {@code pg_dump (PostgreSQL) 15.18 (Debian …)} → 15; null when unrecognized. */
-    static Integer parseMajor(String versionOutput) {
-        Matcher m = VERSION.matcher(versionOutput);
-        return m.find() ? Integer.valueOf(m.group(1)) : null;
     }
 
     public Path binary() {

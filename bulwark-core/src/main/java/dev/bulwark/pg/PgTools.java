@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * (Debian keeps several majors there; the PATH one is only the default).
  */
 public final class PgTools {
-    private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(?:\\.(\\d+))?");
+    private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?");
 
     /** A found program and its major version. */
     public record Tool(Path path, int major, String version) {
@@ -122,7 +122,14 @@ public final class PgTools {
         }
     }
 
-    private static Tool probe(Path p) {
+    /** {@code pg_dump (PostgreSQL) 15.18 (Debian …)} → 15; null when unrecognized. */
+    static Integer parseMajor(String versionOutput) {
+        Matcher m = VERSION.matcher(versionOutput);
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
+    }
+
+    /** The program at {@code p} and its version ({@code --version}), or null when it does not run here or says no version. */
+    static Tool probe(Path p) {
         try {
             Result r = run(List.of(p.toString(), "--version"), Map.of(), null, null);
             Matcher m = VERSION.matcher(r.stdout());
@@ -234,6 +241,54 @@ public final class PgTools {
             errReader.join();
             outReader.join();
             return new Result(code, Masking.mask(out.toString(StandardCharsets.UTF_8)), Masking.mask(err.toString(StandardCharsets.UTF_8)));
+        } catch (InterruptedException ex) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new BulwarkException(ErrorCode.DATABASE, "interrupted while " + command.get(0) + " ran", null, ex);
+        }
+    }
+
+    /** Reads a program's standard output; what it throws ends the program. */
+    @FunctionalInterface
+    public interface Drainer {
+        void drain(InputStream stdout) throws IOException;
+    }
+
+    /**
+     * Runs a program whose standard output is read by {@code drainer} ({@code pg_dump}'s archive
+     * goes into the backup file this way, through a pipe this process reads rather than
+     * {@code --file}: if this process is killed, the pipe has no reader and the program ends at
+     * its next write instead of running on, holding its locks on every table, into a file the
+     * next run sweeps). When the drainer throws, the program is killed and the exception rethrown.
+     */
+    public static Result runDraining(List<String> command, Map<String, String> extraEnv, Drainer drainer) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.startsWith("PG"));
+        e.putAll(extraEnv);
+        e.put("LC_MESSAGES", "C");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException ex) {
+            throw new BulwarkException(ErrorCode.USAGE, "cannot run " + command.get(0) + ": " + ex.getMessage(),
+                    "check that it is installed and executable");
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread errReader = new Thread(() -> copy(p.getErrorStream(), err), "pg-tool-stderr");
+        errReader.start();
+        try {
+            p.getOutputStream().close();
+            try (InputStream out = p.getInputStream()) {
+                drainer.drain(out);
+            } catch (IOException | RuntimeException | Error failed) {
+                p.destroyForcibly();
+                p.waitFor();
+                throw failed;
+            }
+            int code = p.waitFor();
+            errReader.join();
+            return new Result(code, "", Masking.mask(err.toString(StandardCharsets.UTF_8)));
         } catch (InterruptedException ex) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();

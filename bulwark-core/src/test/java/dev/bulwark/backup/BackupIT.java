@@ -281,6 +281,171 @@ class BackupIT {
         }
     }
 
+    /** Runs {@link BackupChild} in its own JVM, halted at {@code crashAt} as kill -9 would; returns its exit status. */
+    private int killedChild(String mode, String crashAt) throws Exception {
+        Process p = child(mode, dir.resolve("no-pg-bin"), Map.of("BULWARK_CRASH_AT", crashAt));
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
+    private Process child(String mode, Path bin, Map<String, String> env) throws IOException {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), BackupChild.class.getName(), mode,
+                backups.dir().toString(), spec.jdbcUrl(), spec.user(), spec.password(), bin.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private List<String> databases() throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (Connection c = spec.open("test"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT datname FROM pg_database ORDER BY 1")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aTemplateCopyKilledBeforeItsManifestIsDroppedByTheNextBackupCommandThatHasTheServer() throws Exception {
+        List<String> before = databases();
+        assertThat(killedChild("template-create", "backup.template.created")).as(Files.readString(dir.resolve("child.log"))).isEqualTo(137);
+        List<String> orphans = new java.util.ArrayList<>(databases());
+        orphans.removeAll(before);
+        assertThat(orphans).as("the copy the killed run made").hasSize(1);
+        try {
+            assertThat(backups.list()).as("no manifest: not a backup").isEmpty();
+            assertThat(databases()).as("list has no server: the copy waits for a sweep that has it").containsAll(orphans);
+
+            backups.sweep(spec);
+            assertThat(databases()).doesNotContainAnyElementsOf(orphans);
+            assertThat(fileNames()).isEmpty();
+            assertThat(lines).anyMatch(l -> l.contains("dropped " + orphans.get(0)) && l.contains("template copy of a killed backup run"));
+        } finally {
+            Backups.dropDatabase(Backups.maintenance(spec), orphans.get(0));
+        }
+    }
+
+    @Test
+    void aPruneOfATemplateCopyKilledAfterItsManifestWentIsFinishedByTheNextBackupCommandThatHasTheServer() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-pg-bin"));
+        Backups noDump = new Backups(backups.dir(), new PgTools(empty, Map.of("PATH", empty.toString())), "public", Listener.SILENT);
+        Backups.Backup old = noDump.create(spec, new Backups.CreateOptions(1, null, "test", true));
+        BackupManifest m = old.manifest();
+        Files.writeString(old.manifestFile(), CatalogJson.write(new BackupManifest(m.format(), m.file(), m.dumpFormat(), m.database(),
+                m.server(), m.serverVersion(), null, m.createdAt().minus(Duration.ofDays(60)), m.createdBy(), m.toolVersion(), null, null, 1,
+                null, m.data(), null)));
+        Backups.Backup kept = noDump.create(spec, new Backups.CreateOptions(1, null, "test", true));
+        try {
+            assertThat(killedChild("prune", "backup.prune.manifest-renamed")).as(Files.readString(dir.resolve("child.log"))).isEqualTo(137);
+            assertThat(backups.list()).extracting(Backups.Backup::name).containsExactly(kept.name());
+            assertThat(databases()).as("list has no server: the pruned copy waits for a sweep that has it").contains(old.name());
+
+            backups.sweep(spec);
+            assertThat(databases()).doesNotContain(old.name()).contains(kept.name());
+            assertThat(fileNames()).containsExactly(kept.manifestFile().getFileName().toString());
+        } finally {
+            Backups.dropDatabase(Backups.maintenance(spec), old.name());
+            Backups.dropDatabase(Backups.maintenance(spec), kept.name());
+        }
+    }
+
+    /**
+     * A pg_dump whose Bulwark died of kill -9 must not dump on (holding its locks on every table,
+     * into a file the next run sweeps): it writes into a pipe Bulwark reads, so it ends at its next
+     * write. The pg_dump here is a stand-in that writes a line every 100 ms for a minute, to its
+     * standard output or to its --file.
+     */
+    @Test
+    void aPgDumpWhoseBulwarkWasKilledEndsAtItsNextWrite() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("fake-bin"));
+        Path pidFile = dir.resolve("pg_dump.pid");
+        Path pgDump = bin.resolve("pg_dump");
+        Files.writeString(pgDump, """
+                #!/bin/sh
+                case "$1" in --version) echo "pg_dump (PostgreSQL) 99.0"; exit 0;; esac
+                out=/dev/stdout
+                for a in "$@"; do case "$a" in --file=*) out="${a#--file=}";; esac; done
+                echo $$ > "$FAKE_PG_DUMP_PID"
+                i=0
+                while [ $i -lt 600 ]; do echo "PGDMP chunk $i" >> "$out" || exit 1; i=$((i+1)); sleep 0.1; done
+                """);
+        pgDump.toFile().setExecutable(true);
+        Process bulwark = child("create", bin, Map.of("FAKE_PG_DUMP_PID", pidFile.toString()));
+        ProcessHandle dump = null;
+        try {
+            for (int i = 0; i < 600 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()); i++) {
+                assertThat(bulwark.isAlive()).as(Files.readString(dir.resolve("child.log"))).isTrue();
+                Thread.sleep(100);
+            }
+            dump = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
+            Thread.sleep(300); // it is writing
+            bulwark.destroyForcibly(); // SIGKILL
+            assertThat(bulwark.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(bulwark.exitValue()).isEqualTo(137);
+            ProcessHandle d = dump;
+            for (int i = 0; i < 100 && d.isAlive(); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(dump.isAlive()).as("pg_dump still running 10 s after its Bulwark was killed").isFalse();
+        } finally {
+            if (dump != null) {
+                dump.destroyForcibly();
+            }
+            bulwark.destroyForcibly();
+        }
+    }
+
+    /** A session named {@code app} that runs {@code pg_sleep(120)} on {@code on}, as a program that outlived its run would. */
+    private Connection busySession(ConnectionSpec on, String app) throws Exception {
+        Connection c = on.open(app);
+        new Thread(() -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_sleep(120)");
+            } catch (SQLException ended) {
+                // terminated
+            }
+        }).start();
+        for (int i = 0; i < 100 && count(spec, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + app + "'"
+                + " AND state = 'active'") == 0; i++) {
+            Thread.sleep(50);
+        }
+        return c;
+    }
+
+    /**
+     * What a run killed while a folder-format pg_dump or pg_restore ran leaves (a folder cannot go
+     * through a pipe, so neither notices the kill): its lock file with no holder, pg_dump still
+     * reading the database, a staging database with pg_restore still writing into it. The next
+     * sweep stops the dead run's programs and drops the staging database, instead of taking the
+     * run for alive while they go on.
+     */
+    @Test
+    void programsThatOutlivedAKilledRunAreStoppedByTheNextSweepAndItsStagingDatabaseDropped() throws Exception {
+        String staging = Backups.RESTORING + "deadbeef_it";
+        Backups.dropDatabase(Backups.maintenance(spec), staging);
+        try (Connection c = spec.open("test"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + staging);
+        }
+        Files.createDirectories(backups.dir());
+        Files.createFile(backups.dir().resolve(".bulwark-run-deadbeef.lock"));
+        Connection pgDump = busySession(spec, "bulwark-backup/deadbeef/pg_dump");
+        Connection pgRestore = busySession(spec.withDatabase(staging), "bulwark-backup/deadbeef/pg_restore");
+        try {
+            backups.sweep(spec);
+            assertThat(count(spec, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'bulwark-backup/deadbeef%'")).isZero();
+            assertThat(databases()).doesNotContain(staging);
+            assertThat(fileNames()).isEmpty();
+            assertThat(lines).anyMatch(l -> l.contains("session(s) of the killed backup run deadbeef"));
+        } finally {
+            pgDump.close();
+            pgRestore.close();
+            Backups.dropDatabase(Backups.maintenance(spec), staging);
+        }
+    }
+
     @Test
     void backupsTakenInTheSameSecondGetDistinctNames() {
         java.util.Set<String> names = new java.util.HashSet<>();

@@ -95,6 +95,68 @@ class DeployIT {
         });
     }
 
+    /** The settings of {@link DeployChild}'s deploy: no restore, no checks. */
+    static DeploySettings settings(Path project) {
+        DeploySettings d = DeploySettings.defaults(project);
+        return new DeploySettings(Duration.ZERO, null, null, false, d.backupMaxAge(), d.snapshotRetention(), null, null,
+                project.resolve("reports"), d.longQuery(), d.idleInTransaction(), 0, d.maxReplicationLag(), 0, d.maxXidAge());
+    }
+
+    /**
+     * A resume whose finishing of a half-applied no-transaction migration fails with something
+     * other than Bulwark's own exception (here an IllegalStateException from the target) reports
+     * it and goes on to its rollback, which says a human must act: it does not crash the resume.
+     */
+    @Test
+    void aResumeWhoseFinishFailsReportsItAndStillEndsWithAnOutcome() throws Exception {
+        Files.writeString(project.resolve("migrations").resolve("20260102000000_notx.sql"), "-- bulwark:no-transaction\n-- bulwark:up\n"
+                + "UPDATE accounts SET balance = balance + 1;\nUPDATE accounts SET balance = balance + 10;\n"
+                + "-- bulwark:down\nUPDATE accounts SET balance = balance - 11;\n");
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), DeployChild.class.getName(),
+                project.toString(), spec.jdbcUrl(), spec.user(), spec.password()).redirectErrorStream(true)
+                .redirectOutput(project.resolve("child.log").toFile());
+        pb.environment().put("BULWARK_CRASH_AT", "migrate.commit.after#1"); // the first statement committed, the second not run
+        Process p = pb.start();
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(project.resolve("child.log"))).isEqualTo(137);
+
+        try (Bulwark b = open()) {
+            DeployTarget failing = new DeployTarget() {
+                public BulwarkConfig config() { return b.config(); }
+                public ConnectionSpec target() { return b.target(); }
+                public String targetDescription() { return b.targetDescription(); }
+                public boolean isEmbedded() { return b.isEmbedded(); }
+                public dev.bulwark.migration.MigrationSet migrations() { return b.migrations(); }
+                public List<dev.bulwark.plan.MigrationStatus> status() { return b.status(); }
+                public dev.bulwark.execute.MigrateResult migrate(String to, boolean dryRun, boolean allowOutOfOrder) {
+                    throw new IllegalStateException("the target went away");
+                }
+                public dev.bulwark.execute.MigrateResult rollback(Integer steps, String to, boolean dryRun) { return b.rollback(steps, to, dryRun); }
+                public boolean contractPhaseAllowed() { return b.contractPhaseAllowed(); }
+                public void cancel() { b.cancel(); }
+                public void releaseConnections() { b.releaseConnections(); }
+            };
+            Backups backups = new Backups(project.resolve("backups"), new PgTools(null, System.getenv()), "public", Listener.SILENT);
+            List<DeployReport> reports = new Deployer(failing, settings(project), backups,
+                    new Deployer.Options(false, null, List.of(), Set.of(), "test"), new Listener() {
+                        @Override
+                        public void info(String line) {
+                            lines.add(line);
+                        }
+
+                        @Override
+                        public void warn(String line) {
+                            lines.add(line);
+                        }
+                    }).resume();
+            assertThat(lines).anyMatch(l -> l.contains("could not finish 20260102000000") && l.contains("the target went away"));
+            assertThat(reports).hasSize(1);
+            assertThat(reports.get(0).outcome()).isEqualTo(DeployReport.Outcome.NOT_ROLLED_BACK);
+            assertThat(reports.get(0).todo()).contains("bulwark repair");
+        }
+    }
+
     private DeploySettings settings(boolean allowRestore, Path checks) {
         DeploySettings d = DeploySettings.defaults(project);
         return new DeploySettings(Duration.ZERO, null, null, allowRestore, d.backupMaxAge(), d.snapshotRetention(), null, checks,

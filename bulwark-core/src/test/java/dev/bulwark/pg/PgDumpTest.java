@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PgDumpTest {
     @Test
     void majorVersionIsReadFromTheVersionLine() {
-        assertThat(PgDump.parseMajor("pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)")).isEqualTo(15);
-        assertThat(PgDump.parseMajor("pg_dump (PostgreSQL) 17beta1")).isEqualTo(17);
-        assertThat(PgDump.parseMajor("something else")).isNull();
+        assertThat(PgTools.parseMajor("pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)")).isEqualTo(15);
+        assertThat(PgTools.parseMajor("pg_dump (PostgreSQL) 17beta1")).isEqualTo(17);
+        assertThat(PgTools.parseMajor("something else")).isNull();
     }
 
     @Test

@@ -99,7 +99,7 @@ class BackfillCrashIT {
                 reset();
                 CrashHarness.Run killed = harness.crashAt(point, backfill(table));
                 assertThat(killed.killed()).as(point + ": " + killed).isTrue();
-                CrashHarness.Run resumed = harness.run(backfill(table));
+                CrashHarness.Run resumed = harness.inProcess(backfill(table));
                 if (resumed.exit() != 0) {
                     failures.add(point + ": " + resumed);
                     continue;
@@ -131,7 +131,7 @@ class BackfillCrashIT {
             }
             kills++;
         }
-        CrashHarness.Run last = harness.run(backfill("items"));
+        CrashHarness.Run last = harness.inProcess(backfill("items"));
         assertThat(last.exit()).as(last.toString()).isZero();
         assertThat(kills).as("seed " + seed).isPositive();
         assertExactlyOnce("items", kills + " random kills (seed " + seed + ")");
@@ -151,12 +151,12 @@ class BackfillCrashIT {
             reset();
             CrashHarness.Run killed = harness.crashAt(point, "migrate", "--url", url());
             assertThat(killed.killed()).as(point + ": " + killed).isTrue();
-            CrashHarness.Run resumed = harness.run("migrate", "--url", url());
+            CrashHarness.Run resumed = harness.inProcess("migrate", "--url", url());
             assertThat(resumed.exit()).as(point + ": " + resumed).isZero();
             assertExactlyOnce("items", "migrate killed at " + point);
             assertThat(value("SELECT count(*) FROM items WHERE touched")).isEqualTo(ROWS);
             assertThat(value("SELECT count(*) FROM bulwark_backfill")).as("progress row left after " + point).isZero();
-            CrashHarness.Run status = harness.run("status", "--url", url());
+            CrashHarness.Run status = harness.inProcess("status", "--url", url());
             assertThat(status.out()).containsPattern("0001\\s+bump\\s+applied");
         }
     }

@@ -85,7 +85,11 @@ class BackupCreateCrashIT {
             kills++;
             check("create " + point, failures);
         }
-        for (String point : encTrace.points()) {
+        // the encrypted path shares every step after the dump with the plain one: the suite kills it at the two points
+        // asserted above (where the cipher stream is opened and where the manifest waits), -Dbulwark.crash.full=true at each
+        List<String> encPoints = CrashHarness.full() ? encTrace.points()
+                : encTrace.points().stream().filter(List.of("backup.create.part-created#1", "backup.create.manifest-written#1")::contains).toList();
+        for (String point : encPoints) {
             CrashHarness.Run killed = harness.crashAt(point, encrypted.toArray(String[]::new));
             assertThat(killed.killed()).as(point + ": " + killed).isTrue();
             kills++;
@@ -94,13 +98,13 @@ class BackupCreateCrashIT {
 
         // a prune killed after it took a backup's manifest away, before the dump was deleted
         List<String> prune = List.of("backup", "prune", "--keep", "1", "--max-age", "0s");
-        assertThat(harness.run(plain.toArray(String[]::new)).exit()).isZero();
+        assertThat(harness.inProcess(plain.toArray(String[]::new)).exit()).isZero();
         CrashHarness.Run pruneTrace = harness.trace(prune.toArray(String[]::new));
         assertThat(pruneTrace.exit()).as(pruneTrace.toString()).isZero();
         assertThat(pruneTrace.points()).contains("backup.prune.manifest-renamed#1");
         for (String point : CrashHarness.firstAndLast(pruneTrace.points())) {
-            assertThat(harness.run(plain.toArray(String[]::new)).exit()).isZero();
-            assertThat(harness.run(plain.toArray(String[]::new)).exit()).isZero();
+            assertThat(harness.inProcess(plain.toArray(String[]::new)).exit()).isZero();
+            assertThat(harness.inProcess(plain.toArray(String[]::new)).exit()).isZero();
             CrashHarness.Run killed = harness.crashAt(point, prune.toArray(String[]::new));
             assertThat(killed.killed()).as(point + ": " + killed).isTrue();
             kills++;
@@ -121,11 +125,11 @@ class BackupCreateCrashIT {
         }
         System.out.println("backup create crash test: kills " + kills + ", failures " + failures.size());
         assertThat(failures).isEmpty();
-        assertThat(kills).isGreaterThanOrEqualTo(plainTrace.points().size() + encTrace.points().size() + 1);
+        assertThat(kills).isGreaterThanOrEqualTo(plainTrace.points().size() + encPoints.size() + 1);
     }
 
     private void check(String what, List<String> failures) throws IOException {
-        CrashHarness.Run list = harness.run("backup", "list");
+        CrashHarness.Run list = harness.inProcess("backup", "list");
         if (list.exit() != 0) {
             failures.add(what + ": the next backup list failed: " + list);
         }
@@ -134,15 +138,15 @@ class BackupCreateCrashIT {
         }
         leftovers(what + ", after backup list", failures);
         dumpsOfListedManifests(what, failures);
-        CrashHarness.Run create = harness.run("backup", "create", "--url", url);
+        CrashHarness.Run create = harness.inProcess("backup", "create", "--url", url);
         if (create.exit() != 0) {
             failures.add(what + ": the next backup create failed: " + create);
         }
-        CrashHarness.Run verify = harness.run("backup", "verify", "latest", "--url", url);
+        CrashHarness.Run verify = harness.inProcess("backup", "verify", "latest", "--url", url);
         if (verify.exit() != 0) {
             failures.add(what + ": the newest backup does not verify: " + verify);
         }
-        CrashHarness.Run prune = harness.run("backup", "prune", "--keep", "2", "--max-age", "0s");
+        CrashHarness.Run prune = harness.inProcess("backup", "prune", "--keep", "2", "--max-age", "0s");
         if (prune.exit() != 0) {
             failures.add(what + ": backup prune failed: " + prune);
         }

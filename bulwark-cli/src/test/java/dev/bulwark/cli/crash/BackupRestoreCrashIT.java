@@ -105,7 +105,7 @@ class BackupRestoreCrashIT {
 
         // the suite kills at the boundaries asserted above (the ones that decide what a kill leaves); every point
         // of both traces with -Dbulwark.crash.full=true (or env BULWARK_CRASH_FULL), as DeployCrashIT does
-        boolean full = Boolean.getBoolean("bulwark.crash.full") || System.getenv("BULWARK_CRASH_FULL") != null;
+        boolean full = CrashHarness.full();
         List<String> sample = List.of("backup.restore.staging.created#1", "backup.restore.decrypt.streaming#1", "backup.restore.restored#1",
                 "backup.restore.swap.before#1", "backup.restore.swap.connections-refused#1", "backup.restore.swap.uncommitted#1",
                 "backup.restore.swap.after#1", "backup.drill.created#1", "backup.drill.decrypt.streaming#1", "backup.drill.restored#1");
@@ -183,7 +183,7 @@ class BackupRestoreCrashIT {
             tally.failures.add(what + ": plaintext at rest right after the kill: " + plain);
         }
         // the next backup command (one that connects) sweeps what the dead run left
-        CrashHarness.Run next = harness.run("backup", "verify", backup, "--url", url);
+        CrashHarness.Run next = harness.inProcess("backup", "verify", backup, "--url", url);
         if (next.exit() != 0) {
             tally.failures.add(what + ": the next backup verify failed: " + next);
         }
@@ -216,7 +216,7 @@ class BackupRestoreCrashIT {
         }
         if (isRestore && rows == BEFORE_RESTORE) {
             // and the documented resume, running the restore again, finishes it
-            CrashHarness.Run again = harness.run("backup", "restore", backup, "--force", "--no-safety-backup", "--url", url);
+            CrashHarness.Run again = harness.inProcess("backup", "restore", backup, "--force", "--no-safety-backup", "--url", url);
             if (again.exit() != 0 || rows() != BACKED_UP) {
                 tally.needingHuman++;
                 tally.failures.add(what + ": running the restore again did not finish it: " + again);

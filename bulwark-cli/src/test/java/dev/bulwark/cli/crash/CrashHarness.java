@@ -103,6 +103,25 @@ public final class CrashHarness {
         return start(Map.of(), args).await(null, null);
     }
 
+    /**
+     * Runs the command to its end inside this JVM ({@link dev.bulwark.cli.Main#run}, with the same
+     * environment and folder as a separate run): for the runs after a kill (the resume, the
+     * checks), where a new process adds nothing the test asserts and costs a JVM start each. The
+     * runs that are killed or traced stay separate processes ({@code BULWARK_CRASH_*} is read from
+     * the process environment), and so do the reference runs whose length sets the instants of
+     * random kills.
+     */
+    public Run inProcess(String... args) {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("HOME", projectDir.toString());
+        e.putAll(env);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        long t0 = System.nanoTime();
+        int exit = dev.bulwark.cli.Main.run(args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), e, projectDir);
+        return new Run(exit, out.toString(), err.toString(), false, List.of(), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
     /** Runs the command with {@code BULWARK_CRASH_TRACE} and returns the run with every crash point it passed, in order. */
     public Run trace(String... args) {
         Path trace = scratch("trace");
@@ -166,19 +185,16 @@ public final class CrashHarness {
         }
 
         Run await(Duration killAfter, BooleanSupplier killWhen) {
-            boolean killed = false;
             long deadline = t0 + timeout.toNanos();
             try {
                 if (killAfter != null) {
                     if (!process.waitFor(killAfter.toNanos(), TimeUnit.NANOSECONDS)) {
-                        process.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
-                        killed = true;
+                        sigkill(process);
                     }
                 } else if (killWhen != null) {
                     while (process.isAlive() && System.nanoTime() < deadline) {
                         if (killWhen.getAsBoolean()) {
-                            process.destroyForcibly();
-                            killed = true;
+                            sigkill(process);
                             break;
                         }
                         Thread.sleep(10);
@@ -195,9 +211,23 @@ public final class CrashHarness {
                 throw new IllegalStateException("interrupted", e);
             }
             int exit = process.exitValue();
-            return new Run(exit, read(out), read(err), killed || exit == KILLED, List.of(),
-                    Duration.ofNanos(System.nanoTime() - t0));
+            // killed only if it died of the kill: a run that ended on its own just before the SIGKILL landed is a finished run
+            return new Run(exit, read(out), read(err), exit == KILLED, List.of(), Duration.ofNanos(System.nanoTime() - t0));
         }
+    }
+
+    /**
+     * Sends SIGKILL (no shutdown hooks, no finally blocks) and waits for the process to end. True
+     * only when it died of it (exit {@value #KILLED}); false when it had finished on its own
+     * before the signal landed: such a run must not be counted as a kill survived. The one test
+     * of "was it killed" for every crash test.
+     */
+    public static boolean sigkill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the process did not end within 30 s of SIGKILL");
+        }
+        return process.exitValue() == KILLED;
     }
 
     private Path scratch(String kind) {
@@ -245,6 +275,14 @@ public final class CrashHarness {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether to kill at every crash point of a trace ({@code -Dbulwark.crash.full=true} or env
+     * {@code BULWARK_CRASH_FULL}) rather than the suite's sample (the boundaries each test asserts).
+     */
+    public static boolean full() {
+        return Boolean.getBoolean("bulwark.crash.full") || System.getenv("BULWARK_CRASH_FULL") != null;
     }
 
     /** The seed for random kills: {@code -Dcrash.seed}, else a fresh one; printed, so a failure can be replayed. */

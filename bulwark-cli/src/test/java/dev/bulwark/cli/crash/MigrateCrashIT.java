@@ -28,11 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * index, and history consistent.
  *
  * <p>Short by default (each boundary name at its first and last occurrence, {@value #RANDOM_IN_SUITE}
- * random kills). {@code -Dcrash.sweep=all} kills at every boundary; {@code -Dcrash.kills=200} sets
+ * random kills). {@code -Dcrash.sweep=all} (or {@code -Dbulwark.crash.full=true}) kills at every boundary; {@code -Dcrash.kills=200} sets
  * the random kills; {@code -Dcrash.seed} replays them (bench/crash.sh).
  */
 class MigrateCrashIT {
-    static final int RANDOM_IN_SUITE = 8;
+    static final int RANDOM_IN_SUITE = 3;
     static final int ITEMS = 2000;
     /** sum(qty) once every migration ran exactly once */
     static final long EXPECTED_QTY = ITEMS /* +1 each */ + 500L * 10 /* +10 for id <= 500 */ + 100 /* +100 for id 1 */;
@@ -106,7 +106,8 @@ class MigrateCrashIT {
         List<String> points = reference.points();
         assertThat(points).contains("migrate.statement.sent#1", "migrate.statement.returned#1", "migrate.progress.before-write#1",
                 "migrate.progress.written#1", "migrate.commit.before#1", "migrate.commit.after#1", "migrate.history.started#1");
-        List<String> sweep = "all".equals(System.getProperty("crash.sweep")) ? points : CrashHarness.firstAndLast(points);
+        List<String> sweep = "all".equals(System.getProperty("crash.sweep")) || CrashHarness.full() ? points
+                : CrashHarness.firstAndLast(points);
         CrashHarness.Tally tally = new CrashHarness.Tally();
         for (String point : sweep) {
             freshDatabase();
@@ -179,7 +180,7 @@ class MigrateCrashIT {
 
     /** The next plain migrate, then the checks; counts what went wrong instead of stopping at the first. */
     private void resumeAndCheck(CrashHarness.Tally tally, String what) {
-        CrashHarness.Run resumed = harness.run("migrate", "--url", url());
+        CrashHarness.Run resumed = harness.inProcess("migrate", "--url", url());
         if (resumed.exit() != 0) {
             tally.needingHuman++;
             tally.fail("needs a human", what + ": " + resumed);

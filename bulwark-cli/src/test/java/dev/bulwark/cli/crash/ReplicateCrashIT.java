@@ -37,7 +37,7 @@ class ReplicateCrashIT {
         exec(blue, "CREATE TABLE items (id bigserial PRIMARY KEY, v text);"
                 + " INSERT INTO items (v) SELECT md5(g::text) FROM generate_series(1, 3000) g");
         harness = new CrashHarness(project).timeout(Duration.ofMinutes(2));
-        CrashHarness.Run start = harness.run(args("start"));
+        CrashHarness.Run start = harness.inProcess(args("start"));
         assertThat(start.exit()).as(start.toString()).isZero();
         awaitReady();
     }
@@ -65,7 +65,7 @@ class ReplicateCrashIT {
             long killedAt = System.nanoTime();
             assertThat(killed.killed()).as(point + ": " + killed).isTrue();
 
-            CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+            CrashHarness.Run status = harness.inProcess(args("status", "--no-rate"));
             assertThat(status.exit()).as(status.toString()).isZero();
             if (point.equals("replicate.switch.prefence.compared")) {
                 // the comparison before the fence only reads: nothing changed, blue still writable
@@ -77,7 +77,7 @@ class ReplicateCrashIT {
             // never two writable sides: green opens only at the very end
             assertThat(readOnly(blue) || readOnly(green)).as(point).isTrue();
 
-            CrashHarness.Run again = harness.run(args("switchover", "--grace", "200ms"));
+            CrashHarness.Run again = harness.inProcess(args("switchover", "--grace", "200ms"));
             long sinceKill = (System.nanoTime() - killedAt) / 1_000_000;
             assertThat(again.exit()).as(point + ": " + again).isZero();
             assertSwitchedTo(green, blue, point);
@@ -90,7 +90,7 @@ class ReplicateCrashIT {
             }
 
             // and back, for the next round
-            CrashHarness.Run back = harness.run(args("rollback", "--grace", "200ms"));
+            CrashHarness.Run back = harness.inProcess(args("rollback", "--grace", "200ms"));
             assertThat(back.exit()).as(point + ": " + back).isZero();
             assertSwitchedTo(blue, green, point + " (rollback)");
         }
@@ -101,26 +101,26 @@ class ReplicateCrashIT {
         for (String point : List.of("replicate.start.state.written", "replicate.start.schema.done",
                 "replicate.start.publication.done", "replicate.start.subscription.done")) {
             // a new, empty green for each kill
-            assertThat(harness.run(args("stop")).exit()).as(point).isZero();
+            assertThat(harness.inProcess(args("stop")).exit()).as(point).isZero();
             LogicalServers.drop(green);
             green = LogicalServers.database(LogicalServers.green(), "crash_green");
             exec(blue, "INSERT INTO items (v) VALUES ('before kill at " + point + "')");
 
             CrashHarness.Run killed = harness.crashAt(point, args("start"));
             assertThat(killed.killed()).as(point + ": " + killed).isTrue();
-            CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+            CrashHarness.Run status = harness.inProcess(args("status", "--no-rate"));
             assertThat(status.exit()).as(status.toString()).isZero();
             assertThat(status.out()).as(point + ": " + status.out()).contains("the start was interrupted");
             assertThat(readOnly(blue)).as(point).isFalse();
 
-            CrashHarness.Run again = harness.run(args("start"));
+            CrashHarness.Run again = harness.inProcess(args("start"));
             assertThat(again.exit()).as(point + ": " + again).isZero();
             awaitReady();
             exec(blue, "INSERT INTO items (v) VALUES ('after the rerun at " + point + "')");
             await(() -> count(green, "SELECT count(*) FROM items") == count(blue, "SELECT count(*) FROM items"), "green catching up");
             assertThat(count(blue, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).as(point).isEqualTo(1);
             assertThat(readOnly(green)).as(point).isTrue();
-            assertThat(harness.run(args("status", "--no-rate")).out()).as(point).contains("stage: replicating, primary blue");
+            assertThat(harness.inProcess(args("status", "--no-rate")).out()).as(point).contains("stage: replicating, primary blue");
         }
     }
 
@@ -129,11 +129,11 @@ class ReplicateCrashIT {
         for (String point : List.of("replicate.stop.subscriptions.dropped", "replicate.stop.publications.dropped")) {
             CrashHarness.Run killed = harness.crashAt(point, args("stop"));
             assertThat(killed.killed()).as(point + ": " + killed).isTrue();
-            CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+            CrashHarness.Run status = harness.inProcess(args("status", "--no-rate"));
             assertThat(status.exit()).as(status.toString()).isZero();
             assertThat(status.out()).as(point + ": " + status.out()).contains("REPLICATION IS BROKEN");
 
-            CrashHarness.Run again = harness.run(args("stop"));
+            CrashHarness.Run again = harness.inProcess(args("stop"));
             assertThat(again.exit()).as(point + ": " + again).isZero();
             for (ConnectionSpec side : List.of(blue, green)) {
                 assertThat(count(side, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()")).as(point).isZero();
@@ -142,12 +142,12 @@ class ReplicateCrashIT {
                         + " WHERE datname = current_database())")).as(point).isZero();
                 assertThat(count(side, "SELECT count(*) FROM pg_namespace WHERE nspname = 'bulwark_replicate'")).as(point).isZero();
             }
-            assertThat(harness.run(args("status", "--no-rate")).out()).as(point).contains("no replication pair");
+            assertThat(harness.inProcess(args("status", "--no-rate")).out()).as(point).contains("no replication pair");
 
             // a new pair for the next kill
             LogicalServers.drop(green);
             green = LogicalServers.database(LogicalServers.green(), "crash_green");
-            assertThat(harness.run(args("start")).exit()).as(point).isZero();
+            assertThat(harness.inProcess(args("start")).exit()).as(point).isZero();
             awaitReady();
         }
     }
@@ -158,7 +158,7 @@ class ReplicateCrashIT {
         assertThat(killed.killed()).isTrue();
         assertThat(readOnly(blue)).isTrue();
 
-        CrashHarness.Run undo = harness.run(args("rollback"));
+        CrashHarness.Run undo = harness.inProcess(args("rollback"));
 
         assertThat(undo.exit()).as(undo.toString()).isZero();
         assertThat(undo.out()).contains("undone");
@@ -176,9 +176,9 @@ class ReplicateCrashIT {
                 "--switch-cmd", repoint));
         assertThat(killed.killed()).as(killed.toString()).isTrue();
         assertThat(java.nio.file.Files.readString(app).trim()).isEqualTo("green");
-        assertThat(harness.run(args("status", "--no-rate")).out()).contains("was interrupted at stage switching");
+        assertThat(harness.inProcess(args("status", "--no-rate")).out()).contains("was interrupted at stage switching");
 
-        CrashHarness.Run undo = harness.run(args("rollback", "--switch-cmd", repoint));
+        CrashHarness.Run undo = harness.inProcess(args("rollback", "--switch-cmd", repoint));
 
         assertThat(undo.exit()).as(undo.toString()).isZero();
         assertThat(undo.out()).contains("undone");
@@ -190,24 +190,24 @@ class ReplicateCrashIT {
         // without --switch-cmd the undo says what the interrupted command may have done
         assertThat(harness.crashAt("replicate.switch.command.after", args("switchover", "--grace", "200ms",
                 "--switch-cmd", repoint)).killed()).isTrue();
-        CrashHarness.Run bare = harness.run(args("rollback"));
+        CrashHarness.Run bare = harness.inProcess(args("rollback"));
         assertThat(bare.exit()).as(bare.toString()).isZero();
         assertThat(bare.out()).contains("may have pointed the application at green (read-only): point it back at blue");
     }
 
     @Test
     void aRollbackKilledWhileGreenIsFencedIsUndoneBySwitchover() throws Exception {
-        assertThat(harness.run(args("switchover", "--grace", "200ms")).exit()).isZero();
+        assertThat(harness.inProcess(args("switchover", "--grace", "200ms")).exit()).isZero();
         assertSwitchedTo(green, blue, "switchover");
         CrashHarness.Run killed = harness.crashAt("replicate.switch.fenced", args("rollback", "--grace", "200ms"));
         assertThat(killed.killed()).as(killed.toString()).isTrue();
         assertThat(readOnly(green)).isTrue();
         assertThat(readOnly(blue)).isTrue();
-        CrashHarness.Run status = harness.run(args("status", "--no-rate"));
+        CrashHarness.Run status = harness.inProcess(args("status", "--no-rate"));
         assertThat(status.out()).contains("a switch from green to blue was interrupted at stage fencing")
                 .contains("replicate switchover to undo it and open green again");
 
-        CrashHarness.Run undo = harness.run(args("switchover"));
+        CrashHarness.Run undo = harness.inProcess(args("switchover"));
 
         assertThat(undo.exit()).as(undo.toString()).isZero();
         assertThat(undo.out()).contains("undone");
