@@ -1,6 +1,6 @@
 package dev.bulwark.backup;
 
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.PgTools;
 

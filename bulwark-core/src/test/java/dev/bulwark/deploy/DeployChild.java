@@ -3,7 +3,7 @@ package dev.bulwark.deploy;
 import dev.bulwark.Bulwark;
 import dev.bulwark.BulwarkConfig;
 import dev.bulwark.backup.Backups;
-import dev.bulwark.execute.Listener;
+import dev.bulwark.Listener;
 import dev.bulwark.pg.ConnectionSpec;
 import dev.bulwark.pg.PgTools;
 
