@@ -9,13 +9,15 @@
 # Every run starts from the same data (a template database of ROWS orders on the primary, the same rows on the
 # subscriber, subscribed with copy_data = false). pgbench writes to orders at a fixed rate the whole time (-R: the
 # latency it logs counts from each transaction's scheduled start, so time spent blocked shows). Scenarios are
-# interleaved (0, a, b, 0, a, b, ...) RUNS times; medians are printed. Per run and scenario:
+# interleaved RUNS times, the order rotating each round (b, a, 0; a, 0, b; ...); medians are printed. Per run and scenario:
 #   failed:   transactions pgbench logged as failed, plus clients that aborted (an error pgbench cannot retry)
-#   max/p99:  latency in ms over the whole run (warm-up, migration, cool-down)
+#   max/p99:  latency in ms over the whole run (warm-up, migration, cool-down; every run holds the load at least as
+#             long as the longest before it, so the windows compare), and transactions slower than 1 s
 #   no-write: the longest stretch, in seconds, in which no transaction of the load completed
 #   duration: the migration's wall time (whole processes)
-#   max lag:  the subscriber's largest replay lag seen by pg_stat_replication (sampled every 0.5 s), in bytes and s,
-#             and the longest stretch it stayed above --max-lag's defaults (10 s or 64 MB)
+#   max lag:  the subscriber's largest lag (sampled every 0.5 s): bytes behind its slot's confirmed position, seconds
+#             of pg_stat_replication's replay_lag, and the longest stretch above --max-lag's defaults (10 s or 64 MB);
+#             after each run the subscriber must catch up and hold the publisher's rows (count and sum), else it says so
 # Usage: bench/expand.sh [ROWS] [RUNS] [RATE]   (defaults 3000000, 5 and 200 tps; 200000 1 for a quick check)
 set -euo pipefail
 rows="${1:-3000000}"
@@ -78,7 +80,10 @@ INSERT INTO orders (customer, amount, note) VALUES (:id % 50000, :id % 100000, '
 END;
 SQL
 
-lagsql="SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), 0)::bigint, coalesce(extract(epoch FROM max(replay_lag)), 0), extract(epoch FROM clock_timestamp()) FROM pg_stat_replication"
+# lag in bytes from the subscription's slot (it stays when the apply worker dies, unlike pg_stat_replication's row),
+# in seconds from pg_stat_replication's replay_lag
+lagsql="SELECT coalesce((SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) FROM pg_replication_slots WHERE slot_name = 'bench'), 0)::bigint, coalesce((SELECT extract(epoch FROM max(replay_lag)) FROM pg_stat_replication), 0), extract(epoch FROM clock_timestamp())"
+hold=0 # every scenario keeps the load at least as long as the longest run so far: max and p99 over like windows
 
 run() { # $1 = scenario (base|a|b), $2 = run number
   local s=$1 n=$2 db="run_$1_$2" dir="$work/$1_$2"
@@ -86,24 +91,31 @@ run() { # $1 = scenario (base|a|b), $2 = run number
   q "$P/postgres" -c "CREATE DATABASE $db TEMPLATE tmpl" >/dev/null
   q "$R/postgres" -c "CREATE DATABASE $db TEMPLATE tmpl" >/dev/null
   q "$P/$db" -c "CREATE PUBLICATION bench FOR TABLE orders" >/dev/null
-  if [[ $s == b ]]; then # what the expand adds, on the subscriber first (DDL is not replicated)
-    q "$R/$db" -c "ALTER TABLE orders ADD COLUMN amount_new bigint" >/dev/null
+  if [[ $s == b ]]; then
+    # DDL is not replicated: the subscriber gets the columns the plan adds and renames first (a subscriber may have
+    # more columns than the publisher sends, never fewer)
+    q "$R/$db" -c "ALTER TABLE orders ADD COLUMN amount_new bigint, ADD COLUMN amount_old int" >/dev/null
   fi
   PGOPTIONS='-c client_min_messages=warning' q "$R/$db" -c "CREATE SUBSCRIPTION bench CONNECTION 'host=127.0.0.1 port=$pport user=$puser dbname=$db' PUBLICATION bench WITH (copy_data = false)" >/dev/null
+  q "$P/postgres" -c "CHECKPOINT" >/dev/null # the template copies' WAL flushed before the load, not inside its window
   printf '%s \\watch 0.5\n' "$lagsql" | psql -X -At -F' ' "$P/$db" >"$dir/lag" 2>/dev/null &
   local lagpid=$!
+  local l0
+  l0=$(date +%s%3N)
   (cd "$dir" && PGAPPNAME=bench_load pgbench -n -c 4 -j 2 -R "$rate" -T 3600 -l --log-prefix=tx -f "$work/load.sql" "$P/$db" >"$dir/pgbench.out" 2>&1) &
   local pgb=$!
   sleep "$warm"
   local t0 t1
   t0=$(date +%s%3N)
   case $s in
-    base) sleep 1 ;;
+    base) : ;;
     a) q "$P/$db" -c "ALTER TABLE orders ALTER COLUMN amount TYPE bigint" >"$dir/migrate.out" 2>&1 ;;
     b) { bw -C "$proj" migrate --url "$P/$db" && bw -C "$proj" migrate --url "$P/$db" --phase contract; } >"$dir/migrate.out" 2>&1 ;;
   esac || { echo "$s run $n: the migration failed:"; cat "$dir/migrate.out"; exit 1; }
   t1=$(date +%s%3N)
   sleep "$cool"
+  local held=$(( $(date +%s%3N) - l0 ))
+  if (( held < hold )); then sleep "$(awk -v ms=$((hold - held)) 'BEGIN { printf "%.3f", ms / 1000 }')"; fi
   # stop the load: its clients' sessions are ended (pgbench then writes its logs and exits); a client that had
   # already aborted is one failure
   local live
@@ -112,14 +124,31 @@ run() { # $1 = scenario (base|a|b), $2 = run number
   stop_ms=$(date +%s%3N)
   q "$P/postgres" -At -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'bench_load'" >/dev/null
   wait $pgb || true
+  (( stop_ms - l0 > hold )) && hold=$(( stop_ms - l0 ))
+  # the subscriber must have every row: wait (60 s at most) for the slot to pass the publisher's last LSN, then compare
+  local end_lsn synced=no
+  end_lsn=$(q "$P/$db" -At -c "SELECT pg_current_wal_lsn()")
+  for _ in $(seq 1 120); do
+    if [[ "$(q "$P/$db" -At -c "SELECT confirmed_flush_lsn >= '$end_lsn' FROM pg_replication_slots WHERE slot_name = 'bench'")" == t ]]; then
+      synced=yes; break
+    fi
+    sleep 0.5
+  done
   kill $lagpid 2>/dev/null || true
   wait $lagpid 2>/dev/null || true
+  local pc rc errors
+  pc=$(q "$P/$db" -At -c "SELECT count(*) || '/' || sum(amount) FROM orders")
+  rc=$(q "$R/$db" -At -c "SELECT count(*) || '/' || sum(amount) FROM orders")
+  errors=$(q "$R/$db" -At -c "SELECT coalesce(sum(apply_error_count), 0) FROM pg_stat_subscription_stats" 2>/dev/null || echo "?")
+  if [[ $synced != yes || "$pc" != "$rc" ]]; then
+    echo "  $s run $n: the SUBSCRIBER FELL BEHIND OR BROKE: caught up: $synced, publisher rows/sum $pc, subscriber $rc, apply errors $errors" >&2
+  fi
   PGOPTIONS='-c client_min_messages=warning' q "$R/$db" -c "DROP SUBSCRIPTION bench" >/dev/null
   q "$P/postgres" -c "DROP DATABASE $db WITH (FORCE)" >/dev/null
   q "$R/postgres" -c "DROP DATABASE $db WITH (FORCE)" >/dev/null
-  python3 - "$dir" "$t0" "$t1" "$stop_ms" "$((4 - live))" "$s" >>"$work/results" <<'PY'
-import glob, sys
-d, t0, t1, stop, aborted, s = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+  python3 - "$dir" "$t0" "$t1" "$stop_ms" "$((4 - live))" "$s" "$([[ $synced == yes && "$pc" == "$rc" ]] && echo 1 || echo 0)" "$errors" >>"$work/results" <<'PY'
+import glob, math, sys
+d, t0, t1, stop, aborted, s, insync, errors = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], sys.argv[7], sys.argv[8]
 lat, done, failed = [], [], 0
 for f in glob.glob(d + "/tx*"):
     for line in open(f):
@@ -134,7 +163,8 @@ for f in glob.glob(d + "/tx*"):
         done.append(end_ms)
 lat.sort(); done.sort()
 gap = max((b - a for a, b in zip(done, done[1:])), default=0) / 1000.0
-p99 = lat[int(len(lat) * 0.99) - 1] if lat else 0
+p99 = lat[math.ceil(len(lat) * 0.99) - 1] if lat else 0
+slow = sum(1 for x in lat if x > 1000)
 mb, ms, above, start = 0, 0.0, 0.0, None
 for line in open(d + "/lag"):
     p = line.split()
@@ -147,16 +177,19 @@ for line in open(d + "/lag"):
         above = max(above, at - start)
     else:
         start = None
-print(s, failed + aborted, round(lat[-1] if lat else 0, 1), round(p99, 1), round(gap, 2), t1 - t0, mb, round(ms, 2), round(above, 1), len(lat))
+print(s, failed + aborted, round(lat[-1] if lat else 0, 1), round(p99, 1), round(gap, 2), t1 - t0, mb, round(ms, 2), round(above, 1),
+      len(lat), slow, insync, errors)
 PY
 }
 
 : >"$work/results"
+order=(b a base) # the first round starts with (b), the longest, so every later window is held as long
 for n in $(seq 1 "$runs"); do
-  for s in base a b; do
+  for s in "${order[@]}"; do
     run "$s" "$n"
-    tail -n 1 "$work/results" | awk -v n="$n" '{ printf "  run %d %-4s failed %s, max %s ms, p99 %s ms, no-write %s s, duration %s ms, max lag %s B / %s s (above --max-lag %s s), %s tx\n", n, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
+    tail -n 1 "$work/results" | awk -v n="$n" '{ printf "  run %d %-4s failed %s, max %s ms, p99 %s ms, >1s %s, no-write %s s, duration %s ms, max lag %s B / %s s (above --max-lag %s s), %s tx, subscriber in step %s (apply errors %s)\n", n, $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, ($12 == 1 ? "yes" : "NO"), $13 }'
   done
+  order=("${order[@]:1}" "${order[0]}") # rotate: no scenario always follows the same one
 done
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$work/results" <<'PY'
@@ -166,10 +199,12 @@ name = {"base": "(0) no migration", "a": "(a) ALTER COLUMN TYPE", "b": "(b) expa
 med = {}
 for s in ("base", "a", "b"):
     r = [x for x in rows if x[0] == s]
-    m = [statistics.median(float(x[i]) for x in r) for i in range(1, 10)]
+    m = [statistics.median(float(x[i]) for x in r) for i in range(1, 11)]
     med[s] = m
-    print(f"{name[s]:24} medians of {len(r)}: failed {m[0]:g}, max latency {m[1]:g} ms, p99 {m[2]:g} ms, no-write {m[3]:g} s,"
-          f" duration {m[4] / 1000:.1f} s, subscriber max lag {m[5] / 1048576:.1f} MB / {m[6]:g} s, above --max-lag {m[7]:g} s")
+    broken = sum(1 for x in r if x[11] != "1")
+    print(f"{name[s]:24} medians of {len(r)}: failed {m[0]:g}, max latency {m[1]:g} ms, p99 {m[2]:g} ms, over 1 s {m[9]:g} tx,"
+          f" no-write {m[3]:g} s, duration {m[4] / 1000:.1f} s, subscriber max lag {m[5] / 1048576:.1f} MB / {m[6]:g} s,"
+          f" above --max-lag {m[7]:g} s; subscriber out of step after {broken} of {len(r)} runs")
 b, a, z = med["b"], med["a"], med["base"]
 print(f"ratios: (b)/(a) max latency {b[1] / a[1]:.2f}x, no-write {b[3] / a[3] if a[3] else 0:.2f}x, duration {b[4] / a[4]:.2f}x;"
       f" (b) max latency minus the baseline's: {b[1] - z[1]:.0f} ms (lock_timeout 2000 ms)")
