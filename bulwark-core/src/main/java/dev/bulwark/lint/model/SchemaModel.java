@@ -363,6 +363,15 @@ public final class SchemaModel {
         dropped = dropped.plus(name);
     }
 
+    /**
+     * The model's key of {@code table} after {@code ALTER TABLE table RENAME TO to}: the table keeps its
+     * schema ({@code shop.orders RENAME TO o2} is {@code shop.o2}, not a {@code public} table).
+     */
+    public static String renamedTable(String table, String to) {
+        int dot = table.lastIndexOf('.');
+        return dot < 0 ? to : table.substring(0, dot + 1) + to;
+    }
+
     private void renameTable(String from, String to) {
         TableModel t = tables.get(from);
         if (t == null) {
@@ -392,7 +401,7 @@ public final class SchemaModel {
             partitionParent = partitionParent.minus(dp.partition().name());
         }
         if (a instanceof Recognized.RenameAction ra && ra.what().equals("table")) {
-            renameTable(tableName, ra.to());
+            renameTable(tableName, renamedTable(tableName, ra.to()));
             return;
         }
         TableModel t = adopt(tableName);

@@ -413,8 +413,7 @@ public final class StatementAnalysis {
                         objects.add(new ObjectChange(Action.ALTER, ObjectKind.TABLE, table));
                         row(RowKind.RESHAPE, table, List.of());
                         undo.add("RENAME TO " + bare(table) + " (on " + ra.to() + ")");
-                        String schema = table.contains(".") ? table.substring(0, table.lastIndexOf('.') + 1) : "";
-                        renames.add(new StatementEffect.Rename(ObjectKind.TABLE, table, table, schema + ra.to()));
+                        renames.add(new StatementEffect.Rename(ObjectKind.TABLE, table, table, SchemaModel.renamedTable(table, ra.to())));
                     } else if (ra.what().equals("column")) {
                         objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + ra.from()));
                         row(RowKind.RESHAPE, table, List.of());

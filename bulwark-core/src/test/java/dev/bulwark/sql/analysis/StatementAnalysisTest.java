@@ -91,6 +91,15 @@ class StatementAnalysisTest {
     }
 
     @Test
+    void aTableRenamedInItsSchemaStaysInItsSchemaSoItsCascadesAreStillFollowed() {
+        List<StatementEffect> e = effects("CREATE SCHEMA shop; CREATE TABLE shop.orders (id int PRIMARY KEY);"
+                + " CREATE TABLE lines (id int PRIMARY KEY, order_id int REFERENCES shop.orders ON DELETE CASCADE);",
+                "ALTER TABLE shop.orders RENAME TO o2; DELETE FROM shop.o2 WHERE id = 1;", 17);
+        assertThat(e.get(0).renames()).extracting(StatementEffect.Rename::to).containsExactly("shop.o2");
+        assertThat(rows(e.get(1))).containsExactly("DELETE shop.o2", "DELETE lines");
+    }
+
+    @Test
     void findsEveryKindOfDestructiveStatement() {
         assertThat(destructive("DROP TABLE IF EXISTS a, s.b CASCADE")).containsExactly("DROP TABLE a", "DROP TABLE s.b");
         assertThat(destructive("ALTER TABLE ONLY users DROP COLUMN email, DROP IF EXISTS phone, DROP CONSTRAINT c"))
