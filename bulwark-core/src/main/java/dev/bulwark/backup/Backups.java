@@ -403,7 +403,8 @@ public final class Backups {
         if (problems.isEmpty() && drillServer != null) {
             String scratch = DRILL + run;
             ConnectionSpec maintenance = maintenance(drillServer);
-            try (Connection presence = maintenance.open(app)) {
+            // the run's lock says, after a kill, that the scratch database is a dead run's (see sweepRun)
+            try (RunFiles held = files.hold(); Connection presence = maintenance.open(app)) {
                 createDatabase(maintenance, scratch, null);
                 try {
                     dev.bulwark.CrashPoint.here("backup.drill.created");
@@ -582,7 +583,8 @@ public final class Backups {
         CreateOptions safetyWith = safetyOptions.key() == null && !isTemplate(b) && encrypted(b)
                 ? new CreateOptions(1, key, safetyOptions.toolVersion(), safetyOptions.templateFallback()) : safetyOptions;
         String staging = RESTORING + run + "_" + truncate(name, 36);
-        try (Connection presence = maintenance.open(app)) {
+        // the run's lock says, after a kill, that the staging database is a dead run's (see sweepRun)
+        try (RunFiles held = files.hold(); Connection presence = maintenance.open(app)) {
             boolean exists = databaseExists(maintenance, name);
             if (exists && !force) {
                 List<String> sessions = sessions(maintenance, name);
@@ -878,6 +880,9 @@ public final class Backups {
     private void sweepRun(String dead, ConnectionSpec maintenance, List<String> swept) throws IOException {
         if (maintenance != null) {
             stopSessionsOf(dead, maintenance, swept);
+            // its staging and drill databases: the run is dead by its lock, whatever sessions the server still lists
+            // for it (a backend finishing a CREATE DATABASE notices its client is gone only afterwards)
+            swept.addAll(sweepDatabases(maintenance, dead));
         }
         String suffix = "." + dead + ".";
         List<Path> left = new ArrayList<>();
@@ -966,7 +971,9 @@ public final class Backups {
      * (dropping a copy) does not race them.
      */
     private void stopSessionsOf(String dead, ConnectionSpec maintenance, List<String> swept) {
-        String name = APP + "/" + dead + "/%";
+        // the programs it started (bulwark-backup/<run>/<what>) and its own sessions (bulwark-backup/<run>): a backend
+        // busy with a statement when its client died lingers until that statement ends
+        String name = APP + "/" + dead + "%";
         try (Connection c = maintenance.open(app); PreparedStatement ps = c.prepareStatement(
                 "SELECT count(*) FILTER (WHERE pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity"
                         + " WHERE application_name LIKE ? AND pid <> pg_catalog.pg_backend_pid()");
@@ -1000,18 +1007,29 @@ public final class Backups {
         }
     }
 
+    /** The staging and drill databases of runs that no longer have a session. */
     private List<String> sweepDatabases(ConnectionSpec maintenance) {
+        return sweepDatabases(maintenance, null);
+    }
+
+    /**
+     * With {@code deadRun} null: the staging and drill databases of runs that no longer have a
+     * session. Else those of {@code deadRun}, a run found dead by its lock (its sessions were stopped).
+     */
+    private List<String> sweepDatabases(ConnectionSpec maintenance, String deadRun) {
         List<String> swept = new ArrayList<>();
         record Leftover(String name, String comment) {
         }
         List<Leftover> dead = new ArrayList<>();
+        String runPattern = deadRun == null ? "%" : deadRun + "%";
         try (Connection c = maintenance.open(app); PreparedStatement ps = c.prepareStatement(
                 "SELECT d.datname, pg_catalog.shobj_description(d.oid, 'pg_database') FROM pg_catalog.pg_database d"
-                        + " WHERE (d.datname LIKE ? OR d.datname LIKE ?) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a"
-                        + " WHERE a.application_name = ? || substring(d.datname FROM '^bulwark_(?:restoring|drill)_([0-9a-f]{8})'))")) {
-            ps.setString(1, RESTORING.replace("_", "\\_") + "%");
-            ps.setString(2, DRILL.replace("_", "\\_") + "%");
-            ps.setString(3, APP + "/");
+                        + " WHERE (d.datname LIKE ? OR d.datname LIKE ?) AND (? OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a"
+                        + " WHERE a.application_name = ? || substring(d.datname FROM '^bulwark_(?:restoring|drill)_([0-9a-f]{8})')))")) {
+            ps.setString(1, RESTORING.replace("_", "\\_") + runPattern);
+            ps.setString(2, DRILL.replace("_", "\\_") + runPattern);
+            ps.setBoolean(3, deadRun != null);
+            ps.setString(4, APP + "/");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     dead.add(new Leftover(rs.getString(1), rs.getString(2)));

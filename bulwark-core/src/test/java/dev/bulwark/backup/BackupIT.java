@@ -446,6 +446,32 @@ class BackupIT {
         }
     }
 
+    /**
+     * A restore killed while its own session was busy (its CREATE DATABASE of the staging copy still running): the
+     * backend lingers under the run's name until its statement ends. The next sweep knows the run is dead by its lock,
+     * ends that session and drops the staging copy, instead of taking the run for alive and leaving it.
+     */
+    @Test
+    void aKilledRestoresLingeringSessionDoesNotKeepItsStagingDatabaseAliveWhenItsLockSaysItIsDead() throws Exception {
+        String staging = Backups.RESTORING + "feedface_it";
+        Backups.dropDatabase(Backups.maintenance(spec), staging);
+        try (Connection c = spec.open("test"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + staging);
+        }
+        Files.createDirectories(backups.dir());
+        Files.createFile(backups.dir().resolve(".bulwark-run-feedface.lock"));
+        Connection lingering = busySession(spec, "bulwark-backup/feedface");
+        try {
+            backups.sweep(spec);
+            assertThat(count(spec, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'bulwark-backup/feedface%'")).isZero();
+            assertThat(databases()).doesNotContain(staging);
+            assertThat(fileNames()).isEmpty();
+        } finally {
+            lingering.close();
+            Backups.dropDatabase(Backups.maintenance(spec), staging);
+        }
+    }
+
     @Test
     void backupsTakenInTheSameSecondGetDistinctNames() {
         java.util.Set<String> names = new java.util.HashSet<>();
