@@ -405,7 +405,7 @@ public final class Backups {
             ConnectionSpec maintenance = maintenance(drillServer);
             // the run's lock says, after a kill, that the scratch database is a dead run's (see sweepRun)
             try (RunFiles held = files.hold(); Connection presence = maintenance.open(app)) {
-                createDatabase(maintenance, scratch, null);
+                createDatabase(maintenance, scratch, null, "template0", tool("create"));
                 try {
                     dev.bulwark.CrashPoint.here("backup.drill.created");
                     ConnectionSpec target = drillServer.withDatabase(scratch);
@@ -596,9 +596,9 @@ public final class Backups {
             }
             String owner = exists ? owner(maintenance, name) : null;
             if (isTemplate(b)) {
-                createDatabase(maintenance, staging, owner, b.name());
+                createDatabase(maintenance, staging, owner, b.name(), tool("create"));
             } else {
-                createDatabase(maintenance, staging, owner);
+                createDatabase(maintenance, staging, owner, "template0", tool("create"));
             }
             DataComparison comparison;
             try {
@@ -1167,11 +1167,16 @@ public final class Backups {
 
     static void createDatabase(ConnectionSpec maintenance, String name, String owner) {
         // template0: a restore needs an empty database, and template1 may hold someone's objects
-        createDatabase(maintenance, name, owner, "template0");
+        createDatabase(maintenance, name, owner, "template0", APP);
     }
 
-    private static void createDatabase(ConnectionSpec maintenance, String name, String owner, String template) {
-        try (Connection c = maintenance.open(APP); Statement s = c.createStatement()) {
+    /**
+     * @param session the session's name: a run's staging and scratch databases are made under {@code
+     *                bulwark-backup/<run>/create}, so a sweep that finds the run dead by its lock ends a CREATE
+     *                DATABASE its killed run left running (and waits for it) before it looks for the database
+     */
+    private static void createDatabase(ConnectionSpec maintenance, String name, String owner, String template, String session) {
+        try (Connection c = maintenance.open(session); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + Identifiers.quote(name) + " TEMPLATE " + Identifiers.quote(template)
                     + (owner != null ? " OWNER " + Identifiers.quote(owner) : ""));
         } catch (SQLException e) {
