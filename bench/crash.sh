@@ -15,14 +15,17 @@
 #     encrypted backup; after each kill and after the next backup command: no plaintext file, no
 #     bulwark_restoring_*/bulwark_drill_* database, the target intact or fully restored (and a
 #     restore run again finishes it). BackupRestoreCrashIT#random*.
+#   backfill: `bulwark backfill` of a non-idempotent SET (n = n + 1) over 20,000 rows, killed when a random number
+#     of rows is done and run again until it finishes, round after round on a fresh table; every row must end
+#     updated exactly once. BackfillCrashIT#sigkill*.
 #
 # Prints: kills, double-applied, lost rows, runs needing a human (goal 0, 0, 0) and the rate.
 #
-# Usage: [SWEEP=none] [MAVEN_OFFLINE=1] bench/crash.sh [migrate|deploy|restore] [N] [SEED]
+# Usage: [SWEEP=none] [MAVEN_OFFLINE=1] bench/crash.sh [migrate|deploy|restore|backfill] [N] [SEED]
 #   N defaults to 200; SEED replays a run (it is printed either way). SWEEP applies to migrate only.
 set -euo pipefail
 mode=migrate
-if [[ "${1:-}" =~ ^(migrate|deploy|restore)$ ]]; then
+if [[ "${1:-}" =~ ^(migrate|deploy|restore|backfill)$ ]]; then
   mode="$1"
   shift
 fi
@@ -47,6 +50,11 @@ case "$mode" in
     args+=(-Dit.test="DeployCrashIT#random*" -Dcrash.deploy.kills="$n")
     report="bulwark-cli/target/failsafe-reports/dev.bulwark.cli.DeployCrashIT-output.txt"
     pattern="DeployCrashIT random|deploy random kills"
+    ;;
+  backfill)
+    args+=(-Dit.test="BackfillCrashIT#sigkill*" -Dcrash.backfill.kills="$n")
+    report="bulwark-cli/target/failsafe-reports/dev.bulwark.cli.crash.BackfillCrashIT-output.txt"
+    pattern="backfill random kills"
     ;;
   restore)
     args+=(-Dit.test="BackupRestoreCrashIT#random*" -Dcrash.restore.kills="$n")

@@ -110,31 +110,53 @@ class BackfillCrashIT {
         }
     }
 
+    /**
+     * SIGKILL at random instants of one backfill, run again after each kill until it finishes; with {@code
+     * -Dcrash.backfill.kills=N} ({@code bench/crash.sh backfill N}) as many rounds on a fresh table as it takes to
+     * kill N times. {@code -Dcrash.seed} replays.
+     */
     @Test
     void sigkillAtRandomInstantsThenRunsAgainUntilDoneUpdatesEveryRowOnce() throws Exception {
+        long t0 = System.nanoTime();
         long seed = CrashHarness.seed("backfill");
         Random random = new Random(seed);
-        reset();
+        Integer wanted = Integer.getInteger("crash.backfill.kills");
         int kills = 0;
-        for (int attempt = 0; attempt < 12; attempt++) {
-            long threshold = value("SELECT count(*) FROM items WHERE n > 0") + 1 + random.nextInt(3000);
-            CrashHarness.Run r = harness.killWhen(() -> {
-                try {
-                    return value("SELECT count(*) FROM items WHERE n > 0") >= threshold;
-                } catch (SQLException e) {
-                    return false;
+        long twice = 0;
+        long missed = 0;
+        int needingHuman = 0;
+        do {
+            reset();
+            int round = 0;
+            for (int attempt = 0; attempt < 12 && (wanted == null || kills < wanted); attempt++) {
+                long threshold = value("SELECT count(*) FROM items WHERE n > 0") + 1 + random.nextInt(3000);
+                CrashHarness.Run r = harness.killWhen(() -> {
+                    try {
+                        return value("SELECT count(*) FROM items WHERE n > 0") >= threshold;
+                    } catch (SQLException e) {
+                        return false;
+                    }
+                }, backfill("items"));
+                if (!r.killed()) {
+                    assertThat(r.exit()).as(r.toString()).isZero();
+                    break;
                 }
-            }, backfill("items"));
-            if (!r.killed()) {
-                assertThat(r.exit()).as(r.toString()).isZero();
-                break;
+                kills++;
+                round++;
             }
-            kills++;
-        }
-        CrashHarness.Run last = harness.inProcess(backfill("items"));
-        assertThat(last.exit()).as(last.toString()).isZero();
-        assertThat(kills).as("seed " + seed).isPositive();
-        assertExactlyOnce("items", kills + " random kills (seed " + seed + ")");
+            CrashHarness.Run last = harness.inProcess(backfill("items"));
+            if (last.exit() != 0) {
+                needingHuman++;
+            }
+            twice += value("SELECT count(*) FROM items WHERE n > 1");
+            missed += value("SELECT count(*) FROM items WHERE n = 0");
+            assertThat(last.exit()).as(last.toString()).isZero();
+            assertThat(round).as("seed " + seed).isPositive();
+            assertExactlyOnce("items", kills + " random kills (seed " + seed + ")");
+        } while (wanted != null && kills < wanted);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("backfill random kills: kills %d, rows updated twice %d, rows missed %d, runs needing a human %d (seed %d);"
+                + " %.1f s, %.2f kills/min%n", kills, twice, missed, needingHuman, seed, seconds, kills / (seconds / 60));
     }
 
     @Test
