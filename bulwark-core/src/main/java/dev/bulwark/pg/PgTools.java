@@ -160,19 +160,15 @@ public final class PgTools {
      * @param stdout file stdout goes to, or null to capture it
      */
     public static Result run(List<String> command, Map<String, String> extraEnv, Path stdin, Path stdout) {
-        ProcessBuilder pb = new ProcessBuilder(command);
-        Map<String, String> e = pb.environment();
-        e.keySet().removeIf(k -> k.startsWith("PG"));
-        e.putAll(extraEnv);
-        e.put("LC_MESSAGES", "C");
+        ProcessBuilder pb = builder(command, extraEnv);
         if (stdin != null) {
             pb.redirectInput(stdin.toFile());
         }
         if (stdout != null) {
             pb.redirectOutput(stdout.toFile());
         }
+        Process p = start(pb, command);
         try {
-            Process p = pb.start();
             if (stdin == null) {
                 p.getOutputStream().close();
             }
@@ -184,11 +180,35 @@ public final class PgTools {
             errReader.join();
             return new Result(code, Masking.mask(out), Masking.mask(err.toString(StandardCharsets.UTF_8)));
         } catch (IOException ex) {
-            throw new BulwarkException(ErrorCode.USAGE, "cannot run " + command.get(0) + ": " + ex.getMessage(),
+            p.destroyForcibly();
+            throw new BulwarkException(ErrorCode.USAGE, "cannot read the output of " + command.get(0) + ": " + ex.getMessage(),
                     "check that it is installed and executable");
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new BulwarkException(ErrorCode.DATABASE, "interrupted while " + command.get(0) + " ran", null, ex);
+        }
+    }
+
+    /**
+     * A program's process: the environment is the parent's plus {@code extraEnv}, with any
+     * inherited PG* connection variables removed first so only the ones given here apply, and
+     * messages in English (they are parsed).
+     */
+    private static ProcessBuilder builder(List<String> command, Map<String, String> extraEnv) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.startsWith("PG"));
+        e.putAll(extraEnv);
+        e.put("LC_MESSAGES", "C");
+        return pb;
+    }
+
+    private static Process start(ProcessBuilder pb, List<String> command) {
+        try {
+            return pb.start();
+        } catch (IOException ex) {
+            throw new BulwarkException(ErrorCode.USAGE, "cannot run " + command.get(0) + ": " + ex.getMessage(),
+                    "check that it is installed and executable");
         }
     }
 
@@ -205,18 +225,7 @@ public final class PgTools {
      * (so writing to it fails), its own exit code and stderr are returned.
      */
     public static Result runFeeding(List<String> command, Map<String, String> extraEnv, Feeder feeder) {
-        ProcessBuilder pb = new ProcessBuilder(command);
-        Map<String, String> e = pb.environment();
-        e.keySet().removeIf(k -> k.startsWith("PG"));
-        e.putAll(extraEnv);
-        e.put("LC_MESSAGES", "C");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException ex) {
-            throw new BulwarkException(ErrorCode.USAGE, "cannot run " + command.get(0) + ": " + ex.getMessage(),
-                    "check that it is installed and executable");
-        }
+        Process p = start(builder(command, extraEnv), command);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread errReader = new Thread(() -> copy(p.getErrorStream(), err), "pg-tool-stderr");
@@ -262,18 +271,7 @@ public final class PgTools {
      * next run sweeps). When the drainer throws, the program is killed and the exception rethrown.
      */
     public static Result runDraining(List<String> command, Map<String, String> extraEnv, Drainer drainer) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command);
-        Map<String, String> e = pb.environment();
-        e.keySet().removeIf(k -> k.startsWith("PG"));
-        e.putAll(extraEnv);
-        e.put("LC_MESSAGES", "C");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException ex) {
-            throw new BulwarkException(ErrorCode.USAGE, "cannot run " + command.get(0) + ": " + ex.getMessage(),
-                    "check that it is installed and executable");
-        }
+        Process p = start(builder(command, extraEnv), command);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread errReader = new Thread(() -> copy(p.getErrorStream(), err), "pg-tool-stderr");
         errReader.start();
