@@ -57,17 +57,7 @@ class BackupIT {
         }
         // a password on the spec: it must reach pg_dump through PGPASSWORD and appear nowhere
         spec = new ConnectionSpec(db.spec().jdbcUrl(), "backup_user", PASSWORD, Map.of());
-        backups = new Backups(dir.resolve("backups"), new PgTools(null, System.getenv()), "public", new Listener() {
-            @Override
-            public void info(String line) {
-                lines.add(line);
-            }
-
-            @Override
-            public void warn(String line) {
-                lines.add(line);
-            }
-        });
+        backups = new Backups(dir.resolve("backups"), new PgTools(null, System.getenv()), "public", Listener.each(lines::add));
     }
 
     @AfterEach
@@ -415,6 +405,18 @@ class BackupIT {
         return c;
     }
 
+    /** What a restore run killed after creating its staging database leaves: that database and the run's free lock file. */
+    private String deadRunsStagingDatabase(String run) throws Exception {
+        String staging = Backups.RESTORING + run + "_it";
+        Backups.dropDatabase(Backups.maintenance(spec), staging);
+        try (Connection c = spec.open("test"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + staging);
+        }
+        Files.createDirectories(backups.dir());
+        Files.createFile(backups.dir().resolve(".bulwark-run-" + run + ".lock"));
+        return staging;
+    }
+
     /**
      * What a run killed while a folder-format pg_dump or pg_restore ran leaves (a folder cannot go
      * through a pipe, so neither notices the kill): its lock file with no holder, pg_dump still
@@ -424,13 +426,7 @@ class BackupIT {
      */
     @Test
     void programsThatOutlivedAKilledRunAreStoppedByTheNextSweepAndItsStagingDatabaseDropped() throws Exception {
-        String staging = Backups.RESTORING + "deadbeef_it";
-        Backups.dropDatabase(Backups.maintenance(spec), staging);
-        try (Connection c = spec.open("test"); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + staging);
-        }
-        Files.createDirectories(backups.dir());
-        Files.createFile(backups.dir().resolve(".bulwark-run-deadbeef.lock"));
+        String staging = deadRunsStagingDatabase("deadbeef");
         Connection pgDump = busySession(spec, "bulwark-backup/deadbeef/pg_dump");
         Connection pgRestore = busySession(spec.withDatabase(staging), "bulwark-backup/deadbeef/pg_restore");
         try {
@@ -453,13 +449,7 @@ class BackupIT {
      */
     @Test
     void aKilledRestoresLingeringSessionDoesNotKeepItsStagingDatabaseAliveWhenItsLockSaysItIsDead() throws Exception {
-        String staging = Backups.RESTORING + "feedface_it";
-        Backups.dropDatabase(Backups.maintenance(spec), staging);
-        try (Connection c = spec.open("test"); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + staging);
-        }
-        Files.createDirectories(backups.dir());
-        Files.createFile(backups.dir().resolve(".bulwark-run-feedface.lock"));
+        String staging = deadRunsStagingDatabase("feedface");
         Connection lingering = busySession(spec, "bulwark-backup/feedface");
         try {
             backups.sweep(spec);

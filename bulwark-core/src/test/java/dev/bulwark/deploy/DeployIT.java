@@ -82,17 +82,7 @@ class DeployIT {
 
     private Bulwark open() {
         BulwarkConfig c = BulwarkConfig.defaults(project).withTimeouts(Duration.ofMillis(500), null, Duration.ofSeconds(5), Duration.ofSeconds(5));
-        return Bulwark.open(c, spec, new Listener() {
-            @Override
-            public void info(String line) {
-                lines.add(line);
-            }
-
-            @Override
-            public void warn(String line) {
-                lines.add(line);
-            }
-        });
+        return Bulwark.open(c, spec, Listener.each(lines::add));
     }
 
     /** The settings of {@link DeployChild}'s deploy: no restore, no checks. */
@@ -139,17 +129,7 @@ class DeployIT {
             };
             Backups backups = new Backups(project.resolve("backups"), new PgTools(null, System.getenv()), "public", Listener.SILENT);
             List<DeployReport> reports = new Deployer(failing, settings(project), backups,
-                    new Deployer.Options(false, null, List.of(), Set.of(), "test"), new Listener() {
-                        @Override
-                        public void info(String line) {
-                            lines.add(line);
-                        }
-
-                        @Override
-                        public void warn(String line) {
-                            lines.add(line);
-                        }
-                    }).resume();
+                    new Deployer.Options(false, null, List.of(), Set.of(), "test"), Listener.each(lines::add)).resume();
             assertThat(lines).anyMatch(l -> l.contains("could not finish 20260102000000") && l.contains("the target went away"));
             assertThat(reports).hasSize(1);
             assertThat(reports.get(0).outcome()).isEqualTo(DeployReport.Outcome.NOT_ROLLED_BACK);
@@ -166,17 +146,7 @@ class DeployIT {
     private DeployReport deploy(DeploySettings s) {
         try (Bulwark b = open()) {
             Backups backups = new Backups(project.resolve("backups"), new PgTools(null, System.getenv()), "public", Listener.SILENT);
-            DeployReport r = new Deployer(b, s, backups, new Deployer.Options(true, null, List.of(), Set.of(), "test"), b.config() == null ? null : new Listener() {
-                @Override
-                public void info(String line) {
-                    lines.add(line);
-                }
-
-                @Override
-                public void warn(String line) {
-                    lines.add(line);
-                }
-            }).run();
+            DeployReport r = new Deployer(b, s, backups, new Deployer.Options(true, null, List.of(), Set.of(), "test"), b.config() == null ? null : Listener.each(lines::add)).run();
             return r;
         }
     }
