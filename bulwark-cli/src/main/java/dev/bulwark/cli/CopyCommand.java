@@ -95,7 +95,7 @@ final class CopyCommand implements Callable<Integer> {
         ConnectionSpec source = resolve(from, "--from");
         ConnectionSpec target = resolve(to, "--to");
         CopyOptions options = new CopyOptions(jobs, schemaOnly, dataOnly, new TablePatterns(tables, exclude), resume, verify,
-                splitRows, chunkRows, pgTools.pgBin == null ? null : root.workingDir.resolve(pgTools.pgBin).resolve("pg_dump"));
+                splitRows, chunkRows, pgTools.pgBin == null ? null : root.workingDir.resolve(pgTools.pgBin).resolve("pg_dump"), null);
         boolean bar = switch (progress.toLowerCase(Locale.ROOT)) {
             case "bar" -> true;
             case "lines" -> false;

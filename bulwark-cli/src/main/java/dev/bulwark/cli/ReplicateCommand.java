@@ -11,6 +11,7 @@ import dev.bulwark.replicate.ReplicationState;
 import dev.bulwark.replicate.ReplicationStatus;
 import dev.bulwark.replicate.Replicator;
 import dev.bulwark.replicate.Replicator.SwitchOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +81,9 @@ final class ReplicateCommand extends CommandGroup {
             description = {"Check both sides, then publish blue, subscribe green.",
                     "Creates green's schema as copy does. Exits 1 listing every problem with its fix (wal_level, free slots and WAL senders, privileges, tables"
                             + " without a primary key or replica identity, unlogged tables, large objects) and changes nothing."
-                            + " Green's rows arrive through the subscription's own initial COPY. Rerun after a kill: it resumes."})
+                            + " Green's first rows are copied in parallel from the snapshot of the slot the subscription then"
+                            + " streams from (or by the subscription's own COPY with --initial-copy subscription)."
+                            + " Rerun after a kill: it resumes."})
     static final class Start extends Sub {
         @Option(names = "--tables", split = ",", paramLabel = "PATTERN",
                 description = "Only these tables: schema.table or table, * and ? as wildcards. Repeatable.")
@@ -89,6 +92,17 @@ final class ReplicateCommand extends CommandGroup {
         @Option(names = "--exclude", split = ",", paramLabel = "PATTERN", description = "Leave these tables out (same patterns).")
         List<String> exclude;
 
+        @Option(names = "--initial-copy", paramLabel = "HOW", defaultValue = "parallel",
+                converter = InitialCopyConverter.class,
+                description = "How green gets blue's rows: parallel (Bulwark copies them over --jobs connections from the"
+                        + " snapshot the replication slot exports; the default, measured faster in bench/switchover.sh) or"
+                        + " subscription (the subscription's own COPY, a table per sync worker). Default: ${DEFAULT-VALUE}.")
+        Replicator.InitialCopy initialCopy;
+
+        @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Connections to each side for the parallel initial"
+                + " copy. Default: the number of processors.")
+        Integer jobs;
+
         @Mixin
         PgBinOptions pgTools;
 
@@ -96,8 +110,13 @@ final class ReplicateCommand extends CommandGroup {
         public Integer call() {
             PrintWriter out = out();
             Replicator r = pair.replicator(parent.root, out);
-            Replicator.StartResult res = r.start(new TablePatterns(tables, exclude), pgTools.pgBin == null ? null
-                    : parent.root.workingDir.resolve(pgTools.pgBin).resolve("pg_dump"));
+            Replicator.StartOptions options = Replicator.StartOptions.defaults().withTables(new TablePatterns(tables, exclude))
+                    .withPgDump(pgTools.pgBin == null ? null : parent.root.workingDir.resolve(pgTools.pgBin).resolve("pg_dump"))
+                    .withInitialCopy(initialCopy);
+            if (jobs != null) {
+                options = options.withJobs(jobs);
+            }
+            Replicator.StartResult res = r.start(options);
             if (!res.ok()) {
                 out.println("replicate start refused: " + res.problems().size() + " problem" + (res.problems().size() == 1 ? "" : "s")
                         + ", nothing was changed");
@@ -108,11 +127,26 @@ final class ReplicateCommand extends CommandGroup {
             }
             if (!res.alreadyRunning()) {
                 out.println("replicating " + res.tables().size() + " table" + (res.tables().size() == 1 ? "" : "s")
-                        + " blue -> green (" + res.total().toMillis() + " ms); initial rows are being copied by the"
-                        + " subscription: watch bulwark replicate status until every table is ready");
+                        + " blue -> green (" + res.total().toMillis() + " ms); " + (res.initialCopy() == Replicator.InitialCopy.PARALLEL
+                        ? res.rowsCopied() + " rows copied, every table ready: changes stream from the slot's snapshot on"
+                        : "initial rows are being copied by the subscription: watch bulwark replicate status until every"
+                        + " table is ready"));
             }
             out.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    /** parallel or subscription, with the choices named when neither. */
+    static final class InitialCopyConverter implements CommandLine.ITypeConverter<Replicator.InitialCopy> {
+        @Override
+        public Replicator.InitialCopy convert(String value) {
+            for (Replicator.InitialCopy c : Replicator.InitialCopy.values()) {
+                if (c.label().equalsIgnoreCase(value)) {
+                    return c;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not an initial copy: use parallel or subscription");
         }
     }
 

@@ -143,6 +143,15 @@ public final class Copier {
         }
     }
 
+    /**
+     * Drops the state an interrupted copy left on the target, so that the next run starts afresh instead of
+     * resuming; for a caller that removed the interrupted run's rows itself (replicate start: rows from an old
+     * snapshot must not be kept beside a new slot's).
+     */
+    public static void forgetInterrupted(Connection target) throws SQLException {
+        CopyState.drop(target);
+    }
+
     public CopyResult run() {
         Instant start = Instant.now();
         try (Connection holder = source.open("bulwark-copy");
@@ -154,7 +163,16 @@ public final class Copier {
             }
             holder.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             holder.setAutoCommit(false);
-            String snapshot = scalar(holder, "SELECT pg_catalog.pg_export_snapshot()");
+            String snapshot;
+            if (options.snapshot() != null) {
+                // an exported snapshot (a replication slot's): the transaction's first statement, like the workers'
+                try (Statement s = holder.createStatement()) {
+                    s.execute("SET TRANSACTION SNAPSHOT '" + options.snapshot() + "'");
+                }
+                snapshot = options.snapshot();
+            } else {
+                snapshot = scalar(holder, "SELECT pg_catalog.pg_export_snapshot()");
+            }
             int sourceMajor = Integer.parseInt(scalar(holder, "SELECT current_setting('server_version_num')")) / 10000;
             CatalogSnapshot catalog = without(new CatalogReader(holder).read(), CopyState.SCHEMA);
             Set<TableRef> selected = select(catalog);

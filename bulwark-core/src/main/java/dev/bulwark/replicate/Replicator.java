@@ -108,8 +108,75 @@ public final class Replicator {
     }
 
     /** What a start did. */
+    /** How green gets the rows blue has when replication starts. */
+    public enum InitialCopy {
+        /**
+         * Bulwark's copy: the slot is created first on a replication connection and exports its snapshot; the rows
+         * of that snapshot are copied over several connections (big tables in key ranges, binary COPY where both
+         * sides allow it); the subscription then takes over from the slot with {@code copy_data = false}.
+         */
+        PARALLEL("parallel"),
+        /** The subscription's own table synchronisation: a COPY per table, {@code max_sync_workers_per_subscription} at a time. */
+        SUBSCRIPTION("subscription");
+
+        private final String label;
+
+        InitialCopy(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * @param tables      which of blue's tables to replicate
+     * @param pgDump      the pg_dump binary for the schema copy, or null for the first one on PATH
+     * @param initialCopy how green gets its first rows
+     * @param jobs        connections to each side for {@link InitialCopy#PARALLEL}
+     */
+    public record StartOptions(TablePatterns tables, Path pgDump, InitialCopy initialCopy, int jobs) {
+        public StartOptions {
+            tables = tables == null ? TablePatterns.all() : tables;
+            initialCopy = initialCopy == null ? InitialCopy.PARALLEL : initialCopy;
+            if (jobs < 1 || jobs > CopyOptions.MAX_JOBS) {
+                throw BulwarkException.usage("--jobs must be between 1 and " + CopyOptions.MAX_JOBS + ", was " + jobs,
+                        "use about the number of CPU cores of the smaller server");
+            }
+        }
+
+        /** Every table, pg_dump from PATH, the parallel copy with a job per processor. */
+        public static StartOptions defaults() {
+            return new StartOptions(TablePatterns.all(), null, InitialCopy.PARALLEL,
+                    Math.min(CopyOptions.MAX_JOBS, Runtime.getRuntime().availableProcessors()));
+        }
+
+        public StartOptions withTables(TablePatterns patterns) {
+            return new StartOptions(patterns, pgDump, initialCopy, jobs);
+        }
+
+        public StartOptions withPgDump(Path binary) {
+            return new StartOptions(tables, binary, initialCopy, jobs);
+        }
+
+        public StartOptions withInitialCopy(InitialCopy how) {
+            return new StartOptions(tables, pgDump, how, jobs);
+        }
+
+        public StartOptions withJobs(int n) {
+            return new StartOptions(tables, pgDump, initialCopy, n);
+        }
+    }
+
+    /**
+     * @param rowsCopied  the rows Bulwark's parallel copy wrote to green (0 with the subscription's own copy, whose rows
+     *                    are still arriving when start returns)
+     * @param copyTime    how long that copy took
+     */
     public record StartResult(boolean started, List<ReplicationChecks.Problem> problems, List<String> notes, List<String> tables,
-                              boolean alreadyRunning, Duration schemaTime, Duration total) {
+                              boolean alreadyRunning, Duration schemaTime, InitialCopy initialCopy, long rowsCopied,
+                              Duration copyTime, Duration total) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -169,7 +236,15 @@ public final class Replicator {
 
     // ---------------------------------------------------------------- start
 
+    /** {@link #start(StartOptions)} with these tables and pg_dump, and the default initial copy. */
     public StartResult start(TablePatterns patterns, Path pgDump) {
+        return start(StartOptions.defaults().withTables(patterns).withPgDump(pgDump));
+    }
+
+    /** The state's detail while Bulwark's copy of the initial rows runs: a rerun finds it and starts the rows again. */
+    static final String COPYING_ROWS = "copying the initial rows";
+
+    public StartResult start(StartOptions o) {
         Instant t0 = Instant.now();
         try (Connection b = open(blue); Connection g = open(green)) {
             sameDatabaseRefused(b, g);
@@ -178,13 +253,13 @@ public final class Replicator {
                 out.accept("already replicating: " + existing.get().primary() + " -> " + existing.get().standby() + ", stage "
                         + existing.get().stage().label() + " (see bulwark replicate status)");
                 return new StartResult(true, List.of(), List.of(), existing.get().tables(), true, Duration.ZERO,
-                        Duration.between(t0, Instant.now()));
+                        o.initialCopy(), 0, Duration.ZERO, Duration.between(t0, Instant.now()));
             }
             boolean resuming = existing.isPresent();
-            ReplicationChecks.Result checks = ReplicationChecks.run(b, g, patterns, resuming);
+            ReplicationChecks.Result checks = ReplicationChecks.run(b, g, o.tables(), resuming);
             if (!checks.ok()) {
                 return new StartResult(false, checks.problems(), checks.notes(), List.of(), false, Duration.ZERO,
-                        Duration.between(t0, Instant.now()));
+                        o.initialCopy(), 0, Duration.ZERO, Duration.between(t0, Instant.now()));
             }
             checks.notes().forEach(n -> out.accept("note: " + n));
             List<String> tables = resuming ? existing.get().tables() : checks.tables().stream().map(TableRef::toString).toList();
@@ -197,36 +272,65 @@ public final class Replicator {
                 st.write(b); // blue alone: green must still be empty when the schema copy begins
             }
             CrashPoint.here("replicate.start.state.written");
+            // a kill inside Bulwark's copy of the rows: the schema is whole, the rows are from a slot now gone
+            boolean rowsInterrupted = resuming && COPYING_ROWS.equals(st.detail());
 
             Duration schemaTime = Duration.ZERO;
             // a schema copy a kill interrupted leaves its state schema: resumed, whatever tables already exist
-            boolean copying = ReplicationChecks.count(g, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = '_bulwark_copy'") > 0;
+            boolean copying = !rowsInterrupted
+                    && ReplicationChecks.count(g, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = '_bulwark_copy'") > 0;
             if (copying || !hasSchema(g, tables)) {
                 Instant s0 = Instant.now();
-                copySchema(tables, pgDump, b, copying);
+                copySchema(tables, o.pgDump(), b, copying);
                 schemaTime = Duration.between(s0, Instant.now());
                 out.accept("schema: created on green as bulwark copy --schema-only does (" + ms(schemaTime) + " ms)");
             } else {
                 out.accept("schema: already on green");
             }
-            st = save(b, g, st.next(Stage.STARTING, "blue", null, "schema copied"));
+            if (!rowsInterrupted) {
+                st = save(b, g, st.next(Stage.STARTING, "blue", null, "schema copied"));
+            }
             CrashPoint.here("replicate.start.schema.done");
             fence(g, "green");
             out.accept("green: read-only for new sessions while it follows blue (default_transaction_read_only = on)");
 
+            // the publication comes before the slot: pgoutput reads it as of each change's position
             if (!exists(b, "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?", PUBLICATION)) {
                 createPublication(b, tables);
                 out.accept("blue: publication " + PUBLICATION + " for " + tables.size() + " table" + (tables.size() == 1 ? "" : "s"));
             }
             CrashPoint.here("replicate.start.publication.done");
+            long rowsCopied = 0;
+            Duration copyTime = Duration.ZERO;
             if (!exists(g, "SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = ?", SUBSCRIPTION)) {
                 dropOrphanSlot(b);
-                createSubscription(g, blue, true);
-                out.accept("green: subscription " + SUBSCRIPTION + " (initial rows by the subscription's own COPY, then changes)");
+                if (rowsInterrupted) {
+                    discardRows(g, tables);
+                }
+                if (o.initialCopy() == InitialCopy.PARALLEL) {
+                    st = save(b, g, st.next(Stage.STARTING, "blue", null, COPYING_ROWS));
+                    Instant c0 = Instant.now();
+                    try (SlotSnapshot slot = SlotSnapshot.create(blue, SUBSCRIPTION, APP)) {
+                        out.accept("blue: replication slot " + SUBSCRIPTION + " created at " + slot.consistentPoint()
+                                + "; copying the rows of its snapshot with " + o.jobs() + " job" + (o.jobs() == 1 ? "" : "s"));
+                        CrashPoint.here("replicate.start.slot.created");
+                        rowsCopied = copyRows(tables, slot.snapshot(), o.jobs(), b);
+                    }
+                    copyTime = Duration.between(c0, Instant.now());
+                    out.accept("rows: " + rowsCopied + " copied to green (" + ms(copyTime) + " ms)");
+                    CrashPoint.here("replicate.start.rows.copied");
+                    createSubscription(g, blue, false, false);
+                    out.accept("green: subscription " + SUBSCRIPTION + " on that slot (copy_data = false): changes from the"
+                            + " snapshot's position on");
+                } else {
+                    createSubscription(g, blue, true, true);
+                    out.accept("green: subscription " + SUBSCRIPTION + " (initial rows by the subscription's own COPY, then changes)");
+                }
             }
             CrashPoint.here("replicate.start.subscription.done");
             save(b, g, st.next(Stage.REPLICATING, "blue", null, "started"));
-            return new StartResult(true, List.of(), checks.notes(), tables, false, schemaTime, Duration.between(t0, Instant.now()));
+            return new StartResult(true, List.of(), checks.notes(), tables, false, schemaTime, o.initialCopy(), rowsCopied,
+                    copyTime, Duration.between(t0, Instant.now()));
         } catch (SQLException e) {
             throw failure("replicate start", e, "fix the cause and run the same command again: it resumes");
         }
@@ -251,7 +355,8 @@ public final class Replicator {
         }
     }
 
-    private void copySchema(List<String> tables, Path pgDump, Connection b, boolean resume) throws SQLException {
+    /** Blue's tables as copy patterns: the replicated ones, everything else (Bulwark's own schemas too) left out. */
+    private static TablePatterns only(List<String> tables, Connection b) throws SQLException {
         Set<String> chosen = Set.copyOf(tables);
         List<String> exclude = new ArrayList<>(List.of(OwnObjects.REPLICATE_SCHEMA + ".*", OwnObjects.SNAPSHOT_SCHEMA + ".*"));
         for (TableRef t : ReplicationChecks.tables(b, TablePatterns.all())) {
@@ -259,8 +364,12 @@ public final class Replicator {
                 exclude.add(quotedPattern(t));
             }
         }
+        return new TablePatterns(List.of(), exclude);
+    }
+
+    private void copySchema(List<String> tables, Path pgDump, Connection b, boolean resume) throws SQLException {
         CopyOptions options = CopyOptions.defaults().withSchemaOnly(true).withResume(resume).withVerify(true)
-                .withTables(new TablePatterns(List.of(), exclude)).withPgDump(pgDump);
+                .withTables(only(tables, b)).withPgDump(pgDump);
         CopyResult r = new Copier(blue, green, options, new CopyListener() {
             @Override
             public void warn(String message) {
@@ -272,6 +381,44 @@ public final class Replicator {
                     + String.join("; ", r.problems().stream().map(Object::toString).toList()),
                     "fix the difference, drop green's tables and run replicate start again");
         }
+    }
+
+    /** Bulwark's copy of the replicated tables' rows, read in the slot's exported snapshot, into green's schema. */
+    private long copyRows(List<String> tables, String snapshot, int jobs, Connection b) throws SQLException {
+        // no verification here: switchover compares every table's fingerprints before it fences anything
+        CopyOptions options = CopyOptions.defaults().withDataOnly(true).withVerify(false).withJobs(jobs)
+                .withTables(only(tables, b)).withSnapshot(snapshot);
+        CopyResult r = new Copier(blue, writable(green), options, new CopyListener() {
+            @Override
+            public void warn(String message) {
+                out.accept("rows: " + message);
+            }
+        }).run();
+        if (!r.ok()) {
+            throw new BulwarkException(ErrorCode.FINDINGS, "the initial copy of the rows to green failed: "
+                    + String.join("; ", r.problems().stream().map(Object::toString).toList()),
+                    "fix the cause and run replicate start again: it copies the rows again from a new snapshot");
+        }
+        return r.tables().stream().mapToLong(CopyResult.TableResult::rows).sum();
+    }
+
+    /** Green as Bulwark's copy connects to it: writable although the database's default is read-only (the fence). */
+    private static ConnectionSpec writable(ConnectionSpec spec) {
+        Map<String, String> props = new LinkedHashMap<>(spec.properties());
+        props.merge("options", "-c default_transaction_read_only=off", (mine, ours) -> mine + " " + ours);
+        return new ConnectionSpec(spec.jdbcUrl(), spec.user(), spec.password(), props);
+    }
+
+    /**
+     * The rows an interrupted copy left on green: they came from a snapshot whose slot is gone, so they go, and the
+     * copy starts again from a new slot. Green held none of these tables before start (a check), so none are the user's.
+     */
+    private void discardRows(Connection g, List<String> tables) throws SQLException {
+        try (Statement s = g.createStatement()) {
+            s.execute("TRUNCATE " + String.join(", ", tables.stream().map(t -> ref(t).sql()).toList()));
+        }
+        Copier.forgetInterrupted(g);
+        out.accept("rows: the interrupted copy's rows removed from green; copying them again from a new snapshot");
     }
 
     private static String quotedPattern(TableRef t) {
@@ -287,6 +434,21 @@ public final class Replicator {
 
     /** A slot of ours without its subscription (a start or switch killed inside CREATE SUBSCRIPTION): dropped. */
     private static void dropOrphanSlot(Connection publisher) throws SQLException {
+        // the walsender of a killed run's replication connection ends when it reads the closed socket: a moment, not more
+        for (int i = 0; i < 50; i++) {
+            try (PreparedStatement ps = publisher.prepareStatement("SELECT active FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+                ps.setString(1, SUBSCRIPTION);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                    if (!rs.getBoolean(1)) {
+                        break;
+                    }
+                }
+            }
+            sleep(100);
+        }
         try (PreparedStatement ps = publisher.prepareStatement("SELECT pg_catalog.pg_drop_replication_slot(slot_name)"
                 + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND NOT active")) {
             ps.setString(1, SUBSCRIPTION);
@@ -294,10 +456,15 @@ public final class Replicator {
         }
     }
 
-    private static void createSubscription(Connection subscriber, ConnectionSpec publisher, boolean copyData) throws SQLException {
+    /**
+     * @param copyData   whether the subscription copies the tables' rows itself first
+     * @param createSlot whether it creates its slot, or streams from the one {@link SlotSnapshot} created
+     */
+    private static void createSubscription(Connection subscriber, ConnectionSpec publisher, boolean copyData, boolean createSlot)
+            throws SQLException {
         try (Statement s = subscriber.createStatement()) {
             s.execute("CREATE SUBSCRIPTION " + SUBSCRIPTION + " CONNECTION " + ReplicationChecks.literal(conninfo(publisher))
-                    + " PUBLICATION " + PUBLICATION + " WITH (copy_data = " + copyData + ")");
+                    + " PUBLICATION " + PUBLICATION + " WITH (copy_data = " + copyData + ", create_slot = " + createSlot + ")");
         }
     }
 
@@ -875,7 +1042,7 @@ public final class Replicator {
         CrashPoint.here("replicate.switch.publication.created");
         if (!exists(src, "SELECT 1 FROM pg_catalog.pg_subscription WHERE subname = ?", SUBSCRIPTION)) {
             dropOrphanSlot(dst);
-            createSubscription(src, spec(to), false);
+            createSubscription(src, spec(to), false, true);
         }
     }
 

@@ -101,6 +101,57 @@ class ReplicatorIT {
     }
 
     @Test
+    void theParallelInitialCopyUnderContinuousWritesMissesNoRowAndAppliesNoneTwice() throws Exception {
+        exec(blue, "INSERT INTO items (customer_id, payload) SELECT 1 + g % 500, md5(g::text) FROM generate_series(1, 40000) g");
+        Replicator.StartResult r;
+        try (Writer writer = new Writer(() -> blue)) {
+            // a second writer of the table the copy reads: updates of rows the snapshot holds must apply once, on top
+            Thread updater = new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    try {
+                        exec(blue, "UPDATE items SET payload = payload || '+' WHERE id = " + (1 + i * 97));
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    sleep(5);
+                }
+            });
+            updater.start();
+            sleep(100);
+            r = replicator().start(Replicator.StartOptions.defaults().withJobs(2));
+            sleep(200);
+            updater.join();
+            assertThat(writer.acknowledged).isNotEmpty();
+        }
+
+        assertThat(r.ok()).as(r.problems().toString()).isTrue();
+        assertThat(r.initialCopy()).isEqualTo(Replicator.InitialCopy.PARALLEL);
+        assertThat(r.rowsCopied()).isGreaterThan(45_000);
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("replication slot bulwark_replicate created at"));
+        // every table is ready at once: no table synchronisation ran, the rows came from the slot's snapshot
+        assertThat(count(green, "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'")).isZero();
+        String digest = "SELECT md5(string_agg(t::text, '|' ORDER BY id)) FROM items t";
+        await(() -> LogicalServers.string(green, digest).equals(LogicalServers.string(blue, digest)), "green equal to blue");
+        assertThat(count(green, "SELECT count(*) FROM items")).isEqualTo(count(blue, "SELECT count(*) FROM items"));
+        assertThat(count(green, "SELECT count(*) FROM items WHERE payload LIKE '%++%'")).isZero();
+        assertThat(count(green, "SELECT count(*) FROM items WHERE payload LIKE '%+'")).isEqualTo(200);
+        assertThat(count(blue, "SELECT count(*) FROM pg_replication_slots")).isEqualTo(1);
+    }
+
+    @Test
+    void theSubscriptionsOwnInitialCopyStillWorksWhenChosen() throws Exception {
+        Replicator.StartResult r = replicator().start(Replicator.StartOptions.defaults()
+                .withInitialCopy(Replicator.InitialCopy.SUBSCRIPTION));
+
+        assertThat(r.ok()).as(r.problems().toString()).isTrue();
+        assertThat(r.rowsCopied()).isZero();
+        awaitReady();
+        await(() -> count(green, "SELECT count(*) FROM items") == 5000, "the subscription's copy");
+        exec(blue, "INSERT INTO items (customer_id, payload) VALUES (7, 'after start')");
+        await(() -> count(green, "SELECT count(*) FROM items WHERE payload = 'after start'") == 1, "the change on green");
+    }
+
+    @Test
     void aTableWithoutKeyIsRefusedWithTheFixNamedAndNothingIsCreated() throws Exception {
         exec(blue, "CREATE TABLE audit_log (msg text); CREATE UNLOGGED TABLE scratch (id int PRIMARY KEY)");
 

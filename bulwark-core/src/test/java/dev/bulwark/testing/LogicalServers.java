@@ -151,6 +151,16 @@ public final class LogicalServers {
         }
     }
 
+    /** The first column of the first row, as text. */
+    public static String string(ConnectionSpec db, String sql) {
+        try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return String.valueOf(rs.getString(1));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Whether a new session of the database starts read-only (the fence of bulwark replicate). */
     public static boolean readOnly(ConnectionSpec db) throws SQLException {
         try (Connection c = db.open("it"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
