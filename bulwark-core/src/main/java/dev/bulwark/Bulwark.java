@@ -13,7 +13,7 @@ import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationSet;
 import dev.bulwark.migration.MigrationSources;
 import dev.bulwark.pg.ConnectionSpec;
-import dev.bulwark.pg.EmbeddedServer;
+import dev.bulwark.pg.Embedded;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.verify.ExpectedChanges;
 import dev.bulwark.verify.Finding;
@@ -36,7 +36,7 @@ public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTa
 
     private final BulwarkConfig config;
     private final ConnectionSpec target;
-    private final EmbeddedServer embedded;
+    private final Embedded embedded;
     private final Listener listener;
     private MigrationSet migrations;
     private Connection work;
@@ -45,7 +45,7 @@ public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTa
     /** this process's run: every session that applies migrations carries it in application_name */
     private final String runId = dev.bulwark.execute.RunSessions.newRunId();
 
-    private Bulwark(BulwarkConfig config, ConnectionSpec target, EmbeddedServer embedded, Listener listener) {
+    private Bulwark(BulwarkConfig config, ConnectionSpec target, Embedded embedded, Listener listener) {
         this.config = config;
         this.target = target;
         this.embedded = embedded;
@@ -59,7 +59,7 @@ public final class Bulwark implements AutoCloseable, dev.bulwark.deploy.DeployTa
         if (target != null) {
             return new Bulwark(config, target, null, listener);
         }
-        EmbeddedServer server = EmbeddedServer.open(config.projectDir());
+        Embedded server = Embedded.open(config.projectDir());
         return new Bulwark(config, server.connection(), server, listener);
     }
 

@@ -261,7 +261,7 @@ final class BackupCommand extends CommandGroup {
             Backups.PruneOutcome r;
             if (backups.list().stream().anyMatch(b -> "template".equals(b.manifest().dumpFormat()))) {
                 // template copies are databases on the embedded server: it is needed to drop them
-                try (dev.bulwark.pg.EmbeddedServer server = dev.bulwark.pg.EmbeddedServer.open(root.projectDir())) {
+                try (dev.bulwark.pg.Embedded server = dev.bulwark.pg.Embedded.open(root.projectDir())) {
                     r = backups.prune(age, keep == null ? s.keep() : keep, dryRun, server.connection());
                 }
             } else {

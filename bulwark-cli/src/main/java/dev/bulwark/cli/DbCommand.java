@@ -1,7 +1,7 @@
 package dev.bulwark.cli;
 
-import dev.bulwark.pg.EmbeddedServer;
-import dev.bulwark.pg.EmbeddedStatus;
+import dev.bulwark.embedded.EmbeddedStatus;
+import dev.bulwark.pg.Embedded;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -33,10 +33,10 @@ final class DbCommand extends CommandGroup {
     static final class Start extends Sub {
         @Override
         public Integer call() {
-            EmbeddedStatus s = EmbeddedServer.startPersistent(project());
+            EmbeddedStatus s = Embedded.startPersistent(project());
             out().println("Embedded PostgreSQL " + s.version() + " running on port " + s.port() + " (pid " + s.pid() + "), data in "
                     + s.dataDir() + ".");
-            out().println("Connect with: psql \"" + EmbeddedServer.url(project()) + "\"");
+            out().println("Connect with: psql \"" + Embedded.url(project()) + "\"");
             return ExitCodes.OK;
         }
     }
@@ -45,8 +45,8 @@ final class DbCommand extends CommandGroup {
     static final class Stop extends Sub {
         @Override
         public Integer call() {
-            EmbeddedStatus before = EmbeddedServer.status(project());
-            EmbeddedStatus after = EmbeddedServer.stop(project());
+            EmbeddedStatus before = Embedded.status(project());
+            EmbeddedStatus after = Embedded.stop(project());
             out().println(after.running() ? "Embedded PostgreSQL is in use by another Bulwark run; it stops when that run ends."
                     : before.running() ? "Embedded PostgreSQL stopped." : "Embedded PostgreSQL was not running.");
             return ExitCodes.OK;
@@ -60,12 +60,12 @@ final class DbCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            EmbeddedStatus s = EmbeddedServer.status(project());
+            EmbeddedStatus s = Embedded.status(project());
             if (output.json()) {
                 Json.print(out(), Json.obj("running", s.running(), "pid", s.running() ? s.pid() : null,
                         "port", s.port() > 0 ? s.port() : null, "version", s.version(),
                         "dataDir", s.dataDir() == null ? null : s.dataDir().toString(), "persistent", s.persistent(),
-                        "url", s.port() > 0 ? EmbeddedServer.url(project()) : null));
+                        "url", s.port() > 0 ? Embedded.url(project()) : null));
                 return s.running() ? ExitCodes.OK : ExitCodes.FINDINGS;
             }
             if (s.running()) {
@@ -85,13 +85,13 @@ final class DbCommand extends CommandGroup {
         @Override
         public Integer call() {
             // a URL of a stopped server would send psql "$(bulwark db url)" to a refused connection: start it instead
-            if (!EmbeddedServer.status(project()).running()) {
-                EmbeddedStatus s = EmbeddedServer.startPersistent(project());
+            if (!Embedded.status(project()).running()) {
+                EmbeddedStatus s = Embedded.startPersistent(project());
                 spec.commandLine().getErr().println("bulwark: started the embedded PostgreSQL " + s.version() + " on port " + s.port()
                         + "; it keeps running until 'bulwark db stop'");
                 spec.commandLine().getErr().flush();
             }
-            out().println(EmbeddedServer.url(project()));
+            out().println(Embedded.url(project()));
             return ExitCodes.OK;
         }
     }

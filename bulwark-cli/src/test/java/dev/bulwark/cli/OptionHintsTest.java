@@ -22,14 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Error hints and help name options that exist: every {@code --option} in a string of the main
- * code of bulwark-core and bulwark-cli is a visible option of some command (a hidden one, such as the
+ * code of bulwark-core, bulwark-embedded and bulwark-cli is a visible option of some command (a hidden one, such as the
  * refused {@code --format}, does not count), and where the string names the command
  * ({@code `bulwark lint --fix`}), an option of that command. Options of other tools (pg_dump,
  * prisma, alembic, docker, …) are allowed where the string or its file names the tool.
  */
 class OptionHintsTest {
     private static final Path[] SOURCES = {
-            Path.of("..", "bulwark-core", "src", "main", "java"), Path.of("src", "main", "java")};
+            Path.of("..", "bulwark-core", "src", "main", "java"), Path.of("..", "bulwark-embedded", "src", "main", "java"),
+            Path.of("src", "main", "java")};
     private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
     private static final Pattern OPTION = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
     private static final Pattern ARGUMENT = Pattern.compile("--[a-z][a-z0-9-]*=?");

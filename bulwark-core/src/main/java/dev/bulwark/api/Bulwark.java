@@ -16,7 +16,7 @@ import dev.bulwark.migration.MigrationSet;
 import dev.bulwark.migration.MigrationSources;
 import dev.bulwark.pg.ConnectionResolver;
 import dev.bulwark.pg.ConnectionSpec;
-import dev.bulwark.pg.EmbeddedServer;
+import dev.bulwark.pg.Embedded;
 import dev.bulwark.plan.MigrationStatus;
 import dev.bulwark.rehearse.Rehearsal;
 import dev.bulwark.rehearse.RehearsalResult;
@@ -288,7 +288,7 @@ public final class Bulwark {
                 if (spec != null) {
                     r = new Rehearsal(set, spec, configuration.projectDirectory(), options.sampleRows(), listener()).run();
                 } else {
-                    try (EmbeddedServer server = EmbeddedServer.open(configuration.projectDirectory())) {
+                    try (Embedded server = Embedded.open(configuration.projectDirectory())) {
                         r = new Rehearsal(set, server.connection(), configuration.projectDirectory(), options.sampleRows(), listener()).run();
                     }
                 }

@@ -76,6 +76,19 @@ class ApiBoundaryTest {
     }
 
     @Test
+    void onlyTheEmbeddedHandleReachesTheOptionalEmbeddedModule() {
+        // bulwark-embedded is optional: dev.bulwark.pg.Embedded checks it is on the class path before
+        // touching it and turns its exceptions into BulwarkException; a direct use elsewhere would bring
+        // back the NoClassDefFoundError for library users without it
+        noClasses().that().resideOutsideOfPackage("dev.bulwark.embedded..")
+                .and().doNotHaveFullyQualifiedName("dev.bulwark.pg.Embedded")
+                .should().dependOnClassesThat().resideInAPackage("dev.bulwark.embedded..")
+                .check(core);
+        assertThat(core.get("dev.bulwark.pg.Embedded").getDirectDependenciesFromSelf())
+                .anyMatch(d -> d.getTargetClass().getName().equals("dev.bulwark.embedded.EmbeddedServer"));
+    }
+
+    @Test
     void theApiSignaturesExposeNoInternalType() {
         members().that().areDeclaredInClassesThat().resideInAPackage(API)
                 .and().areDeclaredInClassesThat().arePublic()

@@ -2,7 +2,7 @@ package dev.bulwark.backfill;
 
 import dev.bulwark.Listener;
 import dev.bulwark.pg.ConnectionSpec;
-import dev.bulwark.pg.EmbeddedServer;
+import dev.bulwark.pg.Embedded;
 import dev.bulwark.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,18 +34,18 @@ class BackfillLagIT {
 
     @TempDir
     Path publisherDir;
-    EmbeddedServer publisher;
+    Embedded publisher;
     TestDatabase subscriber;
     final List<String> log = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws SQLException {
-        publisher = EmbeddedServer.open(publisherDir);
+        publisher = Embedded.open(publisherDir);
         try (Connection c = publisher.connection().open("bulwark-test"); Statement s = c.createStatement()) {
             s.execute("ALTER SYSTEM SET wal_level = logical");
         }
         publisher.close(); // the last user stops it; the next start reads wal_level
-        publisher = EmbeddedServer.open(publisherDir);
+        publisher = Embedded.open(publisherDir);
         exec(publisher.connection(), "CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL DEFAULT 0, pad text NOT NULL);"
                 + "INSERT INTO items (id, pad) SELECT g, repeat('x', 200) FROM generate_series(1, " + ROWS + ") g;"
                 + "CREATE PUBLICATION backfill_pub FOR TABLE items");
@@ -53,7 +53,7 @@ class BackfillLagIT {
         subscriber = TestDatabase.create("backfill_sub");
         exec(subscriber.spec(), "CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL DEFAULT 0, pad text NOT NULL)");
         exec(subscriber.spec(), "CREATE SUBSCRIPTION backfill_sub CONNECTION 'host=127.0.0.1 port=" + publisher.port()
-                + " dbname=" + EmbeddedServer.DATABASE + " user=" + EmbeddedServer.SUPERUSER + "' PUBLICATION backfill_pub");
+                + " dbname=" + Embedded.DATABASE + " user=" + Embedded.SUPERUSER + "' PUBLICATION backfill_pub");
         waitFor(() -> "20000".equals(value(subscriber.spec(), "SELECT count(*) FROM items"))
                 && "0".equals(value(subscriber.spec(), "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'")), 60);
     }

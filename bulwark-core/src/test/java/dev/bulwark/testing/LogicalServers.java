@@ -1,7 +1,7 @@
 package dev.bulwark.testing;
 
 import dev.bulwark.pg.ConnectionSpec;
-import dev.bulwark.pg.EmbeddedServer;
+import dev.bulwark.pg.Embedded;
 import dev.bulwark.pg.Identifiers;
 
 import java.io.IOException;
@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * killed JVM left them behind. Tests create their own databases with {@link #database}.
  */
 public final class LogicalServers {
-    private static EmbeddedServer blue;
-    private static EmbeddedServer green;
+    private static Embedded blue;
+    private static Embedded green;
     private static Path blueDir;
     private static Path greenDir;
     private static int counter;
@@ -31,7 +31,7 @@ public final class LogicalServers {
     private LogicalServers() {
     }
 
-    public static synchronized EmbeddedServer blue() {
+    public static synchronized Embedded blue() {
         if (blue == null) {
             PostgresTestServer.shared(); // sweeps clusters of killed runs first
             blueDir = dir("blue");
@@ -41,7 +41,7 @@ public final class LogicalServers {
         return blue;
     }
 
-    public static synchronized EmbeddedServer green() {
+    public static synchronized Embedded green() {
         blue();
         if (green == null) {
             greenDir = dir("green");
@@ -51,7 +51,7 @@ public final class LogicalServers {
     }
 
     /** A new, empty database on the server, named from the hint; superuser connection settings. */
-    public static synchronized ConnectionSpec database(EmbeddedServer server, String hint) {
+    public static synchronized ConnectionSpec database(Embedded server, String hint) {
         String name = "it_" + hint.replaceAll("[^a-z0-9]+", "_") + "_" + ProcessHandle.current().pid() + "_" + (++counter);
         try (Connection c = server.connection("postgres").open("bulwark-test-support"); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + Identifiers.quote(name));
@@ -199,8 +199,8 @@ public final class LogicalServers {
         }
     }
 
-    private static EmbeddedServer logical(Path dir) {
-        EmbeddedServer s = EmbeddedServer.open(dir);
+    private static Embedded logical(Path dir) {
+        Embedded s = Embedded.open(dir);
         try (Connection c = s.connection("postgres").open("bulwark-test-support"); Statement st = c.createStatement()) {
             st.execute("ALTER SYSTEM SET wal_level = logical");
             st.execute("ALTER SYSTEM SET max_replication_slots = 20");
@@ -209,7 +209,7 @@ public final class LogicalServers {
             throw new IllegalStateException("cannot configure " + dir + ": " + e.getMessage(), e);
         }
         s.close(); // the last user: stops it
-        EmbeddedServer restarted = EmbeddedServer.open(dir);
+        Embedded restarted = Embedded.open(dir);
         try (Connection c = restarted.connection("postgres").open("bulwark-test-support"); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SHOW wal_level")) {
             rs.next();
@@ -223,7 +223,7 @@ public final class LogicalServers {
     }
 
     private static synchronized void shutdown() {
-        for (EmbeddedServer s : new EmbeddedServer[]{green, blue}) {
+        for (Embedded s : new Embedded[]{green, blue}) {
             if (s != null) {
                 s.close();
             }

@@ -1,7 +1,7 @@
 package dev.bulwark.testing;
 
 import dev.bulwark.pg.ConnectionSpec;
-import dev.bulwark.pg.EmbeddedServer;
+import dev.bulwark.pg.Embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,14 +21,14 @@ import java.util.stream.Stream;
  */
 public final class PostgresTestServer {
     private static final String PREFIX = "bulwark-it-";
-    private static EmbeddedServer server;
+    private static Embedded server;
     private static Path projectDir;
 
     private PostgresTestServer() {
     }
 
     /** The shared server, started on the first call. */
-    public static synchronized EmbeddedServer shared() {
+    public static synchronized Embedded shared() {
         if (server == null) {
             try {
                 Path parent = Files.isDirectory(Path.of("target")) ? Path.of("target") : Path.of(System.getProperty("java.io.tmpdir"));
@@ -39,7 +39,7 @@ public final class PostgresTestServer {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            server = EmbeddedServer.open(projectDir);
+            server = Embedded.open(projectDir);
             Runtime.getRuntime().addShutdownHook(new Thread(PostgresTestServer::shutdown, "bulwark-test-postgres-stop"));
         }
         return server;
@@ -64,7 +64,7 @@ public final class PostgresTestServer {
             for (Path dir : dirs) {
                 // A young directory may belong to a JVM that has not taken its locks yet.
                 boolean young = Files.getLastModifiedTime(dir).toMillis() > System.currentTimeMillis() - 120_000;
-                if (!young && !EmbeddedServer.stop(dir).running()) {
+                if (!young && !Embedded.stop(dir).running()) {
                     deleteTree(dir);
                 }
             }

@@ -3,7 +3,7 @@ package dev.bulwark.junit;
 import dev.bulwark.api.Bulwark;
 import dev.bulwark.api.MigrateOptions;
 import dev.bulwark.pg.ConnectionSpec;
-import dev.bulwark.pg.EmbeddedServer;
+import dev.bulwark.pg.Embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,12 +26,12 @@ final class EmbeddedDatabases {
     private static final long PID = ProcessHandle.current().pid();
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Map<List<Object>, String> TEMPLATES = new ConcurrentHashMap<>();
-    private static EmbeddedServer server;
+    private static Embedded server;
 
     private EmbeddedDatabases() {
     }
 
-    static synchronized EmbeddedServer server() {
+    static synchronized Embedded server() {
         if (server == null) {
             Path parent = Files.isDirectory(Path.of("target")) ? Path.of("target") : Path.of(System.getProperty("java.io.tmpdir"));
             Path dir = parent.resolve("bulwark-junit").toAbsolutePath();
@@ -40,8 +40,8 @@ final class EmbeddedDatabases {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            server = EmbeddedServer.open(dir);
-            EmbeddedServer s = server;
+            server = Embedded.open(dir);
+            Embedded s = server;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 for (String template : TEMPLATES.values()) {
                     try {

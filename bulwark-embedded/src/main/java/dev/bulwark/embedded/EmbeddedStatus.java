@@ -1,4 +1,4 @@
-package dev.bulwark.pg;
+package dev.bulwark.embedded;
 
 import java.nio.file.Path;
 

@@ -1,7 +1,5 @@
-package dev.bulwark.pg;
+package dev.bulwark.embedded;
 
-import dev.bulwark.BulwarkException;
-import dev.bulwark.ErrorCode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,7 +117,7 @@ final class PgCtl {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new BulwarkException(ErrorCode.DATABASE,
+            throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                     "cannot run " + command.get(0) + ": " + e.getMessage(),
                     "check that the file exists and is executable", e);
         }
@@ -136,7 +134,7 @@ final class PgCtl {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new BulwarkException(ErrorCode.DATABASE,
+                throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                         String.join(" ", command.subList(0, Math.min(2, command.size()))) + " did not finish within "
                                 + timeout.toSeconds() + " s",
                         "check the server log and the machine's load");
@@ -145,7 +143,7 @@ final class PgCtl {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-            throw new BulwarkException(ErrorCode.DATABASE, "interrupted while running " + command.get(0), null, e);
+            throw new EmbeddedException(EmbeddedException.Kind.DATABASE, "interrupted while running " + command.get(0), null, e);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // The command finished; only its output could not be collected (a daemon kept the pipe).
             return new Result(process.exitValue(), "");
@@ -190,7 +188,7 @@ final class PgCtl {
             Result probe;
             try {
                 probe = exec(List.of("unshare", "-U", "true"), Duration.ofSeconds(10));
-            } catch (BulwarkException e) {
+            } catch (EmbeddedException e) {
                 throw rootWithoutUnshare("unshare is not installed");
             }
             if (!probe.ok()) {
@@ -199,8 +197,8 @@ final class PgCtl {
             return List.of("unshare", "-U");
         }
 
-        private static BulwarkException rootWithoutUnshare(String reason) {
-            return new BulwarkException(ErrorCode.DATABASE,
+        private static EmbeddedException rootWithoutUnshare(String reason) {
+            return new EmbeddedException(EmbeddedException.Kind.DATABASE,
                     "PostgreSQL refuses to run as root and Bulwark cannot drop root for it (" + reason + ")",
                     "run Bulwark as an ordinary user, or install util-linux and allow user namespaces "
                             + "(in a container: --security-opt seccomp=unconfined or a non-root USER), "

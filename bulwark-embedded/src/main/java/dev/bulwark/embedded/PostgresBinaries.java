@@ -1,7 +1,5 @@
-package dev.bulwark.pg;
+package dev.bulwark.embedded;
 
-import dev.bulwark.BulwarkException;
-import dev.bulwark.ErrorCode;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -97,15 +95,15 @@ final class PostgresBinaries {
     }
 
     static String bundledVersion() {
-        try (InputStream in = PostgresBinaries.class.getResourceAsStream("/dev/bulwark/version.properties")) {
+        try (InputStream in = PostgresBinaries.class.getResourceAsStream("/dev/bulwark/embedded/postgres.properties")) {
             if (in == null) {
-                throw new IllegalStateException("dev/bulwark/version.properties is missing from the classpath");
+                throw new IllegalStateException("dev/bulwark/embedded/postgres.properties is missing from the classpath");
             }
             Properties properties = new Properties();
             properties.load(in);
             String version = properties.getProperty("postgres.version");
             if (version == null || version.isBlank() || version.startsWith("${")) {
-                throw new IllegalStateException("postgres.version is not set in dev/bulwark/version.properties");
+                throw new IllegalStateException("postgres.version is not set in dev/bulwark/embedded/postgres.properties");
             }
             return version.trim();
         } catch (IOException e) {
@@ -133,7 +131,7 @@ final class PostgresBinaries {
         if (os.startsWith("windows")) {
             return "Windows";
         }
-        throw new BulwarkException(ErrorCode.DATABASE,
+        throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                 "the embedded PostgreSQL has no binaries for operating system " + System.getProperty("os.name"),
                 "pass --url to use a PostgreSQL server you run yourself");
     }
@@ -167,7 +165,7 @@ final class PostgresBinaries {
                     extractTxz(txz, temp);
                 } catch (IllegalStateException e) {
                     // zonky's message for a platform without a binaries jar on the classpath
-                    throw new BulwarkException(ErrorCode.DATABASE,
+                    throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                             "the embedded PostgreSQL has no binaries for " + os + "/" + arch,
                             "pass --url to use a PostgreSQL server you run yourself", e);
                 }
@@ -182,7 +180,7 @@ final class PostgresBinaries {
                 return target;
             }
         } catch (IOException e) {
-            throw new BulwarkException(ErrorCode.DATABASE,
+            throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                     "cannot extract the embedded PostgreSQL binaries to " + target + ": " + e,
                     "check that " + cacheRoot + " is writable and the disk is not full (or set XDG_CACHE_HOME)", e);
         }

@@ -1,7 +1,5 @@
-package dev.bulwark.pg;
+package dev.bulwark.embedded;
 
-import dev.bulwark.BulwarkException;
-import dev.bulwark.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,15 +80,15 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /**
-     * The binaries come with {@code dev.bulwark:bulwark-embedded}, an optional dependency of the
-     * library: without it, say so instead of failing on a missing class. Checked by resource name,
-     * so nothing of the absent jars is loaded.
+     * zonky's resolver and the binaries are this module's dependencies; one who excluded them gets
+     * this one-line error instead of a missing class. Checked by resource name, so nothing of the
+     * absent jars is loaded. (bulwark-core checks the same before it touches this class at all.)
      */
     static void requireBinariesOnClassPath() {
         ClassLoader loader = EmbeddedServer.class.getClassLoader();
         if (loader.getResource("io/zonky/test/db/postgres/embedded/DefaultPostgresBinaryResolver.class") == null
                 || loader.getResource("org/tukaani/xz/XZInputStream.class") == null) {
-            throw new BulwarkException(ErrorCode.USAGE, "the embedded PostgreSQL is not on the class path",
+            throw new EmbeddedException(EmbeddedException.Kind.USAGE, "the embedded PostgreSQL is not on the class path",
                     "add the dependency dev.bulwark:bulwark-embedded (the CLI includes it), or give a database URL");
         }
     }
@@ -161,23 +159,31 @@ public final class EmbeddedServer implements AutoCloseable {
     public static String url(Path projectDir) {
         EmbeddedStatus s = status(projectDir);
         if (s.port() <= 0) {
-            throw new BulwarkException(ErrorCode.USAGE, "the embedded PostgreSQL of " + projectDir + " has never been started",
+            throw new EmbeddedException(EmbeddedException.Kind.USAGE, "the embedded PostgreSQL of " + projectDir + " has never been started",
                     "run 'bulwark db start' first");
         }
         return "postgresql://" + SUPERUSER + "@127.0.0.1:" + s.port() + "/" + DATABASE;
     }
 
-    /** Connection to the project database {@code bulwark} on this server. */
-    public ConnectionSpec connection() {
-        return connection(DATABASE);
+    /** The address the server listens on; only local connections, trusted, no password. */
+    public static final String HOST = "127.0.0.1";
+
+    /** JDBC URL of the project database {@code bulwark} on this server, as {@link #SUPERUSER}. */
+    public String jdbcUrl() {
+        return jdbcUrl(DATABASE);
     }
 
-    /** Connection to another database on this server, e.g. {@code postgres} to create databases. */
-    public ConnectionSpec connection(String database) {
+    /** JDBC URL of another database on this server (e.g. {@code postgres}, to create databases), as {@link #SUPERUSER}. */
+    public String jdbcUrl(String database) {
+        requireOpen();
+        return "jdbc:postgresql://" + HOST + ":" + port + "/" + database + "?user=" + SUPERUSER;
+    }
+
+    /** Fails once {@link #close()} has run: the server may be stopped, a connection would reach nothing or another server. */
+    public void requireOpen() {
         if (closed.get()) {
             throw new IllegalStateException("the embedded server handle for " + layout.dataDir() + " is closed");
         }
-        return ConnectionSpec.of("127.0.0.1", port, database, SUPERUSER, null);
     }
 
     public int port() {
@@ -207,7 +213,7 @@ public final class EmbeddedServer implements AutoCloseable {
                 }
                 return null;
             });
-        } catch (BulwarkException e) {
+        } catch (EmbeddedException e) {
             // The work is done; a server left running is joined and stopped by the next run.
             LOG.warn("{}", e.describe());
         }
@@ -257,7 +263,7 @@ public final class EmbeddedServer implements AutoCloseable {
                             deleteQuietly(layout.pidFile());
                             return start(layout, pgCtl, binaries, initMillis);
                         }
-                        throw new BulwarkException(ErrorCode.DATABASE,
+                        throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                                 "the embedded PostgreSQL (pid " + state.pid() + ") in " + layout.dataDir()
                                         + " is not answering on 127.0.0.1:" + state.port(),
                                 "stop it with `bulwark db stop` (or kill " + state.pid() + ") and retry; see "
@@ -314,7 +320,7 @@ public final class EmbeddedServer implements AutoCloseable {
             }
             // pg_ctl's own last line is only "Examine the log output."; the lines before it say more.
             String reason = tail.isBlank() ? result.lastLines(3) : tail;
-            throw new BulwarkException(ErrorCode.DATABASE,
+            throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                     "the embedded PostgreSQL in " + layout.dataDir() + " did not start: " + reason,
                     "see " + layout.logFile() + "; if the data directory is damaged, delete " + layout.dataDir()
                             + " to start over (it holds only the embedded database)");
@@ -345,7 +351,7 @@ public final class EmbeddedServer implements AutoCloseable {
         long t0 = System.nanoTime();
         PgCtl.Result result = pgCtl.stop(layout.dataDir());
         if (!result.ok() && probe(layout).kind() != Kind.NOT_RUNNING) {
-            throw new BulwarkException(ErrorCode.DATABASE,
+            throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                     "cannot stop the embedded PostgreSQL in " + layout.dataDir() + ": " + result.lastLine(),
                     "see " + layout.logFile());
         }
@@ -369,7 +375,7 @@ public final class EmbeddedServer implements AutoCloseable {
         } catch (IOException e) {
             throw ioFailure("cannot read " + dataDir, e);
         }
-        throw new BulwarkException(ErrorCode.DATABASE,
+        throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                 dataDir + " exists but is not a PostgreSQL data directory (no PG_VERSION)",
                 "move it away or delete it; Bulwark creates a new one");
     }
@@ -386,7 +392,7 @@ public final class EmbeddedServer implements AutoCloseable {
             PgCtl.Result result = pgCtl.initdb(temp);
             if (!result.ok()) {
                 PostgresBinaries.deleteTree(temp);
-                throw new BulwarkException(ErrorCode.DATABASE,
+                throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                         "initdb failed for " + layout.dataDir() + ": " + result.lastLines(3),
                         "check that " + layout.bulwarkDir() + " is writable and the disk is not full");
             }
@@ -416,7 +422,7 @@ public final class EmbeddedServer implements AutoCloseable {
             throw ioFailure("cannot read " + dataDir.resolve("PG_VERSION"), e);
         }
         if (!found.equals(binaries.majorVersion())) {
-            throw new BulwarkException(ErrorCode.DATABASE,
+            throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                     dataDir + " was created by PostgreSQL " + found + " but Bulwark embeds PostgreSQL "
                             + binaries.postgresVersion(),
                     "delete " + dataDir + " to start over (it holds only the embedded database), "
@@ -441,10 +447,10 @@ public final class EmbeddedServer implements AutoCloseable {
                 }
             }
             try (Statement create = connection.createStatement()) {
-                create.execute("CREATE DATABASE " + Identifiers.quote(DATABASE));
+                create.execute("CREATE DATABASE \"" + DATABASE + "\"");
             }
         } catch (SQLException e) {
-            throw new BulwarkException(ErrorCode.DATABASE,
+            throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                     "cannot create database " + DATABASE + " on the embedded PostgreSQL at 127.0.0.1:" + port + ": "
                             + firstLine(e.getMessage()),
                     "see the server log in .bulwark/postgres.log", e);
@@ -606,7 +612,8 @@ public final class EmbeddedServer implements AutoCloseable {
                     lines.add(line.strip());
                 }
             }
-            return Masking.mask(String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+            // not masked here (this module knows no secrets); bulwark-core masks the messages it passes on
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
         } catch (IOException e) {
             return "";
         }
@@ -677,7 +684,7 @@ public final class EmbeddedServer implements AutoCloseable {
                     return lock;
                 }
                 if (System.currentTimeMillis() > deadline) {
-                    throw new BulwarkException(ErrorCode.DATABASE,
+                    throw new EmbeddedException(EmbeddedException.Kind.DATABASE,
                             "another Bulwark process has been starting or stopping the embedded PostgreSQL in "
                                     + dataDir() + " for " + LOCK_WAIT_MILLIS / 60_000 + " minutes",
                             "check for a hung bulwark process (it holds " + serverLock() + ") and end it");
@@ -776,7 +783,7 @@ public final class EmbeddedServer implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BulwarkException(ErrorCode.DATABASE, "interrupted while waiting for the embedded PostgreSQL");
+            throw new EmbeddedException(EmbeddedException.Kind.DATABASE, "interrupted while waiting for the embedded PostgreSQL");
         }
     }
 
@@ -788,8 +795,8 @@ public final class EmbeddedServer implements AutoCloseable {
         return newline < 0 ? text : text.substring(0, newline);
     }
 
-    private static BulwarkException ioFailure(String what, IOException e) {
-        return new BulwarkException(ErrorCode.DATABASE, what + ": " + e,
+    private static EmbeddedException ioFailure(String what, IOException e) {
+        return new EmbeddedException(EmbeddedException.Kind.DATABASE, what + ": " + e,
                 "check the permissions of the project's .bulwark directory and the free disk space", e);
     }
 }

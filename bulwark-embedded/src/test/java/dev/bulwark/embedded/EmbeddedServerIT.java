@@ -1,7 +1,5 @@
-package dev.bulwark.pg;
+package dev.bulwark.embedded;
 
-import dev.bulwark.BulwarkException;
-import dev.bulwark.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,10 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +37,7 @@ class EmbeddedServerIT {
         try (EmbeddedServer server = EmbeddedServer.open(project)) {
             assertThat(server.dataDir()).isEqualTo(project.toAbsolutePath().resolve(".bulwark/pgdata"));
             assertThat(server.dataDir().resolve("PG_VERSION")).hasContent("15");
-            try (Connection c = server.connection().open("embedded-it")) {
+            try (Connection c = open(server)) {
                 assertThat(queryString(c, "SELECT current_database()")).isEqualTo("bulwark");
                 assertThat(queryString(c, "SELECT current_user")).isEqualTo("postgres");
                 assertThat(queryString(c, "SHOW server_version")).startsWith("15.");
@@ -64,7 +64,7 @@ class EmbeddedServerIT {
     void dataAndPortPersistBetweenRuns() throws SQLException {
         int port;
         try (EmbeddedServer server = EmbeddedServer.open(project);
-             Connection c = server.connection().open("embedded-it");
+             Connection c = open(server);
              Statement s = c.createStatement()) {
             port = server.port();
             s.execute("CREATE TABLE kept (id int)");
@@ -72,7 +72,7 @@ class EmbeddedServerIT {
         }
         assertThat(EmbeddedServer.status(project).running()).isFalse();
         try (EmbeddedServer server = EmbeddedServer.open(project);
-             Connection c = server.connection().open("embedded-it")) {
+             Connection c = open(server)) {
             assertThat(server.port()).isEqualTo(port);
             assertThat(queryString(c, "SELECT id::text FROM kept")).isEqualTo("42");
         }
@@ -146,7 +146,7 @@ class EmbeddedServerIT {
         assertThat(EmbeddedServer.status(project).running()).isFalse();
 
         try (EmbeddedServer server = EmbeddedServer.open(project);
-             Connection c = server.connection().open("embedded-it")) {
+             Connection c = open(server)) {
             assertThat(server.pid()).isNotEqualTo(started.pid());
             assertThat(queryString(c, "SELECT 'recovered'")).isEqualTo("recovered");
         }
@@ -195,7 +195,7 @@ class EmbeddedServerIT {
     void aProjectPathWithSpacesAndQuotesWorks() throws SQLException, IOException {
         Path odd = Files.createDirectories(project.resolve("it's my \"project\" $HOME"));
         try (EmbeddedServer server = EmbeddedServer.open(odd);
-             Connection c = server.connection().open("embedded-it")) {
+             Connection c = open(server)) {
             assertThat(queryString(c, "SHOW data_directory")).isEqualTo(odd.resolve(".bulwark/pgdata").toString());
         }
         assertThat(EmbeddedServer.status(odd).running()).isFalse();
@@ -215,8 +215,8 @@ class EmbeddedServerIT {
         Path dataDir = Files.createDirectories(project.resolve(".bulwark/pgdata"));
         Files.writeString(dataDir.resolve("PG_VERSION"), "14\n");
         assertThatThrownBy(() -> EmbeddedServer.open(project))
-                .isInstanceOfSatisfying(BulwarkException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.DATABASE);
+                .isInstanceOfSatisfying(EmbeddedException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(EmbeddedException.Kind.DATABASE);
                     assertThat(e.describe()).contains("created by PostgreSQL 14", "embeds PostgreSQL 15.15",
                             "delete " + dataDir);
                 });
@@ -227,7 +227,7 @@ class EmbeddedServerIT {
         Path dataDir = Files.createDirectories(project.resolve(".bulwark/pgdata"));
         Files.writeString(dataDir.resolve("notes.txt"), "mine");
         assertThatThrownBy(() -> EmbeddedServer.open(project))
-                .isInstanceOf(BulwarkException.class)
+                .isInstanceOf(EmbeddedException.class)
                 .hasMessageContaining("is not a PostgreSQL data directory");
         assertThat(dataDir.resolve("notes.txt")).hasContent("mine");
     }
@@ -242,6 +242,13 @@ class EmbeddedServerIT {
             assertThat(attributes.permissions()).as("PostgreSQL requires 0700 or 0750")
                     .doesNotContain(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
         }
+    }
+
+    /** A connection to the project database, named {@code embedded-it}. */
+    private static Connection open(EmbeddedServer server) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("ApplicationName", "embedded-it");
+        return DriverManager.getConnection(server.jdbcUrl(), properties);
     }
 
     private static String queryString(Connection c, String sql) throws SQLException {
