@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Blue-green on this machine: two embedded PostgreSQL servers with wal_level = logical, blue holding a pgbench
 # database of ROWS accounts (pgbench_history given a key so it can be replicated). Prints:
-#   initial sync: `bulwark replicate start` until every table is ready (the whole process, then green's
-#                 pg_subscription_rel polled with psql every 100 ms) against the peer, `bulwark copy` of the same
-#                 data into an empty database on green at its best settings (--jobs = processors, --no-verify:
-#                 the subscription's copy verifies nothing either); RUNS of each, interleaved A,B,A,B, medians and
-#                 the ratio
+#   initial sync: `bulwark replicate start` until every table is ready, whole process, then green's
+#                 pg_subscription_rel polled with psql every 100 ms, once with each initial copy:
+#                   parallel      (the default) Bulwark copies the rows of the slot's exported snapshot over
+#                                 --jobs = processors connections, then subscribes with copy_data = false
+#                   subscription  the subscription's own table synchronisation
+#                 against the peer, `bulwark copy` of the same data into an empty database on green at its best
+#                 settings (--jobs = processors, --no-verify: neither initial copy verifies either); RUNS of each,
+#                 interleaved (copy, parallel, subscription, copy, ...), medians and ratios
 #   steady lag:   the median of 5 samples (psql on blue: the slot's confirmed_flush_lsn, pg_stat_replication's
 #                 replay_lag, as replicate status reads them) while pgbench writes to blue
 #   switchover and rollback under pgbench, RUNS rounds of each: the write-unavailable window Bulwark measured
@@ -49,7 +52,7 @@ now_ms() { date +%s%3N; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 fresh_green() { PGOPTIONS='-c client_min_messages=warning' q "$green_base/postgres" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null; }
 
-: >"$work/copy.ms"; : >"$work/sync.ms"
+: >"$work/copy.ms"; : >"$work/parallel.ms"; : >"$work/subscription.ms"
 jobs=$(nproc)
 ready() { # every table of green's subscription ready: the cheap poll, no JVM
   [ "$(q "$green_base/shop" -At -c "SELECT count(*) FILTER (WHERE srsubstate <> 'r') = 0 AND count(*) > 0 FROM pg_subscription_rel")" = t ]
@@ -59,15 +62,22 @@ for i in $(seq 1 "$runs"); do
   fresh_green copy_t
   t0=$(now_ms); bw copy --from "$BLUE" --to "$green_base/copy_t" --jobs "$jobs" --no-verify --progress lines >/dev/null
   echo $(( $(now_ms) - t0 )) >>"$work/copy.ms"
-  fresh_green shop
-  t0=$(now_ms)
-  bw replicate start --from "$BLUE" --to "$green_base/shop" >/dev/null
-  until ready; do sleep 0.1; done
-  echo $(( $(now_ms) - t0 )) >>"$work/sync.ms"
-  if (( i < runs )); then bw replicate stop --from "$BLUE" --to "$green_base/shop" >/dev/null; fi
+  for how in parallel subscription; do
+    fresh_green shop
+    t0=$(now_ms)
+    bw replicate start --from "$BLUE" --to "$green_base/shop" --initial-copy "$how" --jobs "$jobs" >/dev/null
+    until ready; do sleep 0.1; done
+    echo $(( $(now_ms) - t0 )) >>"$work/$how.ms"
+    bw replicate stop --from "$BLUE" --to "$green_base/shop" >/dev/null
+  done
 done
-c=$(median <"$work/copy.ms"); s=$(median <"$work/sync.ms")
-echo "initial sync: replicate start until ready ${s} ms (runs: $(paste -sd' ' "$work/sync.ms")); bulwark copy --jobs $jobs --no-verify ${c} ms (runs: $(paste -sd' ' "$work/copy.ms")); ratio $(awk -v a="$s" -v b="$c" 'BEGIN { printf "%.2f", a / b }')x the copy's time"
+fresh_green shop # the pair for the rest of the bench, started with the default
+bw replicate start --from "$BLUE" --to "$green_base/shop" >/dev/null
+until ready; do sleep 0.1; done
+c=$(median <"$work/copy.ms"); p=$(median <"$work/parallel.ms"); s=$(median <"$work/subscription.ms")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "initial sync, medians of $runs (ms): replicate start --initial-copy parallel ${p} (runs: $(paste -sd' ' "$work/parallel.ms")); --initial-copy subscription ${s} (runs: $(paste -sd' ' "$work/subscription.ms")); bulwark copy --jobs $jobs --no-verify ${c} (runs: $(paste -sd' ' "$work/copy.ms"))"
+echo "initial sync ratios: parallel $(ratio "$p" "$c")x the copy's time, subscription $(ratio "$s" "$c")x; parallel / subscription $(ratio "$p" "$s")"
 GREEN="$green_base/shop"
 
 # steady state: pgbench's TPC-B-like script (updates 3 tables, inserts into history) on blue

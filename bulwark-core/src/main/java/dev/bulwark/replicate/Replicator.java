@@ -48,7 +48,8 @@ import java.util.stream.Collectors;
 
 /**
  * Blue-green with logical replication: {@link #start} (checks, schema as {@code copy} makes it, a publication on
- * blue and a subscription on green that copies the rows), {@link #switchover} and {@link #rollback} (fence the
+ * blue, the rows copied in parallel from the snapshot the replication slot exports, and a subscription on green
+ * that streams from that slot; or the subscription's own copy), {@link #switchover} and {@link #rollback} (fence the
  * primary, wait for the other side to apply its last LSN, set sequences, compare fingerprints, run the user's
  * command, turn replication around, open the other side) and {@link #stop}.
  *
