@@ -47,6 +47,10 @@ public final class Backfiller {
     private final BackfillProgress progress;
 
     private boolean warnedInvisibleLag;
+    /** The server's WAL position at the last lag check that followed a batch (bytes from 0/0), or -1 before the first. */
+    private long walMark = -1;
+    /** WAL written between the last two such checks: about one batch's (and the application's meanwhile). */
+    private long batchWal;
     private volatile boolean stopped;
     private volatile Statement running;
 
@@ -558,6 +562,7 @@ public final class Backfiller {
 
     /** Waits while a reason to pause holds; returns {pauses, ms}. */
     private long[] pauseWhileNeeded() throws SQLException {
+        measureBatchWal();
         String reason = pauseReason();
         if (reason == null) {
             return new long[]{0, 0};
@@ -595,15 +600,39 @@ public final class Backfiller {
         return null;
     }
 
-    /** The first standby (physical or logical, {@code pg_stat_replication}) that is further behind than allowed. */
+    /** Before the pause check that follows a batch: how much WAL the batch (and the application meanwhile) wrote. */
+    private void measureBatchWal() throws SQLException {
+        if (options.maxLagBytes() <= 0) {
+            return;
+        }
+        try (Statement st = work.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), '0/0')::bigint")) {
+            rs.next();
+            long now = rs.getLong(1);
+            // at most half the limit: a batch bigger than the limit must still run once the standby has caught up
+            batchWal = walMark < 0 ? 0 : Math.min(options.maxLagBytes() / 2, Math.max(0, now - walMark));
+            walMark = now;
+        }
+    }
+
+    /**
+     * The first standby (physical or logical, {@code pg_stat_replication}) that is further behind than allowed, or
+     * would be after one more batch: the byte limit counts the WAL the last batch wrote on top of the lag, so that
+     * the next batch does not carry the standby past it. A logical standby's lag is the larger of its reported replay
+     * position's and its slot's {@code confirmed_flush_lsn}'s (what the publisher keeps WAL for).
+     */
     private String lagReason() throws SQLException {
         if (options.maxLag() == null && options.maxLagBytes() <= 0) {
             return null;
         }
         try (Statement st = work.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT coalesce(nullif(application_name, ''), 'pid ' || pid), (extract(epoch FROM replay_lag) * 1000)::bigint,"
-                        + " pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), replay_lsn)::bigint, replay_lsn IS NULL AND state IS NULL"
-                        + " FROM pg_catalog.pg_stat_replication ORDER BY 1")) {
+                "SELECT coalesce(nullif(r.application_name, ''), 'pid ' || r.pid), (extract(epoch FROM r.replay_lag) * 1000)::bigint,"
+                        + " GREATEST(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), r.replay_lsn),"
+                        + " pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), s.confirmed_flush_lsn))::bigint,"
+                        + " r.replay_lsn IS NULL AND r.state IS NULL"
+                        + " FROM pg_catalog.pg_stat_replication r"
+                        + " LEFT JOIN pg_catalog.pg_replication_slots s ON s.active_pid = r.pid AND s.slot_type = 'logical'"
+                        + " ORDER BY 1")) {
             while (rs.next()) {
                 String name = rs.getString(1);
                 long lagMs = rs.getLong(2);
@@ -616,10 +645,13 @@ public final class Backfiller {
                             + " (or pg_monitor) so the backfill can pause for it");
                 }
                 boolean overTime = !noTime && options.maxLag() != null && lagMs > options.maxLag().toMillis();
-                boolean overBytes = !noBytes && options.maxLagBytes() > 0 && bytes > options.maxLagBytes();
+                boolean overBytes = !noBytes && options.maxLagBytes() > 0 && bytes + batchWal > options.maxLagBytes();
                 if (overTime || overBytes) {
                     return "replica lag: standby '" + name + "' is " + (noTime ? "?" : Durations.human(Duration.ofMillis(lagMs)))
-                            + " / " + Sizes.human(noBytes ? 0 : bytes) + " behind (--max-lag " + (options.maxLag() == null ? "off"
+                            + " / " + Sizes.human(noBytes ? 0 : bytes) + " behind"
+                            + (overBytes && !overTime && bytes <= options.maxLagBytes() ? ", " + Sizes.human(bytes + batchWal)
+                            + " after one more batch like the last (" + Sizes.human(batchWal) + " of WAL)" : "")
+                            + " (--max-lag " + (options.maxLag() == null ? "off"
                             : Durations.human(options.maxLag())) + ", " + (options.maxLagBytes() <= 0 ? "off" : Sizes.human(options.maxLagBytes())) + ")";
                 }
             }

@@ -122,7 +122,7 @@ class BackfillLagIT {
             });
             waitFor(() -> log.stream().anyMatch(l -> l.contains("paused: replica lag")) || run.isDone(), 60);
             assertThat(log).as(String.join("\n", log)).anyMatch(l -> l.startsWith("  paused: replica lag: standby 'backfill_sub' is ")
-                    && l.contains("behind (--max-lag 10min, 256.0 kB)"));
+                    && l.contains(" behind") && l.endsWith("(--max-lag 10min, 256.0 kB)"));
             long during = Long.parseLong(value(publisher.connection(), "SELECT count(*) FROM items WHERE n = 1"));
             Thread.sleep(1500);
             assertThat(run).isNotDone();
