@@ -238,9 +238,9 @@ public final class Linter {
                 created.add(ct.table().name());
             } else if (r instanceof Recognized.AlterTable at) {
                 for (Recognized.Action a : at.actions()) {
-                    if (a instanceof Recognized.RenameAction ra && ra.what().equals("table")
+                    if (a instanceof Recognized.RenameAction ra && ra.renamesTable()
                             && created.contains(at.table().name())) {
-                        created.add(ra.to());
+                        created.add(ra.tableAfter(at.table().name()));
                     }
                 }
             }

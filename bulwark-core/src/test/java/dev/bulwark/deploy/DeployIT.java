@@ -271,6 +271,24 @@ class DeployIT {
     }
 
     @Test
+    void aTableMovedToAnotherSchemaWhoseSchemaALaterMigrationDropsWithCascadeIsSnapshottedAndPutBack() throws Exception {
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_archive.sql", "CREATE SCHEMA archive;\nALTER TABLE ledger SET SCHEMA archive;",
+                "ALTER TABLE archive.ledger SET SCHEMA public;\nDROP SCHEMA archive;");
+        migration("20260102000001_drop_archive.sql", "-- bulwark:ignore drop-cascade the archive goes with everything in it\n"
+                        + "DROP SCHEMA archive CASCADE;",
+                "CREATE SCHEMA archive;\nCREATE TABLE archive.ledger (id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME ledger_id_seq),"
+                        + " account int, amount int, CONSTRAINT ledger_pkey PRIMARY KEY (id));");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        // taken before the first migration ran, when the rows were still in public.ledger
+        assertThat(r.snapshots()).extracting(x -> x.table().toString()).containsExactly("public.ledger");
+        assertThat(single("SELECT count(*) FROM ledger")).isEqualTo("500");
+        assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
     void anUpdateIsSnapshottedAsTheKeyAndTheColumnsItSetsUnlessATriggerMayChangeMoreAndPutBack() throws Exception {
         try (Connection c = db.open(); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE ledger ADD COLUMN touched timestamptz");

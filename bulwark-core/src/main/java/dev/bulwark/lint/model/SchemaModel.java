@@ -336,6 +336,17 @@ public final class SchemaModel {
             for (Name n : d.names()) {
                 dropTable(n.name());
             }
+        } else if (r instanceof Recognized.RenameObject ro && ro.objectKind().equals("schema") && ro.from() != null) {
+            // ALTER SCHEMA a RENAME TO b: every table of a is now b.<the same name>
+            for (String table : tablesInSchema(ro.from().name())) {
+                renameTable(table, Recognized.RenameAction.inSchema(table, ro.to()));
+            }
+            String prefix = ro.from().name() + ".";
+            for (String view : List.copyOf(materializedViews)) {
+                if (view.startsWith(prefix)) {
+                    materializedViews = materializedViews.minus(view).plus(Recognized.RenameAction.inSchema(view, ro.to()));
+                }
+            }
         } else if (r instanceof Recognized.RenameObject ro && ro.objectKind().equals("index") && ro.from() != null) {
             String table = tableOfIndex(ro.from().name());
             if (table != null) {
@@ -363,15 +374,6 @@ public final class SchemaModel {
         dropped = dropped.plus(name);
     }
 
-    /**
-     * The model's key of {@code table} after {@code ALTER TABLE table RENAME TO to}: the table keeps its
-     * schema ({@code shop.orders RENAME TO o2} is {@code shop.o2}, not a {@code public} table).
-     */
-    public static String renamedTable(String table, String to) {
-        int dot = table.lastIndexOf('.');
-        return dot < 0 ? to : table.substring(0, dot + 1) + to;
-    }
-
     private void renameTable(String from, String to) {
         TableModel t = tables.get(from);
         if (t == null) {
@@ -392,6 +394,9 @@ public final class SchemaModel {
         if (parent != null) {
             partitionParent = partitionParent.minus(from).plus(to, parent);
         }
+        if (filledByQuery.contains(from)) {
+            filledByQuery = filledByQuery.minus(from).plus(to);
+        }
     }
 
     private void alter(String tableName, Recognized.Action a) {
@@ -400,8 +405,8 @@ public final class SchemaModel {
         } else if (a instanceof Recognized.DetachPartition dp && dp.partition() != null) {
             partitionParent = partitionParent.minus(dp.partition().name());
         }
-        if (a instanceof Recognized.RenameAction ra && ra.what().equals("table")) {
-            renameTable(tableName, renamedTable(tableName, ra.to()));
+        if (a instanceof Recognized.RenameAction ra && ra.renamesTable()) {
+            renameTable(tableName, ra.tableAfter(tableName));
             return;
         }
         TableModel t = adopt(tableName);

@@ -94,6 +94,10 @@ final class AlterTableRecognizer {
             Token to = c.next();
             return new Recognized.RenameAction(what, from, to == null ? "?" : Cursor.part(to), at);
         }
+        if (c.accept("set", "schema")) {
+            Token to = c.next();
+            return new Recognized.RenameAction("schema", null, to == null ? "?" : Cursor.part(to), at);
+        }
         if (c.accept("set", "logged") || c.accept("set", "unlogged") || c.accept("set", "tablespace")
                 || c.accept("set", "access", "method")) {
             return new Recognized.RewriteAction(Cursor.text(c.tokens.subList(0, Math.min(c.i, c.tokens.size()))), at);

@@ -88,8 +88,28 @@ public sealed interface Recognized {
     record DropConstraint(String name, boolean cascade, Token at) implements Action {
     }
 
-    /** RENAME COLUMN a TO b (column set), RENAME TO b (column null), RENAME CONSTRAINT. */
+    /**
+     * RENAME COLUMN a TO b ({@code what} "column"), RENAME TO b ("table", {@code from} null), RENAME CONSTRAINT
+     * ("constraint"), SET SCHEMA s ("schema", {@code from} null, {@code to} the schema).
+     */
     record RenameAction(String what, String from, String to, Token at) implements Action {
+        /** Whether the table itself gets another name: RENAME TO, or SET SCHEMA (another schema, the same name). */
+        public boolean renamesTable() {
+            return what.equals("table") || what.equals("schema");
+        }
+
+        /** The table's key after this action, from its key before: RENAME TO keeps the schema, SET SCHEMA the name. */
+        public String tableAfter(String table) {
+            int dot = table.lastIndexOf('.');
+            return what.equals("schema") ? inSchema(table, to) : dot < 0 ? to : table.substring(0, dot + 1) + to;
+        }
+
+        /** The key of {@code table} moved to {@code schema} ({@code public} tables are keyed without it). */
+        public static String inSchema(String table, String schema) {
+            int dot = table.lastIndexOf('.');
+            String bare = dot < 0 ? table : table.substring(dot + 1);
+            return schema.equals("public") ? bare : schema + "." + bare;
+        }
     }
 
     /** SET LOGGED / UNLOGGED / TABLESPACE / ACCESS METHOD: rewrite the whole table. */

@@ -66,8 +66,9 @@ public final class BreaksSubscriptionRule extends StatementRule {
                 ctx.report(s, a.at(), "DROP COLUMN " + table + "." + dc.column() + " on a subscriber: the publisher still sends "
                         + dc.column() + stops, "drop it on the publisher first (then it is no longer sent), or after the switchover");
             } else if (a instanceof Recognized.RenameAction ra && !ra.what().equals("constraint")) {
-                ctx.report(s, a.at(), (ra.what().equals("table") ? "RENAME of " + table : "RENAME COLUMN " + table + "." + ra.from())
-                        + " on a subscriber: the publisher still sends " + (ra.what().equals("table") ? "rows of " + table : ra.from()) + stops,
+                ctx.report(s, a.at(), (ra.what().equals("schema") ? "SET SCHEMA " + ra.to() + " of " + table
+                        : ra.what().equals("table") ? "RENAME of " + table : "RENAME COLUMN " + table + "." + ra.from())
+                        + " on a subscriber: the publisher still sends " + (ra.renamesTable() ? "rows of " + table : ra.from()) + stops,
                         "rename after the switchover, once this side is the publisher; or add the new name beside the old one on both"
                                 + " sides and move over (bulwark plan)");
             } else if (a instanceof Recognized.AddColumn ac && ac.column().notNull() && ac.column().defaultExpr() == null

@@ -87,8 +87,8 @@ final class Existing {
                 }
             } else if (r instanceof Recognized.AlterTable at && at.table() != null) {
                 for (Recognized.Action act : at.actions()) {
-                    if (act instanceof Recognized.RenameAction ra && ra.what().equals("table")) {
-                        if (ra.to().equals(relation)) {
+                    if (act instanceof Recognized.RenameAction ra && ra.renamesTable()) {
+                        if (ra.tableAfter(at.table().name()).equals(relation)) {
                             created = walk(statements, a, at.table().name(), false);
                         } else if (at.table().name().equals(relation)) {
                             created = false;

@@ -49,8 +49,8 @@ public final class IrreversibleDownRule extends Rule {
                             addedColumns.add(at.table().name() + "." + ac.column().name());
                         } else if (a instanceof Recognized.RenameAction r && r.what().equals("column")) {
                             addedColumns.add(at.table().name() + "." + r.to());
-                        } else if (a instanceof Recognized.RenameAction r && r.what().equals("table")) {
-                            createdTables.add(r.to());
+                        } else if (a instanceof Recognized.RenameAction r && r.renamesTable()) {
+                            createdTables.add(r.tableAfter(at.table().name()));
                         }
                     }
                 } else if (s.what() instanceof Recognized.CreateIndex ci && ci.name() != null) {

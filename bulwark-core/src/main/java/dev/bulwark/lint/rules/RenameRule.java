@@ -32,7 +32,10 @@ public final class RenameRule extends StatementRule {
     protected void visit(MigrationContext ctx, Analyzed s) {
         if (s.what() instanceof Recognized.AlterTable at && Existing.at(ctx, s, at.table().name())) {
             for (Recognized.Action a : at.actions()) {
-                if (a instanceof Recognized.RenameAction r && !r.what().equals("constraint")) {
+                if (a instanceof Recognized.RenameAction r && r.what().equals("schema")) {
+                    ctx.report(s, a.at(), "moving table " + at.table().name() + " to schema " + r.to()
+                            + " breaks every running query that names it by its old schema or finds it through search_path", null);
+                } else if (a instanceof Recognized.RenameAction r && !r.what().equals("constraint")) {
                     String what = r.what().equals("table") ? "table " + at.table().name()
                             : "column " + at.table().name() + "." + r.from();
                     ctx.report(s, a.at(), "renaming " + what + " to " + r.to()

@@ -16,7 +16,8 @@ import java.util.Map;
  * COLUMN a TO b} followed by {@code DROP COLUMN b}, the values to copy are in {@code a}. A table
  * or column created under a name after a rename freed it is a new object and keeps its name (its
  * snapshot copies whatever held that name at the start, as it did before renames were followed).
- * {@code SET SCHEMA} and schema renames are not followed. Feed the statements
+ * {@code ALTER TABLE … SET SCHEMA} and {@code ALTER SCHEMA … RENAME TO} are renames of tables here (the model keys a
+ * table by schema and name). Feed the statements
  * in the order they run: {@link #atStart} for a statement's row changes, then {@link #after}.
  */
 public final class NamesAtStart {

@@ -325,6 +325,12 @@ public final class StatementAnalysis {
                 ObjectKind kind = kind(ro.objectKind());
                 target = kind == ObjectKind.INDEX ? before.tableOfIndex(ro.from().name()) : ro.from().name();
                 objects.add(new ObjectChange(Action.ALTER, kind, ro.from().name()));
+                if (kind == ObjectKind.SCHEMA) {
+                    // every table of the schema gets a new key: a later statement's loss is named as it was at the start
+                    for (String t : before.tablesInSchema(ro.from().name())) {
+                        renames.add(new StatementEffect.Rename(ObjectKind.TABLE, t, t, Recognized.RenameAction.inSchema(t, ro.to())));
+                    }
+                }
                 reversal = new Reversal(true, "ALTER " + ro.objectKind().toUpperCase(java.util.Locale.ROOT) + " " + ro.to()
                         + " RENAME TO " + ro.from().name());
             } else if (r instanceof Recognized.CreateEnum ce && ce.type() != null) {
@@ -409,11 +415,12 @@ public final class StatementAnalysis {
                     objects.add(new ObjectChange(Action.DROP, ObjectKind.CONSTRAINT, table + "." + dc.name()));
                     undo.add("ADD CONSTRAINT " + dc.name() + " as the earlier migration defined it");
                 } else if (a instanceof Recognized.RenameAction ra) {
-                    if (ra.what().equals("table")) {
+                    if (ra.renamesTable()) {
                         objects.add(new ObjectChange(Action.ALTER, ObjectKind.TABLE, table));
                         row(RowKind.RESHAPE, table, List.of());
-                        undo.add("RENAME TO " + bare(table) + " (on " + ra.to() + ")");
-                        renames.add(new StatementEffect.Rename(ObjectKind.TABLE, table, table, SchemaModel.renamedTable(table, ra.to())));
+                        undo.add(ra.what().equals("schema") ? "SET SCHEMA " + schemaOf(table) + " (on " + ra.tableAfter(table) + ")"
+                                : "RENAME TO " + bare(table) + " (on " + ra.to() + ")");
+                        renames.add(new StatementEffect.Rename(ObjectKind.TABLE, table, table, ra.tableAfter(table)));
                     } else if (ra.what().equals("column")) {
                         objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + ra.from()));
                         row(RowKind.RESHAPE, table, List.of());
@@ -701,5 +708,11 @@ public final class StatementAnalysis {
     private static String bare(String table) {
         int dot = table.lastIndexOf('.');
         return dot < 0 ? table : table.substring(dot + 1);
+    }
+
+    /** The schema of a model key ({@code public} for an unqualified one). */
+    private static String schemaOf(String table) {
+        int dot = table.lastIndexOf('.');
+        return dot < 0 ? "public" : table.substring(0, dot);
     }
 }

@@ -6,6 +6,7 @@ import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Recognizers;
 import dev.bulwark.sql.SqlSplitter;
 import dev.bulwark.sql.Statement;
+import dev.bulwark.sql.analysis.StatementEffect.ObjectKind;
 import dev.bulwark.sql.analysis.StatementEffect.RowChange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,6 +65,23 @@ class StatementAnalysisTest {
             names.after(e);
         }
         return out;
+    }
+
+    @Test
+    void aTableMovedBySetSchemaOrBySchemaRenameIsFollowedToTheDropSchemaCascadeThatDestroysIt() {
+        String earlier = "CREATE TABLE ledger (id int PRIMARY KEY, amount int); CREATE SCHEMA shop;"
+                + " CREATE TABLE shop.orders (id int PRIMARY KEY, total int);";
+        // before: the model did not know ledger had moved, so DROP SCHEMA archive CASCADE destroyed nothing it knew of
+        assertThat(destroyedAtStart(earlier, "CREATE SCHEMA archive; ALTER TABLE ledger SET SCHEMA archive;"
+                + " DROP SCHEMA archive CASCADE;")).containsExactly("DROP TABLE ledger");
+        assertThat(destroyedAtStart(earlier, "ALTER TABLE shop.orders SET SCHEMA public; DELETE FROM orders;"))
+                .containsExactly("DELETE shop.orders");
+        assertThat(destroyedAtStart(earlier, "ALTER SCHEMA shop RENAME TO store; ALTER TABLE store.orders DROP COLUMN total;"
+                + " DROP TABLE store.orders;")).containsExactly("DROP COLUMN shop.orders [total]", "DROP TABLE shop.orders");
+        // the statement itself: a rename of the table, undone by moving it back
+        StatementEffect move = effects(earlier, "ALTER TABLE ledger SET SCHEMA archive;", 17).get(0);
+        assertThat(move.renames()).containsExactly(new StatementEffect.Rename(ObjectKind.TABLE, "ledger", "ledger", "archive.ledger"));
+        assertThat(move.reversal().undo()).contains("SET SCHEMA public (on archive.ledger)");
     }
 
     @Test
