@@ -108,7 +108,6 @@ public final class Replicator {
         }
     }
 
-    /** What a start did. */
     /** How green gets the rows blue has when replication starts. */
     public enum InitialCopy {
         /**
@@ -171,6 +170,8 @@ public final class Replicator {
     }
 
     /**
+     * What a start did.
+     *
      * @param rowsCopied  the rows Bulwark's parallel copy wrote to green (0 with the subscription's own copy, whose rows
      *                    are still arriving when start returns)
      * @param copyTime    how long that copy took
@@ -244,6 +245,8 @@ public final class Replicator {
 
     /** The state's detail while Bulwark's copy of the initial rows runs: a rerun finds it and starts the rows again. */
     static final String COPYING_ROWS = "copying the initial rows";
+    /** How long start waits for green to apply what blue wrote while the parallel copy ran, before it returns anyway. */
+    static final Duration CATCH_UP_AFTER_COPY = Duration.ofSeconds(120);
 
     public StartResult start(StartOptions o) {
         Instant t0 = Instant.now();
@@ -323,6 +326,17 @@ public final class Replicator {
                     createSubscription(g, blue, false, false);
                     out.accept("green: subscription " + SUBSCRIPTION + " on that slot (copy_data = false): changes from the"
                             + " snapshot's position on");
+                    // the tables are ready at once, but green still has to apply what blue wrote during the copy:
+                    // start returns once it has (as the subscription's own copy is ready only once caught up)
+                    String lsn = ReplicationChecks.string(b, "SELECT pg_catalog.pg_current_wal_lsn()::text");
+                    Instant w0 = Instant.now();
+                    if (caughtUp(b, lsn, CATCH_UP_AFTER_COPY)) {
+                        out.accept("green: applied blue's changes made during the copy, up to " + lsn + " ("
+                                + ms(Duration.between(w0, Instant.now())) + " ms)");
+                    } else {
+                        out.accept("green: still applying blue's changes made during the copy after "
+                                + CATCH_UP_AFTER_COPY.toSeconds() + " s: bulwark replicate status shows the lag");
+                    }
                 } else {
                     createSubscription(g, blue, true, true);
                     out.accept("green: subscription " + SUBSCRIPTION + " (initial rows by the subscription's own COPY, then changes)");

@@ -128,6 +128,8 @@ class ReplicatorIT {
         assertThat(r.initialCopy()).isEqualTo(Replicator.InitialCopy.PARALLEL);
         assertThat(r.rowsCopied()).isGreaterThan(45_000);
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("replication slot bulwark_replicate created at"));
+        // start returned once green had applied what the writers did during the copy
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("green: applied blue's changes made during the copy, up to"));
         // every table is ready at once: no table synchronisation ran, the rows came from the slot's snapshot
         assertThat(count(green, "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'")).isZero();
         String digest = "SELECT md5(string_agg(t::text, '|' ORDER BY id)) FROM items t";
@@ -214,9 +216,13 @@ class ReplicatorIT {
             assertThat(Replicator.compare(List.of("public.customers", "public.items"), blue, green, 1000)).isEmpty();
         }
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("Write-unavailable window:"));
-        // the writer only inserts into items: while fenced, at most the chunk(s) its new keys fall in, never customers'
+        // both parts ran: in full before the fence, and while fenced the chunks written since. How many those are
+        // depends on how many keys the writer added meanwhile: 1-2 on a quiet machine, 3 once when the comparison
+        // before the fence took 5 s on a loaded one (a full build), so the count is not pinned here. That a chunk written
+        // on the follower alone is still caught is aDivergenceMadeOnTheFollower…'s; how few are compared again,
+        // bench/switchover.sh's
         assertThat(lines).filteredOn(l -> l.startsWith("fingerprints: ")).hasSize(2).allSatisfy(l -> assertThat(l)
-                .containsPattern("compared in full before the fence \\(\\d+ ms\\), while fenced [0-2] chunks? "));
+                .containsPattern("compared in full before the fence \\(\\d+ ms\\), while fenced \\d+ chunks? "));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("fenced: new sessions read-only"));
         // with the key of a row written on green during its time as primary: the sequence on blue is past it too
         exec(blue, "INSERT INTO customers (name) VALUES ('blue again')");
