@@ -42,7 +42,7 @@ public record CopyOptions(int jobs, boolean schemaOnly, boolean dataOnly, TableP
             throw BulwarkException.usage("chunk rows must be at least 1, was " + chunkRows, "use e.g. " + DEFAULT_CHUNK_ROWS);
         }
         tables = tables == null ? TablePatterns.all() : tables;
-        if (snapshot != null && !snapshot.matches("[0-9A-Fa-f-]+")) {
+        if (snapshot != null && !Workers.SNAPSHOT_ID.matcher(snapshot).matches()) {
             throw new IllegalArgumentException("not a snapshot id: " + snapshot);
         }
     }

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * table's indexes once its rows are in); a run ends when none is queued or running.
  */
 final class Workers implements AutoCloseable {
-    private static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9A-Fa-f-]+");
+    /** What pg_export_snapshot() (or a replication slot) names a snapshot: checked before it is put into SQL. */
+    static final Pattern SNAPSHOT_ID = Pattern.compile("[0-9A-Fa-f-]+");
     /** Settings that change how values print as text: the same on both sides, so text COPY round-trips. */
     static final String PINNED = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'postgres';"
             + " SET extra_float_digits = 3; SET bytea_output = 'hex'; SET statement_timeout = 0;"

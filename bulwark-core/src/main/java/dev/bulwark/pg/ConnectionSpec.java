@@ -112,6 +112,13 @@ public record ConnectionSpec(String jdbcUrl, String user, String password, Map<S
         }
     }
 
+    /** The same server, database and credentials, with this driver property set (replacing one of that name). */
+    public ConnectionSpec withProperty(String name, String value) {
+        Map<String, String> props = new java.util.LinkedHashMap<>(properties);
+        props.put(name, value);
+        return new ConnectionSpec(jdbcUrl, user, password, props);
+    }
+
     /** The same server and credentials, another database. */
     public ConnectionSpec withDatabase(String database) {
         Objects.requireNonNull(database, "database");

@@ -419,9 +419,9 @@ public final class Replicator {
 
     /** Green as Bulwark's copy connects to it: writable although the database's default is read-only (the fence). */
     private static ConnectionSpec writable(ConnectionSpec spec) {
-        Map<String, String> props = new LinkedHashMap<>(spec.properties());
-        props.merge("options", "-c default_transaction_read_only=off", (mine, ours) -> mine + " " + ours);
-        return new ConnectionSpec(spec.jdbcUrl(), spec.user(), spec.password(), props);
+        String ours = "-c default_transaction_read_only=off";
+        String mine = spec.properties().get("options");
+        return spec.withProperty("options", mine == null ? ours : mine + " " + ours);
     }
 
     /**

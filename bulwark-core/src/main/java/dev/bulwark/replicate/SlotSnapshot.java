@@ -8,8 +8,6 @@ import org.postgresql.replication.ReplicationSlotInfo;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A logical replication slot created on a replication connection, and the snapshot it exported: the rows visible in
@@ -30,11 +28,10 @@ final class SlotSnapshot implements AutoCloseable {
 
     /** Creates the slot {@code name} with the pgoutput plugin on the database of {@code spec}. */
     static SlotSnapshot create(ConnectionSpec spec, String name, String applicationName) throws SQLException {
-        Map<String, String> props = new LinkedHashMap<>(spec.properties());
-        props.put("replication", "database"); // walsender for this database: a logical slot, and its snapshot usable here
-        props.put("assumeMinServerVersion", "10");
-        props.put("preferQueryMode", "simple"); // the replication protocol takes simple queries only
-        Connection c = new ConnectionSpec(spec.jdbcUrl(), spec.user(), spec.password(), props).open(applicationName);
+        Connection c = spec.withProperty("replication", "database") // walsender for this database: a logical slot, its snapshot usable here
+                .withProperty("assumeMinServerVersion", "10")
+                .withProperty("preferQueryMode", "simple") // the replication protocol takes simple queries only
+                .open(applicationName);
         try {
             // CREATE_REPLICATION_SLOT … LOGICAL pgoutput, which exports a snapshot unless told not to
             ReplicationSlotInfo info = c.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()

@@ -216,13 +216,11 @@ class ReplicatorIT {
             assertThat(Replicator.compare(List.of("public.customers", "public.items"), blue, green, 1000)).isEmpty();
         }
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("Write-unavailable window:"));
-        // both parts ran: in full before the fence, and while fenced the chunks written since. How many those are
-        // depends on how many keys the writer added meanwhile: 1-2 on a quiet machine, 3 once when the comparison
-        // before the fence took 5 s on a loaded one (a full build), so the count is not pinned here. That a chunk written
-        // on the follower alone is still caught is aDivergenceMadeOnTheFollower…'s; how few are compared again,
-        // bench/switchover.sh's
+        // the writer only inserts into items: while fenced, at most the chunk(s) its new keys fall in, never customers'
+        // (a full build once saw 3, when start returned before green had caught up and the comparison before the
+        // fence spent 5 s waiting for it; start now returns caught up)
         assertThat(lines).filteredOn(l -> l.startsWith("fingerprints: ")).hasSize(2).allSatisfy(l -> assertThat(l)
-                .containsPattern("compared in full before the fence \\(\\d+ ms\\), while fenced \\d+ chunks? "));
+                .containsPattern("compared in full before the fence \\(\\d+ ms\\), while fenced [0-2] chunks? "));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("fenced: new sessions read-only"));
         // with the key of a row written on green during its time as primary: the sequence on blue is past it too
         exec(blue, "INSERT INTO customers (name) VALUES ('blue again')");
