@@ -326,11 +326,12 @@ public final class Replicator {
                     createSubscription(g, blue, false, false);
                     out.accept("green: subscription " + SUBSCRIPTION + " on that slot (copy_data = false): changes from the"
                             + " snapshot's position on");
-                    // the tables are ready at once, but green still has to apply what blue wrote during the copy:
-                    // start returns once it has (as the subscription's own copy is ready only once caught up)
+                    // the tables are ready at once, but green's apply worker has still to start and apply what blue
+                    // wrote during the copy: start returns once it streams and has (as the subscription's own copy is
+                    // ready only then)
                     String lsn = ReplicationChecks.string(b, "SELECT pg_catalog.pg_current_wal_lsn()::text");
                     Instant w0 = Instant.now();
-                    if (caughtUp(b, lsn, CATCH_UP_AFTER_COPY)) {
+                    if (caughtUp(b, lsn, CATCH_UP_AFTER_COPY, true)) {
                         out.accept("green: applied blue's changes made during the copy, up to " + lsn + " ("
                                 + ms(Duration.between(w0, Instant.now())) + " ms)");
                     } else {
@@ -795,9 +796,18 @@ public final class Replicator {
 
     /** Waits until the subscriber confirmed (applied and flushed) the publisher's WAL up to {@code lsn}. */
     private static boolean caughtUp(Connection publisher, String lsn, Duration timeout) throws SQLException {
+        return caughtUp(publisher, lsn, timeout, false);
+    }
+
+    /**
+     * @param streaming also require the slot active: a subscriber's apply worker connected to it. A slot created by
+     *                  {@link SlotSnapshot} has confirmed its own start position before any worker runs, and the
+     *                  launcher may start that worker only seconds later (wal_retrieve_retry_interval, 5 s by default)
+     */
+    private static boolean caughtUp(Connection publisher, String lsn, Duration timeout, boolean streaming) throws SQLException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (PreparedStatement ps = publisher.prepareStatement("SELECT confirmed_flush_lsn >= ?::pg_lsn"
-                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+                + (streaming ? " AND active" : "") + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
             ps.setString(1, lsn);
             ps.setString(2, SUBSCRIPTION);
             do {
