@@ -51,6 +51,9 @@ public final class Backfiller {
     private long walMark = -1;
     /** WAL written between the last two such checks: about one batch's (and the application's meanwhile). */
     private long batchWal;
+    /** The size (keys or rows) of the batch that {@link #batchWal} measured, and of the batch about to run. */
+    private long walBatchSize = 1;
+    private long nextBatchSize = 1;
     private volatile boolean stopped;
     private volatile Statement running;
 
@@ -311,6 +314,7 @@ public final class Backfiller {
         }
         while (!done) {
             checkStopped(t.relation(), totalRows, expectedBatches);
+            nextBatchSize = size;
             long[] paused = pauseWhileNeeded();
             checkStopped(t.relation(), totalRows, expectedBatches);
             pauses += paused[0];
@@ -327,6 +331,7 @@ public final class Backfiller {
                 try {
                     b = commitBatch(job, expectedBatches, () -> t.range() ? rangeBatch(sql, lo, hi, batchSize)
                             : keysetBatch(sql, t, from, batchSize), pendingPauses, pendingPauseMs, pendingRetries);
+                    walBatchSize = batchSize;
                     break;
                 } catch (SQLException e) {
                     checkStopped(t.relation(), totalRows, expectedBatches);
@@ -609,16 +614,25 @@ public final class Backfiller {
                 "SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), '0/0')::bigint")) {
             rs.next();
             long now = rs.getLong(1);
-            // at most half the limit: a batch bigger than the limit must still run once the standby has caught up
-            batchWal = walMark < 0 ? 0 : Math.min(options.maxLagBytes() / 2, Math.max(0, now - walMark));
+            batchWal = walMark < 0 ? 0 : Math.max(0, now - walMark);
             walMark = now;
         }
     }
 
     /**
+     * The WAL the next batch is expected to write: the last batch's, scaled by the next batch's size over its own
+     * (the size moves towards the target duration, at most doubling from one batch to the next). At most half the
+     * byte limit: a batch bigger than the limit must still run once the standby has caught up.
+     */
+    private long nextBatchWal() {
+        double scaled = (double) batchWal * nextBatchSize / Math.max(1, walBatchSize);
+        return (long) Math.min(options.maxLagBytes() / 2.0, scaled);
+    }
+
+    /**
      * The first standby (physical or logical, {@code pg_stat_replication}) that is further behind than allowed, or
-     * would be after one more batch: the byte limit counts the WAL the last batch wrote on top of the lag, so that
-     * the next batch does not carry the standby past it. A logical standby's lag is the larger of its reported replay
+     * would be after one more batch: the byte limit counts the WAL the next batch is expected to write
+     * ({@link #nextBatchWal}) on top of the lag, so that the batch does not carry the standby past it. A logical standby's lag is the larger of its reported replay
      * position's and its slot's {@code confirmed_flush_lsn}'s (what the publisher keeps WAL for).
      */
     private String lagReason() throws SQLException {
@@ -645,12 +659,13 @@ public final class Backfiller {
                             + " (or pg_monitor) so the backfill can pause for it");
                 }
                 boolean overTime = !noTime && options.maxLag() != null && lagMs > options.maxLag().toMillis();
-                boolean overBytes = !noBytes && options.maxLagBytes() > 0 && bytes + batchWal > options.maxLagBytes();
+                long nextWal = nextBatchWal();
+                boolean overBytes = !noBytes && options.maxLagBytes() > 0 && bytes + nextWal > options.maxLagBytes();
                 if (overTime || overBytes) {
                     return "replica lag: standby '" + name + "' is " + (noTime ? "?" : Durations.human(Duration.ofMillis(lagMs)))
                             + " / " + Sizes.human(noBytes ? 0 : bytes) + " behind"
-                            + (overBytes && !overTime && bytes <= options.maxLagBytes() ? ", " + Sizes.human(bytes + batchWal)
-                            + " after one more batch like the last (" + Sizes.human(batchWal) + " of WAL)" : "")
+                            + (overBytes && !overTime && bytes <= options.maxLagBytes() ? ", " + Sizes.human(bytes + nextWal)
+                            + " after the next batch (about " + Sizes.human(nextWal) + " of WAL)" : "")
                             + " (--max-lag " + (options.maxLag() == null ? "off"
                             : Durations.human(options.maxLag())) + ", " + (options.maxLagBytes() <= 0 ? "off" : Sizes.human(options.maxLagBytes())) + ")";
                 }
