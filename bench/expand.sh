@@ -16,7 +16,8 @@
 #   no-write: the longest stretch, in seconds, in which no transaction of the load completed
 #   duration: the migration's wall time (whole processes)
 #   max lag:  the subscriber's largest lag (sampled every 0.1 s): bytes behind its slot's confirmed position, seconds
-#             of pg_stat_replication's replay_lag, and the longest stretch above --max-lag's defaults (10 s or 64 MB);
+#             of pg_stat_replication's replay_lag, and the longest stretch above --max-lag's defaults (10 s or 64 MB)
+#             with where it began, in seconds from the migration's start (past its duration: after it ended);
 #             after each run the subscriber must catch up and hold the publisher's rows (count and sum), else it says so
 # Usage: bench/expand.sh [ROWS] [RUNS] [RATE]   (defaults 3000000, 5 and 200 tps; 200000 1 for a quick check)
 set -euo pipefail
@@ -165,7 +166,7 @@ lat.sort(); done.sort()
 gap = max((b - a for a, b in zip(done, done[1:])), default=0) / 1000.0
 p99 = lat[math.ceil(len(lat) * 0.99) - 1] if lat else 0
 slow = sum(1 for x in lat if x > 1000)
-mb, ms, above, start = 0, 0.0, 0.0, None
+mb, ms, above, start, above_at = 0, 0.0, 0.0, None, None
 for line in open(d + "/lag"):
     p = line.split()
     if len(p) != 3:
@@ -174,11 +175,15 @@ for line in open(d + "/lag"):
     mb, ms = max(mb, b), max(ms, sec)
     if b > 64 * 1024 * 1024 or sec > 10:
         start = at if start is None else start
-        above = max(above, at - start + 0.1)  # a sample above counts for its 0.1 s
+        if at - start + 0.1 > above:  # a sample above counts for its 0.1 s
+            above, above_at = at - start + 0.1, start
     else:
         start = None
+# where the longest stretch above began, in seconds from the migration's start ("-" when none): inside the
+# migration's duration or after it (the server's own writes once it ended, autovacuum of the rows it left dead)
+where = "-" if above_at is None else "%+.1f" % (above_at - t0 / 1000.0)
 print(s, failed + aborted, round(lat[-1] if lat else 0, 1), round(p99, 1), round(gap, 2), t1 - t0, mb, round(ms, 2), round(above, 1),
-      len(lat), slow, insync, errors)
+      len(lat), slow, insync, errors, where)
 PY
 }
 
@@ -187,7 +192,7 @@ order=(b a base) # the first round starts with (b), the longest, so every later 
 for n in $(seq 1 "$runs"); do
   for s in "${order[@]}"; do
     run "$s" "$n"
-    tail -n 1 "$work/results" | awk -v n="$n" '{ printf "  run %d %-4s failed %s, max %s ms, p99 %s ms, >1s %s, no-write %s s, duration %s ms, max lag %s B / %s s (above --max-lag %s s), %s tx, subscriber in step %s (apply errors %s)\n", n, $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, ($12 == 1 ? "yes" : "NO"), $13 }'
+    tail -n 1 "$work/results" | awk -v n="$n" '{ printf "  run %d %-4s failed %s, max %s ms, p99 %s ms, >1s %s, no-write %s s, duration %s ms, max lag %s B / %s s (above --max-lag %s s, from %s s), %s tx, subscriber in step %s (apply errors %s)\n", n, $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $14, $10, ($12 == 1 ? "yes" : "NO"), $13 }'
     # the backfill's own account: batches, pauses and its longest batch (the unit "above --max-lag" is held to)
     if [[ $s == b ]]; then sed -n 's/^backfill of .* done: /           backfill: /p' "$work/b_$n/migrate.out"; fi
   done
