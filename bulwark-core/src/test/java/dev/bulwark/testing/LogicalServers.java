@@ -205,10 +205,11 @@ public final class LogicalServers {
             st.execute("ALTER SYSTEM SET wal_level = logical");
             st.execute("ALTER SYSTEM SET max_replication_slots = 20");
             st.execute("ALTER SYSTEM SET max_wal_senders = 20");
-            // The logical replication launcher starts at most one apply or table-sync worker per this interval
-            // (5 s by default), across all subscriptions of the cluster. Tests create and drop many subscriptions,
-            // each then waiting out the interval; the code under test waits for its workers and does not depend
-            // on how long that takes (bench/switchover.sh keeps the default).
+            // The logical replication launcher starts missing apply workers at most once per this interval (5 s
+            // by default) for the whole cluster: a subscription created just after another one's worker started
+            // waits up to 5 s for its own. Tests create and drop many subscriptions one after the other; the
+            // code under test waits for its workers and does not depend on how long that takes
+            // (bench/switchover.sh keeps the default).
             st.execute("ALTER SYSTEM SET wal_retrieve_retry_interval = '200ms'");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot configure " + dir + ": " + e.getMessage(), e);
