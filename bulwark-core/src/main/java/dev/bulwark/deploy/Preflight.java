@@ -224,7 +224,7 @@ public final class Preflight {
         // the tables the statement model says the pending statements lock or write
         StatementAnalysis.ups(bulwark.migrations().migrations(), pending.stream().map(Migration::id).collect(java.util.stream.Collectors.toSet()),
                 StatementAnalysis.DEFAULT_PG_MAJOR).values().forEach(effects -> effects.forEach(e -> {
-                    e.locks().forEach(l -> touched.add(bare(l.table())));
+                    e.locks().forEach(l -> touched.add(dev.bulwark.lint.recognize.Name.bare(l.table())));
                     e.rows().forEach(r -> touched.add(r.bareName()));
                 }));
         problems.addAll(lintErrors(pending));
@@ -601,8 +601,4 @@ public final class Preflight {
         return query(sql, rs -> rs.getString(1));
     }
 
-    private static String bare(String table) {
-        int dot = table.indexOf('.');
-        return dot < 0 ? table : table.substring(dot + 1);
-    }
 }

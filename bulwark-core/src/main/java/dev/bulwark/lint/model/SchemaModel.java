@@ -83,7 +83,7 @@ public final class SchemaModel {
 
     /** The tables of schema {@code schema} (keyed {@code schema.table}; for {@code public}, the unqualified ones), sorted. */
     public List<String> tablesInSchema(String schema) {
-        return tables.keySet().stream().filter(t -> schema.equals("public") ? !t.contains(".") : t.startsWith(schema + "."))
+        return tables.keySet().stream().filter(t -> Name.isIn(t, schema))
                 .sorted().toList();
     }
 
@@ -339,12 +339,12 @@ public final class SchemaModel {
         } else if (r instanceof Recognized.RenameObject ro && ro.objectKind().equals("schema") && ro.from() != null) {
             // ALTER SCHEMA a RENAME TO b: every table of a is now b.<the same name>
             for (String table : tablesInSchema(ro.from().name())) {
-                renameTable(table, Recognized.RenameAction.inSchema(table, ro.to()));
+                renameTable(table, Name.inSchema(table, ro.to()));
             }
             String prefix = ro.from().name() + ".";
             for (String view : List.copyOf(materializedViews)) {
                 if (view.startsWith(prefix)) {
-                    materializedViews = materializedViews.minus(view).plus(Recognized.RenameAction.inSchema(view, ro.to()));
+                    materializedViews = materializedViews.minus(view).plus(Name.inSchema(view, ro.to()));
                 }
             }
         } else if (r instanceof Recognized.RenameObject ro && ro.objectKind().equals("index") && ro.from() != null) {

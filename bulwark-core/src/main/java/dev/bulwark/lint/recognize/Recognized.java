@@ -100,15 +100,7 @@ public sealed interface Recognized {
 
         /** The table's key after this action, from its key before: RENAME TO keeps the schema, SET SCHEMA the name. */
         public String tableAfter(String table) {
-            int dot = table.lastIndexOf('.');
-            return what.equals("schema") ? inSchema(table, to) : dot < 0 ? to : table.substring(0, dot + 1) + to;
-        }
-
-        /** The key of {@code table} moved to {@code schema} ({@code public} tables are keyed without it). */
-        public static String inSchema(String table, String schema) {
-            int dot = table.lastIndexOf('.');
-            String bare = dot < 0 ? table : table.substring(dot + 1);
-            return schema.equals("public") ? bare : schema + "." + bare;
+            return what.equals("schema") ? Name.inSchema(table, to) : Name.renamed(table, to);
         }
     }
 

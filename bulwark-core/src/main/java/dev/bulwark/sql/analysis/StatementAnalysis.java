@@ -328,7 +328,7 @@ public final class StatementAnalysis {
                 if (kind == ObjectKind.SCHEMA) {
                     // every table of the schema gets a new key: a later statement's loss is named as it was at the start
                     for (String t : before.tablesInSchema(ro.from().name())) {
-                        renames.add(new StatementEffect.Rename(ObjectKind.TABLE, t, t, Recognized.RenameAction.inSchema(t, ro.to())));
+                        renames.add(new StatementEffect.Rename(ObjectKind.TABLE, t, t, Name.inSchema(t, ro.to())));
                     }
                 }
                 reversal = new Reversal(true, "ALTER " + ro.objectKind().toUpperCase(java.util.Locale.ROOT) + " " + ro.to()
@@ -418,8 +418,8 @@ public final class StatementAnalysis {
                     if (ra.renamesTable()) {
                         objects.add(new ObjectChange(Action.ALTER, ObjectKind.TABLE, table));
                         row(RowKind.RESHAPE, table, List.of());
-                        undo.add(ra.what().equals("schema") ? "SET SCHEMA " + schemaOf(table) + " (on " + ra.tableAfter(table) + ")"
-                                : "RENAME TO " + bare(table) + " (on " + ra.to() + ")");
+                        undo.add(ra.what().equals("schema") ? "SET SCHEMA " + Name.schemaOf(table) + " (on " + ra.tableAfter(table) + ")"
+                                : "RENAME TO " + Name.bare(table) + " (on " + ra.to() + ")");
                         renames.add(new StatementEffect.Rename(ObjectKind.TABLE, table, table, ra.tableAfter(table)));
                     } else if (ra.what().equals("column")) {
                         objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + ra.from()));
@@ -450,7 +450,7 @@ public final class StatementAnalysis {
 
         /** Records a constraint (and the unique index it builds, the table it references); returns its name. */
         private String constraint(String table, Recognized.ConstraintDef d, boolean onExisting) {
-            String name = d.name() != null ? d.name() : bare(table) + "_" + String.join("_", d.columns()) + "_"
+            String name = d.name() != null ? d.name() : Name.bare(table) + "_" + String.join("_", d.columns()) + "_"
                     + switch (d.kind()) {
                         case PRIMARY_KEY -> "pkey";
                         case UNIQUE -> "key";
@@ -705,14 +705,4 @@ public final class StatementAnalysis {
         return t.kind() == TokenKind.WORD || t.kind() == TokenKind.QUOTED_IDENTIFIER;
     }
 
-    private static String bare(String table) {
-        int dot = table.lastIndexOf('.');
-        return dot < 0 ? table : table.substring(dot + 1);
-    }
-
-    /** The schema of a model key ({@code public} for an unqualified one). */
-    private static String schemaOf(String table) {
-        int dot = table.lastIndexOf('.');
-        return dot < 0 ? "public" : table.substring(0, dot);
-    }
 }

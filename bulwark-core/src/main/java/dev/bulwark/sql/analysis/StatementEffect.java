@@ -115,14 +115,12 @@ public record StatementEffect(Statement statement, Recognized recognized, List<O
 
         /** The schema part of {@link #table()}, or null when unqualified. */
         public String schema() {
-            int dot = table.indexOf('.');
-            return dot < 0 ? null : table.substring(0, dot);
+            return dev.bulwark.lint.recognize.Name.qualifier(table);
         }
 
         /** The table part of {@link #table()}. */
         public String bareName() {
-            int dot = table.indexOf('.');
-            return dot < 0 ? table : table.substring(dot + 1);
+            return dev.bulwark.lint.recognize.Name.bare(table);
         }
     }
 
