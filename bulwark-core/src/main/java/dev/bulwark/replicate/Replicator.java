@@ -326,22 +326,16 @@ public final class Replicator {
                     createSubscription(g, blue, false, false);
                     out.accept("green: subscription " + SUBSCRIPTION + " on that slot (copy_data = false): changes from the"
                             + " snapshot's position on");
-                    // the tables are ready at once, but green's apply worker has still to start and apply what blue
-                    // wrote during the copy: start returns once it streams and has (as the subscription's own copy is
-                    // ready only then)
-                    String lsn = ReplicationChecks.string(b, "SELECT pg_catalog.pg_current_wal_lsn()::text");
-                    Instant w0 = Instant.now();
-                    if (caughtUp(b, lsn, CATCH_UP_AFTER_COPY, true)) {
-                        out.accept("green: applied blue's changes made during the copy, up to " + lsn + " ("
-                                + ms(Duration.between(w0, Instant.now())) + " ms)");
-                    } else {
-                        out.accept("green: still applying blue's changes made during the copy after "
-                                + CATCH_UP_AFTER_COPY.toSeconds() + " s: bulwark replicate status shows the lag");
-                    }
                 } else {
                     createSubscription(g, blue, true, true);
                     out.accept("green: subscription " + SUBSCRIPTION + " (initial rows by the subscription's own COPY, then changes)");
                 }
+            }
+            if (notReady(g).isEmpty()) {
+                // Bulwark's copy (this run's, or the killed run's it resumes): the tables are ready at once, but
+                // green's apply worker has still to start and apply what blue wrote during the copy. start returns
+                // once it streams and has, as it does only once the subscription's own copy is ready.
+                awaitGreenAfterCopy(b);
             }
             CrashPoint.here("replicate.start.subscription.done");
             save(b, g, st.next(Stage.REPLICATING, "blue", null, "started"));
@@ -776,6 +770,18 @@ public final class Replicator {
         unfence(src);
         save(b, g, st.next(Stage.REPLICATING, from, null, "switch aborted: " + why));
         out.accept("aborted: " + why + "; " + from + " is writable again and replication continues");
+    }
+
+    private void awaitGreenAfterCopy(Connection b) throws SQLException {
+        String lsn = ReplicationChecks.string(b, "SELECT pg_catalog.pg_current_wal_lsn()::text");
+        Instant w0 = Instant.now();
+        if (caughtUp(b, lsn, CATCH_UP_AFTER_COPY, true)) {
+            out.accept("green: applied blue's changes made during the copy, up to " + lsn + " ("
+                    + ms(Duration.between(w0, Instant.now())) + " ms)");
+        } else {
+            out.accept("green: still applying blue's changes made during the copy after "
+                    + CATCH_UP_AFTER_COPY.toSeconds() + " s: bulwark replicate status shows the lag");
+        }
     }
 
     /** Tables of the subscription that are not yet {@code r} (ready). */

@@ -118,6 +118,8 @@ class ReplicateCrashIT {
 
             CrashHarness.Run again = harness.inProcess(args("start"));
             assertThat(again.exit()).as(point + ": " + again).isZero();
+            // the rerun returns with green caught up, also when the killed run had made the subscription already
+            assertThat(again.out()).as(point + ": " + again.out()).contains("green: applied blue's changes made during the copy");
             awaitReady();
             exec(blue, "INSERT INTO items (v) VALUES ('after the rerun at " + point + "')");
             await(() -> count(green, "SELECT count(*) FROM items") == count(blue, "SELECT count(*) FROM items"), "green catching up");
