@@ -645,8 +645,9 @@ public final class Backfiller {
     /**
      * The first standby (physical or logical, {@code pg_stat_replication}) that is further behind than allowed, or
      * would be after one more batch: the byte limit counts the WAL the next batch is expected to write
-     * ({@link #nextBatchWal}) on top of the lag, so that the batch does not carry the standby past it. A logical standby's lag is the larger of its reported replay
-     * position's and its slot's {@code confirmed_flush_lsn}'s (what the publisher keeps WAL for).
+     * ({@link #nextBatchWal}) on top of the lag, so that the batch does not carry the standby past it. A logical
+     * standby's lag is the larger of its reported replay position's and its slot's {@code confirmed_flush_lsn}'s
+     * (what the publisher keeps WAL for).
      */
     private String lagReason() throws SQLException {
         if (options.maxLag() == null && options.maxLagBytes() <= 0) {

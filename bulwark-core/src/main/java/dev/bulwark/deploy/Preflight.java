@@ -5,6 +5,7 @@ import dev.bulwark.Durations;
 import dev.bulwark.backup.BackupManifest;
 import dev.bulwark.backup.Backups;
 import dev.bulwark.deploy.CheckResult.Outcome;
+import dev.bulwark.lint.recognize.Name;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.plan.MigrationState;
 import dev.bulwark.plan.MigrationStatus;
@@ -224,7 +225,7 @@ public final class Preflight {
         // the tables the statement model says the pending statements lock or write
         StatementAnalysis.ups(bulwark.migrations().migrations(), pending.stream().map(Migration::id).collect(java.util.stream.Collectors.toSet()),
                 StatementAnalysis.DEFAULT_PG_MAJOR).values().forEach(effects -> effects.forEach(e -> {
-                    e.locks().forEach(l -> touched.add(dev.bulwark.lint.recognize.Name.bare(l.table())));
+                    e.locks().forEach(l -> touched.add(Name.bare(l.table())));
                     e.rows().forEach(r -> touched.add(r.bareName()));
                 }));
         problems.addAll(lintErrors(pending));

@@ -341,9 +341,8 @@ public final class SchemaModel {
             for (String table : tablesInSchema(ro.from().name())) {
                 renameTable(table, Name.inSchema(table, ro.to()));
             }
-            String prefix = ro.from().name() + ".";
             for (String view : List.copyOf(materializedViews)) {
-                if (view.startsWith(prefix)) {
+                if (Name.isIn(view, ro.from().name())) {
                     materializedViews = materializedViews.minus(view).plus(Name.inSchema(view, ro.to()));
                 }
             }

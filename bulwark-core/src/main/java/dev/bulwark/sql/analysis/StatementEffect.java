@@ -1,6 +1,7 @@
 package dev.bulwark.sql.analysis;
 
 import dev.bulwark.lint.Locks;
+import dev.bulwark.lint.recognize.Name;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.sql.Statement;
 
@@ -115,12 +116,12 @@ public record StatementEffect(Statement statement, Recognized recognized, List<O
 
         /** The schema part of {@link #table()}, or null when unqualified. */
         public String schema() {
-            return dev.bulwark.lint.recognize.Name.qualifier(table);
+            return Name.qualifier(table);
         }
 
         /** The table part of {@link #table()}. */
         public String bareName() {
-            return dev.bulwark.lint.recognize.Name.bare(table);
+            return Name.bare(table);
         }
     }
 
