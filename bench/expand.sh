@@ -83,7 +83,10 @@ SQL
 
 # lag in bytes from the subscription's slot (it stays when the apply worker dies, unlike pg_stat_replication's row),
 # in seconds from pg_stat_replication's replay_lag
-lagsql="SELECT coalesce((SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) FROM pg_replication_slots WHERE slot_name = 'bench'), 0)::bigint, coalesce((SELECT extract(epoch FROM max(replay_lag)) FROM pg_stat_replication), 0), extract(epoch FROM clock_timestamp())"
+# in seconds from pg_stat_replication's replay_lag; beside them, what the server was doing (to say where a stretch above
+# --max-lag came from): its WAL position, checkpoints so far, the statements Bulwark's sessions were running and what
+# autovacuum was doing
+lagsql="SELECT coalesce((SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) FROM pg_replication_slots WHERE slot_name = 'bench'), 0)::bigint, coalesce((SELECT extract(epoch FROM max(replay_lag)) FROM pg_stat_replication), 0), extract(epoch FROM clock_timestamp()), pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter), coalesce((SELECT string_agg(DISTINCT left(translate(regexp_replace(query, '\\s+', ' ', 'g'), '|', '/'), 60), '; ') FROM pg_stat_activity WHERE application_name LIKE 'bulwark%' AND state = 'active' AND pid <> pg_backend_pid()), '-'), coalesce((SELECT string_agg(DISTINCT translate(query, '|', '/'), '; ') FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND query <> ''), '-')"
 hold=0 # every scenario keeps the load at least as long as the longest run so far: max and p99 over like windows
 
 run() { # $1 = scenario (base|a|b), $2 = run number
@@ -99,7 +102,7 @@ run() { # $1 = scenario (base|a|b), $2 = run number
   fi
   PGOPTIONS='-c client_min_messages=warning' q "$R/$db" -c "CREATE SUBSCRIPTION bench CONNECTION 'host=127.0.0.1 port=$pport user=$puser dbname=$db' PUBLICATION bench WITH (copy_data = false)" >/dev/null
   q "$P/postgres" -c "CHECKPOINT" >/dev/null # the template copies' WAL flushed before the load, not inside its window
-  printf '%s \\watch 0.1\n' "$lagsql" | psql -X -At -F' ' "$P/$db" >"$dir/lag" 2>/dev/null &
+  printf '%s \\watch 0.1\n' "$lagsql" | psql -X -At -F'|' "$P/$db" >"$dir/lag" 2>/dev/null &
   local lagpid=$!
   local l0
   l0=$(date +%s%3N)
@@ -166,19 +169,36 @@ lat.sort(); done.sort()
 gap = max((b - a for a, b in zip(done, done[1:])), default=0) / 1000.0
 p99 = lat[math.ceil(len(lat) * 0.99) - 1] if lat else 0
 slow = sum(1 for x in lat if x > 1000)
-mb, ms, above, start, above_at = 0, 0.0, 0.0, None, None
+mb, ms, above, start, above_at, above_end, peak_at = 0, 0.0, 0.0, None, None, None, None
+samples = []  # (at, lag bytes, wal position, checkpoints, bulwark's statements, autovacuum's)
 for line in open(d + "/lag"):
-    p = line.split()
-    if len(p) != 3:
+    p = line.rstrip("\n").split("|")
+    if len(p) != 7:
         continue
     b, sec, at = int(p[0]), float(p[1]), float(p[2])
+    samples.append((at, b, int(p[3]), int(p[4]), p[5], p[6]))
+    if b > mb:
+        peak_at = at
     mb, ms = max(mb, b), max(ms, sec)
     if b > 64 * 1024 * 1024 or sec > 10:
         start = at if start is None else start
         if at - start + 0.1 > above:  # a sample above counts for its 0.1 s
-            above, above_at = at - start + 0.1, start
+            above, above_at, above_end = at - start + 0.1, start, at
     else:
         start = None
+def during(a, b):  # what ran from a to b: WAL written, checkpoints, Bulwark's statements, autovacuum's
+    w = [x for x in samples if a <= x[0] <= b]
+    if not w:
+        return "no samples"
+    ran = lambda i: "; ".join(sorted({y for x in w for y in x[i].split("; ") if y != "-"})) or "nothing"
+    return "%.0f MB of WAL in %.1f s, %d checkpoint(s); bulwark: %s; autovacuum: %s" % (
+        (w[-1][2] - w[0][2]) / 1048576.0, w[-1][0] - w[0][0], w[-1][3] - w[0][3], ran(4), ran(5))
+with open(d + "/why", "w") as why:  # the second before the longest stretch above --max-lag (or the peak) and the stretch
+    if above_at is not None:
+        why.write("             above --max-lag from %+.1f s: the second before: %s\n" % (above_at - t0 / 1000.0, during(above_at - 1, above_at)))
+        why.write("             during it: %s\n" % during(above_at, above_end))
+    elif peak_at is not None:
+        why.write("             peak lag at %+.1f s; the second before: %s\n" % (peak_at - t0 / 1000.0, during(peak_at - 1, peak_at)))
 # where the longest stretch above began, in seconds from the migration's start ("-" when none): inside the
 # migration's duration or after it (the server's own writes once it ended, autovacuum of the rows it left dead)
 where = "-" if above_at is None else "%+.1f" % (above_at - t0 / 1000.0)
@@ -189,12 +209,15 @@ PY
 
 : >"$work/results"
 order=(b a base) # the first round starts with (b), the longest, so every later window is held as long
+# SCENARIOS="b" runs only those (to look into one of them; the comparison needs all three)
+if [[ -n "${SCENARIOS:-}" ]]; then read -r -a order <<<"$SCENARIOS"; fi
 for n in $(seq 1 "$runs"); do
   for s in "${order[@]}"; do
     run "$s" "$n"
     tail -n 1 "$work/results" | awk -v n="$n" '{ printf "  run %d %-4s failed %s, max %s ms, p99 %s ms, >1s %s, no-write %s s, duration %s ms, max lag %s B / %s s (above --max-lag %s s, from %s s), %s tx, subscriber in step %s (apply errors %s)\n", n, $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $14, $10, ($12 == 1 ? "yes" : "NO"), $13 }'
     # the backfill's own account: batches, pauses and its longest batch (the unit "above --max-lag" is held to)
     if [[ $s == b ]]; then sed -n 's/^backfill of .* done: /           backfill: /p' "$work/b_$n/migrate.out"; fi
+    if [[ $s != a ]]; then cat "$work/${s}_$n/why"; fi
   done
   order=("${order[@]:1}" "${order[0]}") # rotate: no scenario always follows the same one
 done
@@ -206,12 +229,16 @@ name = {"base": "(0) no migration", "a": "(a) ALTER COLUMN TYPE", "b": "(b) expa
 med = {}
 for s in ("base", "a", "b"):
     r = [x for x in rows if x[0] == s]
+    if not r:
+        continue
     m = [statistics.median(float(x[i]) for x in r) for i in range(1, 11)]
     med[s] = m
     broken = sum(1 for x in r if x[11] != "1")
     print(f"{name[s]:24} medians of {len(r)}: failed {m[0]:g}, max latency {m[1]:g} ms, p99 {m[2]:g} ms, over 1 s {m[9]:g} tx,"
           f" no-write {m[3]:g} s, duration {m[4] / 1000:.1f} s, subscriber max lag {m[5] / 1048576:.1f} MB / {m[6]:g} s,"
           f" above --max-lag {m[7]:g} s; subscriber out of step after {broken} of {len(r)} runs")
+if len(med) < 3:
+    sys.exit(0)
 b, a, z = med["b"], med["a"], med["base"]
 print(f"ratios: (b)/(a) max latency {b[1] / a[1]:.2f}x, no-write {b[3] / a[3] if a[3] else 0:.2f}x, duration {b[4] / a[4]:.2f}x;"
       f" (b) max latency minus the baseline's: {b[1] - z[1]:.0f} ms (lock_timeout 2000 ms)")
