@@ -18,6 +18,12 @@ import java.util.concurrent.TimeUnit;
  * While a migration statement runs, samples {@code pg_blocking_pids} of its backend from the
  * (otherwise idle) lock connection. A lock timeout's error says nothing about who was in the
  * way; this remembers it, and how long the statement spent waiting for locks.
+ *
+ * <p>An autovacuum in the way is cancelled at once. PostgreSQL cancels an autovacuum that blocks
+ * a lock request itself, but only when the deadlock check runs, {@code deadlock_timeout} (1 s by
+ * default) after the request began to wait; meanwhile every write to the table queues behind the
+ * migration's request. An autovacuum that runs to prevent wraparound is left alone, as
+ * PostgreSQL leaves it.
  */
 final class BlockerWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockerWatch.class);
@@ -28,6 +34,9 @@ final class BlockerWatch implements AutoCloseable {
     private ScheduledFuture<?> task;
     private volatile List<LockHolder> lastBlockers = List.of();
     private volatile long waitedMs;
+    /** What was done about autovacuums in the way, for the migration's output; drained by {@link #autovacuumNotes()}. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> notes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.Set<Integer> autovacuumsSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     BlockerWatch(Connection monitor) {
         this.monitor = monitor;
@@ -70,7 +79,7 @@ final class BlockerWatch implements AutoCloseable {
     private void sample(int pid) {
         try (PreparedStatement ps = monitor.prepareStatement(
                 "SELECT a.pid, a.usename, a.application_name, host(a.client_addr), coalesce(a.xact_start, a.backend_start),"
-                        + " a.state, a.query FROM pg_catalog.pg_stat_activity a"
+                        + " a.state, a.query, a.backend_type FROM pg_catalog.pg_stat_activity a"
                         + " WHERE a.pid = ANY(pg_catalog.pg_blocking_pids(?)) ORDER BY a.pid")) {
             ps.setInt(1, pid);
             List<LockHolder> found = new ArrayList<>();
@@ -78,6 +87,9 @@ final class BlockerWatch implements AutoCloseable {
                 while (rs.next()) {
                     found.add(new LockHolder(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getString(7)));
+                    if ("autovacuum worker".equals(rs.getString(8))) {
+                        autovacuumInTheWay(rs.getInt(1), rs.getString(7));
+                    }
                 }
             }
             if (!found.isEmpty()) {
@@ -87,6 +99,40 @@ final class BlockerWatch implements AutoCloseable {
         } catch (SQLException e) {
             LOG.debug("blocker sample failed: {}", e.getMessage());
         }
+    }
+
+    /** Cancels an autovacuum that holds up the statement's lock, once per autovacuum; wraparound ones are left. */
+    private void autovacuumInTheWay(int pid, String query) {
+        String what = query == null || query.isBlank() ? "autovacuum" : query.trim();
+        if (!autovacuumsSeen.add(pid)) {
+            return;
+        }
+        if (what.contains("to prevent wraparound")) {
+            notes.add("waiting for " + what + " (pid " + pid + "), which runs to prevent wraparound: it is not cancelled");
+            return;
+        }
+        try (PreparedStatement ps = monitor.prepareStatement("SELECT pg_catalog.pg_cancel_backend(?)")) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                notes.add((rs.getBoolean(1) ? "cancelled " : "tried to cancel ") + what + " (pid " + pid + "), which held up this"
+                        + " statement's lock while the application's writes queued behind it (PostgreSQL would have cancelled it"
+                        + " after deadlock_timeout); autovacuum comes back to the table later");
+            }
+        } catch (SQLException e) {
+            notes.add(what + " (pid " + pid + ") holds up this statement's lock and could not be cancelled (" + e.getMessage()
+                    + "): PostgreSQL cancels it after deadlock_timeout (1 s by default); a superuser may cancel an autovacuum (on PostgreSQL 18+, a member of"
+                    + " pg_signal_autovacuum_worker)");
+        }
+    }
+
+    /** What was done about autovacuums in the way since the last call. */
+    List<String> autovacuumNotes() {
+        List<String> out = new ArrayList<>();
+        for (String n; (n = notes.poll()) != null; ) {
+            out.add(n);
+        }
+        return out;
     }
 
     @Override

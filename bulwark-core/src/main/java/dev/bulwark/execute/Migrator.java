@@ -1043,6 +1043,7 @@ public final class Migrator {
                 joinQuietly(sent);
                 watch.stop();
                 running = null;
+                watch.autovacuumNotes().forEach(n -> out.warn("  " + n));
             }
         }
     }

@@ -141,4 +141,42 @@ class BackfillLagIT {
         assertThat(value(publisher.connection(), "SELECT pauses > 0 FROM bulwark_backfill")).isEqualTo("t");
         waitFor(() -> "0".equals(value(subscriber.spec(), "SELECT count(*) FROM items WHERE n <> 1")), 60);
     }
+    @Test
+    void aFinishedBackfillWaitsForTheSubscriberBeforeTheStepsAfterItRun() throws Exception {
+        // one batch of every row (about 5 MB of WAL) against a 1 MB limit: the batch runs (no lag before it, no
+        // estimate yet), then the run hands over only once the subscriber is at most a quarter of the limit behind
+        Listener listener = Listener.each(log::add);
+        BackfillOptions options = new BackfillOptions(Duration.ofMillis(200), ROWS + 1, Duration.ofMinutes(10), 1024 * 1024, null, 0,
+                Duration.ofSeconds(30), Duration.ofMillis(100), false, false);
+        try (Connection hold = subscriber.open(); Connection work = publisher.connection().open("bulwark-test")) {
+            hold.setAutoCommit(false);
+            try (Statement s = hold.createStatement()) {
+                s.execute("LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
+            }
+            BackfillStatement statement = BackfillStatement.of("items", "n = n + 1", null);
+            CompletableFuture<BackfillResult> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new Backfiller(work, "public", options, listener, null).run(statement, Backfiller.jobFor(statement), false);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            waitFor(() -> log.stream().anyMatch(l -> l.contains("paused: replica lag")) || run.isDone(), 60);
+            assertThat(value(publisher.connection(), "SELECT count(*) FROM items WHERE n = 1")).as("every row was done in one batch")
+                    .isEqualTo(Integer.toString(ROWS));
+            assertThat(log).as(String.join("\n", log)).anyMatch(l -> l.startsWith("  paused: replica lag: standby 'backfill_sub' is ")
+                    && l.contains(" behind; the backfill is done, and the steps after it wait for the standbys to be at most 256.0 kB behind"
+                    + " (--max-lag 10min, 1.0 MB)"));
+            Thread.sleep(1500);
+            assertThat(run).as("the run has not handed over while the subscriber lags").isNotDone();
+
+            hold.rollback();
+            BackfillResult r = run.get(120, TimeUnit.SECONDS);
+            assertThat(r.rows()).isEqualTo(ROWS);
+            assertThat(r.batches()).isEqualTo(1);
+            assertThat(r.pauses()).isEqualTo(1);
+            assertThat(r.pauseMs()).isGreaterThanOrEqualTo(1500);
+        }
+        waitFor(() -> "0".equals(value(subscriber.spec(), "SELECT count(*) FROM items WHERE n <> 1")), 60);
+    }
 }
