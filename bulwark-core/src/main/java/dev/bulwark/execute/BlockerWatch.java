@@ -9,6 +9,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -35,8 +39,9 @@ final class BlockerWatch implements AutoCloseable {
     private volatile List<LockHolder> lastBlockers = List.of();
     private volatile long waitedMs;
     /** What was done about autovacuums in the way, for the migration's output; drained by {@link #autovacuumNotes()}. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<String> notes = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.Set<Integer> autovacuumsSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Queue<String> notes = new ConcurrentLinkedQueue<>();
+    /** The autovacuums the current statement met: each is cancelled (or reported) once. */
+    private final Set<Integer> autovacuumsSeen = ConcurrentHashMap.newKeySet();
 
     BlockerWatch(Connection monitor) {
         this.monitor = monitor;
@@ -52,6 +57,7 @@ final class BlockerWatch implements AutoCloseable {
         stop();
         lastBlockers = List.of();
         waitedMs = 0;
+        autovacuumsSeen.clear();
         task = timer.scheduleAtFixedRate(() -> sample(pid), INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -121,8 +127,8 @@ final class BlockerWatch implements AutoCloseable {
             }
         } catch (SQLException e) {
             notes.add(what + " (pid " + pid + ") holds up this statement's lock and could not be cancelled (" + e.getMessage()
-                    + "): PostgreSQL cancels it after deadlock_timeout (1 s by default); a superuser may cancel an autovacuum (on PostgreSQL 18+, a member of"
-                    + " pg_signal_autovacuum_worker)");
+                    + "): PostgreSQL cancels it after deadlock_timeout (1 s by default); a superuser may cancel an autovacuum"
+                    + " (on PostgreSQL 18+, a member of pg_signal_autovacuum_worker)");
         }
     }
 
