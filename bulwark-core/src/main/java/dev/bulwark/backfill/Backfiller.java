@@ -662,7 +662,7 @@ public final class Backfiller {
      * keeps growing after the batch has committed), autovacuum, full-page images after a checkpoint. At the limit
      * itself, bench/expand.sh saw the subscriber above it for up to 0.6 s after a 425 ms batch; with the margin, its
      * peaks were 46-49 MiB. The standby still has a batch or more queued whenever the run waits for it, yet the run
-     * waits more: 19-23 s of pauses in a 45-65 s backfill of 3M rows, against 12-16 s in 39-49 s at the limit itself.
+     * waits more: 19-25 s of pauses in a 45-65 s backfill of 3M rows, against 12-16 s in 39-49 s at the limit itself.
      */
     private long byteBudget() {
         return options.maxLagBytes() - options.maxLagBytes() / 4;
