@@ -527,12 +527,11 @@ public final class StatementAnalysis {
          * CASCADE (rows deleted or updated), SET NULL and SET DEFAULT (rows updated).
          */
         private void cascade(String parent, RowKind kind, boolean truncate) {
-            Map<String, List<ForeignKey>> byParent = before.foreignKeysByParent();
             Deque<String> todo = new ArrayDeque<>(List.of(parent));
             Set<String> seen = new HashSet<>(todo);
             while (!todo.isEmpty()) {
                 String p = todo.pop();
-                for (ForeignKey fk : byParent.getOrDefault(p, List.of())) {
+                for (ForeignKey fk : before.foreignKeysTo(p)) { // not foreignKeysByParent(): that builds every parent's list
                     Recognized.FkAction action = kind == RowKind.UPDATE ? fk.onUpdate() : fk.onDelete();
                     RowKind effect;
                     if (truncate) {

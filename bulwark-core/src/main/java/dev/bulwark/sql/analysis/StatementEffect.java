@@ -155,6 +155,16 @@ public record StatementEffect(Statement statement, Recognized recognized, List<O
         return rows.stream().filter(r -> r.destructive() && r.existing()).toList();
     }
 
+    /** The data-losing change of {@code kind} on {@code table} (a table that existed before the migration), or null. */
+    public RowChange loss(RowKind kind, String table) {
+        for (RowChange r : rows) {
+            if (r.kind() == kind && r.existing() && r.table().equals(table)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** The strongest lock the statement takes on {@code table}, or null. */
     public Locks.Mode lockOn(String table) {
         Locks.Mode strongest = null;
