@@ -6,7 +6,6 @@ import dev.bulwark.lint.model.SchemaModel;
 import dev.bulwark.lint.model.TableModel;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Recognizers;
-import dev.bulwark.lint.rules.VolatileDefaultRule;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationOptions.Phase;
 import dev.bulwark.pg.Identifiers;
@@ -102,7 +101,7 @@ public final class ExpandPlanner {
         } else if (a instanceof Recognized.SetNotNull sn) {
             plan = p.setNotNull(sn.column());
         } else if (a instanceof Recognized.AddColumn ac && ac.column().defaultExpr() != null
-                && VolatileDefaultRule.volatileCall(ac.column().defaultExpr()) != null) {
+                && dev.bulwark.sql.analysis.Volatility.volatileCall(ac.column().defaultExpr()) != null) {
             plan = p.volatileDefault(ac);
         } else if (a instanceof Recognized.AddConstraint ac && ac.constraint().kind() == Recognized.ConstraintKind.UNIQUE
                 && !ac.constraint().usingIndex()) {

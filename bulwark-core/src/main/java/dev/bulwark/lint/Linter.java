@@ -250,7 +250,10 @@ public final class Linter {
                 internal.add(AnalysisError.at(file, m, part, s, "updating the schema model failed", e));
             }
             SchemaModel after = model.snapshot();
-            out.add(new Analyzed(s, r, i, txn, before, after));
+            // a down is analysed under its migration's id like the up: what the up created counts as new
+            // there too (removing it is the expected inverse, MigrationContext#existing), unlike in
+            // StatementAnalysis.downs, where a rollback snapshots it
+            out.add(new Analyzed(s, r, i, txn, before, after, m.id(), options.pgVersion()));
             before = after;
         }
         return List.copyOf(out);

@@ -5,7 +5,6 @@ import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
-import dev.bulwark.sql.analysis.StatementAnalysis;
 import dev.bulwark.sql.analysis.StatementEffect;
 
 /**
@@ -60,7 +59,6 @@ public final class BreaksSubscriptionRule extends StatementRule {
         }
         String table = at.table().name();
         String stops = "; the subscription's apply stops at the first row the publisher sends and its slot keeps WAL on the publisher";
-        StatementEffect effect = null;
         for (Recognized.Action a : at.actions()) {
             if (a instanceof Recognized.DropColumn dc) {
                 ctx.report(s, a.at(), "DROP COLUMN " + table + "." + dc.column() + " on a subscriber: the publisher still sends "
@@ -77,11 +75,8 @@ public final class BreaksSubscriptionRule extends StatementRule {
                         + " the rows the publisher sends have no value for it" + stops,
                         "add it nullable or with a DEFAULT, and SET NOT NULL after the switchover");
             } else if (a instanceof Recognized.AlterColumnType act) {
-                if (effect == null) {
-                    effect = StatementAnalysis.analyze(s.statement(), s.what(), s.before(), null, ctx.pgVersion());
-                }
                 // the statement model's TYPE_CHANGE: a conversion that can fail or lose data (a widening one cannot)
-                boolean narrows = effect.rows().stream().anyMatch(r -> r.kind() == StatementEffect.RowKind.TYPE_CHANGE
+                boolean narrows = s.effect().rows().stream().anyMatch(r -> r.kind() == StatementEffect.RowKind.TYPE_CHANGE
                         && r.columns().contains(act.column()));
                 if (narrows) {
                     ctx.report(s, a.at(), "ALTER COLUMN " + table + "." + act.column() + " TYPE " + act.type() + " on a subscriber:"

@@ -40,10 +40,11 @@ public final class ColumnTypeRewriteRule extends StatementRule {
             if (!(a instanceof Recognized.AlterColumnType ct)) {
                 continue;
             }
-            Column old = table == null ? null : table.column(ct.column());
-            if (old != null && !ct.using() && TypeChanges.binaryCoercible(old.type(), ct.type())) {
+            // the model's rewrite, per column: not binary-coercible, USING, or an old type it does not know
+            if (!s.effect().rewriteColumns().contains(ct.column())) {
                 continue;
             }
+            Column old = table == null ? null : table.column(ct.column());
             String from = old == null ? "its current type (not known from the migrations)" : old.type();
             ctx.report(s, a.at(), "changing " + at.table().name() + "." + ct.column() + " from " + from + " to " + ct.type()
                     + " rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE", null);

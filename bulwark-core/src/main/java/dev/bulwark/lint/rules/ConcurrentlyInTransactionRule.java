@@ -6,7 +6,6 @@ import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.sql.StatementClassifier;
-import dev.bulwark.sql.analysis.StatementAnalysis;
 
 /** A statement that cannot run in a transaction runs inside one. See docs/rules/concurrently-in-transaction.md. */
 public final class ConcurrentlyInTransactionRule extends StatementRule {
@@ -32,7 +31,7 @@ public final class ConcurrentlyInTransactionRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (!s.inTransaction() || !StatementAnalysis.requiresAutocommit(s.statement(), ctx.pgVersion())) {
+        if (!s.inTransaction() || s.effect().transactional()) {
             return;
         }
         String what = StatementClassifier.describe(s.statement()).toUpperCase(java.util.Locale.ROOT);

@@ -5,6 +5,8 @@ import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
+import dev.bulwark.sql.analysis.StatementEffect;
+import dev.bulwark.sql.analysis.StatementEffect.RowKind;
 
 /** DROP COLUMN (data loss, breaks running code). See docs/rules/drop-column.md. */
 public final class DropColumnRule extends StatementRule {
@@ -30,9 +32,15 @@ public final class DropColumnRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.AlterTable at && Existing.at(ctx, s, at.table().name())) {
+        if (!(s.what() instanceof Recognized.AlterTable at)) {
+            return;
+        }
+        // the model's DROP_COLUMN row of an existing table: what deploy snapshots
+        StatementEffect.RowChange lost = s.effect().loss(RowKind.DROP_COLUMN, at.table().name());
+        if (lost != null) {
             for (Recognized.Action a : at.actions()) {
-                if (a instanceof Recognized.DropColumn dc && !undoesItsUp(ctx, at.table().name(), dc.column())) {
+                if (a instanceof Recognized.DropColumn dc && lost.columns().contains(dc.column())
+                        && !undoesItsUp(ctx, at.table().name(), dc.column())) {
                     ctx.report(s, a.at(), "DROP COLUMN " + at.table().name() + "." + dc.column()
                             + " deletes its data and breaks every running query that still names it", null);
                 }
@@ -48,15 +56,8 @@ public final class DropColumnRule extends StatementRule {
         if (ctx.part() != dev.bulwark.lint.Finding.Part.DOWN) {
             return false;
         }
-        for (Analyzed s : ctx.upStatements()) {
-            if (s.what() instanceof Recognized.AlterTable at && at.table().name().equals(table)) {
-                for (Recognized.Action a : at.actions()) {
-                    if (a instanceof Recognized.AddColumn ac && ac.column().name().equals(column)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        StatementEffect.ObjectChange added = new StatementEffect.ObjectChange(StatementEffect.Action.CREATE,
+                StatementEffect.ObjectKind.COLUMN, table + "." + column);
+        return ctx.upStatements().stream().anyMatch(s -> s.effect().objects().contains(added));
     }
 }

@@ -6,6 +6,7 @@ import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Name;
+import dev.bulwark.sql.analysis.StatementEffect.RowKind;
 
 /** DROP TABLE / SCHEMA / DATABASE (data loss). See docs/rules/drop-table.md. */
 public final class DropTableRule extends StatementRule {
@@ -34,7 +35,8 @@ public final class DropTableRule extends StatementRule {
         if (s.what() instanceof Recognized.Drop d && (d.objectKind().equals("table") || d.objectKind().equals("schema")
                 || d.objectKind().equals("database"))) {
             for (Name n : d.names()) {
-                if (d.objectKind().equals("table") && !Existing.at(ctx, s, n.name())) {
+                // the model's DROP_TABLE row of an existing table: what deploy snapshots
+                if (d.objectKind().equals("table") && s.effect().loss(RowKind.DROP_TABLE, n.name()) == null) {
                     continue;
                 }
                 long fks = d.objectKind().equals("table") ? s.before().foreignKeys().stream()

@@ -4,8 +4,8 @@ import dev.bulwark.lint.Analyzed;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
-import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.Locks;
+import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.migration.MigrationFormat;
 
 /** A blocking statement with no lock_timeout, in a file run by another tool. See docs/rules/missing-lock-timeout.md. */
@@ -40,7 +40,7 @@ public final class MissingLockTimeoutRule extends Rule {
                     && p.value() != null && !p.value().equals("0")) {
                 return;
             }
-            for (Locks.Lock l : Locks.of(s.what(), s.before())) {
+            for (Locks.Lock l : s.effect().locks()) {
                 if (l.mode().blocks() && Existing.at(ctx, s, l.table())) {
                     ctx.report(s, "this statement waits for " + l.mode().sql() + " on " + l.table()
                             + " with no lock_timeout: while it waits behind a long transaction, every query on "

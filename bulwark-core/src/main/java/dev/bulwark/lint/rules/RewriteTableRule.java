@@ -31,7 +31,10 @@ public final class RewriteTableRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.Maintenance m && m.full()) {
+        if (!s.effect().rewrite()) {
+            return;
+        }
+        if (s.what() instanceof Recognized.Maintenance m) {
             String what = m.verb().equals("vacuum") ? "VACUUM FULL" : "CLUSTER";
             if (m.tables().isEmpty()) {
                 ctx.report(s, what + " without a table rewrites every table of the database, each under ACCESS EXCLUSIVE", null);

@@ -47,7 +47,7 @@ public final class SeveralHotTablesRule extends Rule {
             }
             Set<String> tables = locked.computeIfAbsent(s.transaction(), k -> new LinkedHashSet<>());
             boolean locksHere = false;
-            for (Locks.Lock l : Locks.of(s.what(), s.before())) {
+            for (Locks.Lock l : s.effect().locks()) {
                 if (l.mode() == Locks.Mode.ACCESS_EXCLUSIVE && Existing.at(ctx, s, l.table())) {
                     tables.add(l.table());
                     locksHere = true;

@@ -6,10 +6,11 @@ import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.Locks;
+import dev.bulwark.sql.analysis.StatementEffect;
+import dev.bulwark.sql.analysis.StatementEffect.RowKind;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -44,15 +45,14 @@ public final class StatementsAfterAccessExclusiveRule extends Rule {
                 continue;
             }
             Analyzed h = holder.get(s.transaction());
-            List<Locks.Lock> locks = Locks.of(s.what(), s.before());
-            if (h != null && !reported.contains(s.transaction()) && slowOrElsewhere(s, locks, ctx)) {
+            if (h != null && !reported.contains(s.transaction()) && slow(ctx, s)) {
                 String held = lockedTable(h);
                 ctx.report(s, "this statement runs while ACCESS EXCLUSIVE on " + held + " (taken at line "
                         + h.statement().line() + ") is still held: every read and write of " + held + " waits for it too", null);
                 reported.add(s.transaction());
             }
             if (h == null) {
-                for (Locks.Lock l : locks) {
+                for (Locks.Lock l : s.effect().locks()) {
                     if (l.mode() == Locks.Mode.ACCESS_EXCLUSIVE && Existing.at(ctx, s, l.table())) {
                         holder.put(s.transaction(), s);
                     }
@@ -62,33 +62,27 @@ public final class StatementsAfterAccessExclusiveRule extends Rule {
     }
 
     private static String lockedTable(Analyzed h) {
-        return Locks.of(h.what(), h.before()).stream().filter(l -> l.mode() == Locks.Mode.ACCESS_EXCLUSIVE)
+        return h.effect().locks().stream().filter(l -> l.mode() == Locks.Mode.ACCESS_EXCLUSIVE)
                 .map(Locks.Lock::table).findFirst().orElse("?");
     }
 
-    /** Work that takes time (scans, builds, row changes) or locks another existing table. */
-    private static boolean slowOrElsewhere(Analyzed s, List<Locks.Lock> locks, MigrationContext ctx) {
-        if (s.what() instanceof Recognized.CreateIndex ci && ci.concurrently()) {
+    /**
+     * Work that takes time while the lock is held, as the statement's effect says: it reads every
+     * row of a table, writes a table anew, or inserts, updates or deletes rows.
+     */
+    private static boolean slow(MigrationContext ctx, Analyzed s) {
+        StatementEffect e = s.effect();
+        if (!e.transactional()) {
             // It cannot run in a transaction at all: concurrently-in-transaction's finding, not a long wait.
             return false;
         }
-        if (s.what() instanceof Recognized.Dml || s.what() instanceof Recognized.CreateIndex) {
-            return true;
+        var atStart = s.what() instanceof Recognized.AlterTable at ? ctx.atStart().table(at.table().name()) : null;
+        if (s.what() instanceof Recognized.AlterTable at && at.actions().stream().anyMatch(a -> a instanceof Recognized.ValidateConstraint v
+                && (atStart == null || atStart.constraint(v.name()) == null))) {
+            // Validating a constraint this migration added is validate-in-same-transaction's finding.
+            return false;
         }
-        if (s.what() instanceof Recognized.AlterTable at) {
-            for (Recognized.Action a : at.actions()) {
-                if (a instanceof Recognized.ValidateConstraint v) {
-                    // Validating a constraint this migration added is validate-in-same-transaction's finding.
-                    var before = ctx.atStart().table(at.table().name());
-                    if (before != null && before.constraint(v.name()) != null) {
-                        return true;
-                    }
-                } else if (a instanceof Recognized.AlterColumnType
-                        || (a instanceof Recognized.AddConstraint ac && !ac.constraint().notValid())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return e.fullScan() || e.rewrite() || e.rows().stream().anyMatch(r -> r.kind() == RowKind.INSERT
+                || r.kind() == RowKind.UPDATE || r.kind() == RowKind.DELETE);
     }
 }

@@ -6,6 +6,8 @@ import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Name;
+import dev.bulwark.sql.analysis.StatementEffect;
+import dev.bulwark.sql.analysis.StatementEffect.RowKind;
 
 import java.util.List;
 
@@ -34,14 +36,17 @@ public final class TruncateRule extends StatementRule {
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
         if (s.what() instanceof Recognized.Truncate t) {
+            List<String> named = t.tables().stream().map(Name::name).toList();
             for (Name n : t.tables()) {
-                if (!Existing.at(ctx, s, n.name())) {
+                // the model's TRUNCATE row of an existing table: what deploy snapshots
+                if (s.effect().loss(RowKind.TRUNCATE, n.name()) == null) {
                     continue;
                 }
                 String reached = "";
                 if (t.cascade()) {
-                    List<String> children = s.before().foreignKeys().stream().filter(fk -> fk.parent().equals(n.name()))
-                            .map(fk -> fk.child()).distinct().toList();
+                    // the tables the model's TRUNCATE … CASCADE empties besides the named ones (transitively)
+                    List<String> children = s.effect().rows().stream().filter(r -> r.kind() == RowKind.TRUNCATE)
+                            .map(StatementEffect.RowChange::table).filter(table -> !named.contains(table)).toList();
                     reached = children.isEmpty() ? " and, with CASCADE, every table referencing it"
                             : " and, with CASCADE, also empties " + String.join(", ", children);
                 }

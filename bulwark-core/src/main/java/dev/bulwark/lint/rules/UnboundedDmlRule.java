@@ -30,8 +30,10 @@ public final class UnboundedDmlRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.Dml d && !d.hasWhere() && !markedBackfill(ctx, s) && d.table() != null && Existing.at(ctx, s, d.table().name())
-                && (d.verb().equals("update") || d.verb().equals("delete"))) {
+        // the model's full scan of an existing table whose rows the UPDATE / DELETE changes (MERGE is not one)
+        if (s.what() instanceof Recognized.Dml d && (d.verb().equals("update") || d.verb().equals("delete"))
+                && s.effect().fullScan() && s.effect().rows().stream().anyMatch(r -> r.existing() && r.table().equals(s.effect().target()))
+                && !markedBackfill(ctx, s)) {
             ctx.report(s, d.verb().toUpperCase(java.util.Locale.ROOT) + " of every row of " + d.table().name()
                     + " in one statement locks all its rows until commit" + (s.inTransaction()
                     ? " and keeps the migration's transaction, with its DDL locks, open for the whole run" : ""), null);

@@ -6,6 +6,7 @@ import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Recognized.ColumnDef;
+import dev.bulwark.sql.analysis.Volatility;
 
 /** ADD COLUMN that rewrites the table (volatile default, stored generated, serial, identity). See docs/rules/volatile-default.md. */
 public final class VolatileDefaultRule extends StatementRule {
@@ -34,8 +35,10 @@ public final class VolatileDefaultRule extends StatementRule {
         if (!(s.what() instanceof Recognized.AlterTable at) || !Existing.at(ctx, s, at.table().name())) {
             return;
         }
+        // the model's rewrite, per column: which ADD COLUMN writes every existing row
+        java.util.List<String> rewrites = s.effect().rewriteColumns();
         for (Recognized.Action a : at.actions()) {
-            if (!(a instanceof Recognized.AddColumn ac)) {
+            if (!(a instanceof Recognized.AddColumn ac) || !rewrites.contains(ac.column().name())) {
                 continue;
             }
             ColumnDef c = ac.column();
@@ -48,10 +51,10 @@ public final class VolatileDefaultRule extends StatementRule {
                 why = c.type() + " fills every existing row from a sequence";
             } else if (c.defaultExpr() != null && ctx.pgVersion() < 11) {
                 why = "before PostgreSQL 11 any DEFAULT writes every existing row";
-            } else if (c.defaultExpr() != null && volatileCall(c.defaultExpr()) != null) {
-                why = "DEFAULT " + volatileCall(c.defaultExpr()) + "() is volatile, so it is evaluated for every existing row";
-            } else if (c.defaultExpr() != null && userCall(c.defaultExpr(), s) != null) {
-                String f = userCall(c.defaultExpr(), s);
+            } else if (c.defaultExpr() != null && Volatility.volatileCall(c.defaultExpr()) != null) {
+                why = "DEFAULT " + Volatility.volatileCall(c.defaultExpr()) + "() is volatile, so it is evaluated for every existing row";
+            } else if (c.defaultExpr() != null && Volatility.userCall(c.defaultExpr(), s.before()) != null) {
+                String f = Volatility.userCall(c.defaultExpr(), s.before());
                 String declared = s.before().functionVolatility(f);
                 why = declared == null
                         ? "DEFAULT " + f + "() calls a function whose volatility Bulwark cannot see (no migration read creates it),"
@@ -71,58 +74,5 @@ public final class VolatileDefaultRule extends StatementRule {
                                 + " without the default; then ALTER COLUMN " + c.name() + " SET DEFAULT …; then backfill in batches");
             }
         }
-    }
-
-    /** Functions PostgreSQL marks volatile that show up in defaults. */
-    private static final java.util.Set<String> VOLATILE = java.util.Set.of("random", "gen_random_uuid", "uuid_generate_v1",
-            "uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp", "timeofday", "nextval", "txid_current",
-            "statement_timestamp", "setseed", "uuidv7", "uuidv4");
-
-    /**
-     * Built-in functions that are not volatile and show up in defaults (stable or immutable: the
-     * default is evaluated once and stored in the catalog), and SQL words written like calls.
-     */
-    private static final java.util.Set<String> NOT_VOLATILE = java.util.Set.of("now", "transaction_timestamp",
-            "current_date", "current_timestamp", "localtimestamp", "localtime", "current_time", "timezone", "date_trunc",
-            "lower", "upper", "trim", "btrim", "ltrim", "rtrim", "coalesce", "nullif", "greatest", "least", "concat",
-            "concat_ws", "length", "char_length", "md5", "to_char", "to_date", "to_timestamp", "make_date",
-            "make_interval", "make_timestamp", "make_timestamptz", "jsonb_build_object", "json_build_object",
-            "jsonb_build_array", "json_build_array", "to_jsonb", "to_json", "array", "cast", "row", "abs", "round",
-            "floor", "ceil", "power", "date_part", "extract", "current_setting", "current_user", "session_user",
-            "current_schema", "pg_current_xact_id", "inet_client_addr", "substring", "replace", "left", "right",
-            "format", "interval", "timestamp", "timestamptz", "date", "time", "numeric", "decimal", "varchar", "char",
-            "character", "bit", "int", "integer", "bigint", "smallint", "text", "bool", "boolean", "uuid", "jsonb", "json",
-            "array_fill", "string_to_array", "array_to_string", "encode", "decode", "sha256", "gen_salt", "crypt",
-            "pg_catalog", "any", "all", "some", "exists", "in", "values", "nextval_if_any");
-
-    /**
-     * The first call in {@code expr} to a function that is neither a known volatile nor a known
-     * non-volatile built-in and that no migration declared STABLE or IMMUTABLE: a user function
-     * (declared VOLATILE, or whose volatility cannot be seen), which PostgreSQL evaluates per row.
-     */
-    static String userCall(String expr, Analyzed s) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z_][a-z0-9_.]*)\\s*\\(").matcher(expr);
-        while (m.find()) {
-            String name = m.group(1);
-            String bare = name.startsWith("public.") ? name.substring(7) : name.startsWith("pg_catalog.") ? name.substring(11) : name;
-            if (NOT_VOLATILE.contains(bare) || VOLATILE.contains(bare)) {
-                continue;
-            }
-            String declared = s.before().functionVolatility(bare);
-            if (declared == null || declared.equals("volatile")) {
-                return bare;
-            }
-        }
-        return null;
-    }
-
-    public static String volatileCall(String expr) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z_][a-z0-9_]*)\\s*\\(").matcher(expr);
-        while (m.find()) {
-            if (VOLATILE.contains(m.group(1))) {
-                return m.group(1);
-            }
-        }
-        return null;
     }
 }

@@ -8,7 +8,6 @@ import dev.bulwark.lint.recognize.Name;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.lint.recognize.Recognizers;
 import dev.bulwark.lint.rules.TypeChanges;
-import dev.bulwark.lint.rules.VolatileDefaultRule;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.sql.SqlSplitter;
 import dev.bulwark.sql.Statement;
@@ -83,7 +82,7 @@ public final class StatementAnalysis {
             }
         }
         return new StatementEffect(s, r, b.objects, new ArrayList<>(b.rows.values()), locks, b.target,
-                b.rewrite, b.fullScan, !requiresAutocommit(s, r, pgMajor), b.reversal, b.renames);
+                b.rewrite, b.rewriteColumns, b.fullScan, b.scanColumns, !requiresAutocommit(s, r, pgMajor), b.reversal, b.renames);
     }
 
     /**
@@ -252,6 +251,8 @@ public final class StatementAnalysis {
         /** keyed by kind and table, so DROP a, DROP b of one table is one DROP_COLUMN with two columns */
         final Map<String, RowChange> rows = new LinkedHashMap<>();
         final List<StatementEffect.Rename> renames = new ArrayList<>();
+        final List<String> rewriteColumns = new ArrayList<>();
+        final List<String> scanColumns = new ArrayList<>();
         String target;
         boolean rewrite;
         boolean fullScan;
@@ -371,8 +372,11 @@ public final class StatementAnalysis {
                     objects.add(new ObjectChange(Action.CREATE, ObjectKind.COLUMN, table + "." + c.name()));
                     row(RowKind.RESHAPE, table, List.of());
                     boolean fills = c.generatedStored() || c.identity() || c.type().endsWith("serial")
-                            || (c.defaultExpr() != null && (pgMajor < 11 || defaultRewrites(c.defaultExpr())));
+                            || (c.defaultExpr() != null && (pgMajor < 11 || Volatility.perRow(c.defaultExpr(), before)));
                     rewrite |= fills;
+                    if (fills) {
+                        rewriteColumns.add(c.name());
+                    }
                     c.constraints().forEach(d -> constraint(table, d, true));
                     undo.add("DROP COLUMN " + c.name());
                 } else if (a instanceof Recognized.DropColumn dc) {
@@ -383,10 +387,14 @@ public final class StatementAnalysis {
                 } else if (a instanceof Recognized.AlterColumnType act) {
                     objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + act.column()));
                     TableModel.Column old = model == null ? null : model.column(act.column());
-                    boolean inPlace = old != null && TypeChanges.binaryCoercible(old.type(), act.type());
+                    // USING computes every value again (its expression is not read: a rewrite, as if it were not a plain cast)
+                    boolean inPlace = old != null && !act.using() && TypeChanges.binaryCoercible(old.type(), act.type());
                     boolean lossless = old != null && (inPlace || widens(old.type(), act.type()));
                     rewrite |= !inPlace;
                     fullScan |= !inPlace;
+                    if (!inPlace) {
+                        rewriteColumns.add(act.column());
+                    }
                     row(lossless ? RowKind.RESHAPE : RowKind.TYPE_CHANGE, table, List.of(act.column()));
                     if (lossless) {
                         undo.add("ALTER COLUMN " + act.column() + " TYPE " + old.type());
@@ -397,7 +405,12 @@ public final class StatementAnalysis {
                     }
                 } else if (a instanceof Recognized.SetNotNull sn) {
                     objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + sn.column()));
-                    fullScan |= model == null || !model.hasValidatedNotNullCheck(sn.column());
+                    // since PostgreSQL 12 a validated CHECK (col IS NOT NULL) spares the scan; before, it always scans
+                    boolean scans = pgMajor < 12 || model == null || !model.hasValidatedNotNullCheck(sn.column());
+                    fullScan |= scans;
+                    if (scans) {
+                        scanColumns.add(sn.column());
+                    }
                     undo.add("ALTER COLUMN " + sn.column() + " DROP NOT NULL");
                 } else if (a instanceof Recognized.DropNotNull dn) {
                     objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + dn.column()));
@@ -527,12 +540,11 @@ public final class StatementAnalysis {
          * CASCADE (rows deleted or updated), SET NULL and SET DEFAULT (rows updated).
          */
         private void cascade(String parent, RowKind kind, boolean truncate) {
-            Map<String, List<ForeignKey>> byParent = before.foreignKeysByParent();
             Deque<String> todo = new ArrayDeque<>(List.of(parent));
             Set<String> seen = new HashSet<>(todo);
             while (!todo.isEmpty()) {
                 String p = todo.pop();
-                for (ForeignKey fk : byParent.getOrDefault(p, List.of())) {
+                for (ForeignKey fk : before.foreignKeysTo(p)) { // not foreignKeysByParent(): that builds every parent's list
                     Recognized.FkAction action = kind == RowKind.UPDATE ? fk.onUpdate() : fk.onDelete();
                     RowKind effect;
                     if (truncate) {
@@ -623,36 +635,6 @@ public final class StatementAnalysis {
             return t == null || migrationId == null || !migrationId.equals(t.createdBy());
         }
     }
-
-    /** Functions PostgreSQL marks STABLE or IMMUTABLE that show up in defaults: evaluated once, no rewrite. */
-    private static final Set<String> NOT_VOLATILE = Set.of("now", "current_timestamp", "current_date", "current_time",
-            "localtimestamp", "localtime", "transaction_timestamp", "statement_timestamp", "current_user", "current_setting",
-            "lower", "upper", "coalesce", "nullif", "greatest", "least", "concat", "length", "to_char", "to_jsonb", "jsonb_build_object",
-            "json_build_object", "jsonb_build_array", "array", "make_interval", "make_date", "date_trunc", "timezone", "abs", "round");
-
-    /**
-     * ADD COLUMN … DEFAULT expr rewrites the table when expr is volatile: a known volatile
-     * function, or any function not known to be stable or immutable (a user function is VOLATILE
-     * unless declared otherwise).
-     */
-    static boolean defaultRewrites(String expr) {
-        if (VolatileDefaultRule.volatileCall(expr) != null) {
-            return true;
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z_][a-z0-9_.]*)\\s*\\(").matcher(
-                expr.toLowerCase(java.util.Locale.ROOT).replaceAll("'[^']*'", "''"));
-        while (m.find()) {
-            String f = m.group(1).substring(m.group(1).lastIndexOf('.') + 1);
-            if (!NOT_VOLATILE.contains(f) && !f.equals("pg_catalog") && !TYPE_WORDS.contains(f)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Type names that take a parenthesised modifier in a cast ({@code ::numeric(10,2)}). */
-    private static final Set<String> TYPE_WORDS = Set.of("numeric", "decimal", "varchar", "char", "character", "bit", "varbit",
-            "timestamp", "timestamptz", "time", "interval");
 
     /** int → bigint, real → double precision and the like: a new type that holds every old value. */
     static boolean widens(String from, String to) {

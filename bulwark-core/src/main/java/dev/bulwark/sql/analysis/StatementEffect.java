@@ -21,7 +21,10 @@ import java.util.Locale;
  * @param locks         the table-level locks it takes, for the PostgreSQL major version it was analysed for
  * @param target        the relation the statement is about (the table altered, indexed, created, …), or null
  * @param rewrite       it rewrites a table (new storage, every row written again)
+ * @param rewriteColumns the columns of {@code target} whose ADD COLUMN or ALTER COLUMN TYPE makes it rewrite the
+ *                      table (empty when the rewrite comes from elsewhere: SET LOGGED, VACUUM FULL, …)
  * @param fullScan      it reads every row of a table (validating a constraint, building an index, …)
+ * @param scanColumns   the columns of {@code target} whose SET NOT NULL makes it read every row
  * @param transactional it can run inside a transaction block
  * @param reversal      whether it can be undone, and by what
  * @param renames       tables and columns it renames, in statement order (what a later statement's
@@ -29,12 +32,14 @@ import java.util.Locale;
  */
 public record StatementEffect(Statement statement, Recognized recognized, List<ObjectChange> objects,
                               List<RowChange> rows, List<Locks.Lock> locks, String target, boolean rewrite,
-                              boolean fullScan, boolean transactional, Reversal reversal, List<Rename> renames) {
+                              List<String> rewriteColumns, boolean fullScan, List<String> scanColumns, boolean transactional, Reversal reversal, List<Rename> renames) {
     public StatementEffect {
         objects = List.copyOf(objects);
         renames = List.copyOf(renames);
         rows = List.copyOf(rows);
         locks = List.copyOf(locks);
+        rewriteColumns = List.copyOf(rewriteColumns);
+        scanColumns = List.copyOf(scanColumns);
     }
 
     /** Kinds of schema object a statement can create, alter or drop. */
@@ -153,6 +158,16 @@ public record StatementEffect(Statement statement, Recognized recognized, List<O
     /** The destructive row changes on tables that existed before the migration: what a deploy must snapshot. */
     public List<RowChange> dataLoss() {
         return rows.stream().filter(r -> r.destructive() && r.existing()).toList();
+    }
+
+    /** The data-losing change of {@code kind} on {@code table} (a table that existed before the migration), or null. */
+    public RowChange loss(RowKind kind, String table) {
+        for (RowChange r : rows) {
+            if (r.kind() == kind && r.existing() && r.table().equals(table)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The strongest lock the statement takes on {@code table}, or null. */

@@ -273,6 +273,37 @@ class StatementAnalysisTest {
     }
 
     @Test
+    void aDefaultFromAFunctionTheMigrationsDeclaredStableOrImmutableDoesNotRewrite() {
+        String schema = "CREATE TABLE t (id int); CREATE FUNCTION tenant() RETURNS int LANGUAGE sql STABLE AS $$ SELECT 1 $$;"
+                + " CREATE FUNCTION slugify(x text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(x) $$;";
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a int DEFAULT tenant()").rewrite()).isFalse();
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a text DEFAULT slugify('Post')").rewrite()).isFalse();
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a text DEFAULT trim(' x ')").rewrite()).isFalse();
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a timestamptz DEFAULT statement_timestamp()").rewrite()).isFalse();
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a uuid DEFAULT GEN_RANDOM_UUID()").rewrite()).isTrue();
+    }
+
+    @Test
+    void theColumnsThatMakeAStatementRewriteOrScanAreNamed() {
+        String schema = "CREATE TABLE t (id int, code varchar(10), name text, a int, b int,"
+                + " CONSTRAINT t_b_not_null CHECK (b IS NOT NULL));";
+        StatementEffect e = one(schema, "ALTER TABLE t ADD COLUMN x int DEFAULT 0, ADD COLUMN y uuid DEFAULT gen_random_uuid(),"
+                + " ALTER COLUMN code TYPE text, ALTER COLUMN id TYPE bigint");
+        assertThat(e.rewriteColumns()).containsExactly("y", "id");
+        assertThat(one(schema, "ALTER TABLE t SET LOGGED").rewriteColumns()).isEmpty();
+        assertThat(one(schema, "ALTER TABLE t SET LOGGED").rewrite()).isTrue();
+        // USING computes every value again: a rewrite even between binary-coercible types, and not lossless
+        StatementEffect using = one(schema, "ALTER TABLE t ALTER COLUMN name TYPE text USING lower(name)");
+        assertThat(using.rewriteColumns()).containsExactly("name");
+        assertThat(rows(using)).containsExactly("ALTER COLUMN TYPE t [name]");
+        // SET NOT NULL scans unless a validated CHECK (col IS NOT NULL) proves it, and always before PostgreSQL 12
+        StatementEffect notNull = one(schema, "ALTER TABLE t ALTER COLUMN a SET NOT NULL, ALTER COLUMN b SET NOT NULL");
+        assertThat(notNull.scanColumns()).containsExactly("a");
+        assertThat(effects(schema, "ALTER TABLE t ALTER COLUMN b SET NOT NULL", 11).get(0).scanColumns()).containsExactly("b");
+        assertThat(effects(schema, "ALTER TABLE t ALTER COLUMN b SET NOT NULL", 11).get(0).fullScan()).isTrue();
+    }
+
+    @Test
     void dropTriggerAndTruncateCascadeLockEveryTableTheyTouch() {
         assertThat(one("", "DROP TRIGGER trg ON public.orders").locks())
                 .containsExactly(new Locks.Lock("orders", Locks.Mode.ACCESS_EXCLUSIVE));
