@@ -101,25 +101,35 @@ class BackfillLagIT {
         }
     }
 
+    /** A session on the subscriber whose lock its apply worker waits for: the replay position stops while the publisher writes on. */
+    private Connection holdSubscriber() throws SQLException {
+        Connection hold = subscriber.open();
+        hold.setAutoCommit(false);
+        try (Statement s = hold.createStatement()) {
+            s.execute("LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
+        }
+        return hold;
+    }
+
+    /** {@code SET n = n + 1} on every row, in the background, with a 10 min time limit and the given byte limit. */
+    private CompletableFuture<BackfillResult> backfill(Connection work, long firstBatchRows, long maxLagBytes) {
+        BackfillOptions options = new BackfillOptions(Duration.ofMillis(200), firstBatchRows, Duration.ofMinutes(10), maxLagBytes,
+                null, 0, Duration.ofSeconds(30), Duration.ofMillis(100), false, false);
+        BackfillStatement statement = BackfillStatement.of("items", "n = n + 1", null);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new Backfiller(work, "public", options, Listener.each(log::add), null)
+                        .run(statement, Backfiller.jobFor(statement), false);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     @Test
     void pausesWhileTheLogicalSubscriberLagsAboveTheLimitAndFinishesOnceItCaughtUp() throws Exception {
-        Listener listener = Listener.each(log::add);
-        BackfillOptions options = new BackfillOptions(Duration.ofMillis(200), 500, Duration.ofMinutes(10), 256 * 1024, null, 0,
-                Duration.ofSeconds(30), Duration.ofMillis(100), false, false);
-        try (Connection hold = subscriber.open(); Connection work = publisher.connection().open("bulwark-test")) {
-            // the subscriber's apply worker waits for this lock: its replay position stops while the publisher writes on
-            hold.setAutoCommit(false);
-            try (Statement s = hold.createStatement()) {
-                s.execute("LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
-            }
-            BackfillStatement statement = BackfillStatement.of("items", "n = n + 1", null);
-            CompletableFuture<BackfillResult> run = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new Backfiller(work, "public", options, listener, null).run(statement, Backfiller.jobFor(statement), false);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+        try (Connection hold = holdSubscriber(); Connection work = publisher.connection().open("bulwark-test")) {
+            CompletableFuture<BackfillResult> run = backfill(work, 500, 256 * 1024);
             waitFor(() -> log.stream().anyMatch(l -> l.contains("paused: replica lag")) || run.isDone(), 60);
             assertThat(log).as(String.join("\n", log)).anyMatch(l -> l.startsWith("  paused: replica lag: standby 'backfill_sub' is ")
                     && l.contains(" behind") && l.endsWith("(--max-lag 10min, 256.0 kB)"));
@@ -145,22 +155,8 @@ class BackfillLagIT {
     void aFinishedBackfillWaitsForTheSubscriberBeforeTheStepsAfterItRun() throws Exception {
         // one batch of every row (about 5 MB of WAL) against a 1 MB limit: the batch runs (no lag before it, no
         // estimate yet), then the run hands over only once the subscriber is at most a quarter of the limit behind
-        Listener listener = Listener.each(log::add);
-        BackfillOptions options = new BackfillOptions(Duration.ofMillis(200), ROWS + 1, Duration.ofMinutes(10), 1024 * 1024, null, 0,
-                Duration.ofSeconds(30), Duration.ofMillis(100), false, false);
-        try (Connection hold = subscriber.open(); Connection work = publisher.connection().open("bulwark-test")) {
-            hold.setAutoCommit(false);
-            try (Statement s = hold.createStatement()) {
-                s.execute("LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
-            }
-            BackfillStatement statement = BackfillStatement.of("items", "n = n + 1", null);
-            CompletableFuture<BackfillResult> run = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new Backfiller(work, "public", options, listener, null).run(statement, Backfiller.jobFor(statement), false);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+        try (Connection hold = holdSubscriber(); Connection work = publisher.connection().open("bulwark-test")) {
+            CompletableFuture<BackfillResult> run = backfill(work, ROWS + 1, 1024 * 1024);
             waitFor(() -> log.stream().anyMatch(l -> l.contains("paused: replica lag")) || run.isDone(), 60);
             assertThat(value(publisher.connection(), "SELECT count(*) FROM items WHERE n = 1")).as("every row was done in one batch")
                     .isEqualTo(Integer.toString(ROWS));
