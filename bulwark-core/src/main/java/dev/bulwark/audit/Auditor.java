@@ -33,6 +33,7 @@ import dev.bulwark.lint.model.SchemaModel;
 import dev.bulwark.lint.model.TableModel;
 import dev.bulwark.lint.recognize.Name;
 import dev.bulwark.lint.recognize.Recognized;
+import dev.bulwark.sql.analysis.StatementEffect;
 import dev.bulwark.migration.AlembicReader;
 import dev.bulwark.migration.Migration;
 import dev.bulwark.migration.MigrationFormat;
@@ -436,7 +437,7 @@ public final class Auditor {
             Migration m = f.migration() == null ? null : byId.get(f.migration());
             List<Analyzed> up = m == null ? List.of() : statements.getOrDefault(m.id(), List.of());
             Analyzed s = statementAt(up, f);
-            List<String> tables = s == null ? List.of() : tablesOf(s.what());
+            List<String> tables = s == null ? List.of() : tablesOf(s);
             if (f.ruleId().equals("cascade-chain") || f.ruleId().equals("cascade-delete")) {
                 tables = new ArrayList<>(tables);
                 for (TableModel t : end.tables()) {
@@ -531,7 +532,7 @@ public final class Auditor {
                 continue;
             }
             Set<String> tables = new TreeSet<>();
-            up.forEach(a -> tables.addAll(tablesOf(a.what())));
+            up.forEach(a -> tables.addAll(tablesOf(a)));
             if (up.size() >= LARGE_STATEMENTS || tables.size() >= LARGE_TABLES) {
                 RiskModel.Rating rating = RiskModel.rate("large-migration", false, false);
                 out.add(new Issue(null, "large-migration", Severity.INFO, rating.level(), rating.category(), rel(m.up().file()),
@@ -644,22 +645,19 @@ public final class Auditor {
         return best;
     }
 
-    private static List<String> tablesOf(Recognized r) {
-        List<String> out = new ArrayList<>();
-        if (r instanceof Recognized.CreateTable ct) {
-            out.add(ct.table().name());
-        } else if (r instanceof Recognized.AlterTable at) {
-            out.add(at.table().name());
-        } else if (r instanceof Recognized.CreateIndex ci && ci.table() != null) {
-            out.add(ci.table().name());
-        } else if (r instanceof Recognized.Dml d && d.table() != null) {
-            out.add(d.table().name());
-        } else if (r instanceof Recognized.Drop d && d.objectKind().equals("table")) {
-            d.names().forEach(n -> out.add(n.name()));
-        } else if (r instanceof Recognized.Truncate t) {
-            t.tables().forEach(n -> out.add(n.name()));
+    /**
+     * The tables a statement works on, as the statement model says (the same description lint, deploy and verify
+     * read): the relation it is about, then every table whose rows it removes, changes or adds (the children a
+     * cascade reaches among them).
+     */
+    private static List<String> tablesOf(Analyzed a) {
+        StatementEffect e = a.effect();
+        Set<String> out = new LinkedHashSet<>();
+        if (e.target() != null) {
+            out.add(e.target());
         }
-        return out;
+        e.rows().forEach(r -> out.add(r.table()));
+        return new ArrayList<>(out);
     }
 
     // ---- cascades --------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ public final class SizeSeverities {
         }
         String largest = null;
         LiveSizes.Size size = null;
-        for (Locks.Lock l : Locks.of(at.what(), at.before())) {
+        for (Locks.Lock l : at.effect().locks()) {
             LiveSizes.Size s = find(sizes, l.table());
             if (s != null && (size == null || s.bytes() > size.bytes())) {
                 size = s;

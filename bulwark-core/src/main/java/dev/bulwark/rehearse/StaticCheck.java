@@ -62,7 +62,7 @@ public record StaticCheck(String rule, String position, String message, Verdict 
             }
             List<String> missing = new ArrayList<>();
             List<String> seen = new ArrayList<>();
-            for (Locks.Lock l : Locks.of(a.what(), a.before())) {
+            for (Locks.Lock l : a.effect().locks()) {
                 if (!l.mode().blocks()) {
                     continue;
                 }
