@@ -97,6 +97,8 @@ class StaticTraceAgreementIT {
             Map.entry("column-type-rewrite", "ALTER TABLE child ALTER COLUMN amount TYPE bigint"),
             Map.entry("column-type-rewrite (safe varchar)", "ALTER TABLE child ALTER COLUMN label TYPE varchar(20)"),
             Map.entry("column-type-rewrite (safe text)", "ALTER TABLE child ALTER COLUMN label TYPE text"),
+            Map.entry("type change USING a plain cast", "ALTER TABLE child ALTER COLUMN label TYPE text USING label::text"),
+            Map.entry("type change USING an expression", "ALTER TABLE child ALTER COLUMN label TYPE text USING lower(label)"),
             Map.entry("column-type-rewrite (safe numeric)", "ALTER TABLE child ALTER COLUMN price TYPE numeric(12,2)"),
             Map.entry("drop-column", "ALTER TABLE child DROP COLUMN note"),
             Map.entry("rename", "ALTER TABLE child RENAME COLUMN note TO remark"),

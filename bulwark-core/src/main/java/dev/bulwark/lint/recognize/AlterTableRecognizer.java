@@ -65,7 +65,11 @@ final class AlterTableRecognizer {
                     }
                 }
                 String type = Definitions.normalizeType(Cursor.text(c.tokens.subList(start, c.i)));
-                return new Recognized.AlterColumnType(column, type, typeToken, c.isWord("using"), at);
+                while (!c.atEnd() && !c.isWord("using")) {
+                    c.i++; // COLLATE …
+                }
+                String using = c.accept("using") ? Cursor.text(c.tokens.subList(c.i, c.tokens.size())).trim() : null;
+                return new Recognized.AlterColumnType(column, type, typeToken, using, at);
             }
             if (c.accept("set", "not", "null")) {
                 return new Recognized.SetNotNull(column, at);

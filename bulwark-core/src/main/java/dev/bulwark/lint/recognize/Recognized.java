@@ -67,7 +67,11 @@ public sealed interface Recognized {
     record DropColumn(String column, boolean cascade, Token at) implements Action {
     }
 
-    record AlterColumnType(String column, String type, Token typeToken, boolean using, Token at) implements Action {
+    /** @param usingExpr the {@code USING} expression as written, or null without one */
+    record AlterColumnType(String column, String type, Token typeToken, String usingExpr, Token at) implements Action {
+        public boolean using() {
+            return usingExpr != null;
+        }
     }
 
     record SetNotNull(String column, Token at) implements Action {

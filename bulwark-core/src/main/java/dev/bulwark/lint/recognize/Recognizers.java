@@ -38,6 +38,11 @@ public final class Recognizers {
     private static final Set<String> CREATE_MODIFIERS = Set.of("or", "replace", "global", "local", "temporary", "temp",
             "unlogged", "unique", "constraint", "trusted", "procedural", "recursive");
 
+    /** A type name in the one spelling the recognized statements use ({@code character varying(20)} → {@code varchar(20)}). */
+    public static String normalizeType(String type) {
+        return Definitions.normalizeType(type);
+    }
+
     public static Recognized recognize(Statement s) {
         try {
             Recognized r = dispatch(s.tokens());

@@ -27,8 +27,11 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a statement, in the context of the schema folded from the earlier migrations, into its
@@ -387,8 +390,9 @@ public final class StatementAnalysis {
                 } else if (a instanceof Recognized.AlterColumnType act) {
                     objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + act.column()));
                     TableModel.Column old = model == null ? null : model.column(act.column());
-                    // USING computes every value again (its expression is not read: a rewrite, as if it were not a plain cast)
-                    boolean inPlace = old != null && !act.using() && TypeChanges.binaryCoercible(old.type(), act.type());
+                    // a USING that computes anything but the column itself (cast to the new type) computes every value again
+                    boolean inPlace = old != null && (!act.using() || plainCast(act.usingExpr(), act.column(), act.type()))
+                            && TypeChanges.binaryCoercible(old.type(), act.type());
                     boolean lossless = old != null && (inPlace || widens(old.type(), act.type()));
                     rewrite |= !inPlace;
                     fullScan |= !inPlace;
@@ -634,6 +638,21 @@ public final class StatementAnalysis {
             TableModel t = before.table(table);
             return t == null || migrationId == null || !migrationId.equals(t.createdBy());
         }
+    }
+
+    /**
+     * Whether a {@code USING} expression is only the column, or the column cast to the new type ({@code c::t},
+     * {@code CAST(c AS t)}): PostgreSQL then treats the change as it would without {@code USING}.
+     */
+    static boolean plainCast(String expr, String column, String type) {
+        String e = expr.replace("\"", "").replaceAll("\\s+", " ").trim().toLowerCase(Locale.ROOT);
+        String c = Pattern.quote(column.toLowerCase(Locale.ROOT));
+        Matcher bare = Pattern.compile("(\\(" + c + "\\)|" + c + ")(?: ?:: ?(.+))?").matcher(e);
+        Matcher cast = Pattern.compile("cast ?\\( ?" + c + " as (.+?) ?\\)").matcher(e);
+        if (bare.matches()) {
+            return bare.group(2) == null || Recognizers.normalizeType(bare.group(2)).equals(type);
+        }
+        return cast.matches() && Recognizers.normalizeType(cast.group(1)).equals(type);
     }
 
     /** int → bigint, real → double precision and the like: a new type that holds every old value. */

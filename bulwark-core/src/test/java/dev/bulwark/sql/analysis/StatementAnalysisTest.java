@@ -296,6 +296,15 @@ class StatementAnalysisTest {
         StatementEffect using = one(schema, "ALTER TABLE t ALTER COLUMN name TYPE text USING lower(name)");
         assertThat(using.rewriteColumns()).containsExactly("name");
         assertThat(rows(using)).containsExactly("ALTER COLUMN TYPE t [name]");
+        // a USING that is only the column cast to the new type is the change without USING: no rewrite for varchar -> text
+        for (String plain : List.of("code::text", "code", "(code)::text", "CAST(code AS text)", "\"code\" :: TEXT")) {
+            StatementEffect cast = one(schema, "ALTER TABLE t ALTER COLUMN code TYPE text USING " + plain);
+            assertThat(cast.rewrite()).as(plain).isFalse();
+            assertThat(rows(cast)).as(plain).containsExactly("ALTER TABLE t [code]");
+        }
+        assertThat(one(schema, "ALTER TABLE t ALTER COLUMN code TYPE text USING code::varchar(5)").rewrite()).isTrue();
+        assertThat(one(schema, "ALTER TABLE t ALTER COLUMN code TYPE text USING code || 'x'").rewrite()).isTrue();
+        assertThat(one(schema, "ALTER TABLE t ALTER COLUMN code TYPE text USING codex").rewrite()).isTrue();
         // SET NOT NULL scans unless a validated CHECK (col IS NOT NULL) proves it, and always before PostgreSQL 12
         StatementEffect notNull = one(schema, "ALTER TABLE t ALTER COLUMN a SET NOT NULL, ALTER COLUMN b SET NOT NULL");
         assertThat(notNull.scanColumns()).containsExactly("a");
