@@ -186,6 +186,8 @@ for line in open(d + "/lag"):
             above, above_at, above_end = at - start + 0.1, start, at
     else:
         start = None
+if not samples:  # the sampling query failed (stderr is not kept): no figures rather than a lag of 0
+    sys.exit("bench/expand.sh: no lag samples were read for %s; run the query of lagsql by hand against the publisher" % d)
 def during(a, b):  # what ran from a to b: WAL written, checkpoints, Bulwark's statements, autovacuum's
     w = [x for x in samples if a <= x[0] <= b]
     if not w:

@@ -52,7 +52,8 @@ final class BackfillCommand extends DatabaseCommand {
 
     @Option(names = "--max-lag", paramLabel = "LIMIT",
             description = "Pause while any standby (pg_stat_replication, physical or logical) replays more than this behind: a"
-                    + " duration (10s) or a WAL size (64MB); give it twice for both, 'off' for none (default 10s and 64MB).")
+                    + " duration (10s) or a WAL size (64MB); give it twice for both, 'off' for none (default 10s and 64MB)."
+                    + " The size also counts the WAL the next batch is expected to write, within three quarters of the limit.")
     List<String> maxLag = new ArrayList<>();
 
     @Option(names = "--throttle-query", paramLabel = "SQL",

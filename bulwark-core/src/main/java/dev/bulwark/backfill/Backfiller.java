@@ -58,7 +58,7 @@ public final class Backfiller {
     private static final int WAL_WINDOW = 8;
     /** The size (keys or rows) of the batch that ran last, and of the batch about to run. */
     private long walBatchSize = 1;
-    /** After the last batch: the look-ahead is for the steps that follow, the largest one allowed ({@link #nextBatchWal}). */
+    /** After the last batch: the look-ahead is for the steps that follow, as for one more batch ({@link #nextBatchWal}). */
     private boolean handingOver;
     private long nextBatchSize = 1;
     private volatile boolean stopped;
@@ -399,9 +399,9 @@ public final class Backfiller {
             progress.batch(totalRows, done ? 1.0 : fraction, rows * 1000 / elapsedMs, size);
         }
         // What follows a backfill (a VALIDATE's scan, which prunes the pages the batches left dead; the contract) writes
-        // WAL that no batch estimate covers: it starts once the standbys are as far behind as a batch of the largest
-        // estimate would find them (a quarter of the byte limit). bench/expand.sh saw a VALIDATE that started right
-        // after the last batch carry a subscriber from the limit to 78 MiB.
+        // WAL that no batch estimate covers: it starts once the standbys are as far behind as one more batch of the
+        // last one's size would need them to be (lag only: the throttle query is for batches). bench/expand.sh saw a
+        // VALIDATE that started right after the last batch carry a subscriber from the limit to 78 MiB.
         handingOver = true;
         long[] drained = pauseWhileNeeded();
         handingOver = false;
@@ -615,7 +615,7 @@ public final class Backfiller {
         if (lag != null) {
             return lag;
         }
-        if (options.throttleQuery() != null && throttled()) {
+        if (!handingOver && options.throttleQuery() != null && throttled()) {
             return "throttle query: --throttle-query returned true";
         }
         return null;
@@ -649,11 +649,10 @@ public final class Backfiller {
      * still run once the standby has caught up.
      */
     private long nextBatchWal() {
-        if (handingOver) {
-            return options.maxLagBytes() / 2;
-        }
         double perUnit = walPerUnit.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        return (long) Math.min(options.maxLagBytes() / 2.0, perUnit * nextBatchSize);
+        // handing over: what a batch of the last one's size would be expected to write (the batches ran under the same
+        // rule, so the wait ends as the wait before a batch would have)
+        return (long) Math.min(options.maxLagBytes() / 2.0, perUnit * (handingOver ? walBatchSize : nextBatchSize));
     }
 
     /**
@@ -661,7 +660,7 @@ public final class Backfiller {
      * what no estimate foresees: a subscriber that applies a batch more slowly than the publisher wrote it (its lag
      * keeps growing after the batch has committed), autovacuum, full-page images after a checkpoint. At the limit
      * itself, bench/expand.sh saw the subscriber above it for up to 0.6 s after a 425 ms batch; with the margin, its
-     * peaks were 46-49 MiB. The standby still has a batch or more queued whenever the run waits for it, yet the run
+     * peaks were 45-49 MiB. The standby still has a batch or more queued whenever the run waits for it, yet the run
      * waits more: 19-25 s of pauses in a 45-65 s backfill of 3M rows, against 12-16 s in 39-49 s at the limit itself.
      */
     private long byteBudget() {

@@ -117,6 +117,12 @@ final class BlockerWatch implements AutoCloseable {
             notes.add("waiting for " + what + " (pid " + pid + "), which runs to prevent wraparound: it is not cancelled");
             return;
         }
+        if (!what.startsWith("autovacuum:")) {
+            // its query is hidden (no pg_read_all_stats, track_activities off) or cut: it may be a wraparound one
+            notes.add("waiting for an autovacuum (pid " + pid + ") whose query this user cannot read, so it may run to prevent"
+                    + " wraparound: it is not cancelled; PostgreSQL cancels an ordinary one after deadlock_timeout");
+            return;
+        }
         try (PreparedStatement ps = monitor.prepareStatement("SELECT pg_catalog.pg_cancel_backend(?)")) {
             ps.setInt(1, pid);
             try (ResultSet rs = ps.executeQuery()) {

@@ -151,6 +151,7 @@ class BackfillLagIT {
         assertThat(value(publisher.connection(), "SELECT pauses > 0 FROM bulwark_backfill")).isEqualTo("t");
         waitFor(() -> "0".equals(value(subscriber.spec(), "SELECT count(*) FROM items WHERE n <> 1")), 60);
     }
+
     @Test
     void aFinishedBackfillWaitsForTheSubscriberBeforeTheStepsAfterItRun() throws Exception {
         // one batch of every row (about 5 MB of WAL) against a 1 MB limit: the batch runs (no lag before it, no

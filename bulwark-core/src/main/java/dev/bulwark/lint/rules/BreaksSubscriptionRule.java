@@ -5,6 +5,7 @@ import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
 import dev.bulwark.lint.recognize.Recognized;
+import dev.bulwark.sql.analysis.StatementAnalysis;
 import dev.bulwark.sql.analysis.StatementEffect;
 
 /**
@@ -75,8 +76,12 @@ public final class BreaksSubscriptionRule extends StatementRule {
                         + " the rows the publisher sends have no value for it" + stops,
                         "add it nullable or with a DEFAULT, and SET NOT NULL after the switchover");
             } else if (a instanceof Recognized.AlterColumnType act) {
-                // the statement model's TYPE_CHANGE: a conversion that can fail or lose data (a widening one cannot)
-                boolean narrows = s.effect().rows().stream().anyMatch(r -> r.kind() == StatementEffect.RowKind.TYPE_CHANGE
+                // the statement model's TYPE_CHANGE: a conversion that can fail or lose data (a widening one cannot). A USING
+                // that computes new values is one too, but the publisher sends old-type values, which a wider type takes
+                var old = s.before().table(table) == null ? null : s.before().table(table).column(act.column());
+                boolean takesOldValues = old != null && (TypeChanges.binaryCoercible(old.type(), act.type())
+                        || StatementAnalysis.widens(old.type(), act.type()));
+                boolean narrows = !takesOldValues && s.effect().rows().stream().anyMatch(r -> r.kind() == StatementEffect.RowKind.TYPE_CHANGE
                         && r.columns().contains(act.column()));
                 if (narrows) {
                     ctx.report(s, a.at(), "ALTER COLUMN " + table + "." + act.column() + " TYPE " + act.type() + " on a subscriber:"

@@ -77,9 +77,9 @@ public final class StatementsAfterAccessExclusiveRule extends Rule {
             return false;
         }
         var atStart = s.what() instanceof Recognized.AlterTable at ? ctx.atStart().table(at.table().name()) : null;
-        if (s.what() instanceof Recognized.AlterTable at && at.actions().stream().anyMatch(a -> a instanceof Recognized.ValidateConstraint v
+        if (s.what() instanceof Recognized.AlterTable at && at.actions().stream().allMatch(a -> a instanceof Recognized.ValidateConstraint v
                 && (atStart == null || atStart.constraint(v.name()) == null))) {
-            // Validating a constraint this migration added is validate-in-same-transaction's finding.
+            // Validating only constraints this migration added is validate-in-same-transaction's finding.
             return false;
         }
         return e.fullScan() || e.rewrite() || e.rows().stream().anyMatch(r -> r.kind() == RowKind.INSERT

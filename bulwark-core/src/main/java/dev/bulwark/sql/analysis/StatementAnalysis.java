@@ -391,9 +391,9 @@ public final class StatementAnalysis {
                     objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + act.column()));
                     TableModel.Column old = model == null ? null : model.column(act.column());
                     // a USING that computes anything but the column itself (cast to the new type) computes every value again
-                    boolean inPlace = old != null && (!act.using() || plainCast(act.usingExpr(), act.column(), act.type()))
-                            && TypeChanges.binaryCoercible(old.type(), act.type());
-                    boolean lossless = old != null && (inPlace || widens(old.type(), act.type()));
+                    boolean computes = act.using() && !plainCast(act.usingExpr(), act.column(), act.type());
+                    boolean inPlace = old != null && !computes && TypeChanges.binaryCoercible(old.type(), act.type());
+                    boolean lossless = old != null && !computes && (inPlace || widens(old.type(), act.type()));
                     rewrite |= !inPlace;
                     fullScan |= !inPlace;
                     if (!inPlace) {
@@ -656,7 +656,7 @@ public final class StatementAnalysis {
     }
 
     /** int → bigint, real → double precision and the like: a new type that holds every old value. */
-    static boolean widens(String from, String to) {
+    public static boolean widens(String from, String to) {
         List<String> ints = List.of("smallint", "int2", "integer", "int", "int4", "bigint", "int8");
         int f = ints.indexOf(from);
         int t = ints.indexOf(to);

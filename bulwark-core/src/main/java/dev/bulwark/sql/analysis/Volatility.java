@@ -17,8 +17,8 @@ public final class Volatility {
 
     /** Functions PostgreSQL marks volatile that show up in defaults. */
     private static final Set<String> VOLATILE = Set.of("random", "gen_random_uuid", "uuid_generate_v1",
-            "uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp", "timeofday", "nextval", "txid_current",
-            "setseed", "uuidv7", "uuidv4");
+            "uuid_generate_v1mc", "uuid_generate_v4", "clock_timestamp", "timeofday", "nextval",
+            "setseed", "gen_salt", "uuidv7", "uuidv4");
 
     /**
      * Built-in functions that are not volatile and show up in defaults (stable or immutable: the
@@ -32,10 +32,10 @@ public final class Volatility {
             "make_interval", "make_timestamp", "make_timestamptz", "jsonb_build_object", "json_build_object",
             "jsonb_build_array", "json_build_array", "to_jsonb", "to_json", "array", "cast", "row", "abs", "round",
             "floor", "ceil", "power", "date_part", "extract", "current_setting", "current_user", "session_user",
-            "current_schema", "pg_current_xact_id", "inet_client_addr", "substring", "replace", "left", "right",
+            "current_schema", "pg_current_xact_id", "txid_current", "inet_client_addr", "substring", "replace", "left", "right",
             "format", "interval", "timestamp", "timestamptz", "date", "time", "numeric", "decimal", "varchar", "char",
             "character", "bit", "varbit", "int", "integer", "bigint", "smallint", "text", "bool", "boolean", "uuid", "jsonb",
-            "json", "array_fill", "string_to_array", "array_to_string", "encode", "decode", "sha256", "gen_salt", "crypt",
+            "json", "array_fill", "string_to_array", "array_to_string", "encode", "decode", "sha256", "crypt",
             "pg_catalog", "any", "all", "some", "exists", "in", "values", "nextval_if_any");
 
     private Volatility() {

@@ -281,6 +281,8 @@ class StatementAnalysisTest {
         assertThat(one(schema, "ALTER TABLE t ADD COLUMN a text DEFAULT trim(' x ')").rewrite()).isFalse();
         assertThat(one(schema, "ALTER TABLE t ADD COLUMN a timestamptz DEFAULT statement_timestamp()").rewrite()).isFalse();
         assertThat(one(schema, "ALTER TABLE t ADD COLUMN a uuid DEFAULT GEN_RANDOM_UUID()").rewrite()).isTrue();
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a text DEFAULT crypt('x', gen_salt('bf'))").rewrite()).isTrue();
+        assertThat(one(schema, "ALTER TABLE t ADD COLUMN a bigint DEFAULT txid_current()").rewrite()).isFalse();
     }
 
     @Test
@@ -305,6 +307,9 @@ class StatementAnalysisTest {
         assertThat(one(schema, "ALTER TABLE t ALTER COLUMN code TYPE text USING code::varchar(5)").rewrite()).isTrue();
         assertThat(one(schema, "ALTER TABLE t ALTER COLUMN code TYPE text USING code || 'x'").rewrite()).isTrue();
         assertThat(one(schema, "ALTER TABLE t ALTER COLUMN code TYPE text USING codex").rewrite()).isTrue();
+        // a widening type whose USING computes new values loses the old ones: a TYPE_CHANGE, not a reshape
+        assertThat(rows(one(schema, "ALTER TABLE t ALTER COLUMN a TYPE bigint USING a * 100"))).containsExactly("ALTER COLUMN TYPE t [a]");
+        assertThat(rows(one(schema, "ALTER TABLE t ALTER COLUMN a TYPE bigint USING a::bigint"))).containsExactly("ALTER TABLE t [a]");
         // SET NOT NULL scans unless a validated CHECK (col IS NOT NULL) proves it, and always before PostgreSQL 12
         StatementEffect notNull = one(schema, "ALTER TABLE t ALTER COLUMN a SET NOT NULL, ALTER COLUMN b SET NOT NULL");
         assertThat(notNull.scanColumns()).containsExactly("a");
