@@ -399,9 +399,10 @@ public final class Backfiller {
             progress.batch(totalRows, done ? 1.0 : fraction, rows * 1000 / elapsedMs, size);
         }
         // What follows a backfill (a VALIDATE's scan, which prunes the pages the batches left dead; the contract) writes
-        // WAL that no batch estimate covers: it starts once the standbys are as far behind as one more batch of the
-        // last one's size would need them to be (lag only: the throttle query is for batches). bench/expand.sh saw a
+        // WAL that no batch estimate covers: it starts once the standbys are as far behind as one more batch would
+        // need them to be (lag only: the throttle query is for batches). bench/expand.sh saw a
         // VALIDATE that started right after the last batch carry a subscriber from the limit to 78 MiB.
+        nextBatchSize = size; // the size the next batch would have had: the last one may have been a short remainder
         handingOver = true;
         long[] drained = pauseWhileNeeded();
         handingOver = false;
@@ -650,9 +651,9 @@ public final class Backfiller {
      */
     private long nextBatchWal() {
         double perUnit = walPerUnit.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        // handing over: what a batch of the last one's size would be expected to write (the batches ran under the same
-        // rule, so the wait ends as the wait before a batch would have)
-        return (long) Math.min(options.maxLagBytes() / 2.0, perUnit * (handingOver ? walBatchSize : nextBatchSize));
+        // handing over, it is for one more batch of the size the next would have had: the batches ran under the same
+        // rule, so the wait ends as the wait before a batch would have, never on a lag the batches could not bring down
+        return (long) Math.min(options.maxLagBytes() / 2.0, perUnit * nextBatchSize);
     }
 
     /**
