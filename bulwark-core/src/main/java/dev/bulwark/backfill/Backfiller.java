@@ -58,8 +58,6 @@ public final class Backfiller {
     private static final int WAL_WINDOW = 8;
     /** The size (keys or rows) of the batch that ran last, and of the batch about to run. */
     private long walBatchSize = 1;
-    /** After the last batch: the look-ahead is for the steps that follow, as for one more batch ({@link #nextBatchWal}). */
-    private boolean handingOver;
     private long nextBatchSize = 1;
     private volatile boolean stopped;
     private volatile Statement running;
@@ -322,7 +320,7 @@ public final class Backfiller {
         while (!done) {
             checkStopped(t.relation(), totalRows, expectedBatches);
             nextBatchSize = size;
-            long[] paused = pauseWhileNeeded();
+            long[] paused = pauseWhileNeeded(false);
             checkStopped(t.relation(), totalRows, expectedBatches);
             pauses += paused[0];
             pauseMs += paused[1];
@@ -403,9 +401,7 @@ public final class Backfiller {
         // need them to be (lag only: the throttle query is for batches). bench/expand.sh saw a
         // VALIDATE that started right after the last batch carry a subscriber from the limit to 78 MiB.
         nextBatchSize = size; // the size the next batch would have had: the last one may have been a short remainder
-        handingOver = true;
-        long[] drained = pauseWhileNeeded();
-        handingOver = false;
+        long[] drained = pauseWhileNeeded(true);
         pauses += drained[0];
         pauseMs += drained[1];
         long took = ms(t0);
@@ -582,17 +578,20 @@ public final class Backfiller {
 
     // ------------------------------------------------------------------ pauses
 
-    /** Waits while a reason to pause holds; returns {pauses, ms}. */
-    private long[] pauseWhileNeeded() throws SQLException {
+    /**
+     * Waits while a reason to pause holds; returns {pauses, ms}. {@code handingOver}: the backfill is done and the wait is
+     * for the steps after it, on the lag alone (the throttle query is for batches).
+     */
+    private long[] pauseWhileNeeded(boolean handingOver) throws SQLException {
         measureBatchWal();
-        String reason = pauseReason();
+        String reason = pauseReason(handingOver);
         if (reason == null) {
             return new long[]{0, 0};
         }
         long p0 = System.nanoTime();
         out.warn("  paused: " + reason);
         String last = reason;
-        while ((reason = pauseReason()) != null) {
+        while ((reason = pauseReason(handingOver)) != null) {
             if (!reason.equals(last) && !sameKind(reason, last)) {
                 out.warn("  still paused: " + reason);
             }
@@ -611,8 +610,8 @@ public final class Backfiller {
         return a.substring(0, Math.max(0, a.indexOf(':'))).equals(b.substring(0, Math.max(0, b.indexOf(':'))));
     }
 
-    private String pauseReason() throws SQLException {
-        String lag = lagReason();
+    private String pauseReason(boolean handingOver) throws SQLException {
+        String lag = lagReason(handingOver);
         if (lag != null) {
             return lag;
         }
@@ -675,7 +674,7 @@ public final class Backfiller {
      * standby past it. A logical standby's lag is the larger of its reported replay position's and its slot's
      * {@code confirmed_flush_lsn}'s (what the publisher keeps WAL for).
      */
-    private String lagReason() throws SQLException {
+    private String lagReason(boolean handingOver) throws SQLException {
         if (options.maxLag() == null && options.maxLagBytes() <= 0) {
             return null;
         }
@@ -702,13 +701,16 @@ public final class Backfiller {
                 long nextWal = nextBatchWal();
                 boolean overBytes = !noBytes && options.maxLagBytes() > 0 && bytes + nextWal > byteBudget();
                 if (overTime || overBytes) {
+                    String why = "";
+                    if (handingOver) {
+                        why = "; the backfill is done, and the steps after it wait for the standbys to be "
+                                + (overBytes ? "at most " + Sizes.human(byteBudget() - nextWal) + " behind" : "back within the limit");
+                    } else if (overBytes && !overTime && bytes <= options.maxLagBytes()) {
+                        why = ", " + Sizes.human(bytes + nextWal) + " after the next batch (about " + Sizes.human(nextWal)
+                                + " of WAL), over the " + Sizes.human(byteBudget()) + " the run allows itself";
+                    }
                     return "replica lag: standby '" + name + "' is " + (noTime ? "?" : Durations.human(Duration.ofMillis(lagMs)))
-                            + " / " + Sizes.human(noBytes ? 0 : bytes) + " behind"
-                            + (handingOver ? "; the backfill is done, and the steps after it wait for the standbys to be "
-                            + (overBytes ? "at most " + Sizes.human(byteBudget() - nextWal) + " behind" : "back within the limit")
-                            : overBytes && !overTime && bytes <= options.maxLagBytes() ? ", " + Sizes.human(bytes + nextWal)
-                            + " after the next batch (about " + Sizes.human(nextWal) + " of WAL), over the "
-                            + Sizes.human(byteBudget()) + " the run allows itself" : "")
+                            + " / " + Sizes.human(noBytes ? 0 : bytes) + " behind" + why
                             + " (--max-lag " + (options.maxLag() == null ? "off"
                             : Durations.human(options.maxLag())) + ", " + (options.maxLagBytes() <= 0 ? "off" : Sizes.human(options.maxLagBytes())) + ")";
                 }

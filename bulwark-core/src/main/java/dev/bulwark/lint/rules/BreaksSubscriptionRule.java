@@ -79,8 +79,7 @@ public final class BreaksSubscriptionRule extends StatementRule {
                 // the statement model's TYPE_CHANGE: a conversion that can fail or lose data (a widening one cannot). A USING
                 // that computes new values is one too, but the publisher sends old-type values, which a wider type takes
                 var old = s.before().table(table) == null ? null : s.before().table(table).column(act.column());
-                boolean takesOldValues = old != null && (TypeChanges.binaryCoercible(old.type(), act.type())
-                        || StatementAnalysis.widens(old.type(), act.type()));
+                boolean takesOldValues = old != null && StatementAnalysis.holdsEveryValue(old.type(), act.type());
                 boolean narrows = !takesOldValues && s.effect().rows().stream().anyMatch(r -> r.kind() == StatementEffect.RowKind.TYPE_CHANGE
                         && r.columns().contains(act.column()));
                 if (narrows) {

@@ -393,7 +393,7 @@ public final class StatementAnalysis {
                     // a USING that computes anything but the column itself (cast to the new type) computes every value again
                     boolean computes = act.using() && !plainCast(act.usingExpr(), act.column(), act.type());
                     boolean inPlace = old != null && !computes && TypeChanges.binaryCoercible(old.type(), act.type());
-                    boolean lossless = old != null && !computes && (inPlace || widens(old.type(), act.type()));
+                    boolean lossless = old != null && !computes && holdsEveryValue(old.type(), act.type());
                     rewrite |= !inPlace;
                     fullScan |= !inPlace;
                     if (!inPlace) {
@@ -656,7 +656,15 @@ public final class StatementAnalysis {
     }
 
     /** int → bigint, real → double precision and the like: a new type that holds every old value. */
-    public static boolean widens(String from, String to) {
+    /**
+     * Whether every value of type {@code from} is a value of {@code to} as it is: a binary-coercible change or a widening
+     * one. Lint's breaks-subscription asks it too: a subscriber's column of such a type takes what the publisher sends.
+     */
+    public static boolean holdsEveryValue(String from, String to) {
+        return TypeChanges.binaryCoercible(from, to) || widens(from, to);
+    }
+
+    static boolean widens(String from, String to) {
         List<String> ints = List.of("smallint", "int2", "integer", "int", "int4", "bigint", "int8");
         int f = ints.indexOf(from);
         int t = ints.indexOf(to);
