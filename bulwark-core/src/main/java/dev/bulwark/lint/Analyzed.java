@@ -94,6 +94,16 @@ public final class Analyzed {
         return e;
     }
 
+    /**
+     * True when {@code relation} holds rows other sessions use while this statement runs: it was not
+     * created earlier in this migration ({@link StatementAnalysis#existing}). In a down, which is
+     * analysed under its migration's id, what the up created counts as new too: removing it is the
+     * expected inverse of the up (data-losing-down and irreversible-down judge that).
+     */
+    public boolean existing(String relation) {
+        return StatementAnalysis.existing(before, migrationId, relation);
+    }
+
     @Override
     public String toString() {
         return "Analyzed[" + index + ", line " + statement.line() + "]";

@@ -181,15 +181,14 @@ public final class Linter {
             statements = List.of();
             error = e;
         }
-        Set<String> created = new HashSet<>();
-        List<Analyzed> up = fold(m, statements, m.up().file(), model, created, internal, Finding.Part.UP);
+        List<Analyzed> up = fold(m, statements, m.up().file(), model, internal, Finding.Part.UP);
         SchemaModel atEnd = model.snapshot();
-        MigrationContext downContext = down(m, atEnd, created, internal);
+        MigrationContext downContext = down(m, atEnd, internal);
         if (downContext != null) {
             downContext.upStatements = up;
         }
         MigrationContext c = new MigrationContext(m, up, downContext == null ? List.of() : downContext.statements(),
-                atStart, atEnd, Set.copyOf(created), options, error);
+                atStart, atEnd, options, error);
         c.downContext = downContext;
         return c;
     }
@@ -201,7 +200,7 @@ public final class Linter {
      * {@link Recognized.Unreadable}, which unreadable-statement reports); a failure of the reader or
      * of the model becomes an analysis-error finding, and the rest of the file is still read.
      */
-    private List<Analyzed> fold(Migration m, List<Statement> statements, Path file, SchemaModel model, Set<String> created,
+    private List<Analyzed> fold(Migration m, List<Statement> statements, Path file, SchemaModel model,
                                 List<Finding> internal, Finding.Part part) {
         boolean wrapped = wrapped(m, statements, options.pgVersion());
         List<int[]> autocommit = autocommitLines(m);
@@ -234,16 +233,6 @@ public final class Linter {
             } else {
                 txn = current;
             }
-            if (r instanceof Recognized.CreateTable ct) {
-                created.add(ct.table().name());
-            } else if (r instanceof Recognized.AlterTable at) {
-                for (Recognized.Action a : at.actions()) {
-                    if (a instanceof Recognized.RenameAction ra && ra.renamesTable()
-                            && created.contains(at.table().name())) {
-                        created.add(ra.tableAfter(at.table().name()));
-                    }
-                }
-            }
             try {
                 model.apply(r, m.id());
             } catch (RuntimeException e) {
@@ -251,7 +240,7 @@ public final class Linter {
             }
             SchemaModel after = model.snapshot();
             // a down is analysed under its migration's id like the up: what the up created counts as new
-            // there too (removing it is the expected inverse, MigrationContext#existing), unlike in
+            // there too (removing it is the expected inverse, Analyzed#existing), unlike in
             // StatementAnalysis.downs, where a rollback snapshots it
             out.add(new Analyzed(s, r, i, txn, before, after, m.id(), options.pgVersion()));
             before = after;
@@ -265,7 +254,7 @@ public final class Linter {
      * here too: a down that removes what its own up added is the expected inverse (irreversible-down
      * judges the rest). Null when the migration has no down.
      */
-    private MigrationContext down(Migration m, SchemaModel atEnd, Set<String> createdByUp, List<Finding> internal) {
+    private MigrationContext down(Migration m, SchemaModel atEnd, List<Finding> internal) {
         Script d = m.down();
         if (d == null) {
             return null;
@@ -279,9 +268,8 @@ public final class Linter {
             error = e;
         }
         SchemaModel model = atEnd.snapshot();
-        Set<String> created = new HashSet<>(createdByUp);
-        List<Analyzed> out = fold(m, statements, d.file(), model, created, internal, Finding.Part.DOWN);
-        return new MigrationContext(m, out, List.of(), atEnd, model.snapshot(), Set.copyOf(created), options, error,
+        List<Analyzed> out = fold(m, statements, d.file(), model, internal, Finding.Part.DOWN);
+        return new MigrationContext(m, out, List.of(), atEnd, model.snapshot(), options, error,
                 Finding.Part.DOWN);
     }
 

@@ -10,7 +10,6 @@ import dev.bulwark.sql.Token;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** What a rule sees of one migration: its statements, the schema around them, and a way to report. */
 public final class MigrationContext {
@@ -19,7 +18,6 @@ public final class MigrationContext {
     private final List<Analyzed> down;
     private final SchemaModel atStart;
     private final SchemaModel atEnd;
-    private final Set<String> createdHere;
     private final LintOptions options;
     private final SqlSyntaxException parseError;
     private final Finding.Part part;
@@ -33,12 +31,12 @@ public final class MigrationContext {
     List<Analyzed> upStatements = List.of();
 
     MigrationContext(Migration migration, List<Analyzed> statements, List<Analyzed> down, SchemaModel atStart,
-                     SchemaModel atEnd, Set<String> createdHere, LintOptions options, SqlSyntaxException parseError) {
-        this(migration, statements, down, atStart, atEnd, createdHere, options, parseError, Finding.Part.UP);
+                     SchemaModel atEnd, LintOptions options, SqlSyntaxException parseError) {
+        this(migration, statements, down, atStart, atEnd, options, parseError, Finding.Part.UP);
     }
 
     MigrationContext(Migration migration, List<Analyzed> statements, List<Analyzed> down, SchemaModel atStart,
-                     SchemaModel atEnd, Set<String> createdHere, LintOptions options, SqlSyntaxException parseError,
+                     SchemaModel atEnd, LintOptions options, SqlSyntaxException parseError,
                      Finding.Part part) {
         this.migration = migration;
         this.part = part;
@@ -46,7 +44,6 @@ public final class MigrationContext {
         this.down = down;
         this.atStart = atStart;
         this.atEnd = atEnd;
-        this.createdHere = createdHere;
         this.options = options;
         this.parseError = parseError;
     }
@@ -113,19 +110,6 @@ public final class MigrationContext {
     /** Why the up SQL could not be split into statements, or null. */
     public SqlSyntaxException parseError() {
         return parseError;
-    }
-
-    /**
-     * True for a table that other sessions can see while this migration runs: anything not created
-     * by this migration (tables the model does not know are assumed to exist, since they were made
-     * outside the migrations read).
-     */
-    public boolean existing(String table) {
-        return table != null && !createdHere.contains(table);
-    }
-
-    public Set<String> createdHere() {
-        return createdHere;
     }
 
     /** The file of this part (a down may live in a file of its own). */

@@ -15,9 +15,13 @@ class LinterTest {
     @TempDir
     Path dir;
 
+    private int runs;
+
+    /** Lints {@code fixture} in a folder of its own (a test may lint several sets). */
     private List<String> lint(String fixture, LintOptions options) {
-        LintFixtures.write(fixture, dir);
-        return LintFixtures.lint(dir, options).findings().stream()
+        Path set = dir.resolve("set" + ++runs);
+        LintFixtures.write(fixture, set);
+        return LintFixtures.lint(set, options).findings().stream()
                 .map(f -> f.file().getFileName() + ":" + f.line() + " " + f.severity().label() + " " + f.ruleId()).toList();
     }
 
@@ -157,5 +161,57 @@ class LinterTest {
         assertThat(lint(head + "    with op.get_context().autocommit_block():\n"
                 + "        op.create_index('ix', 'users', ['email'], postgresql_concurrently=True)\n" + tail))
                 .filteredOn(x -> x.contains("concurrently-in-transaction")).containsExactly("b.py:9 error concurrently-in-transaction");
+    }
+
+    private static final String SEEDED = "-- file: migrations/1_init.up.sql\nCREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+            + "CREATE TABLE plans (id bigint PRIMARY KEY);\n-- file: migrations/1_init.down.sql\nDROP TABLE plans;\nDROP TABLE users;\n";
+
+    private List<String> irreversible(String up, String down) {
+        return lint(SEEDED + "-- file: migrations/2_x.up.sql\n" + up + "-- file: migrations/2_x.down.sql\n" + down).stream()
+                .filter(f -> f.contains("irreversible-down")).toList();
+    }
+
+    @Test
+    void irreversibleDownJudgesTheDownByWhatTheUpMade() {
+        // what the up made, the down may remove: a table (also after the up renamed it), a column, an index, its seed rows
+        assertThat(irreversible("CREATE TABLE tmp (id bigint);\nALTER TABLE tmp RENAME TO audit_log;\n", "DROP TABLE audit_log;\n")).isEmpty();
+        assertThat(irreversible("ALTER TABLE users ADD COLUMN bio text;\n", "ALTER TABLE users DROP COLUMN bio;\n")).isEmpty();
+        assertThat(irreversible("ALTER TABLE users RENAME COLUMN email TO mail;\n", "ALTER TABLE users DROP COLUMN mail;\n")).isEmpty();
+        assertThat(irreversible("CREATE INDEX users_email ON users (email);\n", "DROP INDEX users_email;\n")).isEmpty();
+        assertThat(irreversible("INSERT INTO plans VALUES (1);\n", "DELETE FROM plans WHERE id = 1;\n")).isEmpty();
+        // a table the down creates and drops again is its own
+        assertThat(irreversible("SELECT 1;\n", "CREATE TABLE scratch (id int);\nDROP TABLE scratch;\n")).isEmpty();
+        // what existed before the up is data the rollback destroys
+        assertThat(irreversible("SELECT 1;\n", "DROP TABLE plans;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
+        assertThat(irreversible("SELECT 1;\n", "ALTER TABLE users DROP COLUMN email;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
+        assertThat(irreversible("SELECT 1;\n", "DROP INDEX users_pkey;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
+        assertThat(irreversible("INSERT INTO plans VALUES (1);\n", "DELETE FROM plans;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
+        assertThat(irreversible("SELECT 1;\n", "TRUNCATE plans;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
+        // DROP SCHEMA … CASCADE drops the schema's tables: the model knows them
+        assertThat(lint("-- file: migrations/1_init.up.sql\nCREATE SCHEMA billing;\nCREATE TABLE billing.invoices (id bigint);\n"
+                + "-- file: migrations/1_init.down.sql\nDROP SCHEMA billing CASCADE;\n-- file: migrations/2_x.up.sql\nSELECT 1;\n"
+                + "-- file: migrations/2_x.down.sql\nDROP SCHEMA billing CASCADE;\n").stream().filter(f -> f.contains("irreversible-down")))
+                .containsExactly("2_x.down.sql:1 warning irreversible-down");
+    }
+
+    @Test
+    void whetherARelationIsNewFollowsTheSchemaModel() {
+        String index = "CREATE INDEX users_email ON users (email);\n";
+        // dropped and created again: existing before the CREATE, new after it
+        assertThat(lint(USERS + "-- file: migrations/V2__again.sql\n" + index + "DROP TABLE users;\n"
+                + "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE INDEX users_email2 ON users (email);\n").stream()
+                .filter(f -> f.contains("require-concurrent-index")))
+                .containsExactly("V2__again.sql:1 error require-concurrent-index");
+        // CREATE TABLE IF NOT EXISTS of a table that exists creates nothing
+        assertThat(lint(USERS + "-- file: migrations/V2__ine.sql\nCREATE TABLE IF NOT EXISTS users (id bigint);\n" + index).stream()
+                .filter(f -> f.contains("require-concurrent-index")))
+                .containsExactly("V2__ine.sql:2 error require-concurrent-index");
+        // a materialized view made in the same migration has no readers yet; one from an earlier migration has
+        String view = "CREATE MATERIALIZED VIEW emails AS SELECT email FROM users;\n";
+        assertThat(lint(USERS + "-- file: migrations/V2__mv.sql\n" + view + "CREATE INDEX emails_email ON emails (email);\n").stream()
+                .filter(f -> f.contains("require-concurrent-index"))).isEmpty();
+        assertThat(lint(USERS + "-- file: migrations/V2__mv.sql\n" + view + "-- file: migrations/V3__ix.sql\n"
+                + "CREATE INDEX emails_email ON emails (email);\n").stream().filter(f -> f.contains("require-concurrent-index")))
+                .containsExactly("V3__ix.sql:1 error require-concurrent-index");
     }
 }

@@ -40,8 +40,8 @@ public final class SchemaModel {
     private PMap<String, String> indexOwner;
     /** parent table → (child + NUL + constraint name → the foreign key) */
     private PMap<String, PMap<String, ForeignKey>> fksByParent;
-    /** materialized views the migrations created (and did not drop) */
-    private PSet<String> materializedViews;
+    /** materialized view the migrations created (and did not drop) → the migration that created it */
+    private PMap<String, String> materializedViews;
     /** tables created by CREATE TABLE … AS: they have rows from the start */
     private PSet<String> filledByQuery;
     /** table → the migration that created it again after dropping it */
@@ -64,7 +64,7 @@ public final class SchemaModel {
         this.partitionParent = partitionParent;
         this.indexOwner = indexOwner;
         this.fksByParent = fksByParent;
-        this.materializedViews = HashTreePSet.empty();
+        this.materializedViews = HashTreePMap.empty();
         this.filledByQuery = HashTreePSet.empty();
         this.recreatedBy = HashTreePMap.empty();
         this.dropped = HashTreePSet.empty();
@@ -89,7 +89,27 @@ public final class SchemaModel {
 
     /** True for a materialized view the migrations created. */
     public boolean isMaterializedView(String name) {
-        return materializedViews.contains(name);
+        return materializedViews.containsKey(name);
+    }
+
+    /**
+     * The migration that created relation {@code name} (a table, partition or materialized view) as
+     * it stands in this version: the one that created it again after a drop, the one whose
+     * {@code CREATE TABLE} made it (not a later {@code CREATE TABLE IF NOT EXISTS}), kept through
+     * renames. Null for a relation the migrations did not create (it predates them, or is unknown).
+     * The one place that decides whether a relation is new in a migration: see
+     * {@code StatementAnalysis.existing}.
+     */
+    public String createdBy(String name) {
+        if (name == null) {
+            return null;
+        }
+        String view = materializedViews.get(name);
+        if (view != null) {
+            return view.isEmpty() ? null : view;
+        }
+        TableModel t = tables.get(name);
+        return t == null ? null : t.createdBy();
     }
 
     /** True for a table created by {@code CREATE TABLE … AS}: it holds rows from the moment it exists. */
@@ -319,7 +339,7 @@ public final class SchemaModel {
                     dropTable(table);
                 }
                 String prefix = n.name() + ".";
-                for (String view : List.copyOf(materializedViews)) {
+                for (String view : List.copyOf(materializedViews.keySet())) {
                     if (view.startsWith(prefix)) {
                         materializedViews = materializedViews.minus(view);
                     }
@@ -331,7 +351,7 @@ public final class SchemaModel {
                 remove(n.name()); // the indexes built on it
             }
         } else if (r instanceof Recognized.CreateMaterializedView cm && cm.name() != null) {
-            materializedViews = materializedViews.plus(cm.name().name());
+            materializedViews = materializedViews.plus(cm.name().name(), migrationId == null ? "" : migrationId);
         } else if (r instanceof Recognized.Drop d && d.objectKind().equals("table")) {
             for (Name n : d.names()) {
                 dropTable(n.name());
@@ -341,9 +361,9 @@ public final class SchemaModel {
             for (String table : tablesInSchema(ro.from().name())) {
                 renameTable(table, Name.inSchema(table, ro.to()));
             }
-            for (String view : List.copyOf(materializedViews)) {
-                if (Name.isIn(view, ro.from().name())) {
-                    materializedViews = materializedViews.minus(view).plus(Name.inSchema(view, ro.to()));
+            for (Map.Entry<String, String> view : List.copyOf(materializedViews.entrySet())) {
+                if (Name.isIn(view.getKey(), ro.from().name())) {
+                    materializedViews = materializedViews.minus(view.getKey()).plus(Name.inSchema(view.getKey(), ro.to()), view.getValue());
                 }
             }
         } else if (r instanceof Recognized.RenameObject ro && ro.objectKind().equals("index") && ro.from() != null) {

@@ -30,7 +30,7 @@ public final class AddRequiredColumnRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (!(s.what() instanceof Recognized.AlterTable at) || !Existing.at(ctx, s, at.table().name())) {
+        if (!(s.what() instanceof Recognized.AlterTable at) || !s.existing(at.table().name())) {
             return;
         }
         for (Recognized.Action a : at.actions()) {

@@ -32,7 +32,7 @@ public final class ColumnTypeRewriteRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (!(s.what() instanceof Recognized.AlterTable at) || !Existing.at(ctx, s, at.table().name())) {
+        if (!(s.what() instanceof Recognized.AlterTable at) || !s.existing(at.table().name())) {
             return;
         }
         TableModel table = s.before().table(at.table().name());

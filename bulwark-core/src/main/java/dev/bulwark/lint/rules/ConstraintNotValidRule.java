@@ -36,8 +36,8 @@ public final class ConstraintNotValidRule extends StatementRule {
             return;
         }
         String t = at.table().name();
-        if (!Existing.at(ctx, s, t)) {
-            if (Existing.filledByCreateAs(ctx, s, t)) {
+        if (!s.existing(t)) {
+            if (s.before().filledByQuery(t)) {
                 filledHere(ctx, s, at);
             }
             return;
@@ -83,7 +83,7 @@ public final class ConstraintNotValidRule extends StatementRule {
                         .filter(d -> d.kind() == ConstraintKind.FOREIGN_KEY).findFirst().orElse(null);
             }
             if (c == null || c.notValid() || c.kind() != ConstraintKind.FOREIGN_KEY || c.refTable() == null
-                    || !Existing.at(ctx, s, c.refTable())) {
+                    || !s.existing(c.refTable())) {
                 continue;
             }
             String name = c.name() == null ? t + "_" + String.join("_", c.columns()) + "_fkey" : c.name();

@@ -30,7 +30,7 @@ public final class DetachPartitionRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.AlterTable at && ctx.pgVersion() >= 14 && Existing.at(ctx, s, at.table().name())) {
+        if (s.what() instanceof Recognized.AlterTable at && ctx.pgVersion() >= 14 && s.existing(at.table().name())) {
             for (Recognized.Action a : at.actions()) {
                 if (a instanceof Recognized.DetachPartition dp && !dp.concurrently()) {
                     String p = dp.partition() == null ? "the partition" : dp.partition().name();

@@ -30,7 +30,7 @@ public final class ExclusionConstraintRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.AlterTable at && Existing.at(ctx, s, at.table().name())) {
+        if (s.what() instanceof Recognized.AlterTable at && s.existing(at.table().name())) {
             for (Recognized.Action a : at.actions()) {
                 if (a instanceof Recognized.AddConstraint ac && ac.constraint().kind() == Recognized.ConstraintKind.EXCLUDE) {
                     ctx.report(s, a.at(), "exclusion constraint " + (ac.constraint().name() == null ? "" : ac.constraint().name() + " ")

@@ -5,12 +5,13 @@ import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.SetContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.Analyzed;
-import dev.bulwark.lint.recognize.Name;
-import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.sql.Token;
+import dev.bulwark.sql.analysis.StatementEffect;
+import dev.bulwark.sql.analysis.StatementEffect.RowKind;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** A down that drops objects the up did not create, or deletes all rows of a seeded table. See docs/rules/irreversible-down.md. */
@@ -35,57 +36,41 @@ public final class IrreversibleDownRule extends Rule {
         return "make the down undo exactly what the up did; restore dropped data from a snapshot instead";
     }
 
+    /**
+     * What the up made, from its statements' effects: the columns it added (or renamed into), the
+     * indexes it built and the tables it inserted rows into. Tables the up created need no list: the
+     * down's statements are analysed under the migration's id, so {@link Analyzed#existing} is false
+     * for them.
+     */
+    private record Made(Set<String> columns, Set<String> indexes, Set<String> seeded) {
+        static Made by(List<Analyzed> up) {
+            Made m = new Made(new HashSet<>(), new HashSet<>(), new HashSet<>());
+            for (Analyzed s : up) {
+                StatementEffect e = s.effect();
+                for (StatementEffect.ObjectChange o : e.objects()) {
+                    if (o.action() == StatementEffect.Action.CREATE && o.kind() == StatementEffect.ObjectKind.COLUMN) {
+                        m.columns.add(o.name());
+                    } else if (o.action() == StatementEffect.Action.CREATE && o.kind() == StatementEffect.ObjectKind.INDEX) {
+                        m.indexes.add(o.name());
+                    }
+                }
+                for (StatementEffect.Rename r : e.renames()) {
+                    if (r.kind() == StatementEffect.ObjectKind.COLUMN) {
+                        m.columns.add(r.table() + "." + r.to());
+                    }
+                }
+                e.rows().stream().filter(r -> r.kind() == RowKind.INSERT).forEach(r -> m.seeded.add(r.table()));
+            }
+            return m;
+        }
+    }
+
     @Override
     public void checkSet(SetContext ctx) {
         for (MigrationContext c : ctx.migrations()) {
-            Set<String> createdTables = new HashSet<>(c.createdHere());
-            Set<String> addedColumns = new HashSet<>();
-            Set<String> createdIndexes = new HashSet<>();
-            Set<String> seeded = new HashSet<>();
-            for (Analyzed s : c.statements()) {
-                if (s.what() instanceof Recognized.AlterTable at) {
-                    for (Recognized.Action a : at.actions()) {
-                        if (a instanceof Recognized.AddColumn ac) {
-                            addedColumns.add(at.table().name() + "." + ac.column().name());
-                        } else if (a instanceof Recognized.RenameAction r && r.what().equals("column")) {
-                            addedColumns.add(at.table().name() + "." + r.to());
-                        } else if (a instanceof Recognized.RenameAction r && r.renamesTable()) {
-                            createdTables.add(r.tableAfter(at.table().name()));
-                        }
-                    }
-                } else if (s.what() instanceof Recognized.CreateIndex ci && ci.name() != null) {
-                    createdIndexes.add(ci.name().name());
-                } else if (s.what() instanceof Recognized.Dml d && d.verb().equals("insert") && d.table() != null) {
-                    seeded.add(d.table().name());
-                }
-            }
+            Made made = Made.by(c.statements());
             for (Analyzed s : c.down()) {
-                String what = null;
-                if (s.what() instanceof Recognized.Drop d && d.objectKind().equals("table")) {
-                    for (Name n : d.names()) {
-                        if (!createdTables.contains(n.name())) {
-                            what = "drops table " + n.name() + ", which the up did not create";
-                        }
-                    }
-                } else if (s.what() instanceof Recognized.AlterTable at) {
-                    for (Recognized.Action a : at.actions()) {
-                        if (a instanceof Recognized.DropColumn dc && !addedColumns.contains(at.table().name() + "." + dc.column())
-                                && !createdTables.contains(at.table().name())) {
-                            what = "drops column " + at.table().name() + "." + dc.column() + ", which the up did not add";
-                        }
-                    }
-                } else if (s.what() instanceof Recognized.DropIndex di) {
-                    for (Name n : di.names()) {
-                        if (!createdIndexes.contains(n.name())) {
-                            what = "drops index " + n.name() + ", which the up did not create";
-                        }
-                    }
-                } else if (s.what() instanceof Recognized.Dml d && d.verb().equals("delete") && !d.hasWhere()
-                        && d.table() != null && seeded.contains(d.table().name())) {
-                    what = "deletes every row of " + d.table().name() + ", not only the rows the up inserted";
-                } else if (s.what() instanceof Recognized.Truncate t) {
-                    what = "truncates " + String.join(", ", t.tables().stream().map(Name::name).toList());
-                }
+                String what = whatItDestroys(s, made);
                 if (what != null) {
                     Token at = s.statement().tokens().get(0);
                     ctx.report(Path.of(s.statement().source()), at.line(), at.column(), 1,
@@ -96,4 +81,33 @@ public final class IrreversibleDownRule extends Rule {
         }
     }
 
+    /** What down statement {@code s} destroys that the up did not make, or null. */
+    private static String whatItDestroys(Analyzed s, Made made) {
+        StatementEffect e = s.effect();
+        String what = null;
+        for (StatementEffect.RowChange r : e.rows()) {
+            if (r.kind() == RowKind.DROP_TABLE && s.existing(r.table())) {
+                what = "drops table " + r.table() + ", which the up did not create";
+            } else if (r.kind() == RowKind.DROP_COLUMN && s.existing(r.table())) {
+                for (String column : r.columns()) {
+                    if (!made.columns.contains(r.table() + "." + column)) {
+                        what = "drops column " + r.table() + "." + column + ", which the up did not add";
+                    }
+                }
+            } else if (r.kind() == RowKind.DELETE && r.table().equals(e.target()) && e.fullScan() && made.seeded.contains(r.table())) {
+                what = "deletes every row of " + r.table() + ", not only the rows the up inserted";
+            }
+        }
+        for (StatementEffect.ObjectChange o : e.objects()) {
+            if (o.action() == StatementEffect.Action.DROP && o.kind() == StatementEffect.ObjectKind.INDEX
+                    && !made.indexes.contains(o.name())) {
+                what = "drops index " + o.name() + ", which the up did not create";
+            }
+        }
+        List<String> truncated = e.rows().stream().filter(r -> r.kind() == RowKind.TRUNCATE).map(StatementEffect.RowChange::table).toList();
+        if (!truncated.isEmpty()) {
+            what = "truncates " + String.join(", ", truncated);
+        }
+        return what;
+    }
 }

@@ -41,7 +41,7 @@ public final class MissingLockTimeoutRule extends Rule {
                 return;
             }
             for (Locks.Lock l : s.effect().locks()) {
-                if (l.mode().blocks() && Existing.at(ctx, s, l.table())) {
+                if (l.mode().blocks() && s.existing(l.table())) {
                     ctx.report(s, "this statement waits for " + l.mode().sql() + " on " + l.table()
                             + " with no lock_timeout: while it waits behind a long transaction, every query on "
                             + l.table() + " queues behind it", null);

@@ -31,7 +31,7 @@ public final class PartitionedIndexRule extends StatementRule {
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
         if (s.what() instanceof Recognized.CreateIndex ci && ci.table() != null && !ci.only()
-                && Existing.at(ctx, s, ci.table().name()) && s.before().table(ci.table().name()) != null
+                && s.existing(ci.table().name()) && s.before().table(ci.table().name()) != null
                 && s.before().table(ci.table().name()).partitioned()) {
             String t = ci.table().name();
             ctx.report(s, "CREATE INDEX on partitioned table " + t + " cannot be CONCURRENTLY and blocks writes to every"

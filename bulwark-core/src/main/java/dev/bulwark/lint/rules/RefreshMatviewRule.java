@@ -31,7 +31,7 @@ public final class RefreshMatviewRule extends StatementRule {
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
         if (s.what() instanceof Recognized.RefreshMaterializedView r && !r.concurrently() && r.name() != null
-                && !r.withNoData() && Existing.at(ctx, s, r.name().name())) {
+                && !r.withNoData() && s.existing(r.name().name())) {
             ctx.report(s, "REFRESH MATERIALIZED VIEW " + r.name().name() + " blocks every read of it (ACCESS EXCLUSIVE)"
                     + " until the query behind it finishes",
                     "REFRESH MATERIALIZED VIEW CONCURRENTLY " + r.name().name() + ", with a unique index on the view");

@@ -30,7 +30,7 @@ public final class RenameRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.AlterTable at && Existing.at(ctx, s, at.table().name())) {
+        if (s.what() instanceof Recognized.AlterTable at && s.existing(at.table().name())) {
             for (Recognized.Action a : at.actions()) {
                 if (a instanceof Recognized.RenameAction r && r.what().equals("schema")) {
                     ctx.report(s, a.at(), "moving table " + at.table().name() + " to schema " + r.to()

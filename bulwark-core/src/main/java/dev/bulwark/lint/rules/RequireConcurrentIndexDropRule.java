@@ -34,7 +34,7 @@ public final class RequireConcurrentIndexDropRule extends StatementRule {
         if (s.what() instanceof Recognized.DropIndex di && !di.concurrently()) {
             for (Name n : di.names()) {
                 String table = s.before().tableOfIndex(n.name());
-                if (table != null && !Existing.at(ctx, s, table)) {
+                if (table != null && !s.existing(table)) {
                     continue;
                 }
                 ctx.report(s, n.token(), "DROP INDEX " + n.name() + " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "

@@ -31,7 +31,7 @@ public final class RequireConcurrentIndexRule extends StatementRule {
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
         if (s.what() instanceof Recognized.CreateIndex ci && !ci.concurrently() && ci.table() != null
-                && Existing.at(ctx, s, ci.table().name()) && !partitioned(s, ci.table().name())) {
+                && s.existing(ci.table().name()) && !partitioned(s, ci.table().name())) {
             String name = ci.name() == null ? "" : ci.name().name() + " ";
             ctx.report(s, "CREATE INDEX " + name + "on existing table " + ci.table().name()
                     + " without CONCURRENTLY blocks every write to " + ci.table().name() + " (SHARE lock) until the index is built",

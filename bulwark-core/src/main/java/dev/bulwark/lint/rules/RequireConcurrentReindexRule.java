@@ -33,7 +33,7 @@ public final class RequireConcurrentReindexRule extends StatementRule {
         if (s.what() instanceof Recognized.Reindex r && !r.concurrently() && ctx.pgVersion() >= 12
                 && (r.target().equals("index") || r.target().equals("table")) && r.name() != null) {
             String table = r.target().equals("table") ? r.name().name() : s.before().tableOfIndex(r.name().name());
-            if (table != null && !Existing.at(ctx, s, table)) {
+            if (table != null && !s.existing(table)) {
                 return;
             }
             ctx.report(s, "REINDEX " + r.target().toUpperCase(java.util.Locale.ROOT) + " " + r.name().name()

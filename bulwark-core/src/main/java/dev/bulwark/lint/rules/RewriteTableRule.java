@@ -40,12 +40,12 @@ public final class RewriteTableRule extends StatementRule {
                 ctx.report(s, what + " without a table rewrites every table of the database, each under ACCESS EXCLUSIVE", null);
             }
             for (Name n : m.tables()) {
-                if (Existing.at(ctx, s, n.name())) {
+                if (s.existing(n.name())) {
                     ctx.report(s, n.token(), what + " " + n.name() + " rewrites the whole table under ACCESS EXCLUSIVE,"
                             + " blocking reads and writes until it is done", null);
                 }
             }
-        } else if (s.what() instanceof Recognized.AlterTable at && Existing.at(ctx, s, at.table().name())) {
+        } else if (s.what() instanceof Recognized.AlterTable at && s.existing(at.table().name())) {
             for (Recognized.Action a : at.actions()) {
                 if (a instanceof Recognized.RewriteAction r) {
                     ctx.report(s, a.at(), r.what().toUpperCase(java.util.Locale.ROOT) + " rewrites all of " + at.table().name()

@@ -48,7 +48,7 @@ public final class SeveralHotTablesRule extends Rule {
             Set<String> tables = locked.computeIfAbsent(s.transaction(), k -> new LinkedHashSet<>());
             boolean locksHere = false;
             for (Locks.Lock l : s.effect().locks()) {
-                if (l.mode() == Locks.Mode.ACCESS_EXCLUSIVE && Existing.at(ctx, s, l.table())) {
+                if (l.mode() == Locks.Mode.ACCESS_EXCLUSIVE && s.existing(l.table())) {
                     tables.add(l.table());
                     locksHere = true;
                 }
@@ -61,7 +61,7 @@ public final class SeveralHotTablesRule extends Rule {
                 // cannot be split: only locks taken by separate statements of one transaction pile up.
                 tables = Set.of();
             }
-            if (s.what() instanceof Recognized.AlterTable at && Existing.at(ctx, s, at.table().name())) {
+            if (s.what() instanceof Recognized.AlterTable at && s.existing(at.table().name())) {
                 for (Recognized.Action a : at.actions()) {
                     if (a instanceof Recognized.AddConstraint ac && ac.constraint().kind() == Recognized.ConstraintKind.FOREIGN_KEY) {
                         fks.merge(s.transaction(), 1, Integer::sum);

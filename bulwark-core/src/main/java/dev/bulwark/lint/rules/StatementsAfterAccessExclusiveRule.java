@@ -53,7 +53,7 @@ public final class StatementsAfterAccessExclusiveRule extends Rule {
             }
             if (h == null) {
                 for (Locks.Lock l : s.effect().locks()) {
-                    if (l.mode() == Locks.Mode.ACCESS_EXCLUSIVE && Existing.at(ctx, s, l.table())) {
+                    if (l.mode() == Locks.Mode.ACCESS_EXCLUSIVE && s.existing(l.table())) {
                         holder.put(s.transaction(), s);
                     }
                 }

@@ -30,7 +30,7 @@ public final class TriggerOnExistingRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.CreateTrigger t && t.table() != null && Existing.at(ctx, s, t.table().name())) {
+        if (s.what() instanceof Recognized.CreateTrigger t && t.table() != null && s.existing(t.table().name())) {
             ctx.report(s, "CREATE TRIGGER " + (t.name() == null ? "" : t.name().name() + " ") + "on existing table "
                     + t.table().name() + " takes SHARE ROW EXCLUSIVE, blocking writes while it waits for running transactions", null);
         }

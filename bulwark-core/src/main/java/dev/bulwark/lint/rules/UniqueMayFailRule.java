@@ -46,7 +46,7 @@ public final class UniqueMayFailRule extends StatementRule {
                 }
             }
         }
-        if (table == null || !Existing.at(ctx, s, table) || cols.isEmpty() || nullInEveryRow(ctx, s, table, cols)) {
+        if (table == null || !s.existing(table) || cols.isEmpty() || nullInEveryRow(ctx, s, table, cols)) {
             return;
         }
         String c = String.join(", ", cols);

@@ -31,7 +31,7 @@ public final class ValidateInSameTransactionRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (!(s.what() instanceof Recognized.AlterTable at) || !s.inTransaction() || !Existing.at(ctx, s, at.table().name())) {
+        if (!(s.what() instanceof Recognized.AlterTable at) || !s.inTransaction() || !s.existing(at.table().name())) {
             return;
         }
         for (Recognized.Action a : at.actions()) {

@@ -118,6 +118,23 @@ public final class StatementAnalysis {
         }
     }
 
+    /**
+     * Whether {@code relation} (a table, partition or materialized view) is one other sessions see
+     * and hold rows in when a statement of migration {@code migrationId} runs on schema
+     * {@code before}: false only for a relation that migration created earlier (nobody else uses it
+     * yet). A relation the migrations never created predates them and exists; one dropped and created
+     * again under the same name is new only from its CREATE on; {@code CREATE TABLE IF NOT EXISTS} of
+     * a table that exists creates nothing; renames keep what the relation was. The one decision of
+     * "new in this migration": the effect's {@link RowChange#existing()} and every lint rule read it.
+     * With no migration id (a statement analysed alone) every relation exists.
+     */
+    public static boolean existing(SchemaModel before, String migrationId, String relation) {
+        if (relation == null) {
+            return false;
+        }
+        return migrationId == null || !migrationId.equals(before.createdBy(relation));
+    }
+
     /** The migration id a down's statements are analysed under: what its own up created counts as existing. */
     public static String downId(String migrationId) {
         return migrationId + "#down";
@@ -633,10 +650,8 @@ public final class StatementAnalysis {
             rows.put(key, new RowChange(kind, table, cols, existing(table)));
         }
 
-        /** Whether {@code table} has rows that predate this migration. */
         private boolean existing(String table) {
-            TableModel t = before.table(table);
-            return t == null || migrationId == null || !migrationId.equals(t.createdBy());
+            return StatementAnalysis.existing(before, migrationId, table);
         }
     }
 
