@@ -1,6 +1,7 @@
 package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
+import dev.bulwark.lint.Locks;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
@@ -32,7 +33,9 @@ public final class DetachPartitionRule extends StatementRule {
     protected void visit(MigrationContext ctx, Analyzed s) {
         if (s.what() instanceof Recognized.AlterTable at && ctx.pgVersion() >= 14 && s.existing(at.table().name())) {
             for (Recognized.Action a : at.actions()) {
-                if (a instanceof Recognized.DetachPartition dp && !dp.concurrently()) {
+                // decided by the effect: the detach locks the partition ACCESS EXCLUSIVE (CONCURRENTLY does not)
+                if (a instanceof Recognized.DetachPartition dp && (dp.partition() == null ? !dp.concurrently()
+                        : s.effect().lockOn(dp.partition().name()) == Locks.Mode.ACCESS_EXCLUSIVE)) {
                     String p = dp.partition() == null ? "the partition" : dp.partition().name();
                     ctx.report(s, a.at(), "DETACH PARTITION " + p + " takes ACCESS EXCLUSIVE on " + at.table().name()
                             + ", blocking reads and writes of every partition",

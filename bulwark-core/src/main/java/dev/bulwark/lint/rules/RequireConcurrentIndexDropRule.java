@@ -1,6 +1,7 @@
 package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
+import dev.bulwark.lint.Locks;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
@@ -31,10 +32,15 @@ public final class RequireConcurrentIndexDropRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.DropIndex di && !di.concurrently()) {
+        if (s.what() instanceof Recognized.DropIndex di) {
             for (Name n : di.names()) {
+                // decided by the effect: ACCESS EXCLUSIVE on a table others use (CONCURRENTLY takes SHARE UPDATE
+                // EXCLUSIVE). An index the migrations did not create has no table in the model, so no lock in the
+                // effect: then the statement's form decides, since the drop blocks whatever table it is on.
                 String table = s.before().tableOfIndex(n.name());
-                if (table != null && !s.existing(table)) {
+                boolean blocks = table == null ? !di.concurrently()
+                        : s.effect().lockOn(table) == Locks.Mode.ACCESS_EXCLUSIVE && s.existing(table);
+                if (!blocks) {
                     continue;
                 }
                 ctx.report(s, n.token(), "DROP INDEX " + n.name() + " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "

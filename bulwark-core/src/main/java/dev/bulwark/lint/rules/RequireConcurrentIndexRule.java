@@ -1,6 +1,7 @@
 package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
+import dev.bulwark.lint.Locks;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
@@ -30,7 +31,9 @@ public final class RequireConcurrentIndexRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.CreateIndex ci && !ci.concurrently() && ci.table() != null
+        // decided by the effect: the build holds SHARE on a table others use (CONCURRENTLY takes SHARE UPDATE EXCLUSIVE)
+        if (s.what() instanceof Recognized.CreateIndex ci && ci.table() != null
+                && s.effect().lockOn(ci.table().name()) == Locks.Mode.SHARE
                 && s.existing(ci.table().name()) && !partitioned(s, ci.table().name())) {
             String name = ci.name() == null ? "" : ci.name().name() + " ";
             ctx.report(s, "CREATE INDEX " + name + "on existing table " + ci.table().name()

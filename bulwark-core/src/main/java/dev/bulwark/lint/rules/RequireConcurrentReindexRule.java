@@ -1,6 +1,7 @@
 package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
+import dev.bulwark.lint.Locks;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
@@ -30,10 +31,13 @@ public final class RequireConcurrentReindexRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.Reindex r && !r.concurrently() && ctx.pgVersion() >= 12
+        if (s.what() instanceof Recognized.Reindex r && ctx.pgVersion() >= 12
                 && (r.target().equals("index") || r.target().equals("table")) && r.name() != null) {
-            String table = r.target().equals("table") ? r.name().name() : s.before().tableOfIndex(r.name().name());
-            if (table != null && !s.existing(table)) {
+            // decided by the effect: SHARE on a table others use (CONCURRENTLY takes no blocking lock); for an index the
+            // migrations did not create the model knows no table, and the statement's form decides
+            String table = s.effect().target();
+            boolean blocks = table == null ? !r.concurrently() : s.effect().lockOn(table) == Locks.Mode.SHARE && s.existing(table);
+            if (!blocks) {
                 return;
             }
             ctx.report(s, "REINDEX " + r.target().toUpperCase(java.util.Locale.ROOT) + " " + r.name().name()

@@ -1,6 +1,7 @@
 package dev.bulwark.lint.rules;
 
 import dev.bulwark.lint.Analyzed;
+import dev.bulwark.lint.Locks;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
@@ -30,7 +31,8 @@ public final class TriggerOnExistingRule extends StatementRule {
 
     @Override
     protected void visit(MigrationContext ctx, Analyzed s) {
-        if (s.what() instanceof Recognized.CreateTrigger t && t.table() != null && s.existing(t.table().name())) {
+        if (s.what() instanceof Recognized.CreateTrigger t && t.table() != null
+                && s.effect().lockOn(t.table().name()) == Locks.Mode.SHARE_ROW_EXCLUSIVE && s.existing(t.table().name())) {
             ctx.report(s, "CREATE TRIGGER " + (t.name() == null ? "" : t.name().name() + " ") + "on existing table "
                     + t.table().name() + " takes SHARE ROW EXCLUSIVE, blocking writes while it waits for running transactions", null);
         }
