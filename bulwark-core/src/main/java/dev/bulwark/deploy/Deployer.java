@@ -358,11 +358,18 @@ public final class Deployer {
                     taken.add(s);
                 }
             }
-            stage("snapshots", t0, taken.isEmpty() ? Status.SKIPPED : Status.OK, taken.isEmpty()
+            // said before anything is applied: a rollback cannot match these rows back by key (it refuses rather than guess)
+            List<String> unmatchable = taken.stream().filter(s -> s.unmatchable() != null).map(s -> "snapshot " + s.id() + ": "
+                    + s.unmatchable() + ": a rollback can put its rows back only if the down sets the keys back; otherwise it refuses"
+                    + " and they stay in " + s.location()).toList();
+            List<String> snapshotDetails = new ArrayList<>(taken.stream().map(s -> s.kind().label() + " " + s.table() + " ("
+                    + s.statement() + "): " + s.rows() + " rows in " + s.location()).toList());
+            snapshotDetails.addAll(unmatchable);
+            stage("snapshots", t0, taken.isEmpty() ? Status.SKIPPED : unmatchable.isEmpty() ? Status.OK : Status.WARN, taken.isEmpty()
                             ? (tool != null ? "the migrations are run by --exec: their statements are not known, the backup covers them"
-                            : "no destructive statement touches an existing table") : taken.size() + " snapshot(s) taken",
-                    taken.stream().map(s -> s.kind().label() + " " + s.table() + " (" + s.statement() + "): " + s.rows() + " rows in "
-                            + s.location()).toList());
+                            : "no destructive statement touches an existing table") : taken.size() + " snapshot(s) taken"
+                            + (unmatchable.isEmpty() ? "" : "; " + unmatchable.size() + " of them cannot be matched back by key"),
+                    snapshotDetails);
         } catch (SQLException | RuntimeException e) {
             stage("snapshots", t0, Status.FAILED, "refused: a snapshot failed; nothing was applied", List.of(message(e)));
             return finish(Outcome.REFUSED, List.of(), "unchanged: the deploy stopped before applying anything (snapshots already taken stay in "
@@ -669,7 +676,9 @@ public final class Deployer {
                 };
                 details.add(result);
             } catch (SQLException | RuntimeException e) {
-                structural = false;
+                // a snapshot restore that fails rolls back its own transaction: the structure is as the downs left it, and
+                // the other snapshots (other tables, or rows matched by key) still go back
+                structural &= o.name().equals("snapshot-restore");
                 String m = o.name() + " failed: " + message(e);
                 details.add(m);
                 mark(o, "failed", m);

@@ -62,17 +62,30 @@ public final class Snapshots {
      * @param columns     the columns copied (keys first)
      * @param statement   the statement's position and text
      * @param restoredAt  when a rollback restored it, or null
+     * @param updatedKeys the key columns an UPDATE sets (empty: none, or not an UPDATE; null, from a snapshot
+     *                    recorded before this was kept, reads as empty): its rows cannot be matched back by key
      */
     public record Snapshot(String id, String deployId, String migration, String statement, RowKind kind, TableRef table,
                            List<String> keyColumns, List<String> columns, long rows, Instant createdAt, Instant restoredAt,
-                           String location) {
+                           String location, List<String> updatedKeys) {
         public Snapshot {
             keyColumns = List.copyOf(keyColumns);
             columns = List.copyOf(columns);
+            updatedKeys = updatedKeys == null ? List.of() : List.copyOf(updatedKeys);
         }
 
         Snapshot restored(Instant at) {
-            return new Snapshot(id, deployId, migration, statement, kind, table, keyColumns, columns, rows, createdAt, at, location);
+            return new Snapshot(id, deployId, migration, statement, kind, table, keyColumns, columns, rows, createdAt, at, location,
+                    updatedKeys);
+        }
+
+        /**
+         * Why a rollback cannot put this snapshot's rows back by key, or null when it can: an UPDATE that set a
+         * key column moved rows to other keys (an old key is gone, a new one may be another row's old key).
+         */
+        public String unmatchable() {
+            return updatedKeys.isEmpty() ? null : "the UPDATE of " + table + " sets its key column" + (updatedKeys.size() > 1 ? "s " : " ")
+                    + String.join(", ", updatedKeys);
         }
     }
 
@@ -163,6 +176,7 @@ public final class Snapshots {
         List<String> key = primaryKey(c, table);
         List<String> all = columns(c, table);
         List<String> cols = new ArrayList<>(key);
+        List<String> updatedKeys = d.kind() == RowKind.UPDATE ? key.stream().filter(d.columns()::contains).toList() : List.of();
         // an UPDATE changes only the columns it sets, unless it sets a key column (the rows could not be matched
         // back), or a trigger rewrites more of the row (updated_at; on the table or any partition): then every column
         boolean updateOfColumns = d.kind() == RowKind.UPDATE && !d.columns().isEmpty() && d.columns().stream().noneMatch(key::contains)
@@ -190,7 +204,8 @@ public final class Snapshots {
                     rows = s.executeUpdate("CREATE TABLE " + Identifiers.qualified(SCHEMA, id) + " AS " + select);
                 }
                 location = Identifiers.qualified(SCHEMA, id);
-                Snapshot snap = new Snapshot(id, deployId, migration, statement, d.kind(), table, key, cols, rows, Instant.now(), null, location);
+                Snapshot snap = new Snapshot(id, deployId, migration, statement, d.kind(), table, key, cols, rows, Instant.now(), null, location,
+                        updatedKeys);
                 record(c, snap);
                 c.commit();
                 return snap;
@@ -210,7 +225,8 @@ public final class Snapshots {
             }
             location = file.toString();
         }
-        Snapshot snap = new Snapshot(id, deployId, migration, statement, d.kind(), table, key, cols, rows, Instant.now(), null, location);
+        Snapshot snap = new Snapshot(id, deployId, migration, statement, d.kind(), table, key, cols, rows, Instant.now(), null, location,
+                updatedKeys);
         record(c, snap);
         return snap;
     }
@@ -245,7 +261,11 @@ public final class Snapshots {
      * Puts the snapshot's rows back after the downs ran: rows missing by primary key are
      * inserted (for drops, deletes and truncates), rows whose values differ are set back.
      * Without a primary key, missing rows are found as a multiset difference, and an updated or
-     * dropped column cannot be matched to its rows: that is an error naming the snapshot.
+     * dropped column cannot be matched to its rows: that is an error naming the snapshot. So is an
+     * UPDATE that set a key column ({@link Snapshot#unmatchable()}), unless every copied row is in
+     * the table as it was (the down set the keys back): then nothing is written. Matching by key
+     * would write one row's values into another that took its key, and leave the moved rows where
+     * they are; nothing tells the rows the UPDATE moved from rows written since.
      *
      * @return rows inserted plus rows updated
      */
@@ -281,6 +301,27 @@ public final class Snapshots {
                         "add the column back and restore its values from " + s.location());
             }
             String src = source(c, s);
+            String cols = s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+            if (s.unmatchable() != null) {
+                // compared as text: a column of a type without equality (json, point) compares too
+                String asText = s.columns().stream().map(x -> Identifiers.quote(x) + "::text").collect(Collectors.joining(", "));
+                try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT " + asText + " FROM " + src + " EXCEPT SELECT " + asText
+                        + " FROM " + s.table().sql() + ")")) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + s.unmatchable()
+                                + ", so its rows cannot be matched back by key and were not put back",
+                                "compare with " + s.location() + " by hand, or restore the backup");
+                    }
+                }
+                markRestored(c, s); // every row is back as it was: nothing to write
+                if (alsoCommit != null) {
+                    alsoCommit.run(c);
+                }
+                dev.bulwark.CrashPoint.here("deploy.snapshot.restore.before-commit");
+                c.commit();
+                return 0;
+            }
             // the rows go back as they were: a trigger that rewrites rows (an updated_at stamp) is off for this
             // transaction only, each on its own relation (ONLY: a partition's copy keeps its own state). That takes
             // SHARE ROW EXCLUSIVE on the table until the restore commits, and needs its owner's rights: without them the
@@ -293,7 +334,6 @@ public final class Snapshots {
             for (RowTrigger t : triggers) {
                 st.execute("ALTER TABLE ONLY " + t.relation() + " DISABLE TRIGGER " + Identifiers.quote(t.name()));
             }
-            String cols = s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
             boolean inserts = s.kind() == RowKind.DROP_TABLE || s.kind() == RowKind.DELETE || s.kind() == RowKind.TRUNCATE;
             long changed = 0;
             if (s.keyColumns().isEmpty()) {
@@ -385,13 +425,17 @@ public final class Snapshots {
         if (!indexExists(c)) {
             return out;
         }
+        // an index made by a version before updated_keys, and no snapshot taken since: none of its snapshots set a key it knew of
+        String updatedKeys = hasUpdatedKeys(c) ? "updated_keys" : "'{}'::text[]";
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, deploy_id, migration, statement, kind,"
-                + " table_schema, table_name, key_columns, columns, rows, created_at, restored_at FROM " + INDEX + " ORDER BY created_at, id")) {
+                + " table_schema, table_name, key_columns, columns, rows, created_at, restored_at, " + updatedKeys + " FROM " + INDEX
+                + " ORDER BY created_at, id")) {
             while (rs.next()) {
                 out.add(new Snapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), RowKind.valueOf(rs.getString(5)),
                         new TableRef(rs.getString(6), rs.getString(7)), List.of((String[]) rs.getArray(8).getArray()),
                         List.of((String[]) rs.getArray(9).getArray()), rs.getLong(10), rs.getTimestamp(11).toInstant(),
-                        rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant(), Identifiers.qualified(SCHEMA, rs.getString(1))));
+                        rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant(), Identifiers.qualified(SCHEMA, rs.getString(1)),
+                        List.of((String[]) rs.getArray(13).getArray())));
             }
         }
         return out;
@@ -431,7 +475,7 @@ public final class Snapshots {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + INDEX + " (id, deploy_id, migration, statement, kind,"
-                + " table_schema, table_name, key_columns, columns, rows, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                + " table_schema, table_name, key_columns, columns, rows, created_at, updated_keys) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, s.id());
             ps.setString(2, s.deployId());
             ps.setString(3, s.migration());
@@ -443,6 +487,7 @@ public final class Snapshots {
             ps.setArray(9, c.createArrayOf("text", s.columns().toArray()));
             ps.setLong(10, s.rows());
             ps.setTimestamp(11, Timestamp.from(s.createdAt()));
+            ps.setArray(12, c.createArrayOf("text", s.updatedKeys().toArray()));
             ps.executeUpdate();
         }
     }
@@ -466,7 +511,19 @@ public final class Snapshots {
             s.execute("CREATE TABLE IF NOT EXISTS " + INDEX + " (id text PRIMARY KEY, deploy_id text NOT NULL, migration text NOT NULL,"
                     + " statement text NOT NULL, kind text NOT NULL, table_schema text NOT NULL, table_name text NOT NULL,"
                     + " key_columns text[] NOT NULL, columns text[] NOT NULL, rows bigint NOT NULL, created_at timestamptz NOT NULL,"
-                    + " restored_at timestamptz)");
+                    + " restored_at timestamptz, updated_keys text[] NOT NULL DEFAULT '{}')");
+            if (!hasUpdatedKeys(c)) {
+                // an index made by an older version: its snapshots set no key it knew of (ALTER only when missing, for its lock)
+                s.execute("ALTER TABLE " + INDEX + " ADD COLUMN IF NOT EXISTS updated_keys text[] NOT NULL DEFAULT '{}'");
+            }
+        }
+    }
+
+    private static boolean hasUpdatedKeys(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute"
+                + " WHERE attrelid = pg_catalog.to_regclass('" + INDEX.replace("'", "''") + "') AND attname = 'updated_keys' AND NOT attisdropped)")) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 

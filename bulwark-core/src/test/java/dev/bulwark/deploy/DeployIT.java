@@ -352,6 +352,73 @@ class DeployIT {
     }
 
     @Test
+    void anUpdateThatMovesKeysIsNotPutBackByKeyTheRollbackRefusesNamingTheKeyAndLeavesTheTableAsTheDownLeftIt() throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            // 1001 is stored first: the UPDATE moves it to 2001 before it moves 1 to 1001, so a new key collides with an old one
+            s.execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)");
+            s.execute("INSERT INTO seats VALUES (1001, 'bea'), (1, 'ann')");
+        }
+        migration("20260102000000_renumber.sql", "UPDATE seats SET id = id + 1000;", "SELECT 1; -- the keys are not set back");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        String rows = "SELECT string_agg(id || ':' || holder, ',' ORDER BY id) FROM seats";
+        assertThat(single(rows)).as("not 1001:bea,2001:bea (ann's row overwritten by bea's, ann lost)").isEqualTo("1001:ann,2001:bea");
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
+        Snapshots.Snapshot snap = r.snapshots().get(0);
+        assertThat(snap.updatedKeys()).containsExactly("id");
+        assertThat(snap.restoredAt()).isNull();
+        DeployReport.Stage snapshots = r.stages().stream().filter(x -> x.name().equals("snapshots")).findFirst().orElseThrow();
+        assertThat(snapshots.status()).as("said before anything is applied").isEqualTo(DeployReport.Status.WARN);
+        assertThat(snapshots.details()).anySatisfy(d -> assertThat(d).contains("snapshot " + snap.id() + ": the UPDATE of public.seats"
+                + " sets its key column id: a rollback can put its rows back only if the down sets the keys back"));
+        DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
+        assertThat(rollback.details()).contains("snapshot-restore failed: snapshot " + snap.id() + ": the UPDATE of public.seats sets its key"
+                + " column id, so its rows cannot be matched back by key and were not put back — compare with " + snap.location()
+                + " by hand, or restore the backup");
+    }
+
+    @Test
+    void anUpdateThatMovesKeysWhoseDownMovesThemBackLeavesNothingToPutBackAndTheRollbackIsVerified() throws Exception {
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_renumber.sql", "UPDATE accounts SET id = id + 1000;", "UPDATE accounts SET id = id - 1000;");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        assertThat(fingerprints()).isEqualTo(before);
+        DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
+        assertThat(rollback.details()).contains("snapshot " + r.snapshots().get(0).id() + " restored into public.accounts: 0 row(s) put back");
+    }
+
+    @Test
+    void aSnapshotIndexMadeByTheVersionBeforeUpdatedKeysIsReadAsItIsAndGainsTheColumnWithTheNextSnapshot() throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            // the index as the version before updated_keys created it, with one snapshot of its own
+            s.execute("CREATE SCHEMA bulwark_snapshots");
+            s.execute("CREATE TABLE bulwark_snapshots.snapshot (id text PRIMARY KEY, deploy_id text NOT NULL, migration text NOT NULL,"
+                    + " statement text NOT NULL, kind text NOT NULL, table_schema text NOT NULL, table_name text NOT NULL,"
+                    + " key_columns text[] NOT NULL, columns text[] NOT NULL, rows bigint NOT NULL, created_at timestamptz NOT NULL,"
+                    + " restored_at timestamptz)");
+            s.execute("CREATE TABLE bulwark_snapshots.old_1 AS SELECT id, balance FROM accounts");
+            s.execute("INSERT INTO bulwark_snapshots.snapshot VALUES ('old_1', 'old', '20250101000000', 'UPDATE accounts SET balance = 0',"
+                    + " 'UPDATE', 'public', 'accounts', '{id}', '{id,balance}', 300, '2025-01-01', NULL)");
+            s.execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)");
+            s.execute("INSERT INTO seats VALUES (1, 'ann')");
+        }
+        try (Connection c = db.open()) {
+            assertThat(new Snapshots(null).list(c)).extracting(x -> x.id() + " " + x.updatedKeys()).containsExactly("old_1 []");
+        }
+        migration("20260102000000_renumber.sql", "UPDATE seats SET id = id + 1000;", "SELECT 1; -- the keys are not set back");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.snapshots()).extracting(x -> x.updatedKeys()).containsExactly(List.of("id"));
+        try (Connection c = db.open()) {
+            assertThat(new Snapshots(null).list(c)).extracting(x -> x.id() + " " + x.updatedKeys())
+                    .containsExactly("old_1 []", r.snapshots().get(0).id() + " [id]");
+        }
+        assertThat(single("SELECT string_agg(id || ':' || holder, ',') FROM seats")).as("refused, not put back by key").isEqualTo("1001:ann");
+    }
+
+    @Test
     void whatARollbacksDownDropsIsSnapshottedBeforeTheDownRunsAndCanBePutBackLater() throws Exception {
         Map<String, String> before = fingerprints();
         // the up adds a column and fills it (as the application would, once it is there); the rollback's down drops it
