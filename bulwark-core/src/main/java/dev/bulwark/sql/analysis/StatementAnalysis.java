@@ -577,7 +577,9 @@ public final class StatementAnalysis {
                     } else {
                         continue;
                     }
-                    row(effect, fk.child(), List.of());
+                    // a cascade UPDATE (ON UPDATE CASCADE, SET NULL, SET DEFAULT) writes only the child's foreign-key columns:
+                    // a deploy snapshots those, and knows when they are part of the child's key (a join table's)
+                    row(effect, fk.child(), effect == RowKind.UPDATE ? fk.columns() : List.of());
                     if (seen.add(fk.child()) && (truncate || effect == kind)) {
                         todo.add(fk.child());
                     }

@@ -171,11 +171,21 @@ class StatementAnalysisTest {
     }
 
     @Test
+    void anOnUpdateCascadeChangesTheChildsForeignKeyColumnsEvenWhenTheyAreItsKey() {
+        String schema = "CREATE TABLE groups (id int PRIMARY KEY, name text); CREATE TABLE users (id int PRIMARY KEY);"
+                + " CREATE TABLE members (group_id int REFERENCES groups ON UPDATE CASCADE, user_id int REFERENCES users,"
+                + " PRIMARY KEY (group_id, user_id));";
+        // a deploy's snapshot of members then knows the UPDATE moves its rows' keys (Snapshots: updatedKeys)
+        assertThat(rows(one(schema, "UPDATE groups SET id = id + 100"))).containsExactly("UPDATE groups [id]", "UPDATE members [group_id]");
+    }
+
+    @Test
     void deletesAndTruncatesReachTheTablesTheirForeignKeysCascadeTo() {
         String schema = "CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a ON DELETE CASCADE);"
                 + " CREATE TABLE c (id int, b_id int REFERENCES b ON DELETE SET NULL); CREATE TABLE d (a_id int REFERENCES a);"
                 + " CREATE TABLE tree (id int PRIMARY KEY, parent_id int REFERENCES tree ON DELETE CASCADE);";
-        assertThat(rows(one(schema, "DELETE FROM a WHERE id = 1"))).containsExactly("DELETE a", "DELETE b", "UPDATE c");
+        // SET NULL writes only the foreign-key columns: a deploy snapshots those
+        assertThat(rows(one(schema, "DELETE FROM a WHERE id = 1"))).containsExactly("DELETE a", "DELETE b", "UPDATE c [b_id]");
         assertThat(rows(one(schema, "DELETE FROM tree WHERE id = 1"))).containsExactly("DELETE tree");
         assertThat(rows(one(schema, "TRUNCATE a CASCADE"))).containsExactly("TRUNCATE a", "TRUNCATE b", "TRUNCATE d", "TRUNCATE c");
         assertThat(rows(one(schema, "TRUNCATE a"))).containsExactly("TRUNCATE a");
