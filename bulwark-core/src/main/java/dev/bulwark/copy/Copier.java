@@ -5,6 +5,7 @@ import dev.bulwark.ErrorCode;
 import dev.bulwark.catalog.CatalogDiff;
 import dev.bulwark.catalog.CatalogReader;
 import dev.bulwark.catalog.CatalogSnapshot;
+import dev.bulwark.catalog.FkLevels;
 import dev.bulwark.catalog.CatalogSnapshot.Column;
 import dev.bulwark.catalog.CatalogSnapshot.Constraint;
 import dev.bulwark.catalog.CatalogSnapshot.Sequence;

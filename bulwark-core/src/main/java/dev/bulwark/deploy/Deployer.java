@@ -11,6 +11,7 @@ import dev.bulwark.catalog.CatalogDiff;
 import dev.bulwark.catalog.CatalogJson;
 import dev.bulwark.catalog.CatalogReader;
 import dev.bulwark.catalog.CatalogSnapshot;
+import dev.bulwark.catalog.FkLevels;
 import dev.bulwark.catalog.TableRef;
 import dev.bulwark.deploy.DeployReport.Outcome;
 import dev.bulwark.deploy.DeployReport.Stage;
@@ -48,6 +49,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -580,8 +582,7 @@ public final class Deployer {
                     + " its down would run against a half-applied migration");
         } else if (!applied.isEmpty()) {
             plan.add(owe("downs", "revert " + String.join(", ", applied), CatalogJson.write(applied)));
-            List<Snapshots.Snapshot> mine = new ArrayList<>(taken.stream().filter(s -> applied.contains(s.migration())).toList());
-            java.util.Collections.reverse(mine);
+            List<Snapshots.Snapshot> mine = restoreOrder(taken.stream().filter(s -> applied.contains(s.migration())).toList(), beforeCatalog);
             for (Snapshots.Snapshot s : mine) {
                 plan.add(owe("snapshot-restore", "put back the rows of " + s.table() + " from snapshot " + s.id(), CatalogJson.write(s)));
             }
@@ -595,6 +596,37 @@ public final class Deployer {
         List<Owed> owed = plan.stream().filter(DeployJournal.Entry::isOwed)
                 .map(e -> new Owed(e.seq(), e.name(), e.detail(), e.payload(), e.startedAt())).toList();
         return runRollback(why, t0, rollbackStage, owed, details, structural, partial);
+    }
+
+    /**
+     * The order a rollback puts snapshots back in: the statements' last first (an older copy of a
+     * table goes back after a newer one), and within one statement the referenced tables before
+     * those that reference them, by the foreign keys before the deploy (a DELETE's cascade: the
+     * parents' rows must be back before the children's rows, whose keys point at them). Tables of a
+     * foreign-key cycle keep the order they were taken in; without a catalog, so does every table.
+     */
+    static List<Snapshots.Snapshot> restoreOrder(List<Snapshots.Snapshot> taken, CatalogSnapshot catalog) {
+        List<List<Snapshots.Snapshot>> byStatement = new ArrayList<>();
+        for (Snapshots.Snapshot s : taken) {
+            List<Snapshots.Snapshot> last = byStatement.isEmpty() ? null : byStatement.get(byStatement.size() - 1);
+            if (last != null && last.get(0).migration().equals(s.migration()) && last.get(0).statement().equals(s.statement())) {
+                last.add(s);
+            } else {
+                byStatement.add(new ArrayList<>(List.of(s)));
+            }
+        }
+        java.util.Collections.reverse(byStatement);
+        List<Snapshots.Snapshot> out = new ArrayList<>();
+        for (List<Snapshots.Snapshot> group : byStatement) {
+            if (catalog != null && group.size() > 1) {
+                Map<TableRef, Integer> level = FkLevels.of(group.stream().map(Snapshots.Snapshot::table).toList(),
+                        catalog.foreignKeys().stream().filter(fk -> fk.references() != null)
+                                .map(fk -> new TableRef[]{fk.table(), fk.references()}).toList());
+                group.sort(java.util.Comparator.comparingInt(s -> level.getOrDefault(s.table(), 0)));
+            }
+            out.addAll(group);
+        }
+        return out;
     }
 
     private DeployJournal.Entry owe(String name, String detail, String payload) {

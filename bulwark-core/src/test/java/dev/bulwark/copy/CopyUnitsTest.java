@@ -1,6 +1,7 @@
 package dev.bulwark.copy;
 
 import dev.bulwark.BulwarkException;
+import dev.bulwark.catalog.FkLevels;
 import dev.bulwark.catalog.TableRef;
 import org.junit.jupiter.api.Test;
 

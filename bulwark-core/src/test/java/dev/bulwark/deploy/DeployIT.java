@@ -238,6 +238,30 @@ class DeployIT {
     }
 
     @Test
+    void aDeleteThatCascadesIsPutBackParentsFirstWithTheChildRowsItDeletedAndTheKeysItSetToNull() throws Exception {
+        migration("20260101000002_children.sql", "CREATE TABLE orders (id int PRIMARY KEY, account int NOT NULL REFERENCES accounts ON DELETE CASCADE,"
+                + " total int);\nINSERT INTO orders SELECT g, g % 300 + 1, g FROM generate_series(1, 900) g;\n"
+                + "CREATE TABLE lines (id int PRIMARY KEY, order_id int NOT NULL REFERENCES orders ON DELETE CASCADE);\n"
+                + "INSERT INTO lines SELECT g, g % 900 + 1 FROM generate_series(1, 1800) g;\n"
+                + "CREATE TABLE notes (id int PRIMARY KEY, account int REFERENCES accounts ON DELETE SET NULL, body text);\n"
+                + "INSERT INTO notes SELECT g, g % 300 + 1, 'note ' || g FROM generate_series(1, 600) g;",
+                "DROP TABLE notes;\nDROP TABLE lines;\nDROP TABLE orders;");
+        try (Bulwark b = open()) {
+            b.migrate(null, false, false);
+        }
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_purge.sql", "-- bulwark:ignore unbounded-dml the test purges on purpose\n"
+                + "DELETE FROM accounts WHERE id <= 30;", "SELECT 1;");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        // the rows the cascade deleted two levels down, and the keys it set to NULL, are back with their parents
+        assertThat(single("SELECT count(*) FROM lines l JOIN orders o ON o.id = l.order_id WHERE o.account <= 30")).isEqualTo("180");
+        assertThat(single("SELECT count(*) FROM notes WHERE account IS NULL")).isEqualTo("0");
+        assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
     void aDroppedColumnsDataIsBackAfterTheRollback() throws Exception {
         Map<String, String> before = fingerprints();
         migration("20260102000000_drop_email.sql", "ALTER TABLE accounts DROP COLUMN email;", "ALTER TABLE accounts ADD COLUMN email text;");

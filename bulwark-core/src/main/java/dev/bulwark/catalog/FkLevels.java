@@ -1,6 +1,5 @@
-package dev.bulwark.copy;
+package dev.bulwark.catalog;
 
-import dev.bulwark.catalog.TableRef;
 import org.jgrapht.Graph;
 import org.jgrapht.alg.connectivity.KosarajuStrongConnectivityInspector;
 import org.jgrapht.graph.DefaultEdge;
@@ -19,12 +18,12 @@ import java.util.Map;
  * the tables of a cycle (and a table referencing itself) share one level, since no order
  * satisfies them: their keys are added after the data.
  */
-final class FkLevels {
+public final class FkLevels {
     private FkLevels() {
     }
 
     /** @param edges {referencing, referenced} pairs; pairs naming tables outside {@code tables} are ignored */
-    static Map<TableRef, Integer> of(Collection<TableRef> tables, List<TableRef[]> edges) {
+    public static Map<TableRef, Integer> of(Collection<TableRef> tables, List<TableRef[]> edges) {
         Graph<TableRef, DefaultEdge> g = new DirectedPseudograph<>(DefaultEdge.class);
         tables.forEach(g::addVertex);
         for (TableRef[] e : edges) {
