@@ -362,8 +362,8 @@ public final class Deployer {
             }
             // said before anything is applied: a rollback cannot match these rows back by key (it refuses rather than guess)
             List<String> unmatchable = taken.stream().filter(s -> s.unmatchable() != null).map(s -> "snapshot " + s.id() + ": "
-                    + s.unmatchable() + ": a rollback can put its rows back only if the down sets the keys back; otherwise it refuses"
-                    + " and they stay in " + s.location()).toList();
+                    + s.unmatchable() + ": a rollback cannot match its rows back by key, so it puts nothing back: it passes only if the downs"
+                    + " leave every row as it was, and otherwise refuses, with the rows kept in " + s.location()).toList();
             List<String> snapshotDetails = new ArrayList<>(taken.stream().map(s -> s.kind().label() + " " + s.table() + " ("
                     + s.statement() + "): " + s.rows() + " rows in " + s.location()).toList());
             snapshotDetails.addAll(unmatchable);

@@ -81,11 +81,23 @@ public final class Snapshots {
 
         /**
          * Why a rollback cannot put this snapshot's rows back by key, or null when it can: an UPDATE that set a
-         * key column moved rows to other keys (an old key is gone, a new one may be another row's old key).
+         * key column moved rows to other keys (an old key is gone, a new one may be another row's old key); on a
+         * table without a primary key, the rows an UPDATE, a dropped column or a type change altered cannot be
+         * told apart (removed rows can: they are what the table lacks).
          */
         public String unmatchable() {
-            return updatedKeys.isEmpty() ? null : "the UPDATE of " + table + " sets its key column" + (updatedKeys.size() > 1 ? "s " : " ")
-                    + String.join(", ", updatedKeys);
+            if (!updatedKeys.isEmpty()) {
+                return "the UPDATE of " + table + " sets its key column" + (updatedKeys.size() > 1 ? "s " : " ") + String.join(", ", updatedKeys);
+            }
+            if (keyColumns.isEmpty() && !removesRows()) {
+                return table + " has no primary key, and its " + kind.label() + " changes rows in place";
+            }
+            return null;
+        }
+
+        /** The statement removed rows (DROP TABLE, DELETE, TRUNCATE): a restore inserts what the table lacks. */
+        boolean removesRows() {
+            return kind == RowKind.DROP_TABLE || kind == RowKind.DELETE || kind == RowKind.TRUNCATE;
         }
     }
 
@@ -334,14 +346,9 @@ public final class Snapshots {
             for (RowTrigger t : triggers) {
                 st.execute("ALTER TABLE ONLY " + t.relation() + " DISABLE TRIGGER " + Identifiers.quote(t.name()));
             }
-            boolean inserts = s.kind() == RowKind.DROP_TABLE || s.kind() == RowKind.DELETE || s.kind() == RowKind.TRUNCATE;
+            boolean inserts = s.removesRows();
             long changed = 0;
-            if (s.keyColumns().isEmpty()) {
-                if (!inserts) {
-                    throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + s.table()
-                            + " has no primary key, so the rows its " + s.kind().label() + " changed cannot be matched",
-                            "compare with " + s.location() + " by hand, or restore the backup");
-                }
+            if (s.keyColumns().isEmpty()) { // rows removed (the rest is unmatchable(), handled above): a multiset difference
                 changed += st.executeUpdate("INSERT INTO " + s.table().sql() + " (" + cols + ") OVERRIDING SYSTEM VALUE SELECT * FROM"
                         + " (SELECT " + cols + " FROM " + src + " EXCEPT ALL SELECT " + cols + " FROM " + s.table().sql() + ") AS m");
             } else {

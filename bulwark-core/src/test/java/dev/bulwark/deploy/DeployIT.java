@@ -394,11 +394,47 @@ class DeployIT {
         DeployReport.Stage snapshots = r.stages().stream().filter(x -> x.name().equals("snapshots")).findFirst().orElseThrow();
         assertThat(snapshots.status()).as("said before anything is applied").isEqualTo(DeployReport.Status.WARN);
         assertThat(snapshots.details()).anySatisfy(d -> assertThat(d).contains("snapshot " + snap.id() + ": the UPDATE of public.seats"
-                + " sets its key column id: a rollback can put its rows back only if the down sets the keys back"));
+                + " sets its key column id: a rollback cannot match its rows back by key, so it puts nothing back"));
         DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
         assertThat(rollback.details()).contains("snapshot-restore failed: snapshot " + snap.id() + ": the UPDATE of public.seats sets its key"
                 + " column id, so its rows cannot be matched back by key and were not put back — compare with " + snap.location()
                 + " by hand, or restore the backup");
+    }
+
+    @Test
+    void anUpdateOfATableWithoutAPrimaryKeyIsWarnedBeforeItRunsAndItsRollbackRefusesUnlessTheDownPutTheValuesBack() throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE tags (name text NOT NULL, color text)");
+            s.execute("INSERT INTO tags VALUES ('a', 'red'), ('b', 'blue')");
+        }
+        migration("20260102000000_upper.sql", "UPDATE tags SET color = upper(color);", "SELECT 1; -- the colours stay upper case");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
+        Snapshots.Snapshot snap = r.snapshots().get(0);
+        DeployReport.Stage snapshots = r.stages().stream().filter(x -> x.name().equals("snapshots")).findFirst().orElseThrow();
+        assertThat(snapshots.status()).as("said before anything is applied").isEqualTo(DeployReport.Status.WARN);
+        assertThat(snapshots.details()).anySatisfy(d -> assertThat(d).contains("snapshot " + snap.id() + ": public.tags has no primary key,"
+                + " and its UPDATE changes rows in place: a rollback cannot match its rows back by key"));
+        DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
+        assertThat(rollback.details()).contains("snapshot-restore failed: snapshot " + snap.id() + ": public.tags has no primary key, and its"
+                + " UPDATE changes rows in place, so its rows cannot be matched back by key and were not put back — compare with "
+                + snap.location() + " by hand, or restore the backup");
+        assertThat(single("SELECT string_agg(name || ':' || color, ',' ORDER BY name) FROM tags")).isEqualTo("a:RED,b:BLUE");
+    }
+
+    @Test
+    void anUpdateOfATableWithoutAPrimaryKeyWhoseDownPutsTheValuesBackLeavesNothingToRestoreAndTheRollbackIsVerified() throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE tags (name text NOT NULL, color text)");
+            s.execute("INSERT INTO tags VALUES ('a', 'red'), ('b', 'blue')");
+        }
+        Map<String, String> before = fingerprints();
+        migration("20260102000000_upper.sql", "UPDATE tags SET color = upper(color);", "UPDATE tags SET color = lower(color);");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
+        assertThat(fingerprints()).isEqualTo(before);
     }
 
     @Test
