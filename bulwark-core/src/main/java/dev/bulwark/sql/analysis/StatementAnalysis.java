@@ -400,6 +400,9 @@ public final class StatementAnalysis {
                     c.constraints().forEach(d -> constraint(table, d, true));
                     undo.add("DROP COLUMN " + c.name());
                 } else if (a instanceof Recognized.DropColumn dc) {
+                    if (dc.ifExists() && before.columnDropped(table, dc.column())) {
+                        continue; // an earlier migration dropped it: IF EXISTS makes this a no-op (still under the lock)
+                    }
                     objects.add(new ObjectChange(Action.DROP, ObjectKind.COLUMN, table + "." + dc.column()));
                     row(RowKind.DROP_COLUMN, table, List.of(dc.column()));
                     reversible = false;
