@@ -53,6 +53,8 @@ public final class SchemaModel {
      * added again since: a later {@code DROP COLUMN IF EXISTS} of it does nothing
      */
     private PSet<String> droppedColumns = HashTreePSet.empty();
+    /** indexes a DROP INDEX removed and no CREATE INDEX made again since: a later DROP INDEX IF EXISTS of one does nothing */
+    private PSet<String> droppedIndexes = HashTreePSet.empty();
     /** user function name → volatile / stable / immutable, as its last CREATE FUNCTION declared it */
     private PMap<String, String> functions = HashTreePMap.empty();
     /** foreignKeys() of this version, built on first use (it lists the whole graph). */
@@ -83,6 +85,7 @@ public final class SchemaModel {
         copy.recreatedBy = recreatedBy;
         copy.dropped = dropped;
         copy.droppedColumns = droppedColumns;
+        copy.droppedIndexes = droppedIndexes;
         copy.functions = functions;
         return copy;
     }
@@ -99,6 +102,11 @@ public final class SchemaModel {
      */
     public boolean columnDropped(String table, String column) {
         return table != null && droppedColumns.contains(table + "." + column);
+    }
+
+    /** True when a migration dropped index {@code index} by DROP INDEX and none created it again. */
+    public boolean indexDropped(String index) {
+        return droppedIndexes.contains(index);
     }
 
     private void forgetDroppedColumns(String table) {
@@ -350,8 +358,10 @@ public final class SchemaModel {
                 return;
             }
             put(t.withIndex(new Index(name, ci.columns(), ci.unique(), ci.partial())));
+            droppedIndexes = droppedIndexes.minus(name);
         } else if (r instanceof Recognized.DropIndex di) {
             for (Name n : di.names()) {
+                droppedIndexes = droppedIndexes.plus(n.name());
                 String table = tableOfIndex(n.name());
                 if (table != null) {
                     put(tables.get(table).withoutIndexes(i -> i.name().equals(n.name())));
