@@ -118,7 +118,14 @@ public final class Linter {
         }
         Migration m = byId.get(f.migration());
         if (m != null && m.down() != null && f.file().equals(m.down().file())) {
-            return !m.down().file().equals(m.up().file()) || f.line() >= m.down().firstLine();
+            if (!m.down().file().equals(m.up().file())) {
+                return true;
+            }
+            // One file holding both: its down is the part from the down section's first line on, when that
+            // section starts after the up (dbmate, Bulwark). Alembic's downgrade() and a Liquibase rollback
+            // are scripts numbered from the same first line as the up: there a line tells nothing, and a
+            // finding the up's statements made stays the up's.
+            return m.down().firstLine() > m.up().firstLine() && f.line() >= m.down().firstLine();
         }
         return false;
     }

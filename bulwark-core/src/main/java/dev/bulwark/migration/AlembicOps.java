@@ -173,10 +173,26 @@ final class AlembicOps {
         return null;
     }
 
+    /** {@code op.f("…")} / {@code f("…")}: Alembic's mark on a name the naming convention already made. */
+    private static final java.util.regex.Pattern OP_F = java.util.regex.Pattern.compile("(?s)(?:op\\.)?f\\s*\\((.*)\\)");
+
+    /**
+     * A name argument: a string literal, or one wrapped in {@code op.f(…)}, which autogenerate writes
+     * around every index and constraint name ({@code op.drop_index(op.f("ix_users_email"), …)}).
+     */
+    private static String name(String arg) {
+        String s = PyCalls.string(arg);
+        if (s != null) {
+            return s;
+        }
+        java.util.regex.Matcher m = OP_F.matcher(arg.trim());
+        return m.matches() ? PyCalls.string(m.group(1)) : null;
+    }
+
     private static String sql(PyCalls.Call call, Map<String, String> constants) {
         List<String> args = call.positional();
         Map<String, String> kw = call.keywords();
-        String a0 = args.size() > 0 ? PyCalls.string(args.get(0)) : null;
+        String a0 = args.size() > 0 ? name(args.get(0)) : null;
         String a1 = args.size() > 1 ? PyCalls.string(args.get(1)) : null;
         switch (call.name()) {
             case "execute": {

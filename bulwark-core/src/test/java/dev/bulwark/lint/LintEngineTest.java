@@ -155,6 +155,23 @@ class LintEngineTest {
     }
 
     @Test
+    void anAlembicUpgradesFindingsAreTheUpsThoughDowngradeIsInTheSameFile() {
+        // Alembic's upgrade() and downgrade() are two scripts of one .py file, both numbered from line 1:
+        // the upgrade's SET NOT NULL is the up's, the downgrade's DROP NOT NULL the down's.
+        LintResult r = lint("-- file: migrations/versions/aaa_init.py\nfrom alembic import op\nimport sqlalchemy as sa\n"
+                + "revision = \"aaa\"\ndown_revision = None\ndef upgrade():\n"
+                + "    op.create_table(\"projects\", sa.Column(\"id\", sa.BigInteger(), primary_key=True), sa.Column(\"name\", sa.Text()))\n"
+                + "def downgrade():\n    op.drop_table(\"projects\")\n"
+                + "-- file: migrations/versions/bbb_name.py\nfrom alembic import op\nimport sqlalchemy as sa\n"
+                + "revision = \"bbb\"\ndown_revision = \"aaa\"\ndef upgrade():\n"
+                + "    op.alter_column(\"projects\", \"name\", existing_type=sa.Text(), nullable=False)\n"
+                + "def downgrade():\n    op.alter_column(\"projects\", \"name\", existing_type=sa.Text(), nullable=True)\n");
+        assertThat(r.findings()).extracting(f -> f.line() + " " + f.ruleId() + " " + f.part().label())
+                .contains("6 set-not-null up", "8 ban-drop-not-null down")
+                .noneMatch(x -> x.startsWith("6 ") && x.endsWith(" down"));
+    }
+
+    @Test
     void aDownDroppingWhatItsUpCreatedIsItsInverseButDroppingAnOlderTableInADownIsDataLoss() {
         // the down of 2 drops its own table (new, like in the up) and then the table from migration 1 (existing)
         LintResult r = lint("-- file: migrations/20260101000000_init.sql\n-- bulwark:up\nSET lock_timeout = '2s';\n"

@@ -48,6 +48,13 @@ public final class SchemaModel {
     private PMap<String, String> recreatedBy;
     /** tables the migrations dropped (by DROP TABLE or DROP SCHEMA … CASCADE) */
     private PSet<String> dropped;
+    /**
+     * {@code table + "." + column} for every column a migration dropped (or renamed away) and none
+     * added again since: a later {@code DROP COLUMN IF EXISTS} of it does nothing
+     */
+    private PSet<String> droppedColumns = HashTreePSet.empty();
+    /** indexes a DROP INDEX removed and no CREATE INDEX made again since: a later DROP INDEX IF EXISTS of one does nothing */
+    private PSet<String> droppedIndexes = HashTreePSet.empty();
     /** user function name → volatile / stable / immutable, as its last CREATE FUNCTION declared it */
     private PMap<String, String> functions = HashTreePMap.empty();
     /** foreignKeys() of this version, built on first use (it lists the whole graph). */
@@ -77,6 +84,8 @@ public final class SchemaModel {
         copy.filledByQuery = filledByQuery;
         copy.recreatedBy = recreatedBy;
         copy.dropped = dropped;
+        copy.droppedColumns = droppedColumns;
+        copy.droppedIndexes = droppedIndexes;
         copy.functions = functions;
         return copy;
     }
@@ -85,6 +94,28 @@ public final class SchemaModel {
     public List<String> tablesInSchema(String schema) {
         return tables.keySet().stream().filter(t -> Name.isIn(t, schema))
                 .sorted().toList();
+    }
+
+    /**
+     * True when a migration dropped (or renamed away) column {@code column} of {@code table} and
+     * none added it again: the table is known not to have it.
+     */
+    public boolean columnDropped(String table, String column) {
+        return table != null && droppedColumns.contains(table + "." + column);
+    }
+
+    /** True when a migration dropped index {@code index} by DROP INDEX and none created it again. */
+    public boolean indexDropped(String index) {
+        return droppedIndexes.contains(index);
+    }
+
+    private void forgetDroppedColumns(String table) {
+        String prefix = table + ".";
+        for (String k : droppedColumns) {
+            if (k.startsWith(prefix)) {
+                droppedColumns = droppedColumns.minus(k);
+            }
+        }
     }
 
     /** True for a materialized view the migrations created. */
@@ -298,6 +329,7 @@ public final class SchemaModel {
                 return;
             }
             TableModel t = new TableModel(name, migrationId, ct.partitioned());
+            forgetDroppedColumns(name);
             if (dropped.contains(name)) {
                 recreatedBy = recreatedBy.plus(name, migrationId);
             }
@@ -326,8 +358,10 @@ public final class SchemaModel {
                 return;
             }
             put(t.withIndex(new Index(name, ci.columns(), ci.unique(), ci.partial())));
+            droppedIndexes = droppedIndexes.minus(name);
         } else if (r instanceof Recognized.DropIndex di) {
             for (Name n : di.names()) {
+                droppedIndexes = droppedIndexes.plus(n.name());
                 String table = tableOfIndex(n.name());
                 if (table != null) {
                     put(tables.get(table).withoutIndexes(i -> i.name().equals(n.name())));
@@ -391,6 +425,7 @@ public final class SchemaModel {
         partitionParent = partitionParent.minus(name);
         filledByQuery = filledByQuery.minus(name);
         dropped = dropped.plus(name);
+        forgetDroppedColumns(name);
     }
 
     private void renameTable(String from, String to) {
@@ -434,7 +469,9 @@ public final class SchemaModel {
         }
         if (a instanceof Recognized.AddColumn ac) {
             t = addColumn(t, ac.column());
+            droppedColumns = droppedColumns.minus(tableName + "." + ac.column().name());
         } else if (a instanceof Recognized.DropColumn dc) {
+            droppedColumns = droppedColumns.plus(tableName + "." + dc.column());
             t = t.withoutColumn(dc.column()).withoutConstraints(c -> c.columns().contains(dc.column()))
                     .withoutIndexes(i -> i.columns().contains(dc.column()));
         } else if (a instanceof Recognized.AlterColumnType act) {
@@ -451,6 +488,7 @@ public final class SchemaModel {
         } else if (a instanceof Recognized.DropConstraint dc) {
             t = t.withoutConstraints(c -> dc.name().equals(c.name())).withoutIndexes(i -> dc.name().equals(i.name()));
         } else if (a instanceof Recognized.RenameAction ra && ra.what().equals("column") && t.columns.containsKey(ra.from())) {
+            droppedColumns = droppedColumns.plus(tableName + "." + ra.from()).minus(tableName + "." + ra.to());
             Column c = t.columns.get(ra.from());
             t = t.withoutColumn(ra.from()).withColumn(new Column(ra.to(), c.type(), c.notNull()));
         }

@@ -46,9 +46,9 @@ final class AlterTableRecognizer {
         }
         if (c.accept("drop")) {
             c.accept("column");
-            c.accept("if", "exists");
+            boolean ifExists = c.accept("if", "exists");
             Token n = c.next();
-            return new Recognized.DropColumn(n == null ? "?" : Cursor.part(n), c.hasTopLevelWord("cascade"), at);
+            return new Recognized.DropColumn(n == null ? "?" : Cursor.part(n), ifExists, c.hasTopLevelWord("cascade"), at);
         }
         if (c.accept("alter")) {
             c.accept("column");

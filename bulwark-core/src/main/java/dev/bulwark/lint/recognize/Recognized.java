@@ -64,7 +64,7 @@ public sealed interface Recognized {
     record AddColumn(ColumnDef column, boolean ifNotExists, Token at) implements Action {
     }
 
-    record DropColumn(String column, boolean cascade, Token at) implements Action {
+    record DropColumn(String column, boolean ifExists, boolean cascade, Token at) implements Action {
     }
 
     /** @param usingExpr the {@code USING} expression as written, or null without one */

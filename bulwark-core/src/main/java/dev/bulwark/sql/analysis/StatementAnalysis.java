@@ -400,6 +400,9 @@ public final class StatementAnalysis {
                     c.constraints().forEach(d -> constraint(table, d, true));
                     undo.add("DROP COLUMN " + c.name());
                 } else if (a instanceof Recognized.DropColumn dc) {
+                    if (dc.ifExists() && before.columnDropped(table, dc.column())) {
+                        continue; // an earlier migration dropped it: IF EXISTS makes this a no-op (still under the lock)
+                    }
                     objects.add(new ObjectChange(Action.DROP, ObjectKind.COLUMN, table + "." + dc.column()));
                     row(RowKind.DROP_COLUMN, table, List.of(dc.column()));
                     reversible = false;
@@ -426,13 +429,20 @@ public final class StatementAnalysis {
                     }
                 } else if (a instanceof Recognized.SetNotNull sn) {
                     objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + sn.column()));
-                    // since PostgreSQL 12 a validated CHECK (col IS NOT NULL) spares the scan; before, it always scans
-                    boolean scans = pgMajor < 12 || model == null || !model.hasValidatedNotNullCheck(sn.column());
+                    // a column already NOT NULL is left as it is: no scan, and nothing to undo (PostgreSQL checks
+                    // attnotnull first); since PostgreSQL 12 a validated CHECK (col IS NOT NULL) spares the scan;
+                    // before, it always scans
+                    TableModel.Column col = model == null ? null : model.column(sn.column());
+                    boolean already = col != null && col.notNull();
+                    boolean scans = !already
+                            && (pgMajor < 12 || model == null || !model.hasValidatedNotNullCheck(sn.column()));
                     fullScan |= scans;
                     if (scans) {
                         scanColumns.add(sn.column());
                     }
-                    undo.add("ALTER COLUMN " + sn.column() + " DROP NOT NULL");
+                    if (!already) {
+                        undo.add("ALTER COLUMN " + sn.column() + " DROP NOT NULL");
+                    }
                 } else if (a instanceof Recognized.DropNotNull dn) {
                     objects.add(new ObjectChange(Action.ALTER, ObjectKind.COLUMN, table + "." + dn.column()));
                     undo.add("ALTER COLUMN " + dn.column() + " SET NOT NULL");
