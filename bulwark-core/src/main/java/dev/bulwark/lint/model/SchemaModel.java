@@ -49,10 +49,10 @@ public final class SchemaModel {
     /** tables the migrations dropped (by DROP TABLE or DROP SCHEMA … CASCADE) */
     private PSet<String> dropped;
     /**
-     * {@code table + "." + column} for every column a migration dropped (or renamed away) and none
-     * added again since: a later {@code DROP COLUMN IF EXISTS} of it does nothing
+     * table → the columns a migration dropped (or renamed away) and none added again since: a later
+     * {@code DROP COLUMN IF EXISTS} of one does nothing (by table, so forgetting a table's is one step)
      */
-    private PSet<String> droppedColumns = HashTreePSet.empty();
+    private PMap<String, PSet<String>> droppedColumns = HashTreePMap.empty();
     /** indexes a DROP INDEX removed and no CREATE INDEX made again since: a later DROP INDEX IF EXISTS of one does nothing */
     private PSet<String> droppedIndexes = HashTreePSet.empty();
     /** user function name → volatile / stable / immutable, as its last CREATE FUNCTION declared it */
@@ -101,7 +101,8 @@ public final class SchemaModel {
      * none added it again: the table is known not to have it.
      */
     public boolean columnDropped(String table, String column) {
-        return table != null && droppedColumns.contains(table + "." + column);
+        PSet<String> columns = table == null ? null : droppedColumns.get(table);
+        return columns != null && columns.contains(column);
     }
 
     /** True when a migration dropped index {@code index} by DROP INDEX and none created it again. */
@@ -110,12 +111,13 @@ public final class SchemaModel {
     }
 
     private void forgetDroppedColumns(String table) {
-        String prefix = table + ".";
-        for (String k : droppedColumns) {
-            if (k.startsWith(prefix)) {
-                droppedColumns = droppedColumns.minus(k);
-            }
-        }
+        droppedColumns = droppedColumns.minus(table);
+    }
+
+    private void columnDropped(String table, String column, boolean dropped) {
+        PSet<String> columns = droppedColumns.getOrDefault(table, HashTreePSet.empty());
+        columns = dropped ? columns.plus(column) : columns.minus(column);
+        droppedColumns = columns.isEmpty() ? droppedColumns.minus(table) : droppedColumns.plus(table, columns);
     }
 
     /** True for a materialized view the migrations created. */
@@ -436,6 +438,10 @@ public final class SchemaModel {
         List<ForeignKey> referencing = foreignKeysTo(from);
         remove(from);
         put(t.renamed(to));
+        PSet<String> gone = droppedColumns.get(from);
+        if (gone != null) {
+            droppedColumns = droppedColumns.minus(from).plus(to, gone);
+        }
         Set<String> children = new LinkedHashSet<>();
         referencing.forEach(fk -> children.add(fk.child().equals(from) ? to : fk.child()));
         for (String child : children) {
@@ -469,9 +475,9 @@ public final class SchemaModel {
         }
         if (a instanceof Recognized.AddColumn ac) {
             t = addColumn(t, ac.column());
-            droppedColumns = droppedColumns.minus(tableName + "." + ac.column().name());
+            columnDropped(tableName, ac.column().name(), false);
         } else if (a instanceof Recognized.DropColumn dc) {
-            droppedColumns = droppedColumns.plus(tableName + "." + dc.column());
+            columnDropped(tableName, dc.column(), true);
             t = t.withoutColumn(dc.column()).withoutConstraints(c -> c.columns().contains(dc.column()))
                     .withoutIndexes(i -> i.columns().contains(dc.column()));
         } else if (a instanceof Recognized.AlterColumnType act) {
@@ -488,7 +494,8 @@ public final class SchemaModel {
         } else if (a instanceof Recognized.DropConstraint dc) {
             t = t.withoutConstraints(c -> dc.name().equals(c.name())).withoutIndexes(i -> dc.name().equals(i.name()));
         } else if (a instanceof Recognized.RenameAction ra && ra.what().equals("column") && t.columns.containsKey(ra.from())) {
-            droppedColumns = droppedColumns.plus(tableName + "." + ra.from()).minus(tableName + "." + ra.to());
+            columnDropped(tableName, ra.from(), true);
+            columnDropped(tableName, ra.to(), false);
             Column c = t.columns.get(ra.from());
             t = t.withoutColumn(ra.from()).withColumn(new Column(ra.to(), c.type(), c.notNull()));
         }
