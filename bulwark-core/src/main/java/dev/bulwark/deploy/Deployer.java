@@ -361,16 +361,15 @@ public final class Deployer {
                 }
             }
             // said before anything is applied: a rollback cannot match these rows back by key (it refuses rather than guess)
-            List<String> unmatchable = taken.stream().filter(s -> s.unmatchable() != null).map(s -> "snapshot " + s.id() + ": "
-                    + s.unmatchable() + ": a rollback cannot match its rows back by key, so it puts nothing back: it passes only if the downs"
-                    + " leave every row as it was, and otherwise refuses, with the rows kept in " + s.location()).toList();
+            List<String> unmatchable = taken.stream().filter(s -> s.caveat() != null).map(s -> "snapshot " + s.id() + ": "
+                    + s.caveat()).toList();
             List<String> snapshotDetails = new ArrayList<>(taken.stream().map(s -> s.kind().label() + " " + s.table() + " ("
                     + s.statement() + "): " + s.rows() + " rows in " + s.location()).toList());
             snapshotDetails.addAll(unmatchable);
             stage("snapshots", t0, taken.isEmpty() ? Status.SKIPPED : unmatchable.isEmpty() ? Status.OK : Status.WARN, taken.isEmpty()
                             ? (tool != null ? "the migrations are run by --exec: their statements are not known, the backup covers them"
                             : "no destructive statement touches an existing table") : taken.size() + " snapshot(s) taken"
-                            + (unmatchable.isEmpty() ? "" : "; " + unmatchable.size() + " of them cannot be matched back by key"),
+                            + (unmatchable.isEmpty() ? "" : "; " + unmatchable.size() + " of them a rollback may not put back"),
                     snapshotDetails);
         } catch (SQLException | RuntimeException e) {
             stage("snapshots", t0, Status.FAILED, "refused: a snapshot failed; nothing was applied", List.of(message(e)));

@@ -80,19 +80,34 @@ public final class Snapshots {
         }
 
         /**
-         * Why a rollback cannot put this snapshot's rows back by key, or null when it can: an UPDATE that set a
-         * key column moved rows to other keys (an old key is gone, a new one may be another row's old key); on a
-         * table without a primary key, the rows an UPDATE, a dropped column or a type change altered cannot be
-         * told apart (removed rows can: they are what the table lacks).
+         * Why a rollback may be unable to put this snapshot's rows back, said before anything runs, or null: an
+         * UPDATE that sets a key column moves rows to other keys (an old key gone, a new one perhaps another row's
+         * old key), so its rows go back by key only if the downs set every key back; on a table without a primary
+         * key, the rows an UPDATE, a dropped column or a type change altered cannot be told apart at all (removed
+         * rows can: they are what the table lacks).
          */
-        public String unmatchable() {
+        public String caveat() {
             if (!updatedKeys.isEmpty()) {
-                return "the UPDATE of " + table + " sets its key column" + (updatedKeys.size() > 1 ? "s " : " ") + String.join(", ", updatedKeys);
+                return movesKeys() + ": a rollback puts its rows back by key only if the downs set every key back, and"
+                        + " otherwise refuses, with the rows kept in " + location;
             }
-            if (keyColumns.isEmpty() && !removesRows()) {
-                return table + " has no primary key, and its " + kind.label() + " changes rows in place";
+            if (unmatchable()) {
+                return table + " has no primary key, and its " + kind.label() + " changes rows in place: a rollback cannot match"
+                        + " its rows back, so it puts nothing back: it passes only if the downs leave every row as it was, and"
+                        + " otherwise refuses, with the rows kept in " + location;
             }
             return null;
+        }
+
+        /** For an UPDATE that sets a key column: which, as a reason; else null. */
+        String movesKeys() {
+            return updatedKeys.isEmpty() ? null : "the UPDATE of " + table + " sets its key column" + (updatedKeys.size() > 1 ? "s " : " ")
+                    + String.join(", ", updatedKeys);
+        }
+
+        /** Rows changed in place on a table without a primary key: nothing to match them by. */
+        boolean unmatchable() {
+            return keyColumns.isEmpty() && !removesRows();
         }
 
         /** The statement removed rows (DROP TABLE, DELETE, TRUNCATE): a restore inserts what the table lacks. */
@@ -272,12 +287,13 @@ public final class Snapshots {
     /**
      * Puts the snapshot's rows back after the downs ran: rows missing by primary key are
      * inserted (for drops, deletes and truncates), rows whose values differ are set back.
-     * Without a primary key, missing rows are found as a multiset difference, and an updated or
-     * dropped column cannot be matched to its rows: that is an error naming the snapshot. So is an
-     * UPDATE that set a key column ({@link Snapshot#unmatchable()}), unless every copied row is in
-     * the table as it was (the down set the keys back): then nothing is written. Matching by key
-     * would write one row's values into another that took its key, and leave the moved rows where
-     * they are; nothing tells the rows the UPDATE moved from rows written since.
+     * Without a primary key, missing rows are found as a multiset difference; rows an UPDATE, a
+     * dropped column or a type change altered cannot be matched, so nothing is written: it passes
+     * when every copied row is in the table as it was, and is otherwise an error naming the
+     * snapshot. An UPDATE's rows go back by key only when every key of the copy is in the table: a
+     * missing one means rows moved to other keys (the UPDATE or a trigger set a key column) or were
+     * deleted since, and matching by key would write one row's values into another that took its
+     * key and leave the moved rows; that is an error too, and nothing is written.
      *
      * @return rows inserted plus rows updated
      */
@@ -314,16 +330,17 @@ public final class Snapshots {
             }
             String src = source(c, s);
             String cols = s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-            if (s.unmatchable() != null) {
-                // compared as text: a column of a type without equality (json, point) compares too
+            if (s.unmatchable()) {
+                // compared as text (a column of a type without equality, json or point, compares too), as multisets:
+                // without a key, two equal rows are two rows
                 String asText = s.columns().stream().map(x -> Identifiers.quote(x) + "::text").collect(Collectors.joining(", "));
-                try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT " + asText + " FROM " + src + " EXCEPT SELECT " + asText
+                try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT " + asText + " FROM " + src + " EXCEPT ALL SELECT " + asText
                         + " FROM " + s.table().sql() + ")")) {
                     rs.next();
                     if (rs.getBoolean(1)) {
-                        throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + s.unmatchable()
-                                + ", so its rows cannot be matched back by key and were not put back",
-                                "compare with " + s.location() + " by hand, or restore the backup");
+                        throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + s.table()
+                                + " has no primary key, and its " + s.kind().label() + " changed rows in place, so its rows cannot be"
+                                + " matched back and were not put back", "compare with " + s.location() + " by hand, or restore the backup");
                     }
                 }
                 markRestored(c, s); // every row is back as it was: nothing to write
@@ -333,6 +350,27 @@ public final class Snapshots {
                 dev.bulwark.CrashPoint.here("deploy.snapshot.restore.before-commit");
                 c.commit();
                 return 0;
+            }
+            if (s.kind() == RowKind.UPDATE && !s.keyColumns().isEmpty()) {
+                // An UPDATE changes no row's presence: a key of the copy missing from the table means rows moved to other
+                // keys (the UPDATE, or a trigger, set a key column) or were deleted since. Matching by key would then write
+                // one row's values into another that took its key and leave the moved rows: nothing is written.
+                String match = s.keyColumns().stream().map(k -> "t." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
+                        .collect(Collectors.joining(" AND "));
+                long gone;
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + src + " AS s WHERE NOT EXISTS (SELECT 1 FROM "
+                        + s.table().sql() + " AS t WHERE " + match + ")")) {
+                    rs.next();
+                    gone = rs.getLong(1);
+                }
+                if (gone > 0) {
+                    String why = s.movesKeys() != null ? s.movesKeys()
+                            : gone + " of its rows' keys are no longer in " + s.table() + " (a key column was set, by the UPDATE or a"
+                            + " trigger, or the rows were deleted since)";
+                    throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + why
+                            + ", so its rows cannot be matched back by key and were not put back",
+                            "compare with " + s.location() + " by hand, or restore the backup");
+                }
             }
             // the rows go back as they were: a trigger that rewrites rows (an updated_at stamp) is off for this
             // transaction only, each on its own relation (ONLY: a partition's copy keeps its own state). That takes

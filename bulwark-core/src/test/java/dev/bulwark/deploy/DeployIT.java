@@ -394,7 +394,7 @@ class DeployIT {
         DeployReport.Stage snapshots = r.stages().stream().filter(x -> x.name().equals("snapshots")).findFirst().orElseThrow();
         assertThat(snapshots.status()).as("said before anything is applied").isEqualTo(DeployReport.Status.WARN);
         assertThat(snapshots.details()).anySatisfy(d -> assertThat(d).contains("snapshot " + snap.id() + ": the UPDATE of public.seats"
-                + " sets its key column id: a rollback cannot match its rows back by key, so it puts nothing back"));
+                + " sets its key column id: a rollback puts its rows back by key only if the downs set every key back"));
         DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
         assertThat(rollback.details()).contains("snapshot-restore failed: snapshot " + snap.id() + ": the UPDATE of public.seats sets its key"
                 + " column id, so its rows cannot be matched back by key and were not put back — compare with " + snap.location()
@@ -415,10 +415,10 @@ class DeployIT {
         DeployReport.Stage snapshots = r.stages().stream().filter(x -> x.name().equals("snapshots")).findFirst().orElseThrow();
         assertThat(snapshots.status()).as("said before anything is applied").isEqualTo(DeployReport.Status.WARN);
         assertThat(snapshots.details()).anySatisfy(d -> assertThat(d).contains("snapshot " + snap.id() + ": public.tags has no primary key,"
-                + " and its UPDATE changes rows in place: a rollback cannot match its rows back by key"));
+                + " and its UPDATE changes rows in place: a rollback cannot match its rows back, so it puts nothing back"));
         DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
         assertThat(rollback.details()).contains("snapshot-restore failed: snapshot " + snap.id() + ": public.tags has no primary key, and its"
-                + " UPDATE changes rows in place, so its rows cannot be matched back by key and were not put back — compare with "
+                + " UPDATE changed rows in place, so its rows cannot be matched back and were not put back — compare with "
                 + snap.location() + " by hand, or restore the backup");
         assertThat(single("SELECT string_agg(name || ':' || color, ',' ORDER BY name) FROM tags")).isEqualTo("a:RED,b:BLUE");
     }
@@ -435,6 +435,27 @@ class DeployIT {
         DeployReport r = deploy(settings(false, null));
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
         assertThat(fingerprints()).isEqualTo(before);
+    }
+
+    @Test
+    void anUpdateWhoseSetListIsNotKnownAndThatMovesKeysIsNotPutBackByKeyEither() throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL, touched int NOT NULL DEFAULT 0)");
+            s.execute("INSERT INTO seats VALUES (1001, 'bea'), (1, 'ann')");
+            s.execute("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := NEW.touched + 1; RETURN NEW; END $$");
+        }
+        // the trigger the migration creates first makes the snapshot copy whole rows, and its SET list is no longer
+        // what decides: the rollback must still see that keys moved
+        migration("20260102000000_renumber.sql", "CREATE TRIGGER seats_touch BEFORE UPDATE ON seats FOR EACH ROW EXECUTE FUNCTION touch();\n"
+                + "UPDATE seats SET id = id + 1000;", "DROP TRIGGER seats_touch ON seats; -- the keys are not set back");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
+        assertThat(single("SELECT string_agg(id || ':' || holder, ',' ORDER BY id) FROM seats"))
+                .as("not 1001:bea,2001:bea (ann's row overwritten by bea's)").isEqualTo("1001:ann,2001:bea");
+        DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
+        assertThat(rollback.details()).anySatisfy(d -> assertThat(d).contains("1 of its rows' keys are no longer in public.seats",
+                "so its rows cannot be matched back by key and were not put back"));
     }
 
     @Test
