@@ -598,11 +598,14 @@ public final class Deployer {
     }
 
     /**
-     * The order a rollback puts snapshots back in: the statements' last first (an older copy of a
-     * table goes back after a newer one), and within one statement the referenced tables before
-     * those that reference them, by the foreign keys before the deploy (a DELETE's cascade: the
-     * parents' rows must be back before the children's rows, whose keys point at them). Tables of a
-     * foreign-key cycle keep the order they were taken in; without a catalog, so does every table.
+     * The order a rollback puts snapshots back in: referenced tables before the tables that
+     * reference them, by the foreign keys before the deploy, across every statement (a DELETE's
+     * cascade, or a later statement deleting the children a SET NULL orphaned: the parents' rows
+     * must be back before the children's rows, whose keys point at them); among snapshots of tables
+     * at the same level, the statements' last first, and one statement's in the order taken (its
+     * cascade's order, parents first). Every snapshot is copied before the first migration runs, so
+     * two copies of one table hold the same rows. Tables of a foreign-key cycle share a level;
+     * without a catalog, only the statement order applies.
      */
     static List<Snapshots.Snapshot> restoreOrder(List<Snapshots.Snapshot> taken, CatalogSnapshot catalog) {
         List<List<Snapshots.Snapshot>> byStatement = new ArrayList<>();
@@ -616,14 +619,12 @@ public final class Deployer {
         }
         java.util.Collections.reverse(byStatement);
         List<Snapshots.Snapshot> out = new ArrayList<>();
-        for (List<Snapshots.Snapshot> group : byStatement) {
-            if (catalog != null && group.size() > 1) {
-                Map<TableRef, Integer> level = FkLevels.of(group.stream().map(Snapshots.Snapshot::table).toList(),
-                        catalog.foreignKeys().stream().filter(fk -> fk.references() != null)
-                                .map(fk -> new TableRef[]{fk.table(), fk.references()}).toList());
-                group.sort(java.util.Comparator.comparingInt(s -> level.getOrDefault(s.table(), 0)));
-            }
-            out.addAll(group);
+        byStatement.forEach(out::addAll);
+        if (catalog != null && out.size() > 1) {
+            Map<TableRef, Integer> level = FkLevels.of(out.stream().map(Snapshots.Snapshot::table).distinct().toList(),
+                    catalog.foreignKeys().stream().filter(fk -> fk.references() != null)
+                            .map(fk -> new TableRef[]{fk.table(), fk.references()}).toList());
+            out.sort(java.util.Comparator.comparingInt(s -> level.getOrDefault(s.table(), 0))); // stable: ties keep the order above
         }
         return out;
     }
@@ -1008,7 +1009,9 @@ public final class Deployer {
         String why = rollbackStage.get().detail() == null ? "interrupted" : rollbackStage.get().detail();
         List<Owed> owed = entries.stream().filter(DeployJournal.Entry::isOwed)
                 .map(e -> new Owed(e.seq(), e.name(), e.detail(), e.payload(), e.startedAt())).toList();
-        boolean structural = entries.stream().noneMatch(e -> e.kind().equals(DeployJournal.ROLLBACK) && e.state().equals("failed"));
+        // as in runRollback: a failed snapshot restore rolled back its own transaction and stops nothing after it
+        boolean structural = entries.stream().noneMatch(e -> e.kind().equals(DeployJournal.ROLLBACK) && e.state().equals("failed")
+                && !e.name().equals("snapshot-restore"));
         List<String> details = new ArrayList<>();
         details.add("resumed by " + DeployJournal.RESUME_COMMAND + " after an interruption inside the rollback; " + owed.size()
                 + " step(s) still owed");

@@ -137,6 +137,37 @@ class DeployIT {
         }
     }
 
+    @Test
+    void aResumedRollbackStillPutsBackTheSnapshotsAfterOneWhoseRestoreWasRefused() throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)");
+            s.execute("INSERT INTO seats VALUES (1001, 'bea'), (1, 'ann')");
+        }
+        // restored last first: the seats snapshot (refused: its keys moved) before the accounts one
+        migration("20260102000000_purge.sql", "-- bulwark:ignore unbounded-dml the test purges on purpose\n"
+                + "DELETE FROM accounts WHERE id <= 5;\nUPDATE seats SET id = id + 1000;", "SELECT 1;");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), DeployChild.class.getName(),
+                project.toString(), spec.jdbcUrl(), spec.user(), spec.password()).redirectErrorStream(true)
+                .redirectOutput(project.resolve("child.log").toFile());
+        pb.environment().put("BULWARK_CRASH_AT", "deploy.rollback.snapshot-restore.start#2"); // killed as the accounts restore starts
+        Process p = pb.start();
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(project.resolve("child.log"))).isEqualTo(137);
+        assertThat(single("SELECT count(*) FROM accounts")).isEqualTo("295");
+
+        try (Bulwark b = open()) {
+            Backups backups = new Backups(project.resolve("backups"), new PgTools(null, System.getenv()), "public", Listener.SILENT);
+            List<DeployReport> reports = new Deployer(b, settings(project), backups,
+                    new Deployer.Options(false, null, List.of(), Set.of(), "test"), Listener.each(lines::add)).resume();
+            assertThat(reports).hasSize(1);
+            assertThat(reports.get(0).outcome()).as(reports.get(0).markdown()).isEqualTo(DeployReport.Outcome.NOT_ROLLED_BACK);
+        }
+        assertThat(single("SELECT count(*) FROM accounts")).as("the accounts restore ran on resume").isEqualTo("300");
+        assertThat(single("SELECT string_agg(id || ':' || holder, ',' ORDER BY id) FROM seats")).isEqualTo("1001:ann,2001:bea");
+    }
+
     private DeploySettings settings(boolean allowRestore, Path checks) {
         DeploySettings d = DeploySettings.defaults(project);
         return new DeploySettings(Duration.ZERO, null, null, allowRestore, d.backupMaxAge(), d.snapshotRetention(), null, checks,
