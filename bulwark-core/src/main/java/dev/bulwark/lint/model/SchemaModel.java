@@ -403,6 +403,7 @@ public final class SchemaModel {
                 }
             }
         } else if (r instanceof Recognized.RenameObject ro && ro.objectKind().equals("index") && ro.from() != null) {
+            droppedIndexes = droppedIndexes.minus(ro.to()); // an index of that name exists again, known to the model or not
             String table = tableOfIndex(ro.from().name());
             if (table != null) {
                 put(tables.get(table).mapIndexes(i -> i.name().equals(ro.from().name())
@@ -493,11 +494,13 @@ public final class SchemaModel {
             t = t.mapConstraints(c -> vc.name().equals(c.name()) && !c.validated() ? c.withValidated(true) : c);
         } else if (a instanceof Recognized.DropConstraint dc) {
             t = t.withoutConstraints(c -> dc.name().equals(c.name())).withoutIndexes(i -> dc.name().equals(i.name()));
-        } else if (a instanceof Recognized.RenameAction ra && ra.what().equals("column") && t.columns.containsKey(ra.from())) {
-            columnDropped(tableName, ra.from(), true);
-            columnDropped(tableName, ra.to(), false);
-            Column c = t.columns.get(ra.from());
-            t = t.withoutColumn(ra.from()).withColumn(new Column(ra.to(), c.type(), c.notNull()));
+        } else if (a instanceof Recognized.RenameAction ra && ra.what().equals("column")) {
+            columnDropped(tableName, ra.to(), false); // a column of that name exists again, known to the model or not
+            if (t.columns.containsKey(ra.from())) {
+                columnDropped(tableName, ra.from(), true);
+                Column c = t.columns.get(ra.from());
+                t = t.withoutColumn(ra.from()).withColumn(new Column(ra.to(), c.type(), c.notNull()));
+            }
         }
         put(t);
     }

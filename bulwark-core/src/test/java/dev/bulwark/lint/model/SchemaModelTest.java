@@ -31,6 +31,23 @@ class SchemaModelTest {
     }
 
     @Test
+    void aColumnOrIndexDroppedEarlierIsKnownGoneUntilANameTakesItAgainEvenFromSomethingTheModelDoesNotKnow() {
+        SchemaModel m = new SchemaModel();
+        apply(m, "ALTER TABLE users DROP COLUMN nickname; DROP INDEX CONCURRENTLY users_email_idx;");
+        assertThat(m.columnDropped("users", "nickname")).isTrue();
+        assertThat(m.indexDropped("users_email_idx")).isTrue();
+        // users predates the migrations: the model knows neither display_name nor users_email_idx_new, but the names are back
+        apply(m, "ALTER TABLE users RENAME COLUMN display_name TO nickname; ALTER INDEX users_email_idx_new RENAME TO users_email_idx;");
+        assertThat(m.columnDropped("users", "nickname")).isFalse();
+        assertThat(m.indexDropped("users_email_idx")).isFalse();
+        // a table renamed carries what it lacks; created again, it lacks nothing yet
+        apply(m, "ALTER TABLE users DROP COLUMN bio; ALTER TABLE users RENAME TO people;");
+        assertThat(m.columnDropped("people", "bio")).isTrue();
+        apply(m, "DROP TABLE people; CREATE TABLE people (id int);");
+        assertThat(m.columnDropped("people", "bio")).isFalse();
+    }
+
+    @Test
     void indexOwnersFollowRenamesDropsAndDroppedColumns() {
         SchemaModel m = new SchemaModel();
         apply(m, "CREATE TABLE t (id int, a int, b int); CREATE INDEX t_a ON t (a); CREATE INDEX t_b ON t (b);"
