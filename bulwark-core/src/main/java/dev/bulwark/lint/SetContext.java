@@ -51,6 +51,16 @@ public final class SetContext {
     }
 
     /**
+     * Like {@link #report(Path, int, int, int, String, String, String)}, for a finding the rule knows
+     * to be in {@code part}: a file holding both parts with the same first line (Alembic's upgrade()
+     * and downgrade(), a Liquibase rollback) does not tell it by the line.
+     */
+    public void report(Path file, int line, int column, int length, String message, String help, String migration, Finding.Part part) {
+        findings.add(new Finding(rule.id(), severity, file, Math.max(1, line), Math.max(1, column), Math.max(1, length),
+                message, help == null ? rule.help() : help, migration).withPart(part));
+    }
+
+    /**
      * Reports a note that is never worse than {@code at most}: an information that belongs to the
      * rule but is not its hazard (e.g. "these operations could not be read"). A severity the user
      * configured lower than that is kept.

@@ -146,6 +146,10 @@ class LinterTest {
                     op.drop_table("users")
                 """);
         assertThat(f).contains("b.py:8 warning irreversible-down", "b.py:1 error multiple-heads");
+        // downgrade() and upgrade() share the file and its first line: the rule says which part it found this in
+        Path set = dir.resolve("set" + runs);
+        assertThat(LintFixtures.lint(set, LintOptions.defaults()).findings()).filteredOn(x -> x.ruleId().equals("irreversible-down"))
+                .extracting(Finding::part).containsExactly(Finding.Part.DOWN);
     }
 
     @Test

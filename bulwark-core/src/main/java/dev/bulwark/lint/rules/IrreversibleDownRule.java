@@ -1,5 +1,6 @@
 package dev.bulwark.lint.rules;
 
+import dev.bulwark.lint.Finding;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Rule;
 import dev.bulwark.lint.SetContext;
@@ -75,7 +76,7 @@ public final class IrreversibleDownRule extends Rule {
                     Token at = s.statement().tokens().get(0);
                     ctx.report(Path.of(s.statement().source()), at.line(), at.column(), 1,
                             "the down of migration " + Revisions.label(c.migration()) + " " + what
-                                    + ": rolling back destroys data that existed before", null, c.migration().id());
+                                    + ": rolling back destroys data that existed before", null, c.migration().id(), Finding.Part.DOWN);
                 }
             }
         }
