@@ -168,7 +168,8 @@ class LinterTest {
     }
 
     private static final String SEEDED = "-- file: migrations/1_init.up.sql\nCREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
-            + "CREATE TABLE plans (id bigint PRIMARY KEY);\n-- file: migrations/1_init.down.sql\nDROP TABLE plans;\nDROP TABLE users;\n";
+            + "CREATE TABLE plans (id bigint PRIMARY KEY);\nCREATE INDEX CONCURRENTLY users_email_old ON users (email);\n"
+            + "-- file: migrations/1_init.down.sql\nDROP TABLE plans;\nDROP TABLE users;\n";
 
     private List<String> irreversible(String up, String down) {
         return lint(SEEDED + "-- file: migrations/2_x.up.sql\n" + up + "-- file: migrations/2_x.down.sql\n" + down).stream()
@@ -188,7 +189,7 @@ class LinterTest {
         // what existed before the up is data the rollback destroys
         assertThat(irreversible("SELECT 1;\n", "DROP TABLE plans;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
         assertThat(irreversible("SELECT 1;\n", "ALTER TABLE users DROP COLUMN email;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
-        assertThat(irreversible("SELECT 1;\n", "DROP INDEX users_pkey;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
+        assertThat(irreversible("SELECT 1;\n", "DROP INDEX CONCURRENTLY users_email_old;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
         assertThat(irreversible("INSERT INTO plans VALUES (1);\n", "DELETE FROM plans;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
         assertThat(irreversible("SELECT 1;\n", "TRUNCATE plans;\n")).containsExactly("2_x.down.sql:1 warning irreversible-down");
         // DROP SCHEMA … CASCADE drops the schema's tables: the model knows them
