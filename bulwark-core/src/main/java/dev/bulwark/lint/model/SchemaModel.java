@@ -249,7 +249,7 @@ public final class SchemaModel {
     // ---- changes: every table change goes through put/remove, which keep the derived maps right ----
 
     private static ForeignKey fk(String child, Constraint c) {
-        return new ForeignKey(c.name(), child, c.columns(), c.refTable(), c.refColumns(), c.onDelete(), c.onUpdate());
+        return new ForeignKey(c.name(), child, c.columns(), c.refTable(), c.onDelete(), c.onUpdate());
     }
 
     private static String fkKey(String child, Constraint c) {

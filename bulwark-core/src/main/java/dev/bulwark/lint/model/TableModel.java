@@ -174,16 +174,6 @@ public final class TableModel {
         return false;
     }
 
-    /** The columns of its primary key as the migrations declared it, or empty when they declared none. */
-    public List<String> primaryKeyColumns() {
-        for (Constraint c : constraints) {
-            if (c.kind() == ConstraintKind.PRIMARY_KEY) {
-                return c.columns();
-            }
-        }
-        return List.of();
-    }
-
     public Constraint constraint(String constraintName) {
         return constraints.stream().filter(c -> constraintName.equals(c.name())).findFirst().orElse(null);
     }

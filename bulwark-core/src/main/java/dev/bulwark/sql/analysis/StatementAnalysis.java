@@ -24,7 +24,6 @@ import dev.bulwark.sql.analysis.StatementEffect.RowKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -560,7 +559,7 @@ public final class StatementAnalysis {
                 default -> { // update, merge (MERGE's columns are not followed: every column may change)
                     row(RowKind.UPDATE, target, d.setColumns());
                     fullScan = !d.hasWhere();
-                    cascade(target, RowKind.UPDATE, false, d.setColumns());
+                    cascade(target, RowKind.UPDATE, false);
                     reversal = new Reversal(false, "the old values are gone: restore them from the deploy snapshot or a backup");
                 }
             }
@@ -569,25 +568,15 @@ public final class StatementAnalysis {
         /**
          * The tables whose rows a change to {@code parent} reaches through foreign keys: TRUNCATE …
          * CASCADE empties every referencing table; DELETE/UPDATE follow ON DELETE/ON UPDATE
-         * CASCADE (rows deleted or updated), SET NULL and SET DEFAULT (rows updated). An UPDATE
-         * reaches a child only when it sets a column the foreign key references (its SET list, then
-         * at each level the foreign-key columns the level above changed; unknown: any).
+         * CASCADE (rows deleted or updated), SET NULL and SET DEFAULT (rows updated).
          */
         private void cascade(String parent, RowKind kind, boolean truncate) {
-            cascade(parent, kind, truncate, List.of());
-        }
-
-        private void cascade(String parent, RowKind kind, boolean truncate, List<String> parentSets) {
             Deque<String> todo = new ArrayDeque<>(List.of(parent));
             Set<String> seen = new HashSet<>(todo);
-            Map<String, List<String>> sets = new HashMap<>(Map.of(parent, parentSets)); // empty: not known, any column
             while (!todo.isEmpty()) {
                 String p = todo.pop();
                 for (ForeignKey fk : before.foreignKeysTo(p)) { // not foreignKeysByParent(): that builds every parent's list
                     Recognized.FkAction action = kind == RowKind.UPDATE ? fk.onUpdate() : fk.onDelete();
-                    if (kind == RowKind.UPDATE && !truncate && !setsReferenced(sets.getOrDefault(p, List.of()), fk)) {
-                        continue; // the referenced key keeps its values: PostgreSQL fires no ON UPDATE action
-                    }
                     RowKind effect;
                     if (truncate) {
                         effect = RowKind.TRUNCATE;
@@ -602,27 +591,10 @@ public final class StatementAnalysis {
                     // a deploy snapshots those, and knows when they are part of the child's key (a join table's)
                     row(effect, fk.child(), effect == RowKind.UPDATE ? fk.columns() : List.of());
                     if (seen.add(fk.child()) && (truncate || effect == kind)) {
-                        sets.put(fk.child(), effect == RowKind.UPDATE ? fk.columns() : List.of());
                         todo.add(fk.child());
                     }
                 }
             }
-        }
-
-        /**
-         * Whether an UPDATE setting {@code sets} (empty: not known) changes a column {@code fk} references: the
-         * columns it names, or else the parent's primary key; when neither is known, it may.
-         */
-        private boolean setsReferenced(List<String> sets, ForeignKey fk) {
-            if (sets.isEmpty()) {
-                return true;
-            }
-            List<String> referenced = fk.refColumns();
-            if (referenced.isEmpty()) {
-                TableModel parent = before.table(fk.parent());
-                referenced = parent == null ? List.of() : parent.primaryKeyColumns();
-            }
-            return referenced.isEmpty() || referenced.stream().anyMatch(sets::contains);
         }
 
         /** CREATE/DROP of objects the recognizers do not model: views, sequences, functions, schemas, types, extensions. */
