@@ -603,9 +603,11 @@ public final class Deployer {
      * cascade, or a later statement deleting the children a SET NULL orphaned: the parents' rows
      * must be back before the children's rows, whose keys point at them); among snapshots of tables
      * at the same level, the statements' last first, and one statement's in the order taken (its
-     * cascade's order, parents first). Every snapshot is copied before the first migration runs, so
-     * two copies of one table hold the same rows. Tables of a foreign-key cycle share a level;
-     * without a catalog, only the statement order applies.
+     * cascade's order, parents first), after those of removed rows at the same level those of rows
+     * changed in place (an UPDATE's copy matches its rows by key, which must be back first). Every
+     * snapshot is copied before the first migration runs, so two copies of one table hold the same
+     * rows. Tables of a foreign-key cycle share a level; without a catalog, the foreign keys are not
+     * known and only the rest applies.
      */
     static List<Snapshots.Snapshot> restoreOrder(List<Snapshots.Snapshot> taken, CatalogSnapshot catalog) {
         List<List<Snapshots.Snapshot>> byStatement = new ArrayList<>();
@@ -620,12 +622,12 @@ public final class Deployer {
         java.util.Collections.reverse(byStatement);
         List<Snapshots.Snapshot> out = new ArrayList<>();
         byStatement.forEach(out::addAll);
-        if (catalog != null && out.size() > 1) {
-            Map<TableRef, Integer> level = FkLevels.of(out.stream().map(Snapshots.Snapshot::table).distinct().toList(),
-                    catalog.foreignKeys().stream().filter(fk -> fk.references() != null)
-                            .map(fk -> new TableRef[]{fk.table(), fk.references()}).toList());
-            out.sort(java.util.Comparator.comparingInt(s -> level.getOrDefault(s.table(), 0))); // stable: ties keep the order above
-        }
+        Map<TableRef, Integer> level = catalog == null || out.size() < 2 ? Map.of()
+                : FkLevels.of(out.stream().map(Snapshots.Snapshot::table).distinct().toList(), catalog.foreignKeys().stream()
+                        .filter(fk -> fk.references() != null).map(fk -> new TableRef[]{fk.table(), fk.references()}).toList());
+        // stable: ties keep the order above
+        out.sort(java.util.Comparator.<Snapshots.Snapshot>comparingInt(s -> level.getOrDefault(s.table(), 0))
+                .thenComparing(s -> s.removesRows() ? 0 : 1));
         return out;
     }
 

@@ -64,10 +64,13 @@ public final class Snapshots {
      * @param restoredAt  when a rollback restored it, or null
      * @param updatedKeys the key columns an UPDATE sets (empty: none, or not an UPDATE; null, from a snapshot
      *                    recorded before this was kept, reads as empty): its rows cannot be matched back by key
+     * @param keysUnknown for an UPDATE with a primary key and no key column in its SET list: whether its keys may
+     *                    still move, because its SET list is not known (MERGE, an unread SET) or a row trigger may
+     *                    change more than it (false from a snapshot recorded before this was kept)
      */
     public record Snapshot(String id, String deployId, String migration, String statement, RowKind kind, TableRef table,
                            List<String> keyColumns, List<String> columns, long rows, Instant createdAt, Instant restoredAt,
-                           String location, List<String> updatedKeys) {
+                           String location, List<String> updatedKeys, boolean keysUnknown) {
         public Snapshot {
             keyColumns = List.copyOf(keyColumns);
             columns = List.copyOf(columns);
@@ -76,27 +79,22 @@ public final class Snapshots {
 
         Snapshot restored(Instant at) {
             return new Snapshot(id, deployId, migration, statement, kind, table, keyColumns, columns, rows, createdAt, at, location,
-                    updatedKeys);
+                    updatedKeys, keysUnknown);
         }
 
         /**
          * Why a rollback may be unable to put this snapshot's rows back, said before anything runs, or null: an
          * UPDATE that sets a key column moves rows to other keys (an old key gone, a new one perhaps another row's
-         * old key), so its rows go back by key only if the downs set every key back; on a table without a primary
+         * old key, or one the application used since); on a table without a primary
          * key, the rows an UPDATE, a dropped column or a type change altered cannot be told apart at all (removed
          * rows can: they are what the table lacks).
          */
         public String caveat() {
-            if (!updatedKeys.isEmpty()) {
-                return movesKeys() + ": a rollback puts its rows back by key only if the downs set every key back, and"
-                        + " otherwise refuses, with the rows kept in " + location;
-            }
-            if (unmatchable()) {
-                return table + " has no primary key, and its " + kind.label() + " changes rows in place: a rollback cannot match"
-                        + " its rows back, so it puts nothing back: it passes only if the downs leave every row as it was, and"
-                        + " otherwise refuses, with the rows kept in " + location;
-            }
-            return null;
+            String why = movesKeys() != null ? movesKeys() + ": a rollback cannot match its rows back by key"
+                    : unmatchable() ? table + " has no primary key, and its " + kind.label() + " changes rows in place: a rollback"
+                    + " cannot match its rows back" : null;
+            return why == null ? null : why + ", so it puts nothing back: it passes only if the downs leave every row as it was,"
+                    + " and otherwise refuses, with the rows kept in " + location;
         }
 
         /** For an UPDATE that sets a key column: which, as a reason; else null. */
@@ -208,6 +206,7 @@ public final class Snapshots {
         // back), or a trigger rewrites more of the row (updated_at; on the table or any partition): then every column
         boolean updateOfColumns = d.kind() == RowKind.UPDATE && !d.columns().isEmpty() && d.columns().stream().noneMatch(key::contains)
                 && rowTriggers(c, table).isEmpty();
+        boolean keysUnknown = d.kind() == RowKind.UPDATE && !key.isEmpty() && updatedKeys.isEmpty() && !updateOfColumns;
         if ((d.kind() == RowKind.DROP_COLUMN || d.kind() == RowKind.TYPE_CHANGE || updateOfColumns) && !key.isEmpty()) {
             d.columns().stream().filter(all::contains).filter(x -> !key.contains(x)).forEach(cols::add);
             if (cols.size() == key.size()) {
@@ -232,7 +231,7 @@ public final class Snapshots {
                 }
                 location = Identifiers.qualified(SCHEMA, id);
                 Snapshot snap = new Snapshot(id, deployId, migration, statement, d.kind(), table, key, cols, rows, Instant.now(), null, location,
-                        updatedKeys);
+                        updatedKeys, keysUnknown);
                 record(c, snap);
                 c.commit();
                 return snap;
@@ -253,7 +252,7 @@ public final class Snapshots {
             location = file.toString();
         }
         Snapshot snap = new Snapshot(id, deployId, migration, statement, d.kind(), table, key, cols, rows, Instant.now(), null, location,
-                updatedKeys);
+                updatedKeys, keysUnknown);
         record(c, snap);
         return snap;
     }
@@ -330,17 +329,22 @@ public final class Snapshots {
             }
             String src = source(c, s);
             String cols = s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-            if (s.unmatchable()) {
-                // compared as text (a column of a type without equality, json or point, compares too), as multisets:
-                // without a key, two equal rows are two rows
+            if (s.unmatchable() || s.movesKeys() != null) {
+                // Nothing to match the rows by: a table without a primary key, or an UPDATE that set a key column (an old
+                // key is gone, and a new one may be another row's old key, or a key the application used since). Nothing
+                // is written: it passes when every copied row is in the table as it was, compared as text (a column of a
+                // type without equality, json or point, compares too) and as multisets (without a key, two equal rows are
+                // two rows).
                 String asText = s.columns().stream().map(x -> Identifiers.quote(x) + "::text").collect(Collectors.joining(", "));
                 try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT " + asText + " FROM " + src + " EXCEPT ALL SELECT " + asText
                         + " FROM " + s.table().sql() + ")")) {
                     rs.next();
                     if (rs.getBoolean(1)) {
-                        throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + s.table()
-                                + " has no primary key, and its " + s.kind().label() + " changed rows in place, so its rows cannot be"
-                                + " matched back and were not put back", "compare with " + s.location() + " by hand, or restore the backup");
+                        String why = s.movesKeys() != null ? s.movesKeys() + ", so its rows cannot be matched back by key"
+                                : s.table() + " has no primary key, and its " + s.kind().label() + " changed rows in place, so its rows"
+                                + " cannot be matched back";
+                        throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + why
+                                + " and were not put back", "compare with " + s.location() + " by hand, or restore the backup");
                     }
                 }
                 markRestored(c, s); // every row is back as it was: nothing to write
@@ -351,10 +355,10 @@ public final class Snapshots {
                 c.commit();
                 return 0;
             }
-            if (s.kind() == RowKind.UPDATE && !s.keyColumns().isEmpty()) {
-                // An UPDATE changes no row's presence: a key of the copy missing from the table means rows moved to other
-                // keys (the UPDATE, or a trigger, set a key column) or were deleted since. Matching by key would then write
-                // one row's values into another that took its key and leave the moved rows: nothing is written.
+            if (s.keysUnknown()) {
+                // An UPDATE whose SET list was not known, or with a row trigger that may change more: a key of the copy
+                // missing from the table means rows moved to other keys or were deleted since. Matching by key would then
+                // write one row's values into another that took its key and leave the moved rows: nothing is written.
                 String match = s.keyColumns().stream().map(k -> "t." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
                         .collect(Collectors.joining(" AND "));
                 long gone;
@@ -364,11 +368,9 @@ public final class Snapshots {
                     gone = rs.getLong(1);
                 }
                 if (gone > 0) {
-                    String why = s.movesKeys() != null ? s.movesKeys()
-                            : gone + " of its rows' keys are no longer in " + s.table() + " (a key column was set, by the UPDATE or a"
-                            + " trigger, or the rows were deleted since)";
-                    throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + why
-                            + ", so its rows cannot be matched back by key and were not put back",
+                    throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + gone + " of its rows' keys"
+                            + " are no longer in " + s.table() + " (its UPDATE's SET list was not known, or a trigger may have set a key"
+                            + " column; or the rows were deleted since), so its rows cannot be matched back by key and were not put back",
                             "compare with " + s.location() + " by hand, or restore the backup");
                 }
             }
@@ -471,16 +473,18 @@ public final class Snapshots {
             return out;
         }
         // an index made by a version before updated_keys, and no snapshot taken since: none of its snapshots set a key it knew of
-        String updatedKeys = hasUpdatedKeys(c) ? "updated_keys" : "'{}'::text[]";
+        String updatedKeys = hasColumn(c, "updated_keys") ? "updated_keys" : "'{}'::text[]";
+        String keysUnknown = hasColumn(c, "keys_unknown") ? "keys_unknown" : "false";
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, deploy_id, migration, statement, kind,"
-                + " table_schema, table_name, key_columns, columns, rows, created_at, restored_at, " + updatedKeys + " FROM " + INDEX
+                + " table_schema, table_name, key_columns, columns, rows, created_at, restored_at, " + updatedKeys + ", " + keysUnknown
+                + " FROM " + INDEX
                 + " ORDER BY created_at, id")) {
             while (rs.next()) {
                 out.add(new Snapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), RowKind.valueOf(rs.getString(5)),
                         new TableRef(rs.getString(6), rs.getString(7)), List.of((String[]) rs.getArray(8).getArray()),
                         List.of((String[]) rs.getArray(9).getArray()), rs.getLong(10), rs.getTimestamp(11).toInstant(),
                         rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant(), Identifiers.qualified(SCHEMA, rs.getString(1)),
-                        List.of((String[]) rs.getArray(13).getArray())));
+                        List.of((String[]) rs.getArray(13).getArray()), rs.getBoolean(14)));
             }
         }
         return out;
@@ -520,7 +524,8 @@ public final class Snapshots {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + INDEX + " (id, deploy_id, migration, statement, kind,"
-                + " table_schema, table_name, key_columns, columns, rows, created_at, updated_keys) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + " table_schema, table_name, key_columns, columns, rows, created_at, updated_keys, keys_unknown)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, s.id());
             ps.setString(2, s.deployId());
             ps.setString(3, s.migration());
@@ -533,6 +538,7 @@ public final class Snapshots {
             ps.setLong(10, s.rows());
             ps.setTimestamp(11, Timestamp.from(s.createdAt()));
             ps.setArray(12, c.createArrayOf("text", s.updatedKeys().toArray()));
+            ps.setBoolean(13, s.keysUnknown());
             ps.executeUpdate();
         }
     }
@@ -556,17 +562,19 @@ public final class Snapshots {
             s.execute("CREATE TABLE IF NOT EXISTS " + INDEX + " (id text PRIMARY KEY, deploy_id text NOT NULL, migration text NOT NULL,"
                     + " statement text NOT NULL, kind text NOT NULL, table_schema text NOT NULL, table_name text NOT NULL,"
                     + " key_columns text[] NOT NULL, columns text[] NOT NULL, rows bigint NOT NULL, created_at timestamptz NOT NULL,"
-                    + " restored_at timestamptz, updated_keys text[] NOT NULL DEFAULT '{}')");
-            if (!hasUpdatedKeys(c)) {
+                    + " restored_at timestamptz, updated_keys text[] NOT NULL DEFAULT '{}', keys_unknown boolean NOT NULL DEFAULT false)");
+            if (!hasColumn(c, "keys_unknown")) {
                 // an index made by an older version: its snapshots set no key it knew of (ALTER only when missing, for its lock)
-                s.execute("ALTER TABLE " + INDEX + " ADD COLUMN IF NOT EXISTS updated_keys text[] NOT NULL DEFAULT '{}'");
+                s.execute("ALTER TABLE " + INDEX + " ADD COLUMN IF NOT EXISTS updated_keys text[] NOT NULL DEFAULT '{}',"
+                        + " ADD COLUMN IF NOT EXISTS keys_unknown boolean NOT NULL DEFAULT false");
             }
         }
     }
 
-    private static boolean hasUpdatedKeys(Connection c) throws SQLException {
+    private static boolean hasColumn(Connection c, String column) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute"
-                + " WHERE attrelid = pg_catalog.to_regclass('" + INDEX.replace("'", "''") + "') AND attname = 'updated_keys' AND NOT attisdropped)")) {
+                + " WHERE attrelid = pg_catalog.to_regclass('" + INDEX.replace("'", "''") + "') AND attname = '" + column
+                + "' AND NOT attisdropped)")) {
             rs.next();
             return rs.getBoolean(1);
         }

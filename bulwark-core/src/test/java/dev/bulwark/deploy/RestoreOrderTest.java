@@ -20,8 +20,8 @@ class RestoreOrderTest {
 
     private Snapshots.Snapshot snapshot(String statement, String table) {
         n++;
-        return new Snapshots.Snapshot("s" + n, "d", "1", statement, RowKind.DELETE, new TableRef("public", table), List.of("id"),
-                List.of("id"), 1, Instant.EPOCH, null, "loc", List.of());
+        return new Snapshots.Snapshot("s" + n, "d", "1", statement, statement.contains("UPDATE") ? RowKind.UPDATE : RowKind.DELETE, new TableRef("public", table), List.of("id"),
+                List.of("id"), 1, Instant.EPOCH, null, "loc", List.of(), false);
     }
 
     private static CatalogSnapshot.Constraint fk(String child, String parent) {
@@ -49,7 +49,10 @@ class RestoreOrderTest {
         CatalogSnapshot fks = catalog(fk("b", "a"), fk("b", "c"), fk("c", "a"));
         assertThat(order(taken, fks)).containsExactly("2:1 DELETE a a", "2:1 DELETE a c", "3:1 DELETE b b", "2:1 DELETE a b",
                 "1:1 UPDATE b b");
-        // without a catalog each statement keeps the order its snapshots were taken in
+        // of one table, the DELETE's copy goes back before the later UPDATE's
+        assertThat(order(List.of(snapshot("4:1 DELETE x", "x"), snapshot("5:1 UPDATE x", "x")), fks))
+                .containsExactly("4:1 DELETE x x", "5:1 UPDATE x x");
+        // without a catalog each statement keeps the order its snapshots were taken in (removed rows before changed ones)
         assertThat(order(taken, null)).containsExactly("3:1 DELETE b b", "2:1 DELETE a a", "2:1 DELETE a b", "2:1 DELETE a c",
                 "1:1 UPDATE b b");
     }
