@@ -355,7 +355,7 @@ public final class Deployer {
             int n = 0;
             for (Snapshots.Planned p : Snapshots.plan(b.migrations().migrations(), pending.stream().map(Migration::id)
                     .collect(Collectors.toSet()))) {
-                Snapshots.Snapshot s = snapshots.take(c, id, ++n, p.migration(), p.statement(), p.change());
+                Snapshots.Snapshot s = snapshots.take(c, id + "_" + ++n, id, p);
                 if (s != null) {
                     taken.add(s);
                 }
@@ -820,7 +820,7 @@ public final class Deployer {
                         continue;
                     }
                     CrashPoint.here("deploy.rollback.down-snapshot.before");
-                    Snapshots.Snapshot s = snapshots.take(c, sid, id, p.migration(), p.statement(), p.change());
+                    Snapshots.Snapshot s = snapshots.take(c, sid, id, p);
                     if (s != null) {
                         lines.add("snapshot " + s.id() + " of " + s.table() + " (" + s.rows() + " rows of " + String.join(", ", s.columns())
                                 + ") before the down of " + p.migration() + " " + p.change().kind().label() + ": kept in " + s.location());

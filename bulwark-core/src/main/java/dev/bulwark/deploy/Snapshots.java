@@ -66,15 +66,19 @@ public final class Snapshots {
      *                    recorded before this was kept, reads as empty): its rows cannot be matched back by key
      * @param keysUnknown for an UPDATE with a primary key and no key column in its SET list: whether its keys may
      *                    still move, because its SET list is not known (MERGE, an unread SET) or a row trigger may
-     *                    change more than it (false from a snapshot recorded before this was kept)
+     *                    change more than it; null (a snapshot recorded before this was kept) reads as "may",
+     *                    for any UPDATE with a key that names no key column
      */
     public record Snapshot(String id, String deployId, String migration, String statement, RowKind kind, TableRef table,
                            List<String> keyColumns, List<String> columns, long rows, Instant createdAt, Instant restoredAt,
-                           String location, List<String> updatedKeys, boolean keysUnknown) {
+                           String location, List<String> updatedKeys, Boolean keysUnknown) {
         public Snapshot {
             keyColumns = List.copyOf(keyColumns);
             columns = List.copyOf(columns);
             updatedKeys = updatedKeys == null ? List.of() : List.copyOf(updatedKeys);
+            if (keysUnknown == null) {
+                keysUnknown = kind == RowKind.UPDATE && !keyColumns.isEmpty() && updatedKeys.isEmpty();
+            }
         }
 
         Snapshot restored(Instant at) {
@@ -114,8 +118,17 @@ public final class Snapshots {
         }
     }
 
-    /** One snapshot a deploy will take: a destructive row change of a statement of a migration. */
-    public record Planned(String migration, dev.bulwark.sql.Statement statement, RowChange change) {
+    /**
+     * One snapshot a deploy will take: a destructive row change of a statement of a migration.
+     *
+     * @param triggered an UPDATE of a table an earlier statement of the run gives a trigger (CREATE TRIGGER, ENABLE
+     *                  TRIGGER): it may change more than its SET list, which the copy, taken before that trigger
+     *                  exists, cannot see on the table
+     */
+    public record Planned(String migration, dev.bulwark.sql.Statement statement, RowChange change, boolean triggered) {
+        public Planned(String migration, dev.bulwark.sql.Statement statement, RowChange change) {
+            this(migration, statement, change, false);
+        }
     }
 
     /**
@@ -160,10 +173,9 @@ public final class Snapshots {
         for (var migration : run) {
             for (dev.bulwark.sql.analysis.StatementEffect e : migration.getValue()) {
                 for (RowChange d : e.dataLoss()) {
-                    if (d.kind() == RowKind.UPDATE && triggered.contains(d.table())) {
-                        d = new RowChange(d.kind(), d.table(), List.of(), d.existing());
-                    }
-                    out.add(new Planned(migration.getKey(), e.statement(), names.atStart(d)));
+                    // the SET list is kept: it still says whether a key column is set
+                    out.add(new Planned(migration.getKey(), e.statement(), names.atStart(d),
+                            d.kind() == RowKind.UPDATE && triggered.contains(d.table())));
                 }
                 if (e.target() != null && (e.objects().stream().anyMatch(o -> o.kind() == dev.bulwark.sql.analysis.StatementEffect.ObjectKind.TRIGGER)
                         || e.recognized() instanceof dev.bulwark.lint.recognize.Recognized.AlterTable
@@ -194,6 +206,16 @@ public final class Snapshots {
     /** Like {@link #take(Connection, String, int, String, dev.bulwark.sql.Statement, RowChange)}, under the name {@code id}. */
     public Snapshot take(Connection c, String id, String deployId, String migration, dev.bulwark.sql.Statement from, RowChange d)
             throws SQLException {
+        return take(c, id, deployId, migration, from, d, false);
+    }
+
+    /** Takes planned snapshot {@code p} under the name {@code id}. */
+    public Snapshot take(Connection c, String id, String deployId, Planned p) throws SQLException {
+        return take(c, id, deployId, p.migration(), p.statement(), p.change(), p.triggered());
+    }
+
+    private Snapshot take(Connection c, String id, String deployId, String migration, dev.bulwark.sql.Statement from, RowChange d,
+                          boolean triggered) throws SQLException {
         TableRef table = resolve(c, d.schema(), d.bareName());
         if (table == null) {
             return null;
@@ -203,9 +225,10 @@ public final class Snapshots {
         List<String> cols = new ArrayList<>(key);
         List<String> updatedKeys = d.kind() == RowKind.UPDATE ? key.stream().filter(d.columns()::contains).toList() : List.of();
         // an UPDATE changes only the columns it sets, unless it sets a key column (the rows could not be matched
-        // back), or a trigger rewrites more of the row (updated_at; on the table or any partition): then every column
+        // back), or a trigger rewrites more of the row (updated_at; on the table or any partition, or one the run creates
+        // before the UPDATE): then every column
         boolean updateOfColumns = d.kind() == RowKind.UPDATE && !d.columns().isEmpty() && d.columns().stream().noneMatch(key::contains)
-                && rowTriggers(c, table).isEmpty();
+                && !triggered && rowTriggers(c, table).isEmpty();
         boolean keysUnknown = d.kind() == RowKind.UPDATE && !key.isEmpty() && updatedKeys.isEmpty() && !updateOfColumns;
         if ((d.kind() == RowKind.DROP_COLUMN || d.kind() == RowKind.TYPE_CHANGE || updateOfColumns) && !key.isEmpty()) {
             d.columns().stream().filter(all::contains).filter(x -> !key.contains(x)).forEach(cols::add);
@@ -289,10 +312,12 @@ public final class Snapshots {
      * Without a primary key, missing rows are found as a multiset difference; rows an UPDATE, a
      * dropped column or a type change altered cannot be matched, so nothing is written: it passes
      * when every copied row is in the table as it was, and is otherwise an error naming the
-     * snapshot. An UPDATE's rows go back by key only when every key of the copy is in the table: a
-     * missing one means rows moved to other keys (the UPDATE or a trigger set a key column) or were
-     * deleted since, and matching by key would write one row's values into another that took its
-     * key and leave the moved rows; that is an error too, and nothing is written.
+     * snapshot. So is an UPDATE that set a key column ({@link Snapshot#movesKeys()}): its rows pass
+     * only when every copied row is in the table as it was. An UPDATE whose keys may have moved
+     * unseen ({@link Snapshot#keysUnknown()}: SET list not known, a row trigger) goes back by key
+     * only when every key of the copy is in the table: a missing one means rows moved to other keys
+     * or were deleted since, and matching by key would write one row's values into another that took
+     * its key and leave the moved rows; that is an error too, and nothing is written.
      *
      * @return rows inserted plus rows updated
      */
@@ -474,7 +499,7 @@ public final class Snapshots {
         }
         // an index made by a version before updated_keys, and no snapshot taken since: none of its snapshots set a key it knew of
         String updatedKeys = hasColumn(c, "updated_keys") ? "updated_keys" : "'{}'::text[]";
-        String keysUnknown = hasColumn(c, "keys_unknown") ? "keys_unknown" : "false";
+        String keysUnknown = hasColumn(c, "keys_unknown") ? "keys_unknown" : "NULL::boolean";
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, deploy_id, migration, statement, kind,"
                 + " table_schema, table_name, key_columns, columns, rows, created_at, restored_at, " + updatedKeys + ", " + keysUnknown
                 + " FROM " + INDEX
@@ -484,7 +509,7 @@ public final class Snapshots {
                         new TableRef(rs.getString(6), rs.getString(7)), List.of((String[]) rs.getArray(8).getArray()),
                         List.of((String[]) rs.getArray(9).getArray()), rs.getLong(10), rs.getTimestamp(11).toInstant(),
                         rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant(), Identifiers.qualified(SCHEMA, rs.getString(1)),
-                        List.of((String[]) rs.getArray(13).getArray()), rs.getBoolean(14)));
+                        List.of((String[]) rs.getArray(13).getArray()), (Boolean) rs.getObject(14)));
             }
         }
         return out;
@@ -562,11 +587,11 @@ public final class Snapshots {
             s.execute("CREATE TABLE IF NOT EXISTS " + INDEX + " (id text PRIMARY KEY, deploy_id text NOT NULL, migration text NOT NULL,"
                     + " statement text NOT NULL, kind text NOT NULL, table_schema text NOT NULL, table_name text NOT NULL,"
                     + " key_columns text[] NOT NULL, columns text[] NOT NULL, rows bigint NOT NULL, created_at timestamptz NOT NULL,"
-                    + " restored_at timestamptz, updated_keys text[] NOT NULL DEFAULT '{}', keys_unknown boolean NOT NULL DEFAULT false)");
+                    + " restored_at timestamptz, updated_keys text[] NOT NULL DEFAULT '{}', keys_unknown boolean)");
             if (!hasColumn(c, "keys_unknown")) {
                 // an index made by an older version: its snapshots set no key it knew of (ALTER only when missing, for its lock)
                 s.execute("ALTER TABLE " + INDEX + " ADD COLUMN IF NOT EXISTS updated_keys text[] NOT NULL DEFAULT '{}',"
-                        + " ADD COLUMN IF NOT EXISTS keys_unknown boolean NOT NULL DEFAULT false");
+                        + " ADD COLUMN IF NOT EXISTS keys_unknown boolean"); // NULL: not known, read as "may" (Snapshot)
             }
         }
     }
