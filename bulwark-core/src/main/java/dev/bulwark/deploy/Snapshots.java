@@ -380,7 +380,11 @@ public final class Snapshots {
                 c.commit();
                 return 0;
             }
-            if (s.keysUnknown()) {
+            // another snapshot of this deploy says keys of this table moved (or may have): this copy's keys may now
+            // name other rows too, so it gets the same check
+            boolean siblingMoves = !s.keyColumns().isEmpty() && !s.removesRows() && list(c).stream().anyMatch(o -> !o.id().equals(s.id())
+                    && o.deployId().equals(s.deployId()) && o.table().equals(s.table()) && (o.movesKeys() != null || o.keysUnknown()));
+            if (s.keysUnknown() || siblingMoves) {
                 // An UPDATE whose SET list was not known, or with a row trigger that may change more: a key of the copy
                 // missing from the table means rows moved to other keys or were deleted since. Matching by key would then
                 // write one row's values into another that took its key and leave the moved rows: nothing is written.
@@ -394,8 +398,9 @@ public final class Snapshots {
                 }
                 if (gone > 0) {
                     throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + gone + " of its rows' keys"
-                            + " are no longer in " + s.table() + " (its UPDATE's SET list was not known, or a trigger may have set a key"
-                            + " column; or the rows were deleted since), so its rows cannot be matched back by key and were not put back",
+                            + " are no longer in " + s.table() + " (" + (s.keysUnknown() ? "its UPDATE's SET list was not known, or a trigger"
+                            + " may have set a key column" : "another statement of the deploy set a key column") + "; or the rows were"
+                            + " deleted since), so its rows cannot be matched back by key and were not put back",
                             "compare with " + s.location() + " by hand, or restore the backup");
                 }
             }

@@ -508,6 +508,21 @@ class DeployIT {
     }
 
     @Test
+    void anUpdateOfATableWhoseKeysAnotherStatementMovedIsNotPutBackByKey() throws Exception {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)");
+            s.execute("INSERT INTO seats VALUES (1, 'ann'), (2, 'bea'), (3, 'cy')");
+        }
+        migration("20260102000000_shift.sql", "UPDATE seats SET id = 4 WHERE id = 3;\nUPDATE seats SET id = 3 WHERE id = 2;", "SELECT 1;");
+        migration("20260102000001_upper.sql", "UPDATE seats SET holder = upper(holder) WHERE id > 0;", "SELECT 1;");
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        DeployReport r = deploy(settings(false, null));
+        assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
+        assertThat(single("SELECT string_agg(id || ':' || holder, ',' ORDER BY id) FROM seats"))
+                .as("not 1:ann,3:cy,4:CY (cy's name written into bea's row, which took key 3)").isEqualTo("1:ANN,3:BEA,4:CY");
+    }
+
+    @Test
     void anUpdateThatMovesKeysIsNotWrittenOverARowTheApplicationInsertedUnderAFreedKey() throws Exception {
         try (Connection c = db.open(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE products (sku text PRIMARY KEY, name text NOT NULL)");
