@@ -353,101 +353,15 @@ public final class Snapshots {
                         "add the column back and restore its values from " + s.location());
             }
             String src = source(c, s);
-            String cols = s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+            long changed;
             if (s.unmatchable() || s.movesKeys() != null) {
-                // Nothing to match the rows by: a table without a primary key, or an UPDATE that set a key column (an old
-                // key is gone, and a new one may be another row's old key, or a key the application used since). Nothing
-                // is written: it passes when every copied row is in the table as it was, compared as text (a column of a
-                // type without equality, json or point, compares too) and as multisets (without a key, two equal rows are
-                // two rows).
-                String asText = s.columns().stream().map(x -> Identifiers.quote(x) + "::text").collect(Collectors.joining(", "));
-                try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT " + asText + " FROM " + src + " EXCEPT ALL SELECT " + asText
-                        + " FROM " + s.table().sql() + ")")) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        String why = s.movesKeys() != null ? s.movesKeys() + ", so its rows cannot be matched back by key"
-                                : s.table() + " has no primary key, and its " + s.kind().label() + " changed rows in place, so its rows"
-                                + " cannot be matched back";
-                        throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + why
-                                + " and were not put back", "compare with " + s.location() + " by hand, or restore the backup");
-                    }
-                }
-                markRestored(c, s); // every row is back as it was: nothing to write
-                if (alsoCommit != null) {
-                    alsoCommit.run(c);
-                }
-                dev.bulwark.CrashPoint.here("deploy.snapshot.restore.before-commit");
-                c.commit();
-                return 0;
-            }
-            // another snapshot of this deploy says keys of this table moved (or may have): this copy's keys may now
-            // name other rows too, so it gets the same check
-            boolean siblingMoves = !s.keyColumns().isEmpty() && !s.removesRows() && list(c).stream().anyMatch(o -> !o.id().equals(s.id())
-                    && o.deployId().equals(s.deployId()) && o.table().equals(s.table()) && (o.movesKeys() != null || o.keysUnknown()));
-            if (s.keysUnknown() || siblingMoves) {
-                // An UPDATE whose SET list was not known, or with a row trigger that may change more: a key of the copy
-                // missing from the table means rows moved to other keys or were deleted since. Matching by key would then
-                // write one row's values into another that took its key and leave the moved rows: nothing is written.
-                String match = s.keyColumns().stream().map(k -> "t." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
-                        .collect(Collectors.joining(" AND "));
-                long gone;
-                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + src + " AS s WHERE NOT EXISTS (SELECT 1 FROM "
-                        + s.table().sql() + " AS t WHERE " + match + ")")) {
-                    rs.next();
-                    gone = rs.getLong(1);
-                }
-                if (gone > 0) {
-                    throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + gone + " of its rows' keys"
-                            + " are no longer in " + s.table() + " (" + (s.keysUnknown() ? "its UPDATE's SET list was not known, or a trigger"
-                            + " may have set a key column" : "another statement of the deploy set a key column") + "; or the rows were"
-                            + " deleted since), so its rows cannot be matched back by key and were not put back",
-                            "compare with " + s.location() + " by hand, or restore the backup");
-                }
-            }
-            // the rows go back as they were: a trigger that rewrites rows (an updated_at stamp) is off for this
-            // transaction only, each on its own relation (ONLY: a partition's copy keeps its own state). That takes
-            // SHARE ROW EXCLUSIVE on the table until the restore commits, and needs its owner's rights: without them the
-            // triggers stay on (as before), and the rollback's comparison says what they changed. Other triggers (AFTER,
-            // keeping a count elsewhere right) fire as the rows come back.
-            List<RowTrigger> triggers = rowTriggers(c, s.table());
-            if (triggers.stream().anyMatch(t -> !t.owned())) {
-                triggers = List.of();
-            }
-            for (RowTrigger t : triggers) {
-                st.execute("ALTER TABLE ONLY " + t.relation() + " DISABLE TRIGGER " + Identifiers.quote(t.name()));
-            }
-            boolean inserts = s.removesRows();
-            long changed = 0;
-            if (s.keyColumns().isEmpty()) { // rows removed (the rest is unmatchable(), handled above): a multiset difference
-                changed += st.executeUpdate("INSERT INTO " + s.table().sql() + " (" + cols + ") OVERRIDING SYSTEM VALUE SELECT * FROM"
-                        + " (SELECT " + cols + " FROM " + src + " EXCEPT ALL SELECT " + cols + " FROM " + s.table().sql() + ") AS m");
+                requireBack(st, s, src); // nothing to match the rows by: nothing is written
+                changed = 0;
             } else {
-                String match = s.keyColumns().stream().map(k -> "t." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
-                        .collect(Collectors.joining(" AND "));
-                List<String> values = s.columns().stream().filter(x -> !s.keyColumns().contains(x)).toList();
-                if (!values.isEmpty()) {
-                    String set = values.stream().map(v -> Identifiers.quote(v) + " = s." + Identifiers.quote(v)).collect(Collectors.joining(", "));
-                    String differ = "(" + values.stream().map(v -> "t." + Identifiers.quote(v)).collect(Collectors.joining(", ")) + ")"
-                            + " IS DISTINCT FROM (" + values.stream().map(v -> "s." + Identifiers.quote(v)).collect(Collectors.joining(", ")) + ")";
-                    changed += st.executeUpdate("UPDATE " + s.table().sql() + " AS t SET " + set + " FROM " + src + " AS s WHERE "
-                            + match + " AND " + differ);
+                if (s.keysUnknown() || siblingMovedKeys(c, s)) {
+                    requireKeysPresent(st, s, src);
                 }
-                if (inserts) {
-                    changed += st.executeUpdate("INSERT INTO " + s.table().sql() + " (" + cols + ") OVERRIDING SYSTEM VALUE SELECT "
-                            + s.columns().stream().map(x -> "s." + Identifiers.quote(x)).collect(Collectors.joining(", "))
-                            + " FROM " + src + " AS s WHERE NOT EXISTS (SELECT 1 FROM " + s.table().sql() + " AS t WHERE " + match + ")");
-                }
-            }
-            if (!triggers.isEmpty()) {
-                // deferred foreign key checks of the rows put back must run first: ALTER TABLE refuses while they are pending
-                st.execute("SET CONSTRAINTS ALL IMMEDIATE");
-            }
-            for (RowTrigger t : triggers) {
-                st.execute("ALTER TABLE ONLY " + t.relation() + " ENABLE " + switch (t.enabled()) {
-                    case "R" -> "REPLICA ";
-                    case "A" -> "ALWAYS ";
-                    default -> "";
-                } + "TRIGGER " + Identifiers.quote(t.name()));
+                changed = putBack(c, st, s, src);
             }
             markRestored(c, s);
             if (alsoCommit != null) {
@@ -462,6 +376,119 @@ public final class Snapshots {
         } finally {
             c.setAutoCommit(auto);
         }
+    }
+
+    /**
+     * For rows with nothing to match them by (a table without a primary key, or an UPDATE that set a key
+     * column: an old key is gone, and a new one may be another row's old key, or a key the application used
+     * since): passes only when every copied row is in the table as it was, compared as text (a column of a
+     * type without equality, json or point, compares too) and as multisets (without a key, two equal rows are
+     * two rows).
+     */
+    private static void requireBack(Statement st, Snapshot s, String src) throws SQLException {
+        String asText = s.columns().stream().map(x -> Identifiers.quote(x) + "::text").collect(Collectors.joining(", "));
+        try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT " + asText + " FROM " + src + " EXCEPT ALL SELECT " + asText
+                + " FROM " + s.table().sql() + ")")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                String why = s.movesKeys() != null ? s.movesKeys() + ", so its rows cannot be matched back by key"
+                        : s.table() + " has no primary key, and its " + s.kind().label() + " changed rows in place, so its rows"
+                        + " cannot be matched back";
+                throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + why
+                        + " and were not put back", "compare with " + s.location() + " by hand, or restore the backup");
+            }
+        }
+    }
+
+    /**
+     * Whether another snapshot of the same deploy and table says its keys moved, or may have: this copy's
+     * keys may then name other rows too. Read from the index, so a resumed rollback sees it as the first did.
+     */
+    private boolean siblingMovedKeys(Connection c, Snapshot s) throws SQLException {
+        return !s.keyColumns().isEmpty() && !s.removesRows() && list(c).stream().anyMatch(o -> !o.id().equals(s.id())
+                && o.deployId().equals(s.deployId()) && o.table().equals(s.table()) && (o.movesKeys() != null || o.keysUnknown()));
+    }
+
+    /**
+     * For an UPDATE whose keys may have moved unseen: a key of the copy missing from the table means rows moved
+     * to other keys or were deleted since, and matching by key would write one row's values into another that
+     * took its key and leave the moved rows. Then nothing is written.
+     */
+    private static void requireKeysPresent(Statement st, Snapshot s, String src) throws SQLException {
+        long gone;
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + src + " AS s WHERE NOT EXISTS (SELECT 1 FROM "
+                + s.table().sql() + " AS t WHERE " + matchOnKey(s) + ")")) {
+            rs.next();
+            gone = rs.getLong(1);
+        }
+        if (gone > 0) {
+            throw new BulwarkException(ErrorCode.FAILED_NOT_ROLLED_BACK, "snapshot " + s.id() + ": " + gone + " of its rows' keys"
+                    + " are no longer in " + s.table() + " (" + (s.keysUnknown() ? "its UPDATE's SET list was not known, or a trigger"
+                    + " may have set a key column" : "another statement of the deploy set a key column") + "; or the rows were"
+                    + " deleted since), so its rows cannot be matched back by key and were not put back",
+                    "compare with " + s.location() + " by hand, or restore the backup");
+        }
+    }
+
+    /** {@code t.k = s.k AND …} over the snapshot's key columns. */
+    private static String matchOnKey(Snapshot s) {
+        return s.keyColumns().stream().map(k -> "t." + Identifiers.quote(k) + " = s." + Identifiers.quote(k))
+                .collect(Collectors.joining(" AND "));
+    }
+
+    /**
+     * Writes the copy's rows back: rows missing by key are inserted (for drops, deletes and truncates; without a
+     * key, as a multiset difference), rows whose values differ are set back.
+     *
+     * @return rows inserted plus rows updated
+     */
+    private static long putBack(Connection c, Statement st, Snapshot s, String src) throws SQLException {
+        String cols = s.columns().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+        // the rows go back as they were: a trigger that rewrites rows (an updated_at stamp) is off for this
+        // transaction only, each on its own relation (ONLY: a partition's copy keeps its own state). That takes
+        // SHARE ROW EXCLUSIVE on the table until the restore commits, and needs its owner's rights: without them the
+        // triggers stay on (as before), and the rollback's comparison says what they changed. Other triggers (AFTER,
+        // keeping a count elsewhere right) fire as the rows come back.
+        List<RowTrigger> triggers = rowTriggers(c, s.table());
+        if (triggers.stream().anyMatch(t -> !t.owned())) {
+            triggers = List.of();
+        }
+        for (RowTrigger t : triggers) {
+            st.execute("ALTER TABLE ONLY " + t.relation() + " DISABLE TRIGGER " + Identifiers.quote(t.name()));
+        }
+        boolean inserts = s.removesRows();
+        long changed = 0;
+        if (s.keyColumns().isEmpty()) { // rows removed (rows changed in place are requireBack's): a multiset difference
+            changed += st.executeUpdate("INSERT INTO " + s.table().sql() + " (" + cols + ") OVERRIDING SYSTEM VALUE SELECT * FROM"
+                    + " (SELECT " + cols + " FROM " + src + " EXCEPT ALL SELECT " + cols + " FROM " + s.table().sql() + ") AS m");
+        } else {
+            String match = matchOnKey(s);
+            List<String> values = s.columns().stream().filter(x -> !s.keyColumns().contains(x)).toList();
+            if (!values.isEmpty()) {
+                String set = values.stream().map(v -> Identifiers.quote(v) + " = s." + Identifiers.quote(v)).collect(Collectors.joining(", "));
+                String differ = "(" + values.stream().map(v -> "t." + Identifiers.quote(v)).collect(Collectors.joining(", ")) + ")"
+                        + " IS DISTINCT FROM (" + values.stream().map(v -> "s." + Identifiers.quote(v)).collect(Collectors.joining(", ")) + ")";
+                changed += st.executeUpdate("UPDATE " + s.table().sql() + " AS t SET " + set + " FROM " + src + " AS s WHERE "
+                        + match + " AND " + differ);
+            }
+            if (inserts) {
+                changed += st.executeUpdate("INSERT INTO " + s.table().sql() + " (" + cols + ") OVERRIDING SYSTEM VALUE SELECT "
+                        + s.columns().stream().map(x -> "s." + Identifiers.quote(x)).collect(Collectors.joining(", "))
+                        + " FROM " + src + " AS s WHERE NOT EXISTS (SELECT 1 FROM " + s.table().sql() + " AS t WHERE " + match + ")");
+            }
+        }
+        if (!triggers.isEmpty()) {
+            // deferred foreign key checks of the rows put back must run first: ALTER TABLE refuses while they are pending
+            st.execute("SET CONSTRAINTS ALL IMMEDIATE");
+        }
+        for (RowTrigger t : triggers) {
+            st.execute("ALTER TABLE ONLY " + t.relation() + " ENABLE " + switch (t.enabled()) {
+                case "R" -> "REPLICA ";
+                case "A" -> "ALWAYS ";
+                default -> "";
+            } + "TRIGGER " + Identifiers.quote(t.name()));
+        }
+        return changed;
     }
 
     /** The relation rows are read from: the snapshot table, or a temporary table loaded from the CSV file. */
