@@ -109,13 +109,8 @@ public final class Fixer {
                                 + " (move the statement into a migration of its own first: with CONCURRENTLY it cannot run in this file's transaction)");
                         continue;
                     }
-                    List<Token> t = s.statement().tokens();
-                    boolean create = s.what() instanceof Recognized.CreateIndex;
-                    Token index = t.stream().filter(x -> x.isWord("index")).findFirst().orElseThrow();
-                    boolean hasIf = t.stream().anyMatch(x -> x.isWord("exists"));
-                    String insert = " CONCURRENTLY" + (hasIf || (create && ((Recognized.CreateIndex) s.what()).name() == null)
-                            ? "" : create ? " IF NOT EXISTS" : " IF EXISTS");
-                    list.add(new Edit(offset(text, index) + index.text().length(), 0, insert));
+                    Token index = s.statement().tokens().stream().filter(x -> x.isWord("index")).findFirst().orElseThrow();
+                    list.add(new Edit(offset(text, index) + index.text().length(), 0, concurrentlyWords(s.what())));
                 }
                 case "constraint-not-valid" -> {
                     if (!(s.what() instanceof Recognized.AlterTable at) || at.actions().size() != 1
@@ -215,6 +210,18 @@ public final class Fixer {
             throw BulwarkException.usage("cannot find a version after " + m.id(), "split the migration by hand");
         }
         return dir.resolve(next + "_" + desc + ".sql");
+    }
+
+    /**
+     * What the CONCURRENTLY fix inserts after {@code INDEX} in a CREATE or DROP INDEX: {@code CONCURRENTLY}, and
+     * {@code IF NOT EXISTS} / {@code IF EXISTS} unless the statement has it (or, for an unnamed index, cannot),
+     * so a retry after a failed build or drop does not stop at the name. Lint's help shows the same words.
+     */
+    public static String concurrentlyWords(Recognized what) {
+        if (what instanceof Recognized.CreateIndex ci) {
+            return " CONCURRENTLY" + (ci.ifNotExists() || ci.name() == null ? "" : " IF NOT EXISTS");
+        }
+        return " CONCURRENTLY" + (what instanceof Recognized.DropIndex di && !di.ifExists() ? " IF EXISTS" : "");
     }
 
     private static String body(Migration m, String up, String down) {

@@ -5,6 +5,7 @@ import dev.bulwark.lint.Locks;
 import dev.bulwark.lint.MigrationContext;
 import dev.bulwark.lint.Severity;
 import dev.bulwark.lint.StatementRule;
+import dev.bulwark.lint.fix.Fixer;
 import dev.bulwark.lint.recognize.Recognized;
 import dev.bulwark.sql.Statement;
 import dev.bulwark.sql.Token;
@@ -54,8 +55,7 @@ public final class RequireConcurrentIndexRule extends StatementRule {
     static String concurrently(Statement st, Recognized.CreateIndex ci) {
         List<Token> t = st.tokens();
         Token index = t.stream().filter(x -> x.isWord("index")).findFirst().orElse(null);
-        String head = "CREATE " + (ci.unique() ? "UNIQUE " : "") + "INDEX CONCURRENTLY"
-                + (ci.ifNotExists() || ci.name() == null ? "" : " IF NOT EXISTS");
+        String head = "CREATE " + (ci.unique() ? "UNIQUE " : "") + "INDEX" + Fixer.concurrentlyWords(ci);
         if (index == null) {
             return head + " …";
         }
