@@ -168,6 +168,16 @@ class DeployIT {
         assertThat(single("SELECT string_agg(id || ':' || holder, ',' ORDER BY id) FROM seats")).isEqualTo("1001:ann,2001:bea");
     }
 
+    /** Deploys what is pending plus a last migration that fails, so the deploy rolls back (no restore, no checks). */
+    private DeployReport deployThatFailsLast() throws IOException {
+        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
+        return deploy(settings(false, null));
+    }
+
+    private static DeployReport.Stage stage(DeployReport r, String name) {
+        return r.stages().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+    }
+
     private DeploySettings settings(boolean allowRestore, Path checks) {
         DeploySettings d = DeploySettings.defaults(project);
         return new DeploySettings(Duration.ZERO, null, null, allowRestore, d.backupMaxAge(), d.snapshotRetention(), null, checks,
@@ -283,8 +293,7 @@ class DeployIT {
         Map<String, String> before = fingerprints();
         migration("20260102000000_purge.sql", "-- bulwark:ignore unbounded-dml the test purges on purpose\n"
                 + "DELETE FROM accounts WHERE id <= 30;", "SELECT 1;");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
         // the rows the cascade deleted two levels down, and the keys it set to NULL, are back with their parents
         assertThat(single("SELECT count(*) FROM lines l JOIN orders o ON o.id = l.order_id WHERE o.account <= 30")).isEqualTo("180");
@@ -296,8 +305,7 @@ class DeployIT {
     void aDroppedColumnsDataIsBackAfterTheRollback() throws Exception {
         Map<String, String> before = fingerprints();
         migration("20260102000000_drop_email.sql", "ALTER TABLE accounts DROP COLUMN email;", "ALTER TABLE accounts ADD COLUMN email text;");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
         assertThat(single("SELECT email FROM accounts WHERE id = 42")).isEqualTo("o42@example.com");
         assertThat(single("SELECT count(*) FROM accounts WHERE email IS NULL")).isEqualTo("0");
@@ -315,8 +323,7 @@ class DeployIT {
                 "CREATE TABLE entries (id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME ledger_id_seq), account int, amount int,"
                         + " CONSTRAINT ledger_pkey PRIMARY KEY (id));\n"
                         + "ALTER TABLE accounts ADD COLUMN contact text;");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
         assertThat(r.snapshots()).extracting(x -> x.table().name() + " " + x.columns())
                 .containsExactlyInAnyOrder("accounts [id, email]", "ledger [id, account, amount]");
@@ -334,8 +341,7 @@ class DeployIT {
                         + "DROP SCHEMA archive CASCADE;",
                 "CREATE SCHEMA archive;\nCREATE TABLE archive.ledger (id bigint GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME ledger_id_seq),"
                         + " account int, amount int, CONSTRAINT ledger_pkey PRIMARY KEY (id));");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
         // taken before the first migration ran, when the rows were still in public.ledger
         assertThat(r.snapshots()).extracting(x -> x.table().toString()).containsExactly("public.ledger");
@@ -353,8 +359,7 @@ class DeployIT {
         Map<String, String> before = fingerprints();
         migration("20260102000000_double.sql", "UPDATE accounts SET balance = balance * 2;\nUPDATE ledger SET amount = -amount;",
                 "SELECT 1; -- the snapshots put the old values back");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
         assertThat(r.snapshots()).extracting(x -> x.table().name() + " " + x.columns())
                 .as("accounts: the key and the column set; ledger has a trigger that sets touched: every column")
@@ -390,8 +395,7 @@ class DeployIT {
                 "DROP TRIGGER notes_stamp ON notes;");
         migration("20260102000001_changes.sql", "UPDATE events SET v = v + 1;\nUPDATE notes SET body = upper(body);\n"
                 + "DELETE FROM tags WHERE id > 5;\nUPDATE codes SET code = upper(code);", "SELECT 1; -- the snapshots put the old values back");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.snapshots()).extracting(x -> x.table().name() + " " + x.columns()).containsExactlyInAnyOrder(
                 "events [id, v, touched]", "notes [id, account, body, touched]", "tags [id, account, touched]", "codes [code, label]");
         // codes' rows cannot be matched back by a key the UPDATE changed: the copy is whole (before this it was none at all)
@@ -414,19 +418,18 @@ class DeployIT {
             s.execute("INSERT INTO seats VALUES (1001, 'bea'), (1, 'ann')");
         }
         migration("20260102000000_renumber.sql", "UPDATE seats SET id = id + 1000;", "SELECT 1; -- the keys are not set back");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         String rows = "SELECT string_agg(id || ':' || holder, ',' ORDER BY id) FROM seats";
         assertThat(single(rows)).as("not 1001:bea,2001:bea (ann's row overwritten by bea's, ann lost)").isEqualTo("1001:ann,2001:bea");
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
         Snapshots.Snapshot snap = r.snapshots().get(0);
         assertThat(snap.updatedKeys()).containsExactly("id");
         assertThat(snap.restoredAt()).isNull();
-        DeployReport.Stage snapshots = r.stages().stream().filter(x -> x.name().equals("snapshots")).findFirst().orElseThrow();
+        DeployReport.Stage snapshots = stage(r, "snapshots");
         assertThat(snapshots.status()).as("said before anything is applied").isEqualTo(DeployReport.Status.WARN);
         assertThat(snapshots.details()).anySatisfy(d -> assertThat(d).contains("snapshot " + snap.id() + ": the UPDATE of public.seats"
                 + " sets its key column id: a rollback cannot match its rows back by key, so it puts nothing back"));
-        DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
+        DeployReport.Stage rollback = stage(r, "rollback");
         assertThat(rollback.details()).contains("snapshot-restore failed: snapshot " + snap.id() + ": the UPDATE of public.seats sets its key"
                 + " column id, so its rows cannot be matched back by key and were not put back — compare with " + snap.location()
                 + " by hand, or restore the backup");
@@ -439,15 +442,14 @@ class DeployIT {
             s.execute("INSERT INTO tags VALUES ('a', 'red'), ('b', 'blue')");
         }
         migration("20260102000000_upper.sql", "UPDATE tags SET color = upper(color);", "SELECT 1; -- the colours stay upper case");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
         Snapshots.Snapshot snap = r.snapshots().get(0);
-        DeployReport.Stage snapshots = r.stages().stream().filter(x -> x.name().equals("snapshots")).findFirst().orElseThrow();
+        DeployReport.Stage snapshots = stage(r, "snapshots");
         assertThat(snapshots.status()).as("said before anything is applied").isEqualTo(DeployReport.Status.WARN);
         assertThat(snapshots.details()).anySatisfy(d -> assertThat(d).contains("snapshot " + snap.id() + ": public.tags has no primary key,"
                 + " and its UPDATE changes rows in place: a rollback cannot match its rows back, so it puts nothing back"));
-        DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
+        DeployReport.Stage rollback = stage(r, "rollback");
         assertThat(rollback.details()).contains("snapshot-restore failed: snapshot " + snap.id() + ": public.tags has no primary key, and its"
                 + " UPDATE changed rows in place, so its rows cannot be matched back and were not put back — compare with "
                 + snap.location() + " by hand, or restore the backup");
@@ -462,8 +464,7 @@ class DeployIT {
         }
         Map<String, String> before = fingerprints();
         migration("20260102000000_upper.sql", "UPDATE tags SET color = upper(color);", "UPDATE tags SET color = lower(color);");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
         assertThat(fingerprints()).isEqualTo(before);
     }
@@ -478,13 +479,12 @@ class DeployIT {
             s.execute("CREATE TRIGGER seats_renumber BEFORE UPDATE ON seats FOR EACH ROW EXECUTE FUNCTION renumber()");
         }
         migration("20260102000000_upper.sql", "UPDATE seats SET holder = upper(holder);", "SELECT 1; -- nothing set back");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
         assertThat(r.snapshots().get(0).keysUnknown()).isTrue();
         assertThat(single("SELECT string_agg(id || ':' || holder, ',' ORDER BY id) FROM seats"))
                 .as("not bea's values written into the row that took key 1001").isEqualTo("1001:ANN,2001:BEA");
-        DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
+        DeployReport.Stage rollback = stage(r, "rollback");
         assertThat(rollback.details()).anySatisfy(d -> assertThat(d).contains("1 of its rows' keys are no longer in public.seats",
                 "so its rows cannot be matched back by key and were not put back"));
     }
@@ -499,8 +499,7 @@ class DeployIT {
         migration("20260102000000_archive.sql", "CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION touch();\n"
                 + "UPDATE products SET sku = 'OLD-' || sku;", "DROP TRIGGER products_touch ON products; -- the keys are not set back");
         migration("20260102000001_app.sql", "INSERT INTO products (sku, name) VALUES ('A', 'new widget');", "SELECT 1;");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
         assertThat(r.snapshots().get(0).updatedKeys()).containsExactly("sku");
         assertThat(single("SELECT string_agg(sku || ':' || name, ',' ORDER BY sku) FROM products"))
@@ -515,8 +514,7 @@ class DeployIT {
         }
         migration("20260102000000_shift.sql", "UPDATE seats SET id = 4 WHERE id = 3;\nUPDATE seats SET id = 3 WHERE id = 2;", "SELECT 1;");
         migration("20260102000001_upper.sql", "UPDATE seats SET holder = upper(holder) WHERE id > 0;", "SELECT 1;");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
         assertThat(single("SELECT string_agg(id || ':' || holder, ',' ORDER BY id) FROM seats"))
                 .as("not 1:ann,3:cy,4:CY (cy's name written into bea's row, which took key 3)").isEqualTo("1:ANN,3:BEA,4:CY");
@@ -531,8 +529,7 @@ class DeployIT {
         migration("20260102000000_archive.sql", "UPDATE products SET sku = 'OLD-' || sku;", "SELECT 1; -- the keys are not set back");
         // the application, between the apply and the rollback, reuses the freed key
         migration("20260102000001_app.sql", "INSERT INTO products VALUES ('A', 'new widget');", "SELECT 1;");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
         assertThat(single("SELECT string_agg(sku || ':' || name, ',' ORDER BY sku) FROM products"))
                 .as("not A:old widget (the application's row overwritten)").isEqualTo("A:new widget,OLD-A:old widget");
@@ -547,8 +544,7 @@ class DeployIT {
         migration("20260102000000_upper.sql", "UPDATE seats SET holder = upper(holder) WHERE id = 1;", "SELECT 1;");
         // the application deletes a row between the apply and the rollback (a DO block: no snapshot covers it)
         migration("20260102000001_app.sql", "DO $$ BEGIN DELETE FROM seats WHERE id = 2; END $$;", "SELECT 1;");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5); // seats lost bea, which no snapshot holds
         assertThat(single("SELECT string_agg(id || ':' || holder, ',' ORDER BY id) FROM seats")).isEqualTo("1:ann");
     }
@@ -562,8 +558,7 @@ class DeployIT {
         // the down lowers only one of the two equal rows: as sets the copy and the table agree, as multisets they do not
         migration("20260102000000_upper.sql", "UPDATE tags SET color = upper(color);",
                 "UPDATE tags SET color = lower(color) WHERE ctid = (SELECT min(ctid) FROM tags);");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
         assertThat(r.snapshots().get(0).restoredAt()).as("not called restored").isNull();
     }
@@ -572,11 +567,10 @@ class DeployIT {
     void anUpdateThatMovesKeysWhoseDownMovesThemBackLeavesNothingToPutBackAndTheRollbackIsVerified() throws Exception {
         Map<String, String> before = fingerprints();
         migration("20260102000000_renumber.sql", "UPDATE accounts SET id = id + 1000;", "UPDATE accounts SET id = id - 1000;");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
         assertThat(fingerprints()).isEqualTo(before);
-        DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
+        DeployReport.Stage rollback = stage(r, "rollback");
         assertThat(rollback.details()).contains("snapshot " + r.snapshots().get(0).id() + " restored into public.accounts: 0 row(s) put back");
     }
 
@@ -601,8 +595,7 @@ class DeployIT {
             assertThat(new Snapshots(null).list(c)).extracting(Snapshots.Snapshot::keysUnknown).containsExactly(true);
         }
         migration("20260102000000_renumber.sql", "UPDATE seats SET id = id + 1000;", "SELECT 1; -- the keys are not set back");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.snapshots()).extracting(x -> x.updatedKeys()).containsExactly(List.of("id"));
         try (Connection c = db.open()) {
             assertThat(new Snapshots(null).list(c)).extracting(x -> x.id() + " " + x.updatedKeys())
@@ -617,8 +610,7 @@ class DeployIT {
         // the up adds a column and fills it (as the application would, once it is there); the rollback's down drops it
         migration("20260102000000_nickname.sql", "ALTER TABLE accounts ADD COLUMN nickname text;\n"
                 + "UPDATE accounts SET nickname = 'nick ' || id WHERE id <= 120;", "ALTER TABLE accounts DROP COLUMN nickname;");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
         assertThat(fingerprints()).as("the rollback still returns to the state before the deploy").isEqualTo(before);
 
@@ -633,7 +625,7 @@ class DeployIT {
         assertThat(kept.restoredAt()).as("the rollback does not put it back: it returns to before the deploy").isNull();
         assertThat(single("SELECT count(nickname) || ' ' || max(nickname) FILTER (WHERE id = 42) FROM " + kept.location()))
                 .isEqualTo("120 nick 42");
-        DeployReport.Stage rollback = r.stages().stream().filter(x -> x.name().equals("rollback")).findFirst().orElseThrow();
+        DeployReport.Stage rollback = stage(r, "rollback");
         assertThat(String.join("\n", rollback.details())).contains("snapshot " + kept.id() + " of public.accounts (300 rows of id, nickname)"
                 + " before the down of 20260102000000");
         assertThat(r.snapshots()).as("the up's snapshots, put back by the rollback").extracting(x -> x.id()).doesNotContain(kept.id());
@@ -665,8 +657,7 @@ class DeployIT {
         migration("20260102000000_drop_archive.sql", "-- bulwark:ignore drop-cascade the archive goes with everything in it\n"
                         + "DROP SCHEMA archive CASCADE;",
                 "CREATE SCHEMA archive;\nCREATE TABLE archive.items (id int PRIMARY KEY, label text NOT NULL);\nCREATE TABLE archive.notes (body text);");
-        migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
-        DeployReport r = deploy(settings(false, null));
+        DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(4);
         assertThat(r.snapshots()).extracting(x -> x.kind().label() + " " + x.table() + " " + x.rows() + " " + (x.restoredAt() != null))
                 .containsExactlyInAnyOrder("DROP TABLE archive.items 100 true", "DROP TABLE archive.notes 7 true");
@@ -703,7 +694,7 @@ class DeployIT {
         DeployReport r = deploy(limited);
         assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
         assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds").isLessThan(20);
-        DeployReport.Stage apply = r.stages().stream().filter(x -> x.name().equals("apply")).findFirst().orElseThrow();
+        DeployReport.Stage apply = stage(r, "apply");
         assertThat(String.join("\n", apply.details())).contains("max duration 3s passed");
         assertThat(fingerprints()).isEqualTo(before);
     }
@@ -763,7 +754,7 @@ class DeployIT {
         }
         assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds").isLessThan(20);
         assertThat(r.outcome()).as(r.markdown()).isEqualTo(DeployReport.Outcome.ROLLED_BACK);
-        DeployReport.Stage apply = r.stages().stream().filter(x -> x.name().equals("apply")).findFirst().orElseThrow();
+        DeployReport.Stage apply = stage(r, "apply");
         assertThat(apply.details()).contains("| lock_timeout via -c lock_timeout=500ms -c statement_timeout=0");
         assertThat(apply.decision()).contains("rolling back");
         assertThat(fingerprints()).isEqualTo(before);
