@@ -139,10 +139,8 @@ class DeployIT {
 
     @Test
     void aResumedRollbackStillPutsBackTheSnapshotsAfterOneWhoseRestoreWasRefused() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)");
-            s.execute("INSERT INTO seats VALUES (1001, 'bea'), (1, 'ann')");
-        }
+        execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)",
+                "INSERT INTO seats VALUES (1001, 'bea'), (1, 'ann')");
         // restored last first: the seats snapshot (refused: its keys moved) before the accounts one
         migration("20260102000000_zero.sql", "UPDATE accounts SET balance = 0 WHERE id <= 5;\nUPDATE seats SET id = id + 1000;",
                 "SELECT 1;");
@@ -172,6 +170,15 @@ class DeployIT {
     private DeployReport deployThatFailsLast() throws IOException {
         migration("20260103000000_fails.sql", "SELECT 1 / 0;", null);
         return deploy(settings(false, null));
+    }
+
+    /** Runs {@code sql} on the test database, each in its own autocommit statement. */
+    private void execute(String... sql) throws SQLException {
+        try (Connection c = db.open(); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        }
     }
 
     private static DeployReport.Stage stage(DeployReport r, String name) {
@@ -351,11 +358,9 @@ class DeployIT {
 
     @Test
     void anUpdateIsSnapshottedAsTheKeyAndTheColumnsItSetsUnlessATriggerMayChangeMoreAndPutBack() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE ledger ADD COLUMN touched timestamptz");
-            s.execute("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := now(); RETURN NEW; END $$");
-            s.execute("CREATE TRIGGER ledger_touch BEFORE UPDATE ON ledger FOR EACH ROW EXECUTE FUNCTION touch()");
-        }
+        execute("ALTER TABLE ledger ADD COLUMN touched timestamptz",
+                "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := now(); RETURN NEW; END $$",
+                "CREATE TRIGGER ledger_touch BEFORE UPDATE ON ledger FOR EACH ROW EXECUTE FUNCTION touch()");
         Map<String, String> before = fingerprints();
         migration("20260102000000_double.sql", "UPDATE accounts SET balance = balance * 2;\nUPDATE ledger SET amount = -amount;",
                 "SELECT 1; -- the snapshots put the old values back");
@@ -412,11 +417,9 @@ class DeployIT {
 
     @Test
     void anUpdateThatMovesKeysIsNotPutBackByKeyTheRollbackRefusesNamingTheKeyAndLeavesTheTableAsTheDownLeftIt() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            // 1001 is stored first: the UPDATE moves it to 2001 before it moves 1 to 1001, so a new key collides with an old one
-            s.execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)");
-            s.execute("INSERT INTO seats VALUES (1001, 'bea'), (1, 'ann')");
-        }
+        // 1001 is stored first: the UPDATE moves it to 2001 before it moves 1 to 1001, so a new key collides with an old one
+        execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)",
+                "INSERT INTO seats VALUES (1001, 'bea'), (1, 'ann')");
         migration("20260102000000_renumber.sql", "UPDATE seats SET id = id + 1000;", "SELECT 1; -- the keys are not set back");
         DeployReport r = deployThatFailsLast();
         String rows = "SELECT string_agg(id || ':' || holder, ',' ORDER BY id) FROM seats";
@@ -437,10 +440,8 @@ class DeployIT {
 
     @Test
     void anUpdateOfATableWithoutAPrimaryKeyIsWarnedBeforeItRunsAndItsRollbackRefusesUnlessTheDownPutTheValuesBack() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE tags (name text NOT NULL, color text)");
-            s.execute("INSERT INTO tags VALUES ('a', 'red'), ('b', 'blue')");
-        }
+        execute("CREATE TABLE tags (name text NOT NULL, color text)",
+                "INSERT INTO tags VALUES ('a', 'red'), ('b', 'blue')");
         migration("20260102000000_upper.sql", "UPDATE tags SET color = upper(color);", "SELECT 1; -- the colours stay upper case");
         DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
@@ -458,10 +459,8 @@ class DeployIT {
 
     @Test
     void anUpdateOfATableWithoutAPrimaryKeyWhoseDownPutsTheValuesBackLeavesNothingToRestoreAndTheRollbackIsVerified() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE tags (name text NOT NULL, color text)");
-            s.execute("INSERT INTO tags VALUES ('a', 'red'), ('b', 'blue')");
-        }
+        execute("CREATE TABLE tags (name text NOT NULL, color text)",
+                "INSERT INTO tags VALUES ('a', 'red'), ('b', 'blue')");
         Map<String, String> before = fingerprints();
         migration("20260102000000_upper.sql", "UPDATE tags SET color = upper(color);", "UPDATE tags SET color = lower(color);");
         DeployReport r = deployThatFailsLast();
@@ -471,13 +470,11 @@ class DeployIT {
 
     @Test
     void aRowTriggerThatMovesKeysBehindAnUpdateOfOtherColumnsKeepsItsRowsFromBeingPutBackByKey() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)");
-            s.execute("INSERT INTO seats VALUES (1001, 'bea'), (1, 'ann')");
-            // the UPDATE's SET list names no key, but the table's trigger moves every row it touches
-            s.execute("CREATE FUNCTION renumber() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.id := NEW.id + 1000; RETURN NEW; END $$");
-            s.execute("CREATE TRIGGER seats_renumber BEFORE UPDATE ON seats FOR EACH ROW EXECUTE FUNCTION renumber()");
-        }
+        // the UPDATE's SET list names no key, but the table's trigger moves every row it touches
+        execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)",
+                "INSERT INTO seats VALUES (1001, 'bea'), (1, 'ann')",
+                "CREATE FUNCTION renumber() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.id := NEW.id + 1000; RETURN NEW; END $$",
+                "CREATE TRIGGER seats_renumber BEFORE UPDATE ON seats FOR EACH ROW EXECUTE FUNCTION renumber()");
         migration("20260102000000_upper.sql", "UPDATE seats SET holder = upper(holder);", "SELECT 1; -- nothing set back");
         DeployReport r = deployThatFailsLast();
         assertThat(r.exitCode()).as(r.markdown()).isEqualTo(5);
@@ -491,11 +488,9 @@ class DeployIT {
 
     @Test
     void anUpdateThatSetsAKeyOfATableTheDeployGivesATriggerFirstIsStillKnownToMoveKeys() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE products (sku text PRIMARY KEY, name text NOT NULL, touched int NOT NULL DEFAULT 0)");
-            s.execute("INSERT INTO products VALUES ('A', 'old widget')");
-            s.execute("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := NEW.touched + 1; RETURN NEW; END $$");
-        }
+        execute("CREATE TABLE products (sku text PRIMARY KEY, name text NOT NULL, touched int NOT NULL DEFAULT 0)",
+                "INSERT INTO products VALUES ('A', 'old widget')",
+                "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := NEW.touched + 1; RETURN NEW; END $$");
         migration("20260102000000_archive.sql", "CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION touch();\n"
                 + "UPDATE products SET sku = 'OLD-' || sku;", "DROP TRIGGER products_touch ON products; -- the keys are not set back");
         migration("20260102000001_app.sql", "INSERT INTO products (sku, name) VALUES ('A', 'new widget');", "SELECT 1;");
@@ -508,10 +503,8 @@ class DeployIT {
 
     @Test
     void anUpdateOfATableWhoseKeysAnotherStatementMovedIsNotPutBackByKey() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)");
-            s.execute("INSERT INTO seats VALUES (1, 'ann'), (2, 'bea'), (3, 'cy')");
-        }
+        execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)",
+                "INSERT INTO seats VALUES (1, 'ann'), (2, 'bea'), (3, 'cy')");
         migration("20260102000000_shift.sql", "UPDATE seats SET id = 4 WHERE id = 3;\nUPDATE seats SET id = 3 WHERE id = 2;", "SELECT 1;");
         migration("20260102000001_upper.sql", "UPDATE seats SET holder = upper(holder) WHERE id > 0;", "SELECT 1;");
         DeployReport r = deployThatFailsLast();
@@ -522,10 +515,8 @@ class DeployIT {
 
     @Test
     void anUpdateThatMovesKeysIsNotWrittenOverARowTheApplicationInsertedUnderAFreedKey() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE products (sku text PRIMARY KEY, name text NOT NULL)");
-            s.execute("INSERT INTO products VALUES ('A', 'old widget')");
-        }
+        execute("CREATE TABLE products (sku text PRIMARY KEY, name text NOT NULL)",
+                "INSERT INTO products VALUES ('A', 'old widget')");
         migration("20260102000000_archive.sql", "UPDATE products SET sku = 'OLD-' || sku;", "SELECT 1; -- the keys are not set back");
         // the application, between the apply and the rollback, reuses the freed key
         migration("20260102000001_app.sql", "INSERT INTO products VALUES ('A', 'new widget');", "SELECT 1;");
@@ -537,10 +528,8 @@ class DeployIT {
 
     @Test
     void anUpdateOfKnownColumnsStillGoesBackByKeyWhenARowWasDeletedSince() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)");
-            s.execute("INSERT INTO seats VALUES (1, 'ann'), (2, 'bea')");
-        }
+        execute("CREATE TABLE seats (id int PRIMARY KEY, holder text NOT NULL)",
+                "INSERT INTO seats VALUES (1, 'ann'), (2, 'bea')");
         migration("20260102000000_upper.sql", "UPDATE seats SET holder = upper(holder) WHERE id = 1;", "SELECT 1;");
         // the application deletes a row between the apply and the rollback (a DO block: no snapshot covers it)
         migration("20260102000001_app.sql", "DO $$ BEGIN DELETE FROM seats WHERE id = 2; END $$;", "SELECT 1;");
@@ -551,10 +540,8 @@ class DeployIT {
 
     @Test
     void aTableWithoutAPrimaryKeyComparesItsRowsAsAMultisetBeforeCallingThemBack() throws Exception {
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE tags (name text NOT NULL, color text)");
-            s.execute("INSERT INTO tags VALUES ('a', 'red'), ('a', 'red')");
-        }
+        execute("CREATE TABLE tags (name text NOT NULL, color text)",
+                "INSERT INTO tags VALUES ('a', 'red'), ('a', 'red')");
         // the down lowers only one of the two equal rows: as sets the copy and the table agree, as multisets they do not
         migration("20260102000000_upper.sql", "UPDATE tags SET color = upper(color);",
                 "UPDATE tags SET color = lower(color) WHERE ctid = (SELECT min(ctid) FROM tags);");
@@ -633,9 +620,7 @@ class DeployIT {
         // deployed again later, the column back but without the values written the first time: the snapshot puts them back
         Files.delete(project.resolve("migrations/20260103000000_fails.sql"));
         assertThat(deploy(settings(false, null)).outcome()).isEqualTo(DeployReport.Outcome.DEPLOYED);
-        try (Connection c = db.open(); Statement s = c.createStatement()) {
-            s.execute("UPDATE accounts SET nickname = NULL");
-        }
+        execute("UPDATE accounts SET nickname = NULL");
         try (Connection c = db.open()) {
             assertThat(new Snapshots(null).restore(c, kept)).isEqualTo(120);
         }
